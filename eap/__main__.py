@@ -1,0 +1,3 @@
+from eap.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""Operations command line: ``python -m eap …``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from eap.config import get_settings
+from eap.errors import DomainError
+from eap.i18n import t
+
+
+def _lang() -> str:
+    return get_settings().locale
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from eap.migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    print("database at head")
+    return 0
+
+
+def cmd_catalogue_load(_args: argparse.Namespace) -> int:
+    from eap.db import session_scope
+    from eap.services.catalogue import load_all
+
+    with session_scope() as session:
+        counts = load_all(session)
+    print(json.dumps(counts, ensure_ascii=False))
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from eap.db import session_scope
+    from eap.services.demo import seed_demo
+
+    with session_scope() as session:
+        counts = seed_demo(session, companies=args.companies, seed=args.seed)
+    print(json.dumps(counts, ensure_ascii=False))
+    return 0
+
+
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from eap.db import session_scope
+    from eap.services.clock import import_year_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise DomainError("calendar.file_missing", path=str(path))
+    with session_scope() as session:
+        years = import_year_file(session, path=path)
+    print("imported " + ",".join(map(str, years)))
+    return 0
+
+
+def cmd_calendar_due(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from eap.db import get_engine
+    from eap.services.clock import WorkCalendar
+
+    try:
+        start = dt.date.fromisoformat(args.start)
+    except ValueError:
+        raise DomainError("calendar.bad_date", line=1, text=args.start) from None
+    with Session(get_engine()) as session:
+        cal = WorkCalendar.load(session)
+    due = cal.add_working_days(start, args.n)
+    print(due.day.isoformat())
+    if due.provisional:
+        print("provisional")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from eap.services import identifiers
+
+    fn = {
+        "project-code": identifiers.validate_project_code,
+        "uscc": identifiers.validate_uscc,
+        "id": identifiers.validate_id_number,
+    }[args.kind]
+    try:
+        value = fn(args.value)
+    except DomainError as exc:
+        print(exc.translate(_lang()), file=sys.stderr)
+        return 1
+    print(f"{value}: {t('validate.ok', _lang())}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db").add_subparsers(dest="sub", required=True)
+    db.add_parser("upgrade", help="apply all migrations").set_defaults(fn=cmd_db_upgrade)
+
+    cat = sub.add_parser("catalogue").add_subparsers(dest="sub", required=True)
+    cat.add_parser("load", help="load regions, departments, items, processes").set_defaults(
+        fn=cmd_catalogue_load
+    )
+
+    seed = sub.add_parser("seed").add_subparsers(dest="sub", required=True)
+    demo = seed.add_parser("demo", help="seed the demo province")
+    demo.add_argument("--companies", type=int, default=300)
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.set_defaults(fn=cmd_seed_demo)
+
+    cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
+    imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")
+    imp.add_argument("file")
+    imp.set_defaults(fn=cmd_calendar_import)
+    due = cal.add_parser("due", help="due date N working days after START")
+    due.add_argument("start")
+    due.add_argument("n", type=int)
+    due.set_defaults(fn=cmd_calendar_due)
+
+    val = sub.add_parser("validate", help="validate an identifier")
+    val.add_argument("kind", choices=["project-code", "uscc", "id"])
+    val.add_argument("value")
+    val.set_defaults(fn=cmd_validate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except DomainError as exc:
+        print(exc.translate(_lang()), file=sys.stderr)
+        return 2

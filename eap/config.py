@@ -1,0 +1,34 @@
+"""One settings object, read from environment variables (prefix ``EAP_``) and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EAP_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'eap.db'}",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://... accepted",
+    )
+    upload_dir: Path = Field(default=PROJECT_ROOT / "var" / "materials")
+    sms_gateway_url: str | None = Field(
+        default=None, description="HTTP endpoint for SMS; unset means record messages locally"
+    )
+    scheduler_enabled: bool = False
+    locale: str = Field(default="zh", pattern="^(zh|en)$")
+    session_idle_minutes: int = 30
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

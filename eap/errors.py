@@ -1,0 +1,29 @@
+"""Domain errors carry a message-catalogue key, never a user-facing string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal the user can act on; ``key`` is looked up in ``eap.i18n``."""
+
+    def __init__(self, key: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.field = field
+        self.params = params
+
+    def translate(self, lang: str) -> str:
+        from eap.i18n import t
+
+        return t(self.key, lang, **self.params)
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, key: str = "error.forbidden", **params: Any) -> None:
+        super().__init__(key, **params)
+
+
+class ConflictError(DomainError):
+    """Someone else changed the record first (optimistic version check)."""

@@ -1,0 +1,34 @@
+"""All SQLModel tables; importing this module registers them on ``SQLModel.metadata``."""
+
+from eap.models.accounts import AuditLog, Company, User, UserSession
+from eap.models.calendar import CalendarYear, HolidayOverride
+from eap.models.catalogue import (
+    Item,
+    ItemDependency,
+    ItemMaterial,
+    Material,
+    Process,
+    ProcessItem,
+    ProcessStage,
+)
+from eap.models.reference import Department, ProcessType, Region, StageDef
+
+__all__ = [
+    "AuditLog",
+    "CalendarYear",
+    "Company",
+    "Department",
+    "HolidayOverride",
+    "Item",
+    "ItemDependency",
+    "ItemMaterial",
+    "Material",
+    "Process",
+    "ProcessItem",
+    "ProcessStage",
+    "ProcessType",
+    "Region",
+    "StageDef",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,100 @@
+"""The item catalogue (审批事项) and versioned city processes (流程编码 + 版本号)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from eap.models.common import utcnow
+
+
+class ItemBase(SQLModel):
+    code: str = Field(max_length=32, index=True, description="standard item code (SPSXBM)")
+    version: int = Field(default=1)
+    name_zh: str = Field(max_length=100)
+    name_en: str = Field(max_length=160)
+    dept_kind: str = Field(max_length=16)
+    stage_code: int = Field(foreign_key="stagedef.code")
+    limit_days: int = Field(ge=1, le=365, description="statutory limit in working days")
+    promise_allowed: bool = Field(default=False, description="告知承诺制 applies")
+    result_kind: str = Field(max_length=12, description="permit | opinion | filing")
+    certificate_name: str = Field(default="", max_length=100)
+    legal_basis: str = Field(default="", max_length=500)
+    fee: str = Field(default="", max_length=100, description="empty means free of charge")
+    conditions: str = Field(default="", max_length=500)
+    intermediary: bool = Field(default=False, description="needs an intermediary service")
+
+
+class Item(ItemBase, table=True):
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class ItemPublic(ItemBase):
+    id: int
+
+
+class Material(SQLModel, table=True):
+    """A kind of material; items share them, so the one form asks each once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name_zh: str = Field(max_length=120)
+    name_en: str = Field(max_length=200)
+    satisfied_by_item: str | None = Field(
+        default=None, max_length=32, description="item code whose certificate is this material"
+    )
+
+
+class ItemMaterial(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("item_id", "material_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    material_id: int = Field(foreign_key="material.id")
+    is_key: bool = Field(default=True, description="key material: never 容缺")
+    deferrable: bool = Field(default=False, description="may be owed at intake (容缺受理)")
+
+
+class ItemDependency(SQLModel, table=True):
+    """The item needs the approved result of ``requires_code`` before it can start."""
+
+    __table_args__ = (UniqueConstraint("item_id", "requires_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    requires_code: str = Field(max_length=32)
+
+
+class Process(SQLModel, table=True):
+    """A city's published process for one process type; cases pin the version they started on."""
+
+    __table_args__ = (UniqueConstraint("code", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, index=True, description="流程编码")
+    version: int = Field(default=1, description="版本号")
+    region_code: str = Field(foreign_key="region.code", index=True)
+    process_type: int = Field(foreign_key="processtype.code")
+    name: str = Field(max_length=120)
+    active: bool = Field(default=True, description="the version offered to new applications")
+    published_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ProcessStage(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("process_id", "stage_code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    process_id: int = Field(foreign_key="process.id", index=True)
+    stage_code: int = Field(foreign_key="stagedef.code")
+    limit_days: int = Field(ge=1)
+    lead_kind: str = Field(max_length=16)
+
+
+class ProcessItem(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("process_id", "item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    process_id: int = Field(foreign_key="process.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    stage_code: int = Field(foreign_key="stagedef.code")
+    limit_days: int = Field(ge=1, description="the city's promised limit (≤ statutory)")
+    required: bool = Field(default=True, description="False: applies only on conditions")
+    condition: str = Field(default="", max_length=100, description="project attribute rule")

@@ -1,0 +1,162 @@
+"""Working-day clock (工作日计时), DOMAIN §6.
+
+Sources, in order: the administrator's holiday overrides in the database, then the
+``chinese-calendar`` package (2004-2026), then weekends only. A date in a year known to neither
+is *provisional*: the clock still answers, and says so. It never raises on a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import chinese_calendar
+from sqlmodel import Session, select
+
+from eap.errors import DomainError
+from eap.models import CalendarYear, HolidayOverride
+from eap.models.common import utcnow
+
+# Deadlines are working days in China; instants are stored in UTC and read in Beijing time.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def _package_years() -> range:
+    years = sorted({d.year for d in chinese_calendar.holidays})
+    return range(years[0], years[-1] + 1)
+
+
+PACKAGE_YEARS = _package_years()
+
+
+@dataclass(frozen=True)
+class DueDate:
+    day: dt.date
+    provisional: bool
+
+
+def local_date(instant: dt.datetime) -> dt.date:
+    """The calendar day in China of an aware instant."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(CHINA_TZ).date()
+
+
+class WorkCalendar:
+    """Answers working-day questions. Build one per unit of work with :meth:`load`."""
+
+    def __init__(
+        self, overrides: dict[dt.date, str] | None = None, known_years: set[int] | None = None
+    ) -> None:
+        self._overrides = overrides or {}
+        self._known = set(PACKAGE_YEARS) | (known_years or set())
+        self._cache: dict[dt.date, bool] = {}
+
+    @classmethod
+    def load(cls, session: Session) -> WorkCalendar:
+        overrides = {o.day: o.kind for o in session.exec(select(HolidayOverride))}
+        years = {y.year for y in session.exec(select(CalendarYear))}
+        return cls(overrides, years)
+
+    def is_provisional(self, day: dt.date) -> bool:
+        return day.year not in self._known
+
+    def is_working_day(self, day: dt.date) -> bool:
+        cached = self._cache.get(day)
+        if cached is not None:
+            return cached
+        kind = self._overrides.get(day)
+        if kind is not None:
+            result = kind == "workday"
+        elif day.year in PACKAGE_YEARS:
+            result = chinese_calendar.is_workday(day)
+        else:
+            result = day.weekday() < 5
+        self._cache[day] = result
+        return result
+
+    def add_working_days(self, start: dt.date, n: int) -> DueDate:
+        """The end of the Nth working day after ``start`` (``start`` itself is not counted)."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        day, counted, provisional = start, 0, self.is_provisional(start)
+        while counted < n:
+            day += dt.timedelta(days=1)
+            provisional = provisional or self.is_provisional(day)
+            if self.is_working_day(day):
+                counted += 1
+        return DueDate(day, provisional)
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in the half-open interval (start, end]; 0 when end <= start."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def paused_working_days(self, paused_from: dt.datetime, resumed_at: dt.datetime) -> int:
+        """Working days a pause (补正 / 特别程序) took off the clock.
+
+        The day the pause starts was already being worked on and stays counted; every working
+        day after it up to and including the day work resumes is not counted.
+        """
+        return self.working_days_between(local_date(paused_from), local_date(resumed_at))
+
+    def extend(self, due: dt.date, paused_days: int) -> DueDate:
+        """A deadline moved on by the working days a pause took."""
+        return self.add_working_days(due, paused_days)
+
+
+def import_year_file(session: Session, *, path: Path, actor_id: int | None = None) -> list[int]:
+    """Import ``YYYY-MM-DD,holiday|workday,<name>`` lines; returns the years now known.
+
+    The whole file is checked before anything is written, so a bad line changes nothing.
+    """
+    from eap.services.audit import record
+
+    rows: dict[dt.date, tuple[str, str]] = {}
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split(",", 2)]
+        if len(parts) < 2:
+            raise DomainError("calendar.bad_line", line=lineno, text=line)
+        try:
+            day = dt.date.fromisoformat(parts[0])
+        except ValueError:
+            raise DomainError("calendar.bad_date", line=lineno, text=parts[0]) from None
+        kind = parts[1].lower()
+        if kind not in ("holiday", "workday"):
+            raise DomainError("calendar.bad_kind", line=lineno, text=parts[1])
+        rows[day] = (kind, parts[2] if len(parts) > 2 else "")
+    if not rows:
+        raise DomainError("calendar.empty_file")
+    years = sorted({d.year for d in rows})
+    for day, (kind, name) in rows.items():
+        existing = session.get(HolidayOverride, day)
+        if existing:
+            existing.kind, existing.name, existing.updated_at = kind, name, utcnow()
+            session.add(existing)
+        else:
+            session.add(HolidayOverride(day=day, kind=kind, name=name))
+    for year in years:
+        known = session.get(CalendarYear, year)
+        if known:
+            known.source, known.imported_at = path.name, utcnow()
+            session.add(known)
+        else:
+            session.add(CalendarYear(year=year, source=path.name))
+    record(
+        session,
+        actor_id=actor_id,
+        action="calendar.import",
+        entity="calendar",
+        entity_id=",".join(map(str, years)),
+        detail={"file": path.name, "rows": len(rows)},
+    )
+    session.flush()
+    return years
