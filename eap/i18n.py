@@ -166,6 +166,27 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "project_code.region": ("项目代码的行政区划码无效：{region}", "Invalid region code: {region}"),
     "project_code.type": ("项目代码的项目类型码无效：{type}", "Invalid project type: {type}"),
     "validate.ok": ("有效", "valid"),
+    "account.scope_required": (
+        "工作人员账号必须指定所属行政区划和部门",
+        "Staff accounts need a region and a department",
+    ),
+    "account.scope_mismatch": (
+        "所选部门不属于该行政区划",
+        "The department does not belong to that region",
+    ),
+    "catalogue.unknown_item": ("事项 {code} 不在事项目录中", "Item {code} is not in the catalogue"),
+    # department kinds (short labels)
+    "dept.window": ("综合窗口", "One-stop window"),
+    "dept.fgw": ("发改", "Development & Reform"),
+    "dept.zrzy": ("自然资源", "Natural Resources"),
+    "dept.zj": ("住建", "Housing & Construction"),
+    "dept.sthj": ("生态环境", "Ecology & Environment"),
+    "dept.sl": ("水利", "Water Resources"),
+    "dept.rf": ("人防", "Civil Air Defence"),
+    "dept.jt": ("交通", "Transport"),
+    "dept.cg": ("城管", "Urban Management"),
+    "dept.qx": ("气象", "Meteorology"),
+    "dept.szgy": ("市政公用", "Public Utilities"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -160,7 +160,7 @@ def _login(
     if user is None:
         # Hash anyway so response time does not reveal which usernames exist.
         _hasher.hash(password or "x")
-        raise DomainError("auth.bad_credentials")
+        raise DomainError("auth.bad_credentials") from None
     if user.locked_until and user.locked_until > now:
         record(
             session,
@@ -195,8 +195,8 @@ def _login(
         session.add(user)
         session.flush()
         if user.locked_until and user.locked_until > now:
-            raise DomainError("auth.locked", minutes=settings.lockout_minutes)
-        raise DomainError("auth.bad_credentials")
+            raise DomainError("auth.locked", minutes=settings.lockout_minutes) from None
+        raise DomainError("auth.bad_credentials") from None
     if not user.active:
         raise DomainError("auth.inactive")
     user.failed_logins = 0

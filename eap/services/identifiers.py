@@ -101,7 +101,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> str:
         birth = dt.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:
         raise DomainError("id.birth", field="id_number", birth=code[6:14]) from None
-    if birth > (today or dt.date.today()) or birth.year < 1900:
+    if birth > (today or dt.date.today()) or birth.year < 1850:
         raise DomainError("id.birth", field="id_number", birth=code[6:14])
     expected = id_check_char(code[:17])
     if code[17] != expected:

@@ -1,0 +1,117 @@
+"""The application shell: top bar with role navigation, language switch and sign-out."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+import reflex as rx
+
+from eap.state.base import AppState
+
+T = AppState.t
+
+# (route, label key, roles that see the link)
+NAV: list[tuple[str, str, tuple[str, ...]]] = [
+    ("/hall", "nav.hall", ("applicant", "agent")),
+    ("/workbench/window", "nav.workbench", ("window",)),
+    ("/workbench/department", "nav.workbench", ("approver",)),
+    ("/supervision", "nav.supervision", ("supervisor",)),
+    ("/agency", "nav.agency", ("agency",)),
+    ("/screen", "nav.screen", ("leader",)),
+    ("/admin", "nav.admin", ("admin",)),
+    ("/admin/audit", "nav.audit", ("auditor",)),
+    ("/admin/security", "nav.security", ("security",)),
+]
+
+
+def lang_button() -> rx.Component:
+    return rx.button(
+        T["nav.language"],
+        on_click=AppState.toggle_lang,
+        variant="surface",
+        color_scheme="gray",
+        size="1",
+        id="lang-toggle",
+    )
+
+
+def _nav_links() -> rx.Component:
+    role = AppState.user["role"]
+    links = [
+        rx.cond(
+            reduce(operator.or_, [role == r for r in roles]),
+            rx.link(T[key], href=route, color="white", weight="medium"),
+        )
+        for route, key, roles in NAV
+    ]
+    return rx.hstack(*links, spacing="4")
+
+
+def top_bar() -> rx.Component:
+    return rx.hstack(
+        rx.hstack(
+            rx.icon("landmark", color="white"),
+            rx.heading(T["app.name"], size="4", color="white"),
+            _nav_links(),
+            spacing="4",
+            align="center",
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.text(
+                AppState.user["name"],
+                " · ",
+                AppState.role_label,
+                color="white",
+                size="2",
+                id="current-user",
+            ),
+            lang_button(),
+            rx.button(
+                T["nav.logout"],
+                on_click=AppState.logout,
+                size="1",
+                variant="surface",
+                id="logout",
+            ),
+            spacing="3",
+            align="center",
+        ),
+        width="100%",
+        padding_x="1.5em",
+        padding_y="0.75em",
+        background="linear-gradient(90deg, #0b4a8b, #1565c0)",
+        align="center",
+    )
+
+
+def shell(*children: rx.Component) -> rx.Component:
+    return rx.box(
+        top_bar(),
+        rx.box(*children, padding="1.5em", max_width="1280px", margin="0 auto"),
+        min_height="100vh",
+        background="#f4f6fa",
+    )
+
+
+def pager(state: type[rx.State]) -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            T["page.prev"],
+            on_click=state.goto_page(-1),
+            size="1",
+            variant="soft",
+            disabled=state.page <= 1,
+        ),
+        rx.text(state.page, " / ", state.pages, size="2"),
+        rx.button(
+            T["page.next"],
+            on_click=state.goto_page(1),
+            size="1",
+            variant="soft",
+            disabled=state.page >= state.pages,
+        ),
+        align="center",
+        spacing="3",
+    )

@@ -1,0 +1,30 @@
+"""The Reflex application: pages are registered here, nothing runs at import but the app."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.pages.home import home_page
+from eap.pages.login import login_page
+from eap.state.base import AppState
+from eap.state.home import HomeState
+from eap.state.login import LoginState
+
+app = rx.App()
+
+app.add_page(login_page, route="/login", title="登录 · EAP", on_load=LoginState.on_load)
+app.add_page(rx.fragment(), route="/", title="EAP", on_load=AppState.go_home)
+
+HOMES = [
+    ("/hall", "applicant", "home.applicant"),
+    ("/workbench/window", "window", "home.window"),
+    ("/workbench/department", "approver", "home.approver"),
+    ("/supervision", "supervisor", "home.supervisor"),
+    ("/agency", "agency", "home.agency"),
+    ("/screen", "leader", "home.leader"),
+    ("/admin", "admin", "home.admin"),
+    ("/admin/audit", "auditor", "home.auditor"),
+    ("/admin/security", "security", "home.security"),
+]
+for _route, _role, _title in HOMES:
+    app.add_page(home_page(_role, _title), route=_route, title="EAP", on_load=HomeState.load)

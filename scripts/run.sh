@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One command: environment, migrations, demo province, and the app at http://localhost:3000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements.txt
+source scripts/env.sh
+python -m eap db upgrade
+python -m eap seed demo
+cat <<'MSG'
+
+  EAP is starting at  http://localhost:3000/login
+  Demo accounts (password Demo@2026 for all): admin, auditor, security, leader, sheng_duban,
+  nc_window, nc_zj, nc_zj_head, nc_duban, qiye001, daiban01, zhongjie01 — see README.md.
+
+MSG
+exec reflex run --env prod --single-port --frontend-port "${EAP_PORT:-3000}"

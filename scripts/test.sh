@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One command: environment, browser, lint, and the whole test suite (browser tests included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+   || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver fonts-noto-cjk
+fi
+bash scripts/setup.sh requirements-dev.txt
+source scripts/env.sh
+ruff check .
+ruff format --check .
+# pytest exits 5 when it collects no test; set -e turns that (and any failure) into a failed run.
+python -m pytest "$@"

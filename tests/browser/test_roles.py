@@ -1,0 +1,91 @@
+"""Every role signs in, lands on its own home page, in Chinese and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from eap.i18n import t
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+ROLE_USERS = [
+    ("qiye001", "applicant", "/hall", "home.applicant"),
+    ("daiban01", "agent", "/hall", "home.applicant"),
+    ("nc_window", "window", "/workbench/window", "home.window"),
+    ("nc_zj", "approver", "/workbench/department", "home.approver"),
+    ("gz_duban", "supervisor", "/supervision", "home.supervisor"),
+    ("zhongjie01", "agency", "/agency", "home.agency"),
+    ("leader", "leader", "/screen", "home.leader"),
+    ("admin", "admin", "/admin", "home.admin"),
+    ("auditor", "auditor", "/admin/audit", "home.auditor"),
+    ("security", "security", "/admin/security", "home.security"),
+]
+
+
+def _wait_text(driver, element_id: str, text: str, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        ec.text_to_be_present_in_element((By.ID, element_id), text)
+    )
+
+
+def sign_in(driver, url: str, username: str, password: str = "Demo@2026") -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver.get(url + "/login")
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    for field, value in (("username", username), ("password", password)):
+        box = driver.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.ID, "login-submit").click()
+
+
+@pytest.mark.parametrize(("username", "role", "route", "title"), ROLE_USERS)
+def test_role_home_in_both_languages(
+    app_url: str,
+    browser,
+    username: str,
+    role: str,  # type: ignore[no-untyped-def]
+    route: str,
+    title: str,
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, username)
+    _wait_text(driver, "home-title", t(title, "zh"))
+    assert driver.current_url.endswith(route)
+    _wait_text(driver, "current-user", t(f"role.{role}", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / f"home-{role}-zh.png"))
+    driver.find_element(By.ID, "lang-toggle").click()
+    _wait_text(driver, "home-title", t(title, "en"))
+    _wait_text(driver, "current-user", t(f"role.{role}", "en"))
+    driver.save_screenshot(str(SCREENSHOTS / f"home-{role}-en.png"))
+    # Language is remembered across a reload.
+    driver.refresh()
+    _wait_text(driver, "home-title", t(title, "en"))
+    driver.find_element(By.ID, "lang-toggle").click()
+    _wait_text(driver, "home-title", t(title, "zh"))
+    # Another role's page is not reachable by typing its URL.
+    other = "/admin/audit" if role != "auditor" else "/admin"
+    driver.get(app_url + other)
+    _wait_text(driver, "home-title", t(title, "zh"))
+    assert driver.current_url.endswith(route)
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    driver.get(app_url + route)
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+
+
+def test_wrong_password_shows_translated_error(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "admin", "not-the-password")
+    _wait_text(driver, "login-error", t("auth.bad_credentials", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "login-error-zh.png"))

@@ -1,0 +1,137 @@
+"""Accounts: argon2 passwords, lockout, idle sessions, scope rules, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from eap.errors import DomainError
+from eap.models import AuditLog, Department, User
+from eap.models.accounts import UserCreate
+from eap.models.common import utcnow
+from eap.services import accounts
+
+PW = "Strong#Pass1"
+
+
+def make_user(session: Session, username: str = "tester", **kw: object) -> User:
+    dept = session.exec(select(Department).where(Department.code == "360100-zj")).one()
+    data = dict(
+        username=username,
+        display_name="测试",
+        role="approver",
+        password=PW,
+        region_code="360100",
+        department_id=dept.id,
+    )
+    data.update(kw)
+    return accounts.create_user(session, data=UserCreate(**data), actor_id=None)  # type: ignore[arg-type]
+
+
+def test_password_is_hashed_with_argon2(session: Session) -> None:
+    user = make_user(session)
+    assert user.password_hash.startswith("$argon2")
+    assert PW not in user.password_hash
+
+
+@pytest.mark.parametrize("bad", ["short1A!", "alllowercase", "NoDigitsHere", "1234567890"])
+def test_password_rules(session: Session, bad: str) -> None:
+    if bad == "short1A!":
+        bad = "sh1A!"
+    with pytest.raises(DomainError) as err:
+        make_user(session, password=bad)
+    assert err.value.key == "auth.password_rules"
+
+
+def test_staff_need_scope(session: Session) -> None:
+    with pytest.raises(DomainError) as err:
+        make_user(session, region_code=None, department_id=None)
+    assert err.value.key == "account.scope_required"
+    other = session.exec(select(Department).where(Department.code == "360700-zj")).one()
+    with pytest.raises(DomainError) as err:
+        make_user(session, department_id=other.id)
+    assert err.value.key == "account.scope_mismatch"
+
+
+def test_login_and_resolve(session: Session) -> None:
+    user = make_user(session)
+    outcome = accounts.login(session, username="tester", password=PW)
+    assert outcome.error is None and outcome.principal is not None
+    assert outcome.principal.user_id == user.id
+    principal = accounts.resolve_session(session, token=outcome.token)
+    assert principal is not None and principal.role == "approver"
+    assert accounts.resolve_session(session, token=outcome.token + "x") is None
+    actions = session.exec(select(AuditLog.action).where(AuditLog.actor_id == user.id)).all()
+    assert "auth.login" in actions
+
+
+def test_wrong_password_and_unknown_user(session: Session) -> None:
+    make_user(session)
+    assert accounts.login(session, username="tester", password="nope").error.key == (
+        "auth.bad_credentials"
+    )
+    assert accounts.login(session, username="ghost", password=PW).error.key == (
+        "auth.bad_credentials"
+    )
+
+
+def test_lockout_after_five_failures_for_fifteen_minutes(session: Session) -> None:
+    make_user(session)
+    t0 = utcnow()
+    for i in range(4):
+        out = accounts.login(session, username="tester", password="wrong", now=t0)
+        assert out.error.key == "auth.bad_credentials", i
+    out = accounts.login(session, username="tester", password="wrong", now=t0)
+    assert out.error.key == "auth.locked"
+    # Even the right password is refused while locked.
+    out = accounts.login(session, username="tester", password=PW, now=t0 + dt.timedelta(minutes=14))
+    assert out.error.key == "auth.locked"
+    out = accounts.login(
+        session, username="tester", password=PW, now=t0 + dt.timedelta(minutes=15, seconds=1)
+    )
+    assert out.error is None
+    user = session.exec(select(User).where(User.username == "tester")).one()
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_idle_session_ends_after_thirty_minutes(session: Session) -> None:
+    make_user(session)
+    t0 = utcnow()
+    token = accounts.login(session, username="tester", password=PW, now=t0).token
+    assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=29))
+    # Activity at minute 29 keeps it alive until minute 59.
+    assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=58))
+    assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=89)) is None
+    # Once ended it stays ended.
+    assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=90)) is None
+
+
+def test_logout_ends_session(session: Session) -> None:
+    make_user(session)
+    token = accounts.login(session, username="tester", password=PW).token
+    accounts.logout(session, token=token)
+    assert accounts.resolve_session(session, token=token) is None
+
+
+def test_failed_attempts_persist_across_transactions(engine) -> None:  # type: ignore[no-untyped-def]
+    """The lockout lives in the database, so a second worker (connection) sees it."""
+    username = "persist_lock"
+    with Session(engine) as s:
+        make_user(s, username=username)
+        s.commit()
+    try:
+        for _ in range(5):
+            with Session(engine) as s:
+                accounts.login(s, username=username, password="wrong")
+                s.commit()
+        with Session(engine) as s:
+            assert accounts.login(s, username=username, password=PW).error.key == "auth.locked"
+    finally:
+        with Session(engine) as s:
+            user = s.exec(select(User).where(User.username == username)).one()
+            for row in s.exec(select(AuditLog).where(AuditLog.actor_id == user.id)):
+                s.delete(row)
+            s.delete(user)
+            s.commit()

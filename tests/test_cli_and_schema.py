@@ -1,0 +1,111 @@
+"""The operations command line, run as a real subprocess, and the migrations."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from eap.db import make_engine
+from eap.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, db: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "EAP_DATABASE_URL": db, "EAP_LOCALE": lang}
+    return subprocess.run(
+        [sys.executable, "-m", "eap", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
+    assert run("db", "upgrade", db=url).returncode == 0
+    return url
+
+
+def test_calendar_due(cli_db: str) -> None:
+    out = run("calendar", "due", "2026-02-12", "3", db=cli_db)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["2026-02-24"]
+    out = run("calendar", "due", "2026-12-28", "5", db=cli_db)
+    assert out.stdout.splitlines() == ["2027-01-04", "provisional"]
+
+
+def test_calendar_import_then_due(cli_db: str, tmp_path: Path) -> None:
+    f = tmp_path / "2027.txt"
+    f.write_text("2027-01-01,holiday,元旦\n2027-01-04,holiday,测试\n", encoding="utf-8")
+    out = run("calendar", "import", str(f), db=cli_db)
+    assert out.returncode == 0, out.stderr
+    out = run("calendar", "due", "2026-12-31", "1", db=cli_db)
+    assert out.stdout.splitlines() == ["2027-01-05"]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("2027-02-30,holiday,x\n", encoding="utf-8")
+    out = run("calendar", "import", str(bad), db=cli_db)
+    assert out.returncode == 2 and "日期无效" in out.stderr and "Traceback" not in out.stderr
+    missing = run("calendar", "import", str(tmp_path / "nope.txt"), db=cli_db, lang="en")
+    assert missing.returncode == 2 and "File not found" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "code"),
+    [
+        ("uscc", "91440300708461136T", 0),
+        ("uscc", "91440300708461136U", 1),
+        ("id", "11010519491231002X", 0),
+        ("id", "110105194912310021", 1),
+        ("project-code", "2019-360100-47-01-000001", 0),
+        ("project-code", "2019-360100-47-01", 1),
+    ],
+)
+def test_validate(cli_db: str, kind: str, value: str, code: int) -> None:
+    out = run("validate", kind, value, db=cli_db, lang="en")
+    assert out.returncode == code
+    if code:
+        assert out.stderr.strip() and "Traceback" not in out.stderr
+
+
+def test_seed_demo_creates_every_role(cli_db: str) -> None:
+    out = run("seed", "demo", "--companies", "40", db=cli_db)
+    assert out.returncode == 0, out.stderr
+    engine = make_engine(cli_db)
+    from sqlmodel import Session, select
+
+    from eap.models import Company, User
+    from eap.services.accounts import ROLES
+    from eap.services.identifiers import validate_uscc
+
+    with Session(engine) as s:
+        roles = set(s.exec(select(User.role)))
+        assert roles == set(ROLES)
+        companies = s.exec(select(Company)).all()
+        assert len(companies) == 40
+        for c in companies:
+            validate_uscc(c.uscc)
+        staff = s.exec(select(User).where(User.role.in_(["window", "approver"]))).all()
+        assert all(u.region_code and u.department_id for u in staff)
+    again = run("seed", "demo", "--companies", "40", db=cli_db)
+    assert again.returncode == 0 and '"users": 0' in again.stdout
+
+
+def test_migrations_match_models(tmp_db_url: str) -> None:
+    upgrade(tmp_db_url)
+    engine = make_engine(tmp_db_url)
+    import eap.models  # noqa: F401
+
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
