@@ -187,6 +187,143 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "dept.cg": ("城管", "Urban Management"),
     "dept.qx": ("气象", "Meteorology"),
     "dept.szgy": ("市政公用", "Public Utilities"),
+    # cases and the engine
+    "case.blocked": (
+        "前置事项未通过（{reason}），本事项无法继续办理，请作出不予许可决定或由申请人撤回",
+        "A prerequisite was refused ({reason}); refuse this item or let the applicant withdraw",
+    ),
+    "case.illegal_transition": (
+        "当前状态（{status}）下不能执行该操作：{action}",
+        "This action ({action}) is not allowed in the current status ({status})",
+    ),
+    "case.no_commitment": (
+        "事项 {code} 不适用告知承诺制",
+        "Item {code} cannot be approved on commitment",
+    ),
+    "case.opinion_required": ("请填写办理意见", "Please give an opinion"),
+    "case.owed_required": ("请列明容缺的材料", "List the materials still owed"),
+    "case.reason_required": ("请填写理由", "Please give a reason"),
+    "case.waiting": (
+        "本事项须待前置事项（{codes}）办结后方可办理",
+        "This item waits for its prerequisites ({codes}) to be approved",
+    ),
+    "file.corrupt": ("文件已损坏，请联系管理员", "The stored file is damaged; contact support"),
+    "file.empty": ("文件 {name} 为空", "File {name} is empty"),
+    "file.too_big": ("文件 {name} 超过 {mb} MB", "File {name} is larger than {mb} MB"),
+    "file.type": (
+        "文件 {name} 的格式不受支持，请上传 PDF、JPG、PNG 或 OFD/Office 文档",
+        "File {name} has an unsupported type; upload PDF, JPG, PNG or OFD/Office files",
+    ),
+    "guide.no_process": (
+        "项目所在地尚未发布该类型的审批流程",
+        "No approval process is published for this project type here",
+    ),
+    "guide.no_stage": ("审批流程中没有第 {stage} 阶段", "The process has no stage {stage}"),
+    "intake.already_open": (
+        "第 {stage} 阶段已有正在办理的申请",
+        "An application for stage {stage} is already in progress",
+    ),
+    "intake.bad_file": ("材料 {code} 的文件无效", "The file for material {code} is not valid"),
+    "intake.bad_stage": ("阶段 {stage} 不存在", "There is no stage {stage}"),
+    "intake.incomplete": (
+        "材料不齐全：{codes}。请发出一次性告知或对非关键材料容缺受理",
+        "Materials missing: {codes}. Issue a supplement notice or accept with non-key materials owed",
+    ),
+    "intake.key_owed": (
+        "关键材料不能容缺：{codes}",
+        "Key materials cannot be owed: {codes}",
+    ),
+    "intake.no_department": (
+        "当地没有 {kind} 类审批部门",
+        "There is no {kind} department here",
+    ),
+    "intake.no_items": (
+        "根据项目情况，第 {stage} 阶段没有需要办理的事项",
+        "No item applies to this project in stage {stage}",
+    ),
+    "intake.nothing_to_accept": ("没有可受理的事项", "Nothing left to accept"),
+    "intake.owed_date": (
+        "容缺材料 {code} 的补交期限须晚于今天",
+        "The due date for owed material {code} must be after today",
+    ),
+    "intake.project_completed": ("项目已竣工验收", "The project is already completed"),
+    "intake.stage_not_open": (
+        "第 {stage} 阶段尚未开启（当前为第 {current} 阶段）",
+        "Stage {stage} is not open yet (the project is in stage {current})",
+    ),
+    "intake.unknown_material": (
+        "以下材料不属于本次申请：{codes}",
+        "These materials are not part of this application: {codes}",
+    ),
+    "notify.accepted": (
+        "【工程建设项目审批】您的项目“{project}”申请（{case_no}）已受理，各部门开始并联审批。",
+        "Your application {case_no} for \u201c{project}\u201d has been accepted.",
+    ),
+    "notify.approved": (
+        "【工程建设项目审批】“{project}”的事项“{item}”（{case_no}）已办结（通过）。",
+        "Item \u201c{item}\u201d ({case_no}) of \u201c{project}\u201d has been approved.",
+    ),
+    "notify.not_taken": (
+        "【工程建设项目审批】“{project}”申请（{case_no}）不予接收：{reason}",
+        "Application {case_no} for \u201c{project}\u201d was not taken in: {reason}",
+    ),
+    "notify.received": (
+        "【工程建设项目审批】“{project}”申请（{case_no}）已接件，正在审查材料。",
+        "Application {case_no} for \u201c{project}\u201d was received.",
+    ),
+    "notify.refused": (
+        "【工程建设项目审批】“{project}”的事项“{item}”（{case_no}）办结（不通过），请查看意见。",
+        "Item \u201c{item}\u201d ({case_no}) of \u201c{project}\u201d was refused; see the opinion.",
+    ),
+    "notify.refused_intake": (
+        "【工程建设项目审批】“{project}”申请（{case_no}）不予受理：{reason}",
+        "Application {case_no} for \u201c{project}\u201d was refused at intake: {reason}",
+    ),
+    "notify.revoked": (
+        "【工程建设项目审批】“{project}”的审批（{case_no}）已被撤销：{reason}",
+        "Approval {case_no} of \u201c{project}\u201d was revoked: {reason}",
+    ),
+    "notify.special": (
+        "【工程建设项目审批】“{project}”事项（{case_no}）进入特别程序，时限 {days} 个工作日，期间不计入办理时限。",
+        "Item {case_no} of \u201c{project}\u201d entered a special procedure ({days} working days, not counted).",
+    ),
+    "notify.stage_closed": (
+        "【工程建设项目审批】“{project}”本阶段（{case_no}）已办结，{docs} 份审批结果同步出件。",
+        "Stage case {case_no} of \u201c{project}\u201d is closed; {docs} results are ready.",
+    ),
+    "notify.supplement": (
+        "【工程建设项目审批】“{project}”（{case_no}）需补正 {count} 项材料，请一次性补齐，补正期间不计时。",
+        "{case_no} of \u201c{project}\u201d needs {count} more materials; the clock is paused meanwhile.",
+    ),
+    "notify.withdrawn": (
+        "【工程建设项目审批】“{project}”申请（{case_no}）已撤回。",
+        "Application {case_no} for \u201c{project}\u201d was withdrawn.",
+    ),
+    "postcheck.closed": ("该核查任务已完成", "This verification is already recorded"),
+    "project.code_taken": ("项目代码 {code} 已被登记", "Project code {code} is already registered"),
+    "project.dates": ("计划竣工日期不能早于计划开工日期", "Planned finish is before planned start"),
+    "project.locked": (
+        "项目已有申请被受理，基本信息不能再修改",
+        "An application has been accepted; the project can no longer be edited",
+    ),
+    "project.name_required": ("请填写项目名称", "Please enter the project name"),
+    "project.negative": ("投资额和面积不能为负数", "Investment and areas cannot be negative"),
+    "project.region_unknown": ("请选择江西省内的行政区划", "Choose a region in Jiangxi"),
+    "project.type_unknown": ("请选择审批流程类型", "Choose a process type"),
+    "project.unit_name": ("请填写单位名称", "Please enter the unit's name"),
+    "project.unit_role": ("单位类型无效", "Unknown unit role"),
+    "special.kind": ("特别程序种类无效", "Unknown special-procedure kind"),
+    "special.limit": ("特别程序时限应为 1-365 个工作日", "The limit must be 1-365 working days"),
+    "stage.items_open": (
+        "以下事项尚未办结：{codes}",
+        "These items are not finished yet: {codes}",
+    ),
+    "supplement.already_answered": ("该补正通知已答复", "This notice has already been answered"),
+    "supplement.empty": ("请勾选需要补正的材料", "Tick the materials that are missing"),
+    "supplement.incomplete": (
+        "请一次补齐全部材料，尚缺：{codes}",
+        "Supply every listed material at once; still missing: {codes}",
+    ),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

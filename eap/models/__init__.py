@@ -2,6 +2,19 @@
 
 from eap.models.accounts import AuditLog, Company, User, UserSession
 from eap.models.calendar import CalendarYear, HolidayOverride
+from eap.models.cases import (
+    ApprovalDocument,
+    CaseEvent,
+    Certificate,
+    ItemCase,
+    Notification,
+    PostCheckTask,
+    SmsOutbox,
+    SpecialProcedure,
+    StageCase,
+    StageMaterial,
+    SupplementNotice,
+)
 from eap.models.catalogue import (
     Item,
     ItemDependency,
@@ -11,9 +24,25 @@ from eap.models.catalogue import (
     ProcessItem,
     ProcessStage,
 )
+from eap.models.projects import LibraryMaterial, Project, ProjectUnit, StoredFile
 from eap.models.reference import Department, ProcessType, Region, StageDef
 
 __all__ = [
+    "ApprovalDocument",
+    "CaseEvent",
+    "Certificate",
+    "ItemCase",
+    "LibraryMaterial",
+    "Notification",
+    "PostCheckTask",
+    "Project",
+    "ProjectUnit",
+    "SmsOutbox",
+    "SpecialProcedure",
+    "StageCase",
+    "StageMaterial",
+    "StoredFile",
+    "SupplementNotice",
     "AuditLog",
     "CalendarYear",
     "Company",

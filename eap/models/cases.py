@@ -1,0 +1,199 @@
+"""Stage cases (并联审批实例, BLSPSLBM), item cases (事项实例, SPSXSLBM) and their history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint, event
+from sqlmodel import Field, SQLModel
+
+from eap.models.common import utcnow
+
+
+class StageCase(SQLModel, table=True):
+    """One application for one stage of one project: the one form (一张表单)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(default="", max_length=40, index=True, description="BLSPSLBM")
+    project_id: int = Field(foreign_key="project.id", index=True)
+    process_id: int = Field(foreign_key="process.id")
+    stage_code: int = Field(foreign_key="stagedef.code")
+    region_code: str = Field(foreign_key="region.code", index=True)
+    lead_department_id: int = Field(foreign_key="department.id")
+    status: str = Field(
+        default="submitted",
+        max_length=16,
+        index=True,
+        description="submitted received supplement accepted closed refused withdrawn",
+    )
+    channel: int = Field(default=2, description="SLFS: 1 window, 2 online")
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    submitted_by: int | None = Field(default=None, foreign_key="user.id")
+    submitted_at: dt.datetime = Field(default_factory=utcnow)
+    received_at: dt.datetime | None = None
+    accepted_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    due_date: dt.date | None = None
+    limit_days: int = 0
+    used_days: int = 0
+    version: int = Field(default=1, description="optimistic lock, see services/engine._claim")
+
+
+class ItemCase(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(default="", max_length=40, index=True, description="SPSXSLBM")
+    stage_case_id: int = Field(foreign_key="stagecase.id", index=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    item_id: int = Field(foreign_key="item.id")
+    department_id: int = Field(foreign_key="department.id", index=True)
+    status: int = Field(default=0, index=True, description="BLZT; 0 = submitted, not yet received")
+    phase: str = Field(default="intake", max_length=10, description="intake | handling | done")
+    limit_days: int = Field(description="SXBLSX snapshot at acceptance")
+    promise: bool = Field(default=False, description="approved on commitment (告知承诺)")
+    waiting_on: str = Field(default="", max_length=100, description="unmet prerequisite codes")
+    blocked_reason: str = Field(default="", max_length=200)
+    clock_started_at: dt.datetime | None = None
+    due_date: dt.date | None = Field(default=None, index=True)
+    due_provisional: bool = False
+    paused_since: dt.datetime | None = None
+    pause_kind: str = Field(default="", max_length=12, description="supplement | special")
+    paused_days: int = 0
+    supplements: int = 0
+    handler_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: dt.datetime | None = None
+    used_days: int = 0
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, description="optimistic lock, see services/engine._claim")
+
+
+class CaseEvent(SQLModel, table=True):
+    """Immutable history (SPGL_XMSPSXBLXXXXB): written with the change, never edited."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_case_id: int = Field(foreign_key="stagecase.id", index=True)
+    item_case_id: int | None = Field(default=None, foreign_key="itemcase.id", index=True)
+    status: int | None = Field(default=None, description="BLZT after the event, item events")
+    action: str = Field(max_length=40)
+    office: str = Field(default="", max_length=100, description="BLCS")
+    handler_id: int | None = Field(default=None, foreign_key="user.id")
+    handler_name: str = Field(default="", max_length=60, description="BLR")
+    opinion: str = Field(default="", max_length=1000, description="BLYJ")
+    at: dt.datetime = Field(default_factory=utcnow, index=True, description="BLSJ, server time")
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class StageMaterial(SQLModel, table=True):
+    """A material of the one form, as supplied (or owed) for a stage case."""
+
+    __table_args__ = (UniqueConstraint("stage_case_id", "material_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    stage_case_id: int = Field(foreign_key="stagecase.id", index=True)
+    material_id: int = Field(foreign_key="material.id")
+    file_id: int | None = Field(default=None, foreign_key="storedfile.id")
+    certificate_id: int | None = Field(default=None, foreign_key="certificate.id")
+    source: str = Field(default="upload", max_length=12, description="upload library certificate")
+    owed: bool = Field(default=False, description="容缺: to be supplied later")
+    owed_until: dt.date | None = None
+
+
+class SupplementNotice(SQLModel, table=True):
+    """一次性告知: everything missing, listed at once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_case_id: int = Field(foreign_key="stagecase.id", index=True)
+    item_case_id: int | None = Field(default=None, foreign_key="itemcase.id", index=True)
+    materials: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    remarks: str = Field(default="", max_length=1000)
+    issued_by: int | None = Field(default=None, foreign_key="user.id")
+    issued_at: dt.datetime = Field(default_factory=utcnow)
+    answered_at: dt.datetime | None = None
+
+
+class SpecialProcedure(SQLModel, table=True):
+    """特别程序 (SPGL_XMSPSXBLTBCXXXB): not counted in the item's limit; has its own."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_case_id: int = Field(foreign_key="itemcase.id", index=True)
+    kind: str = Field(max_length=20, description="expert hearing survey notice testing other")
+    reason: str = Field(max_length=500)
+    limit_days: int = Field(ge=1)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    due_date: dt.date
+    ended_at: dt.datetime | None = None
+    result: str = Field(default="", max_length=500)
+
+
+class ApprovalDocument(SQLModel, table=True):
+    """批复文件 (SPGL_XMSPSXPFWJXXB)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_case_id: int = Field(foreign_key="itemcase.id", index=True)
+    doc_no: str = Field(max_length=60, unique=True, description="PFWH")
+    title: str = Field(max_length=200, description="PFWJBT")
+    issued_on: dt.date = Field(description="PFRQ")
+    valid_until: dt.date | None = Field(default=None, description="PFWJYXQX")
+    file_id: int | None = Field(default=None, foreign_key="storedfile.id")
+
+
+class Certificate(SQLModel, table=True):
+    """电子证照: reused by later stages as the material it is."""
+
+    __table_args__ = (UniqueConstraint("cert_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cert_no: str = Field(max_length=60)
+    item_case_id: int = Field(foreign_key="itemcase.id", index=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    material_id: int | None = Field(default=None, foreign_key="material.id")
+    name: str = Field(max_length=100)
+    issued_on: dt.date
+    valid_until: dt.date | None = None
+    status: str = Field(default="valid", max_length=10, description="valid | revoked")
+    verify_token: str = Field(max_length=40, unique=True)
+
+
+class PostCheckTask(SQLModel, table=True):
+    """告知承诺 post-approval verification task for the department."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_case_id: int = Field(foreign_key="itemcase.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    due_date: dt.date
+    status: str = Field(default="open", max_length=10, description="open verified false")
+    note: str = Field(default="", max_length=500)
+    checked_by: int | None = Field(default=None, foreign_key="user.id")
+    checked_at: dt.datetime | None = None
+
+
+class Notification(SQLModel, table=True):
+    """In-app inbox; its SMS copy goes through the outbox below."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    key: str = Field(max_length=60, description="message-catalogue key")
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    stage_case_id: int | None = Field(default=None, foreign_key="stagecase.id")
+    item_case_id: int | None = Field(default=None, foreign_key="itemcase.id")
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    read_at: dt.datetime | None = None
+
+
+class SmsOutbox(SQLModel, table=True):
+    """Transactional outbox: written with the decision, delivered after commit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(max_length=20)
+    text: str = Field(max_length=500)
+    status: str = Field(default="pending", max_length=10, index=True, description="pending sent failed")
+    attempts: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    sent_at: dt.datetime | None = None
+    error: str = Field(default="", max_length=200)
+
+
+@event.listens_for(CaseEvent, "before_update")
+@event.listens_for(CaseEvent, "before_delete")
+def _history_is_immutable(_mapper, _connection, target: CaseEvent) -> None:  # type: ignore[no-untyped-def]
+    raise PermissionError(f"case history row {target.id} is immutable")

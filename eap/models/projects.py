@@ -1,0 +1,95 @@
+"""Projects (SPGL_XMJBXXB), their responsible units (SPGL_XMDWXXB) and stored material files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from eap.models.common import utcnow
+
+UNIT_ROLES = ("builder", "designer", "contractor", "supervisor", "surveyor")
+
+
+class ProjectBase(SQLModel):
+    project_code: str = Field(max_length=24, unique=True, description="项目代码 XMDM")
+    name: str = Field(max_length=200, description="XMMC")
+    region_code: str = Field(foreign_key="region.code", index=True, description="XZQHDM")
+    location: str = Field(default="", max_length=200, description="JSDD")
+    longitude: float | None = Field(default=None, description="XMJSDDX")
+    latitude: float | None = Field(default=None, description="XMJSDDY")
+    total_investment: float = Field(ge=0, description="ZTZE, 万元")
+    land_area: float = Field(default=0, ge=0, description="YDMJ, m²")
+    floor_area: float = Field(default=0, ge=0, description="JZMJ, m²")
+    process_type: int = Field(foreign_key="processtype.code", description="SPLCLX")
+    industry: str = Field(default="", max_length=60)
+    engineering_code: str = Field(default="", max_length=40, description="GCDM")
+    planned_start: dt.date | None = None
+    planned_finish: dt.date | None = None
+
+
+class ProjectCreate(ProjectBase):
+    attributes: dict[str, Any] = {}
+
+
+class Project(ProjectBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    process_id: int | None = Field(
+        default=None, foreign_key="process.id", description="pinned at the first application"
+    )
+    current_stage: int = Field(default=1)
+    locked: bool = Field(default=False, description="no edits once an application is accepted")
+    first_accepted_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    used_days: int = Field(default=0, description="full-process working days, net of pauses")
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ProjectPublic(ProjectBase):
+    id: int
+    company_id: int
+    current_stage: int
+    locked: bool
+    used_days: int
+
+
+class ProjectUnit(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("project_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    role: str = Field(max_length=16)
+    uscc: str = Field(max_length=18)
+    name: str = Field(max_length=120)
+    contact: str = Field(default="", max_length=40)
+    phone: str = Field(default="", max_length=20)
+
+
+class StoredFile(SQLModel, table=True):
+    """An uploaded file, kept outside any public directory and addressed by its content hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    size: int
+    content_type: str = Field(max_length=100)
+    filename: str = Field(max_length=200)
+    storage_key: str = Field(max_length=200)
+    company_id: int | None = Field(default=None, foreign_key="company.id", index=True)
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
+    uploaded_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LibraryMaterial(SQLModel, table=True):
+    """A company's material library (材料库): reusable materials like the business licence."""
+
+    __table_args__ = (UniqueConstraint("company_id", "material_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", index=True)
+    material_id: int = Field(foreign_key="material.id")
+    file_id: int = Field(foreign_key="storedfile.id")
+    valid_until: dt.date | None = None

@@ -1,0 +1,361 @@
+"""The item-case state machine (BLZT), its clock and its immutable history.
+
+Every transition: check who acts, check the move is legal, claim the row with an optimistic
+version check, change it, write the history row, notify — all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from eap.errors import ConflictError, DomainError
+from eap.models import (
+    CaseEvent,
+    Department,
+    Item,
+    ItemCase,
+    ItemDependency,
+    Project,
+    StageCase,
+    User,
+)
+from eap.models.common import utcnow
+from eap.services.accounts import Principal
+from eap.services.clock import WorkCalendar, local_date
+
+# National BLZT codes (DOMAIN §5); 0 is ours: submitted online, not yet received at the window.
+SUBMITTED = 0
+RECEIVED = 1
+WITHDRAWN_BEFORE = 2
+ACCEPTED = 3
+NOT_TAKEN = 4
+REFUSED_INTAKE = 5
+SUPPLEMENT_REQUESTED = 6
+SUPPLEMENT_SUPPLIED = 7
+HANDLING = 8
+SPECIAL_START = 9
+SPECIAL_END = 10
+APPROVED = 11
+APPROVED_OWED = 12
+REFUSED = 13
+WITHDRAWN = 14
+REVOKED = 15
+
+TERMINAL = frozenset({WITHDRAWN_BEFORE, NOT_TAKEN, REFUSED_INTAKE, APPROVED, APPROVED_OWED,
+                      REFUSED, WITHDRAWN, REVOKED})
+APPROVED_STATES = frozenset({APPROVED, APPROVED_OWED})
+# States in which the department is actively handling the case.
+ACTIVE = frozenset({HANDLING, SUPPLEMENT_SUPPLIED, SPECIAL_END})
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[int]
+    target: int
+    phase: str  # the phase the case must be in
+
+
+MOVES: dict[str, Move] = {
+    "receive": Move(frozenset({SUBMITTED}), RECEIVED, "intake"),
+    "withdraw_before": Move(
+        frozenset({SUBMITTED, RECEIVED, SUPPLEMENT_REQUESTED, SUPPLEMENT_SUPPLIED}),
+        WITHDRAWN_BEFORE,
+        "intake",
+    ),
+    "accept": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), ACCEPTED, "intake"),
+    "not_take": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), NOT_TAKEN, "intake"),
+    "refuse_intake": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), REFUSED_INTAKE, "intake"),
+    "intake_supplement": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), SUPPLEMENT_REQUESTED,
+                              "intake"),
+    "intake_supplied": Move(frozenset({SUPPLEMENT_REQUESTED}), SUPPLEMENT_SUPPLIED, "intake"),
+    "start": Move(frozenset({ACCEPTED}), HANDLING, "handling"),
+    "request_supplement": Move(ACTIVE, SUPPLEMENT_REQUESTED, "handling"),
+    "supplied": Move(frozenset({SUPPLEMENT_REQUESTED}), SUPPLEMENT_SUPPLIED, "handling"),
+    "special_start": Move(ACTIVE, SPECIAL_START, "handling"),
+    "special_end": Move(frozenset({SPECIAL_START}), SPECIAL_END, "handling"),
+    "approve": Move(ACTIVE, APPROVED, "handling"),
+    "approve_owed": Move(ACTIVE, APPROVED_OWED, "handling"),
+    "refuse": Move(ACTIVE | {ACCEPTED}, REFUSED, "handling"),
+    "withdraw": Move(
+        frozenset({ACCEPTED, HANDLING, SUPPLEMENT_REQUESTED, SUPPLEMENT_SUPPLIED, SPECIAL_START,
+                   SPECIAL_END}),
+        WITHDRAWN,
+        "handling",
+    ),
+    "revoke": Move(APPROVED_STATES, REVOKED, "done"),
+}
+
+
+def claim(session: Session, model: type[ItemCase] | type[StageCase], row_id: int,
+          version: int) -> int:
+    """Optimistic lock: bump the version only if nobody else did since we read it.
+
+    The guarded UPDATE also takes the row's write lock, so the rest of the change cannot
+    interleave with another writer's.
+    """
+    result = session.execute(
+        update(model)
+        .where(col(model.id) == row_id, col(model.version) == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError("error.conflict")
+    return version + 1
+
+
+def write_event(
+    session: Session,
+    *,
+    stage_case: StageCase,
+    item_case: ItemCase | None,
+    action: str,
+    principal: Principal | None,
+    opinion: str = "",
+    office: str = "",
+    now: dt.datetime,
+    detail: dict | None = None,
+) -> CaseEvent:
+    assert stage_case.id is not None
+    ev = CaseEvent(
+        stage_case_id=stage_case.id,
+        item_case_id=item_case.id if item_case else None,
+        status=item_case.status if item_case else None,
+        action=action,
+        office=office,
+        handler_id=principal.user_id if principal else None,
+        handler_name=principal.display_name if principal else "",
+        opinion=opinion,
+        at=now,
+        detail=detail or {},
+    )
+    session.add(ev)
+    return ev
+
+
+def office_name(session: Session, department_id: int) -> str:
+    dept = session.get(Department, department_id)
+    return dept.name if dept else ""
+
+
+def transition(
+    session: Session,
+    *,
+    case: ItemCase,
+    stage_case: StageCase,
+    action: str,
+    principal: Principal | None,
+    opinion: str = "",
+    now: dt.datetime,
+    cal: WorkCalendar,
+    detail: dict | None = None,
+) -> ItemCase:
+    """Apply one legal BLZT move to an item case, with its clock effects and history row."""
+    move = MOVES[action]
+    if case.status not in move.sources or case.phase != move.phase:
+        raise DomainError("case.illegal_transition", action=action, status=case.status)
+    if case.waiting_on and action in ("start", "approve", "approve_owed", "special_start",
+                                      "request_supplement"):
+        raise DomainError("case.waiting", codes=case.waiting_on)
+    if case.blocked_reason and action not in ("refuse", "withdraw"):
+        raise DomainError("case.blocked", reason=case.blocked_reason)
+    assert case.id is not None
+    case.version = claim(session, ItemCase, case.id, case.version)
+    case.status = move.target
+    case.updated_at = now
+    if principal is not None and principal.role == "approver":
+        case.handler_id = principal.user_id
+    if move.target in (SUPPLEMENT_REQUESTED, SPECIAL_START) and case.phase == "handling":
+        case.paused_since, case.pause_kind = now, (
+            "supplement" if move.target == SUPPLEMENT_REQUESTED else "special"
+        )
+        if move.target == SUPPLEMENT_REQUESTED:
+            case.supplements += 1
+    elif move.target in (SUPPLEMENT_SUPPLIED, SPECIAL_END) and case.phase == "handling":
+        resume_clock(case, now=now, cal=cal)
+    elif move.target == SUPPLEMENT_REQUESTED:
+        case.supplements += 1
+    if move.target == ACCEPTED:
+        case.phase = "handling"
+    elif move.target in TERMINAL:
+        if case.paused_since is not None:
+            resume_clock(case, now=now, cal=cal)
+        case.phase = "done"
+        case.decided_at = now
+        case.used_days = days_used(case, now=now, cal=cal)
+    session.add(case)
+    write_event(
+        session,
+        stage_case=stage_case,
+        item_case=case,
+        action=action,
+        principal=principal,
+        opinion=opinion,
+        office=office_name(session, case.department_id),
+        now=now,
+        detail=detail,
+    )
+    return case
+
+
+def start_clock(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> None:
+    """The acceptance day is not counted; the deadline is the end of the Nth working day."""
+    case.clock_started_at = now
+    due = cal.add_working_days(local_date(now), case.limit_days)
+    case.due_date, case.due_provisional = due.day, due.provisional
+
+
+def resume_clock(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> int:
+    """End a pause: the deadline moves on by the working days it took."""
+    if case.paused_since is None:
+        return 0
+    paused = cal.paused_working_days(case.paused_since, now)
+    case.paused_days += paused
+    if case.due_date is not None:
+        moved = cal.extend(case.due_date, paused)
+        case.due_date = moved.day
+        case.due_provisional = case.due_provisional or moved.provisional
+    case.paused_since, case.pause_kind = None, ""
+    return paused
+
+
+def days_used(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> int:
+    if case.clock_started_at is None:
+        return 0
+    gross = cal.working_days_between(local_date(case.clock_started_at), local_date(now))
+    running_pause = (
+        cal.paused_working_days(case.paused_since, now) if case.paused_since is not None else 0
+    )
+    return max(0, gross - case.paused_days - running_pause)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """What the applicant and staff see of an item's clock (DOMAIN §6)."""
+
+    used: int
+    paused: int
+    left: int | None
+    state: str  # normal warning due overdue paused done waiting
+    due_date: dt.date | None
+    provisional: bool
+
+
+def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockView:
+    used = days_used(case, now=now, cal=cal)
+    running = (
+        cal.paused_working_days(case.paused_since, now) if case.paused_since is not None else 0
+    )
+    paused = case.paused_days + running
+    if case.status in TERMINAL:
+        return ClockView(case.used_days, case.paused_days, None, "done", case.due_date,
+                         case.due_provisional)
+    if case.due_date is None:
+        return ClockView(0, 0, None, "waiting", None, False)
+    today = local_date(now)
+    due = cal.extend(case.due_date, running).day if running else case.due_date
+    if today > due:
+        left = -cal.working_days_between(due, today)
+    else:
+        left = cal.working_days_between(today, due)
+    if case.paused_since is not None:
+        state = "paused"
+    elif today > due:
+        state = "overdue"
+    elif today == due:
+        state = "due"
+    elif left <= 1:
+        state = "warning"
+    else:
+        state = "normal"
+    return ClockView(used, paused, left, state, due, case.due_provisional)
+
+
+def prerequisites(session: Session, item_id: int) -> list[str]:
+    return list(
+        session.exec(select(ItemDependency.requires_code).where(ItemDependency.item_id == item_id))
+    )
+
+
+def unmet_prerequisites(session: Session, *, case: ItemCase) -> tuple[list[str], list[str]]:
+    """(codes still awaited, codes refused) among the prerequisites within the same project.
+
+    A prerequisite that is not part of this project's cases is not required for it.
+    """
+    waiting, refused = [], []
+    for code in prerequisites(session, case.item_id):
+        rows = session.exec(
+            select(ItemCase.status)
+            .join(Item, col(Item.id) == col(ItemCase.item_id))
+            .where(ItemCase.project_id == case.project_id, Item.code == code)
+        ).all()
+        if not rows or any(s in APPROVED_STATES for s in rows):
+            continue
+        if all(s in TERMINAL for s in rows):
+            refused.append(code)
+        else:
+            waiting.append(code)
+    return waiting, refused
+
+
+def release_dependents(
+    session: Session,
+    *,
+    stage_case: StageCase,
+    decided: ItemCase,
+    now: dt.datetime,
+    cal: WorkCalendar,
+) -> list[ItemCase]:
+    """After a decision: start waiting items whose prerequisites are now met, block the rest."""
+    item = session.get(Item, decided.item_id)
+    assert item is not None
+    touched = []
+    candidates = session.exec(
+        select(ItemCase).where(
+            ItemCase.project_id == decided.project_id,
+            col(ItemCase.waiting_on).contains(item.code),
+        )
+    ).all()
+    for dep in candidates:
+        waiting, refused = unmet_prerequisites(session, case=dep)
+        assert dep.id is not None
+        dep.version = claim(session, ItemCase, dep.id, dep.version)
+        dep.waiting_on = ",".join(waiting)
+        if refused:
+            dep.blocked_reason = ",".join(refused)
+            action = "dependency_blocked"
+        elif not waiting:
+            start_clock(dep, now=now, cal=cal)
+            action = "dependency_met"
+        else:
+            continue
+        session.add(dep)
+        dep_stage = session.get(StageCase, dep.stage_case_id) or stage_case
+        write_event(session, stage_case=dep_stage, item_case=dep, action=action,
+                    principal=None, now=now, detail={"prerequisite": item.code})
+        touched.append(dep)
+    return touched
+
+
+def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
+    case = session.get(ItemCase, item_case_id)
+    if case is None:
+        raise DomainError("error.not_found")
+    stage_case = session.get(StageCase, case.stage_case_id)
+    project = session.get(Project, case.project_id)
+    assert stage_case is not None and project is not None
+    return case, stage_case, project
+
+
+def now_or(now: dt.datetime | None) -> dt.datetime:
+    """Server time. Only the simulator and tests pass ``now``; no user-facing path can."""
+    return now or utcnow()
+
+
+def user_name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id else None
+    return user.display_name if user else ""

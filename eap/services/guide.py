@@ -1,0 +1,135 @@
+"""The guide and the one form (一张表单): which items a stage needs for a project, and the
+union of their materials, each asked once, marking what is already on file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from eap.errors import DomainError
+from eap.models import (
+    Certificate,
+    Item,
+    ItemMaterial,
+    LibraryMaterial,
+    Material,
+    Process,
+    ProcessItem,
+    ProcessStage,
+    Project,
+)
+from eap.services import catalogue
+from eap.services.authz import city_of
+
+
+@dataclass
+class MaterialNeed:
+    material_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    is_key: bool
+    deferrable: bool
+    item_codes: list[str] = field(default_factory=list)
+    satisfied_by: str = ""  # "" | library | certificate
+    file_id: int | None = None
+    certificate_id: int | None = None
+
+
+@dataclass
+class StageForm:
+    process_id: int
+    stage_code: int
+    stage_limit: int
+    items: list[tuple[ProcessItem, Item]]
+    materials: list[MaterialNeed]
+
+
+def process_for(session: Session, *, project: Project) -> Process:
+    """The project's pinned process, or the city's active one for its type."""
+    if project.process_id is not None:
+        process = session.get(Process, project.process_id)
+    else:
+        process = catalogue.active_process(
+            session, region_code=city_of(session, project.region_code),
+            process_type=project.process_type
+        )
+    if process is None:
+        raise DomainError("guide.no_process")
+    return process
+
+
+def condition_holds(condition: str, facts: dict[str, Any]) -> bool:
+    return not condition or bool(facts.get(condition))
+
+
+def stage_form(session: Session, *, project: Project, stage_code: int,
+               answers: dict[str, Any] | None = None,
+               today: dt.date | None = None) -> StageForm:
+    process = process_for(session, project=project)
+    assert process.id is not None
+    stage = session.exec(
+        select(ProcessStage).where(ProcessStage.process_id == process.id,
+                                   ProcessStage.stage_code == stage_code)
+    ).first()
+    if stage is None:
+        raise DomainError("guide.no_stage", stage=stage_code)
+    facts = {**(project.attributes or {}), **(answers or {})}
+    rows = session.exec(
+        select(ProcessItem, Item)
+        .join(Item, col(Item.id) == col(ProcessItem.item_id))
+        .where(ProcessItem.process_id == process.id, ProcessItem.stage_code == stage_code)
+        .order_by(col(Item.code))
+    ).all()
+    items = [(pi, it) for pi, it in rows if condition_holds(pi.condition, facts)]
+    needs: dict[int, MaterialNeed] = {}
+    for _pi, item in items:
+        for im, mat in session.exec(
+            select(ItemMaterial, Material)
+            .join(Material, col(Material.id) == col(ItemMaterial.material_id))
+            .where(ItemMaterial.item_id == item.id)
+        ):
+            assert mat.id is not None
+            need = needs.get(mat.id)
+            if need is None:
+                need = needs[mat.id] = MaterialNeed(
+                    mat.id, mat.code, mat.name_zh, mat.name_en, im.is_key, im.deferrable
+                )
+            else:
+                # A material one item needs as key stays key; deferrable only if all allow it.
+                need.is_key = need.is_key or im.is_key
+                need.deferrable = need.deferrable and im.deferrable and not need.is_key
+            need.item_codes.append(item.code)
+    _mark_satisfied(session, project=project, needs=needs, today=today or dt.date.today())
+    return StageForm(process.id, stage_code, stage.limit_days, items,
+                     sorted(needs.values(), key=lambda n: n.code))
+
+
+def _mark_satisfied(session: Session, *, project: Project, needs: dict[int, MaterialNeed],
+                    today: dt.date) -> None:
+    if not needs:
+        return
+    certs = session.exec(
+        select(Certificate).where(
+            Certificate.project_id == project.id,
+            Certificate.status == "valid",
+            col(Certificate.material_id).in_(list(needs)),
+        )
+    ).all()
+    for cert in certs:
+        if cert.valid_until is None or cert.valid_until >= today:
+            need = needs[cert.material_id or 0]
+            need.satisfied_by, need.certificate_id = "certificate", cert.id
+    library = session.exec(
+        select(LibraryMaterial).where(
+            LibraryMaterial.company_id == project.company_id,
+            col(LibraryMaterial.material_id).in_(list(needs)),
+        )
+    ).all()
+    for lib in library:
+        need = needs[lib.material_id]
+        if not need.satisfied_by and (lib.valid_until is None or lib.valid_until >= today):
+            need.satisfied_by, need.file_id = "library", lib.file_id

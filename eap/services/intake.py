@@ -1,0 +1,466 @@
+"""Stage applications and one-window intake (一窗受理): submit, 接件, completeness, 受理 /
+容缺受理, 不受理 / 不予受理, the one-time supplement notice (一次性告知), withdrawal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from eap.errors import DomainError
+from eap.models import (
+    Department,
+    Item,
+    ItemCase,
+    ItemMaterial,
+    Material,
+    Project,
+    StageCase,
+    StageMaterial,
+    StoredFile,
+    SupplementNotice,
+)
+from eap.services import engine
+from eap.services.accounts import Principal
+from eap.services.audit import record
+from eap.services.authz import city_of, require_applicant, require_window
+from eap.services.clock import WorkCalendar, local_date
+from eap.services.guide import stage_form
+from eap.services.notify import notify_applicant
+
+OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
+
+
+def _department(session: Session, region_code: str, kind: str) -> Department:
+    dept = session.exec(
+        select(Department).where(Department.region_code == region_code, Department.kind == kind)
+    ).first()
+    if dept is None:
+        raise DomainError("intake.no_department", kind=kind)
+    return dept
+
+
+def _check_files(session: Session, *, project: Project, uploads: dict[str, int]) -> dict[str, int]:
+    for code, file_id in uploads.items():
+        file = session.get(StoredFile, file_id)
+        if file is None or file.company_id != project.company_id:
+            raise DomainError("intake.bad_file", field=code, code=code)
+    return uploads
+
+
+def submit_stage_application(
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: int,
+    stage_code: int,
+    answers: dict[str, Any] | None = None,
+    uploads: dict[str, int] | None = None,
+    channel: int = 2,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """File the one form for a stage: one stage case, one item case per applicable item."""
+    now = engine.now_or(now)
+    project = session.get(Project, project_id)
+    if project is None:
+        raise DomainError("error.not_found")
+    require_applicant(principal, project)
+    if stage_code not in (1, 2, 3, 4, 5):
+        raise DomainError("intake.bad_stage", stage=stage_code)
+    if stage_code != 5 and stage_code != project.current_stage:
+        raise DomainError("intake.stage_not_open", stage=stage_code, current=project.current_stage)
+    if project.completed_at is not None:
+        raise DomainError("intake.project_completed")
+    busy = session.exec(
+        select(StageCase.id).where(StageCase.project_id == project_id,
+                                   StageCase.stage_code == stage_code,
+                                   col(StageCase.status).in_(OPEN_STAGE_STATES))
+    ).first()
+    if busy:
+        raise DomainError("intake.already_open", stage=stage_code)
+    form = stage_form(session, project=project, stage_code=stage_code, answers=answers,
+                      today=local_date(now))
+    if not form.items:
+        raise DomainError("intake.no_items", stage=stage_code)
+    uploads = _check_files(session, project=project, uploads=uploads or {})
+    known = {need.code for need in form.materials}
+    stray = sorted(set(uploads) - known)
+    if stray:
+        raise DomainError("intake.unknown_material", codes=",".join(stray))
+    region = city_of(session, project.region_code)
+    from eap.models import StageDef
+
+    stage_def = session.get(StageDef, stage_code)
+    assert stage_def is not None
+    lead = _department(session, region, stage_def.lead_kind)
+    project.process_id = form.process_id
+    session.add(project)
+    stage_case = StageCase(
+        project_id=project_id, process_id=form.process_id, stage_code=stage_code,
+        region_code=region, lead_department_id=lead.id or 0, channel=channel,
+        answers=answers or {}, submitted_by=principal.user_id, submitted_at=now,
+        limit_days=form.stage_limit,
+    )
+    session.add(stage_case)
+    session.flush()
+    assert stage_case.id is not None
+    stage_case.case_no = f"{region}{local_date(now):%Y%m%d}{stage_case.id:08d}"
+    for need in form.materials:
+        file_id = uploads.get(need.code)
+        source = "upload"
+        if file_id is None and need.satisfied_by == "library":
+            file_id, source = need.file_id, "library"
+        session.add(StageMaterial(
+            stage_case_id=stage_case.id, material_id=need.material_id, file_id=file_id,
+            certificate_id=need.certificate_id if file_id is None else None,
+            source="certificate" if file_id is None and need.certificate_id else source,
+        ))
+    for n, (pi, item) in enumerate(form.items, start=1):
+        dept = _department(session, region, item.dept_kind)
+        case = ItemCase(
+            stage_case_id=stage_case.id, project_id=project_id, item_id=item.id or 0,
+            department_id=dept.id or 0, limit_days=pi.limit_days, updated_at=now,
+        )
+        session.add(case)
+        session.flush()
+        case.case_no = f"{stage_case.case_no}{n:02d}"
+    engine.write_event(session, stage_case=stage_case, item_case=None, action="submit",
+                       principal=principal, now=now)
+    record(session, actor_id=principal.user_id, action="case.submit", entity="stagecase",
+           entity_id=stage_case.id)
+    session.flush()
+    return stage_case
+
+
+def _stage(session: Session, stage_case_id: int) -> tuple[StageCase, Project]:
+    stage_case = session.get(StageCase, stage_case_id)
+    if stage_case is None:
+        raise DomainError("error.not_found")
+    project = session.get(Project, stage_case.project_id)
+    assert project is not None
+    return stage_case, project
+
+
+def item_cases(session: Session, stage_case_id: int) -> list[ItemCase]:
+    return list(session.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)
+                             .order_by(col(ItemCase.id))))
+
+
+def _bump_stage(session: Session, stage_case: StageCase, status: str) -> None:
+    assert stage_case.id is not None
+    stage_case.version = engine.claim(session, StageCase, stage_case.id, stage_case.version)
+    stage_case.status = status
+    session.add(stage_case)
+
+
+def receive_case(session: Session, *, principal: Principal, stage_case_id: int,
+                 now: dt.datetime | None = None) -> StageCase:
+    """接件: the window takes the application in (BLZT 1 for every item)."""
+    now = engine.now_or(now)
+    stage_case, project = _stage(session, stage_case_id)
+    require_window(principal, stage_case)
+    if stage_case.status != "submitted":
+        raise DomainError("case.illegal_transition", action="receive", status=stage_case.status)
+    _bump_stage(session, stage_case, "received")
+    stage_case.received_at = now
+    cal = WorkCalendar.load(session)
+    for case in item_cases(session, stage_case_id):
+        if case.status == engine.SUBMITTED:
+            engine.transition(session, case=case, stage_case=stage_case, action="receive",
+                              principal=principal, now=now, cal=cal)
+    notify_applicant(session, project=project, key="notify.received", now=now,
+                     stage_case_id=stage_case.id, case_no=stage_case.case_no)
+    record(session, actor_id=principal.user_id, action="case.receive", entity="stagecase",
+           entity_id=stage_case_id)
+    session.flush()
+    return stage_case
+
+
+@dataclass(frozen=True)
+class Missing:
+    material_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    is_key: bool
+    deferrable: bool
+    item_codes: tuple[str, ...]
+
+
+def completeness(session: Session, *, stage_case_id: int) -> list[Missing]:
+    """Materials of the form with neither a file nor a certificate, and who needs them."""
+    supplied = {
+        sm.material_id
+        for sm in session.exec(select(StageMaterial).where(
+            StageMaterial.stage_case_id == stage_case_id))
+        if sm.file_id is not None or sm.certificate_id is not None
+    }
+    missing: dict[int, dict[str, Any]] = {}
+    rows = session.exec(
+        select(ItemCase, Item, ItemMaterial, Material)
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(ItemMaterial, col(ItemMaterial.item_id) == col(Item.id))
+        .join(Material, col(Material.id) == col(ItemMaterial.material_id))
+        .where(ItemCase.stage_case_id == stage_case_id,
+               col(ItemCase.status).not_in(list(engine.TERMINAL)))
+    ).all()
+    for _case, item, im, mat in rows:
+        if mat.id in supplied:
+            continue
+        entry = missing.setdefault(mat.id or 0, {"mat": mat, "key": False, "defer": True,
+                                                 "items": []})
+        entry["key"] = entry["key"] or im.is_key
+        entry["defer"] = entry["defer"] and im.deferrable and not entry["key"]
+        entry["items"].append(item.code)
+    return [
+        Missing(m["mat"].id, m["mat"].code, m["mat"].name_zh, m["mat"].name_en, m["key"],
+                m["defer"], tuple(sorted(m["items"])))
+        for m in sorted(missing.values(), key=lambda e: e["mat"].code)
+    ]
+
+
+def accept_case(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    owed: dict[str, dt.date] | None = None,
+    opinion: str = "",
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """受理: every item's clock starts. 容缺受理: non-key materials may be owed until a date.
+
+    Items whose prerequisites are not yet approved are dispatched but wait, clock stopped,
+    until the prerequisite is approved.
+    """
+    now = engine.now_or(now)
+    stage_case, project = _stage(session, stage_case_id)
+    require_window(principal, stage_case)
+    if stage_case.status not in ("received",):
+        raise DomainError("case.illegal_transition", action="accept", status=stage_case.status)
+    owed = owed or {}
+    missing = completeness(session, stage_case_id=stage_case_id)
+    not_owed = [m for m in missing if m.code not in owed]
+    if not_owed:
+        raise DomainError("intake.incomplete", codes=",".join(m.code for m in not_owed))
+    key_owed = [m for m in missing if m.code in owed and not m.deferrable]
+    if key_owed:
+        raise DomainError("intake.key_owed", codes=",".join(m.code for m in key_owed))
+    today = local_date(now)
+    for m in missing:
+        if owed[m.code] <= today:
+            raise DomainError("intake.owed_date", code=m.code)
+        sm = session.exec(select(StageMaterial).where(
+            StageMaterial.stage_case_id == stage_case_id,
+            StageMaterial.material_id == m.material_id)).one()
+        sm.owed, sm.owed_until = True, owed[m.code]
+        session.add(sm)
+    cal = WorkCalendar.load(session)
+    _bump_stage(session, stage_case, "accepted")
+    stage_case.accepted_at = now
+    due = cal.add_working_days(today, stage_case.limit_days)
+    stage_case.due_date = due.day
+    accepted = [c for c in item_cases(session, stage_case_id)
+                if c.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED)]
+    if not accepted:
+        raise DomainError("intake.nothing_to_accept")
+    for case in accepted:
+        engine.transition(session, case=case, stage_case=stage_case, action="accept",
+                          principal=principal, opinion=opinion, now=now, cal=cal,
+                          detail={"owed": sorted(owed)} if owed else None)
+    session.flush()
+    for case in accepted:
+        waiting, refused = engine.unmet_prerequisites(session, case=case)
+        if refused:
+            case.blocked_reason = ",".join(refused)
+        elif waiting:
+            case.waiting_on = ",".join(waiting)
+        else:
+            engine.start_clock(case, now=now, cal=cal)
+        session.add(case)
+    if not project.locked:
+        project.locked, project.first_accepted_at = True, now
+        session.add(project)
+    notify_applicant(session, project=project, key="notify.accepted", now=now,
+                     stage_case_id=stage_case.id, case_no=stage_case.case_no)
+    record(session, actor_id=principal.user_id, action="case.accept", entity="stagecase",
+           entity_id=stage_case_id, detail={"owed": sorted(owed)})
+    session.flush()
+    return stage_case
+
+
+def refuse_intake(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    formal: bool,
+    reason: str,
+    item_case_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """不受理 (4, e.g. not this office's matter) or 不予受理 (5, formal refusal with reasons),
+    for the whole application or for some of its items."""
+    now = engine.now_or(now)
+    if not reason.strip():
+        raise DomainError("case.reason_required", field="reason")
+    stage_case, project = _stage(session, stage_case_id)
+    require_window(principal, stage_case)
+    cal = WorkCalendar.load(session)
+    targets = [c for c in item_cases(session, stage_case_id)
+               if item_case_ids is None or c.id in item_case_ids]
+    if not targets:
+        raise DomainError("error.not_found")
+    for case in targets:
+        engine.transition(session, case=case, stage_case=stage_case,
+                          action="refuse_intake" if formal else "not_take",
+                          principal=principal, opinion=reason, now=now, cal=cal)
+    if all(c.status in engine.TERMINAL for c in item_cases(session, stage_case_id)):
+        _bump_stage(session, stage_case, "refused")
+        stage_case.closed_at = now
+    notify_applicant(session, project=project,
+                     key="notify.refused_intake" if formal else "notify.not_taken", now=now,
+                     stage_case_id=stage_case.id, case_no=stage_case.case_no, reason=reason)
+    record(session, actor_id=principal.user_id, action="case.refuse_intake",
+           entity="stagecase", entity_id=stage_case_id, detail={"formal": formal})
+    session.flush()
+    return stage_case
+
+
+def request_intake_supplement(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    materials: list[dict[str, str]],
+    remarks: str = "",
+    now: dt.datetime | None = None,
+) -> SupplementNotice:
+    """一次性告知 at the window: list every missing material at once (code + remark)."""
+    now = engine.now_or(now)
+    stage_case, project = _stage(session, stage_case_id)
+    require_window(principal, stage_case)
+    if stage_case.status != "received":
+        raise DomainError("case.illegal_transition", action="supplement", status=stage_case.status)
+    notice = _notice(session, stage_case=stage_case, item_case=None, principal=principal,
+                     materials=materials, remarks=remarks, now=now)
+    cal = WorkCalendar.load(session)
+    _bump_stage(session, stage_case, "supplement")
+    for case in item_cases(session, stage_case_id):
+        if case.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED):
+            engine.transition(session, case=case, stage_case=stage_case,
+                              action="intake_supplement", principal=principal, opinion=remarks,
+                              now=now, cal=cal, detail={"notice": notice.id})
+    notify_applicant(session, project=project, key="notify.supplement", now=now,
+                     stage_case_id=stage_case.id, case_no=stage_case.case_no,
+                     count=len(notice.materials))
+    session.flush()
+    return notice
+
+
+def _notice(session: Session, *, stage_case: StageCase, item_case: ItemCase | None,
+            principal: Principal, materials: list[dict[str, str]], remarks: str,
+            now: dt.datetime) -> SupplementNotice:
+    if not materials:
+        raise DomainError("supplement.empty", field="materials")
+    codes = [m.get("code", "") for m in materials]
+    in_form = {
+        mat.code: mat for mat in session.exec(
+            select(Material).join(StageMaterial, col(StageMaterial.material_id) == col(Material.id))
+            .where(StageMaterial.stage_case_id == stage_case.id))
+    }
+    unknown = [c for c in codes if c not in in_form]
+    if unknown:
+        raise DomainError("intake.unknown_material", codes=",".join(unknown))
+    notice = SupplementNotice(
+        stage_case_id=stage_case.id or 0, item_case_id=item_case.id if item_case else None,
+        materials=[{"code": c, "name_zh": in_form[c].name_zh, "name_en": in_form[c].name_en,
+                    "remark": m.get("remark", "")} for c, m in zip(codes, materials, strict=True)],
+        remarks=remarks, issued_by=principal.user_id, issued_at=now,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def supply_supplement(
+    session: Session,
+    *,
+    principal: Principal,
+    notice_id: int,
+    uploads: dict[str, int],
+    now: dt.datetime | None = None,
+) -> SupplementNotice:
+    """Answer a supplement notice in one step: every listed material, or nothing changes."""
+    now = engine.now_or(now)
+    notice = session.get(SupplementNotice, notice_id)
+    if notice is None:
+        raise DomainError("error.not_found")
+    stage_case, project = _stage(session, notice.stage_case_id)
+    require_applicant(principal, project)
+    if notice.answered_at is not None:
+        raise DomainError("supplement.already_answered")
+    wanted = [m["code"] for m in notice.materials]
+    lacking = [c for c in wanted if c not in uploads]
+    if lacking:
+        raise DomainError("supplement.incomplete", field="materials", codes=",".join(lacking))
+    _check_files(session, project=project, uploads=uploads)
+    for code in wanted:
+        mat = session.exec(select(Material).where(Material.code == code)).one()
+        sm = session.exec(select(StageMaterial).where(
+            StageMaterial.stage_case_id == stage_case.id,
+            StageMaterial.material_id == mat.id)).one()
+        sm.file_id, sm.source, sm.owed, sm.owed_until = uploads[code], "upload", False, None
+        session.add(sm)
+    notice.answered_at = now
+    session.add(notice)
+    cal = WorkCalendar.load(session)
+    if notice.item_case_id is None:
+        _bump_stage(session, stage_case, "received")
+        for case in item_cases(session, stage_case.id or 0):
+            if case.status == engine.SUPPLEMENT_REQUESTED:
+                engine.transition(session, case=case, stage_case=stage_case,
+                                  action="intake_supplied", principal=principal, now=now, cal=cal)
+    else:
+        case = session.get(ItemCase, notice.item_case_id)
+        assert case is not None
+        engine.transition(session, case=case, stage_case=stage_case, action="supplied",
+                          principal=principal, now=now, cal=cal, detail={"notice": notice.id})
+    record(session, actor_id=principal.user_id, action="case.supply", entity="notice",
+           entity_id=notice_id)
+    session.flush()
+    return notice
+
+
+def withdraw_application(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """The applicant withdraws: before acceptance every item is 撤件 (2); after, every open
+    item is 撤回 (14) and decisions already made stand."""
+    now = engine.now_or(now)
+    stage_case, project = _stage(session, stage_case_id)
+    require_applicant(principal, project)
+    if stage_case.status in ("closed", "refused", "withdrawn"):
+        raise DomainError("case.illegal_transition", action="withdraw", status=stage_case.status)
+    cal = WorkCalendar.load(session)
+    for case in item_cases(session, stage_case_id):
+        if case.status in engine.TERMINAL:
+            continue
+        action = "withdraw_before" if case.phase == "intake" else "withdraw"
+        engine.transition(session, case=case, stage_case=stage_case, action=action,
+                          principal=principal, opinion=reason, now=now, cal=cal)
+    _bump_stage(session, stage_case, "withdrawn")
+    stage_case.closed_at = now
+    notify_applicant(session, project=project, key="notify.withdrawn", now=now,
+                     stage_case_id=stage_case.id, case_no=stage_case.case_no)
+    record(session, actor_id=principal.user_id, action="case.withdraw", entity="stagecase",
+           entity_id=stage_case_id)
+    session.flush()
+    return stage_case

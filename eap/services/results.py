@@ -1,0 +1,168 @@
+"""Results (出件): approval documents, e-certificates (电子证照), stage closure by the lead
+department with results delivered together (同步出件), and the project's full-process clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlmodel import Session, col, select
+
+from eap.errors import DomainError
+from eap.models import (
+    ApprovalDocument,
+    Certificate,
+    Item,
+    ItemCase,
+    Material,
+    Project,
+    ProcessType,
+    StageCase,
+)
+from eap.services import engine
+from eap.services.accounts import Principal
+from eap.services.audit import record
+from eap.services.authz import require_lead
+from eap.services.clock import WorkCalendar, local_date
+from eap.services.notify import notify_applicant
+
+MAIN_LINE = (1, 2, 3, 4)
+
+
+def issue_results(session: Session, *, case: ItemCase, item: Item, project: Project,
+                  now: dt.datetime, valid_until: dt.date | None = None) -> ApprovalDocument:
+    """The approval document for every approval; an e-certificate for permit items."""
+    issued = local_date(now)
+    doc = ApprovalDocument(
+        item_case_id=case.id or 0,
+        doc_no=f"{project.region_code[:4]}-{item.code}-{issued.year}-{case.id:07d}",
+        title=f"关于{project.name}{item.name_zh}的批复",
+        issued_on=issued,
+        valid_until=valid_until,
+    )
+    session.add(doc)
+    if item.result_kind == "permit":
+        material = session.exec(select(Material).where(Material.satisfied_by_item == item.code)).first()
+        session.add(Certificate(
+            cert_no=f"{project.region_code}{issued:%Y}{item.code.replace('-', '')}{case.id:07d}",
+            item_case_id=case.id or 0,
+            project_id=project.id or 0,
+            company_id=project.company_id,
+            material_id=material.id if material else None,
+            name=item.certificate_name or item.name_zh,
+            issued_on=issued,
+            valid_until=valid_until,
+            verify_token=secrets.token_urlsafe(18),
+        ))
+    session.flush()
+    return doc
+
+
+def revoke_certificates(session: Session, *, item_case_id: int) -> int:
+    certs = session.exec(select(Certificate).where(Certificate.item_case_id == item_case_id)).all()
+    for cert in certs:
+        cert.status = "revoked"
+        session.add(cert)
+    return len(certs)
+
+
+def close_stage(session: Session, *, principal: Principal, stage_case_id: int,
+                opinion: str = "", now: dt.datetime | None = None) -> StageCase:
+    """The lead department closes a stage whose items are all finished; results go out together.
+
+    The next main-line stage opens when nothing in this one was refused; closing stage 4
+    completes the project and fixes its full-process days.
+    """
+    now = engine.now_or(now)
+    stage_case = session.get(StageCase, stage_case_id)
+    if stage_case is None:
+        raise DomainError("error.not_found")
+    require_lead(principal, stage_case)
+    if stage_case.status != "accepted":
+        raise DomainError("case.illegal_transition", action="close", status=stage_case.status)
+    cases = session.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)).all()
+    open_cases = [c.case_no for c in cases if c.status not in engine.TERMINAL]
+    if open_cases:
+        raise DomainError("stage.items_open", codes=",".join(open_cases))
+    cal = WorkCalendar.load(session)
+    assert stage_case.id is not None
+    stage_case.version = engine.claim(session, StageCase, stage_case.id, stage_case.version)
+    stage_case.status, stage_case.closed_at = "closed", now
+    stage_case.used_days = stage_days_used(stage_case, cases, now=now, cal=cal)
+    session.add(stage_case)
+    engine.write_event(session, stage_case=stage_case, item_case=None, action="close_stage",
+                       principal=principal, opinion=opinion, now=now,
+                       office=engine.office_name(session, stage_case.lead_department_id))
+    project = session.get(Project, stage_case.project_id)
+    assert project is not None
+    all_ok = all(c.status in engine.APPROVED_STATES for c in cases
+                 if c.status not in (engine.WITHDRAWN, engine.WITHDRAWN_BEFORE))
+    if stage_case.stage_code in MAIN_LINE:
+        project.used_days = full_process_days(session, project_id=project.id or 0)
+        if all_ok and project.current_stage == stage_case.stage_code:
+            if stage_case.stage_code == 4:
+                project.completed_at = now
+            else:
+                project.current_stage = stage_case.stage_code + 1
+        session.add(project)
+    docs = session.exec(
+        select(ApprovalDocument.doc_no)
+        .join(ItemCase, col(ItemCase.id) == col(ApprovalDocument.item_case_id))
+        .where(ItemCase.stage_case_id == stage_case_id)
+    ).all()
+    notify_applicant(session, project=project, key="notify.stage_closed", now=now,
+                     stage_case_id=stage_case.id, case_no=stage_case.case_no, docs=len(docs))
+    record(session, actor_id=principal.user_id, action="stage.close", entity="stagecase",
+           entity_id=stage_case_id)
+    session.flush()
+    return stage_case
+
+
+def stage_days_used(stage_case: StageCase, cases: list[ItemCase], *, now: dt.datetime,
+                    cal: WorkCalendar) -> int:
+    """Working days from acceptance to closure, less the pauses of the item that finished last
+    (the critical one): applicant time is not government time."""
+    if stage_case.accepted_at is None:
+        return 0
+    gross = cal.working_days_between(local_date(stage_case.accepted_at), local_date(now))
+    decided = [c for c in cases if c.decided_at is not None]
+    critical = max(decided, key=lambda c: c.decided_at or now, default=None)
+    return max(0, gross - (critical.paused_days if critical else 0))
+
+
+def full_process_days(session: Session, *, project_id: int) -> int:
+    """Sum of the latest closed case of each main-line stage."""
+    total = 0
+    for stage in MAIN_LINE:
+        latest = session.exec(
+            select(StageCase.used_days)
+            .where(StageCase.project_id == project_id, StageCase.stage_code == stage,
+                   StageCase.status == "closed")
+            .order_by(col(StageCase.closed_at).desc())
+        ).first()
+        total += latest or 0
+    return total
+
+
+def project_target(session: Session, *, project: Project) -> int | None:
+    ptype = session.get(ProcessType, project.process_type)
+    return ptype.target_days if ptype else None
+
+
+def verify_certificate(session: Session, *, token: str, today: dt.date | None = None) -> dict:
+    """Public verification (no login): genuine, and valid today? Shows no personal data."""
+    cert = session.exec(select(Certificate).where(Certificate.verify_token == token)).first()
+    if cert is None:
+        return {"genuine": False}
+    today = today or dt.date.today()
+    project = session.get(Project, cert.project_id)
+    return {
+        "genuine": True,
+        "valid": cert.status == "valid" and (cert.valid_until is None or cert.valid_until >= today),
+        "status": cert.status,
+        "cert_no": cert.cert_no,
+        "name": cert.name,
+        "project": project.name if project else "",
+        "issued_on": cert.issued_on.isoformat(),
+        "valid_until": cert.valid_until.isoformat() if cert.valid_until else "",
+    }
