@@ -186,7 +186,9 @@ class SmsOutbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(max_length=20)
     text: str = Field(max_length=500)
-    status: str = Field(default="pending", max_length=10, index=True, description="pending sent failed")
+    status: str = Field(
+        default="pending", max_length=10, index=True, description="pending sent failed"
+    )
     attempts: int = 0
     created_at: dt.datetime = Field(default_factory=utcnow)
     sent_at: dt.datetime | None = None

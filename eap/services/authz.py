@@ -54,7 +54,10 @@ def require_department(principal: Principal, item_case: ItemCase, *, head: bool 
 
 
 def require_lead(principal: Principal, stage_case: StageCase) -> None:
-    if principal.role != "approver" or principal.department_id != stage_case.lead_department_id:
+    """The lead department's staff (the window leads the parallel stage 5)."""
+    if principal.role not in ("approver", "window") or (
+        principal.department_id != stage_case.lead_department_id
+    ):
         raise PermissionDenied("error.not_found")
 
 

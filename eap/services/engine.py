@@ -45,8 +45,18 @@ REFUSED = 13
 WITHDRAWN = 14
 REVOKED = 15
 
-TERMINAL = frozenset({WITHDRAWN_BEFORE, NOT_TAKEN, REFUSED_INTAKE, APPROVED, APPROVED_OWED,
-                      REFUSED, WITHDRAWN, REVOKED})
+TERMINAL = frozenset(
+    {
+        WITHDRAWN_BEFORE,
+        NOT_TAKEN,
+        REFUSED_INTAKE,
+        APPROVED,
+        APPROVED_OWED,
+        REFUSED,
+        WITHDRAWN,
+        REVOKED,
+    }
+)
 APPROVED_STATES = frozenset({APPROVED, APPROVED_OWED})
 # States in which the department is actively handling the case.
 ACTIVE = frozenset({HANDLING, SUPPLEMENT_SUPPLIED, SPECIAL_END})
@@ -69,8 +79,9 @@ MOVES: dict[str, Move] = {
     "accept": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), ACCEPTED, "intake"),
     "not_take": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), NOT_TAKEN, "intake"),
     "refuse_intake": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), REFUSED_INTAKE, "intake"),
-    "intake_supplement": Move(frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), SUPPLEMENT_REQUESTED,
-                              "intake"),
+    "intake_supplement": Move(
+        frozenset({RECEIVED, SUPPLEMENT_SUPPLIED}), SUPPLEMENT_REQUESTED, "intake"
+    ),
     "intake_supplied": Move(frozenset({SUPPLEMENT_REQUESTED}), SUPPLEMENT_SUPPLIED, "intake"),
     "start": Move(frozenset({ACCEPTED}), HANDLING, "handling"),
     "request_supplement": Move(ACTIVE, SUPPLEMENT_REQUESTED, "handling"),
@@ -81,8 +92,16 @@ MOVES: dict[str, Move] = {
     "approve_owed": Move(ACTIVE, APPROVED_OWED, "handling"),
     "refuse": Move(ACTIVE | {ACCEPTED}, REFUSED, "handling"),
     "withdraw": Move(
-        frozenset({ACCEPTED, HANDLING, SUPPLEMENT_REQUESTED, SUPPLEMENT_SUPPLIED, SPECIAL_START,
-                   SPECIAL_END}),
+        frozenset(
+            {
+                ACCEPTED,
+                HANDLING,
+                SUPPLEMENT_REQUESTED,
+                SUPPLEMENT_SUPPLIED,
+                SPECIAL_START,
+                SPECIAL_END,
+            }
+        ),
         WITHDRAWN,
         "handling",
     ),
@@ -90,8 +109,9 @@ MOVES: dict[str, Move] = {
 }
 
 
-def claim(session: Session, model: type[ItemCase] | type[StageCase], row_id: int,
-          version: int) -> int:
+def claim(
+    session: Session, model: type[ItemCase] | type[StageCase], row_id: int, version: int
+) -> int:
     """Optimistic lock: bump the version only if nobody else did since we read it.
 
     The guarded UPDATE also takes the row's write lock, so the rest of the change cannot
@@ -158,8 +178,13 @@ def transition(
     move = MOVES[action]
     if case.status not in move.sources or case.phase != move.phase:
         raise DomainError("case.illegal_transition", action=action, status=case.status)
-    if case.waiting_on and action in ("start", "approve", "approve_owed", "special_start",
-                                      "request_supplement"):
+    if case.waiting_on and action in (
+        "start",
+        "approve",
+        "approve_owed",
+        "special_start",
+        "request_supplement",
+    ):
         raise DomainError("case.waiting", codes=case.waiting_on)
     if case.blocked_reason and action not in ("refuse", "withdraw"):
         raise DomainError("case.blocked", reason=case.blocked_reason)
@@ -170,8 +195,9 @@ def transition(
     if principal is not None and principal.role == "approver":
         case.handler_id = principal.user_id
     if move.target in (SUPPLEMENT_REQUESTED, SPECIAL_START) and case.phase == "handling":
-        case.paused_since, case.pause_kind = now, (
-            "supplement" if move.target == SUPPLEMENT_REQUESTED else "special"
+        case.paused_since, case.pause_kind = (
+            now,
+            ("supplement" if move.target == SUPPLEMENT_REQUESTED else "special"),
         )
         if move.target == SUPPLEMENT_REQUESTED:
             case.supplements += 1
@@ -252,8 +278,9 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
     )
     paused = case.paused_days + running
     if case.status in TERMINAL:
-        return ClockView(case.used_days, case.paused_days, None, "done", case.due_date,
-                         case.due_provisional)
+        return ClockView(
+            case.used_days, case.paused_days, None, "done", case.due_date, case.due_provisional
+        )
     if case.due_date is None:
         return ClockView(0, 0, None, "waiting", None, False)
     today = local_date(now)
@@ -335,8 +362,15 @@ def release_dependents(
             continue
         session.add(dep)
         dep_stage = session.get(StageCase, dep.stage_case_id) or stage_case
-        write_event(session, stage_case=dep_stage, item_case=dep, action=action,
-                    principal=None, now=now, detail={"prerequisite": item.code})
+        write_event(
+            session,
+            stage_case=dep_stage,
+            item_case=dep,
+            action=action,
+            principal=None,
+            now=now,
+            detail={"prerequisite": item.code},
+        )
         touched.append(dep)
     return touched
 

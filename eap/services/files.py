@@ -37,8 +37,14 @@ def _path(key: str) -> Path:
     return Path(get_settings().upload_dir) / key[:2] / key
 
 
-def store_file(session: Session, *, principal: Principal, filename: str, content: bytes,
-               company_id: int | None = None) -> StoredFile:
+def store_file(
+    session: Session,
+    *,
+    principal: Principal,
+    filename: str,
+    content: bytes,
+    company_id: int | None = None,
+) -> StoredFile:
     """Check and keep an upload. The bytes are written atomically before the row is added,
     so a failed transaction leaves at most an unreferenced file, never a row without bytes."""
     if not content:

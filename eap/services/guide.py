@@ -34,7 +34,7 @@ class MaterialNeed:
     is_key: bool
     deferrable: bool
     item_codes: list[str] = field(default_factory=list)
-    satisfied_by: str = ""  # "" | library | certificate
+    satisfied_by: str = ""  # "" | library | certificate | in_stage
     file_id: int | None = None
     certificate_id: int | None = None
 
@@ -54,8 +54,9 @@ def process_for(session: Session, *, project: Project) -> Process:
         process = session.get(Process, project.process_id)
     else:
         process = catalogue.active_process(
-            session, region_code=city_of(session, project.region_code),
-            process_type=project.process_type
+            session,
+            region_code=city_of(session, project.region_code),
+            process_type=project.process_type,
         )
     if process is None:
         raise DomainError("guide.no_process")
@@ -66,14 +67,20 @@ def condition_holds(condition: str, facts: dict[str, Any]) -> bool:
     return not condition or bool(facts.get(condition))
 
 
-def stage_form(session: Session, *, project: Project, stage_code: int,
-               answers: dict[str, Any] | None = None,
-               today: dt.date | None = None) -> StageForm:
+def stage_form(
+    session: Session,
+    *,
+    project: Project,
+    stage_code: int,
+    answers: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> StageForm:
     process = process_for(session, project=project)
     assert process.id is not None
     stage = session.exec(
-        select(ProcessStage).where(ProcessStage.process_id == process.id,
-                                   ProcessStage.stage_code == stage_code)
+        select(ProcessStage).where(
+            ProcessStage.process_id == process.id, ProcessStage.stage_code == stage_code
+        )
     ).first()
     if stage is None:
         raise DomainError("guide.no_stage", stage=stage_code)
@@ -104,12 +111,23 @@ def stage_form(session: Session, *, project: Project, stage_code: int,
                 need.deferrable = need.deferrable and im.deferrable and not need.is_key
             need.item_codes.append(item.code)
     _mark_satisfied(session, project=project, needs=needs, today=today or dt.date.today())
-    return StageForm(process.id, stage_code, stage.limit_days, items,
-                     sorted(needs.values(), key=lambda n: n.code))
+    # A result another item of this very stage produces is not asked of the applicant.
+    stage_codes = {item.code for _pi, item in items}
+    for mat in session.exec(select(Material).where(col(Material.id).in_(list(needs)))):
+        if mat.satisfied_by_item in stage_codes and not needs[mat.id or 0].satisfied_by:
+            needs[mat.id or 0].satisfied_by = "in_stage"
+    return StageForm(
+        process.id,
+        stage_code,
+        stage.limit_days,
+        items,
+        sorted(needs.values(), key=lambda n: n.code),
+    )
 
 
-def _mark_satisfied(session: Session, *, project: Project, needs: dict[int, MaterialNeed],
-                    today: dt.date) -> None:
+def _mark_satisfied(
+    session: Session, *, project: Project, needs: dict[int, MaterialNeed], today: dt.date
+) -> None:
     if not needs:
         return
     certs = session.exec(

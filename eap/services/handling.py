@@ -28,38 +28,87 @@ def _act(session: Session, principal: Principal, item_case_id: int, *, head: boo
     return case, stage_case, project, WorkCalendar.load(session)
 
 
-def start_handling(session: Session, *, principal: Principal, item_case_id: int,
-                   opinion: str = "", now: dt.datetime | None = None) -> ItemCase:
+def start_handling(
+    session: Session,
+    *,
+    principal: Principal,
+    item_case_id: int,
+    opinion: str = "",
+    now: dt.datetime | None = None,
+) -> ItemCase:
     """部门开始办理 (BLZT 8)."""
     now = engine.now_or(now)
     case, stage_case, _project, cal = _act(session, principal, item_case_id)
-    engine.transition(session, case=case, stage_case=stage_case, action="start",
-                      principal=principal, opinion=opinion, now=now, cal=cal)
+    engine.transition(
+        session,
+        case=case,
+        stage_case=stage_case,
+        action="start",
+        principal=principal,
+        opinion=opinion,
+        now=now,
+        cal=cal,
+    )
     session.flush()
     return case
 
 
-def request_supplement(session: Session, *, principal: Principal, item_case_id: int,
-                       materials: list[dict[str, str]], remarks: str = "",
-                       now: dt.datetime | None = None) -> SupplementNotice:
+def request_supplement(
+    session: Session,
+    *,
+    principal: Principal,
+    item_case_id: int,
+    materials: list[dict[str, str]],
+    remarks: str = "",
+    now: dt.datetime | None = None,
+) -> SupplementNotice:
     """补正 (6): the clock stops until the applicant supplies everything listed."""
     now = engine.now_or(now)
     case, stage_case, project, cal = _act(session, principal, item_case_id)
-    notice = _notice(session, stage_case=stage_case, item_case=case, principal=principal,
-                     materials=materials, remarks=remarks, now=now)
-    engine.transition(session, case=case, stage_case=stage_case, action="request_supplement",
-                      principal=principal, opinion=remarks, now=now, cal=cal,
-                      detail={"notice": notice.id})
-    notify_applicant(session, project=project, key="notify.supplement", now=now,
-                     stage_case_id=stage_case.id, item_case_id=case.id,
-                     case_no=case.case_no, count=len(notice.materials))
+    notice = _notice(
+        session,
+        stage_case=stage_case,
+        item_case=case,
+        principal=principal,
+        materials=materials,
+        remarks=remarks,
+        now=now,
+    )
+    engine.transition(
+        session,
+        case=case,
+        stage_case=stage_case,
+        action="request_supplement",
+        principal=principal,
+        opinion=remarks,
+        now=now,
+        cal=cal,
+        detail={"notice": notice.id},
+    )
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.supplement",
+        now=now,
+        stage_case_id=stage_case.id,
+        item_case_id=case.id,
+        case_no=case.case_no,
+        count=len(notice.materials),
+    )
     session.flush()
     return notice
 
 
-def start_special_procedure(session: Session, *, principal: Principal, item_case_id: int,
-                            kind: str, reason: str, limit_days: int,
-                            now: dt.datetime | None = None) -> SpecialProcedure:
+def start_special_procedure(
+    session: Session,
+    *,
+    principal: Principal,
+    item_case_id: int,
+    kind: str,
+    reason: str,
+    limit_days: int,
+    now: dt.datetime | None = None,
+) -> SpecialProcedure:
     """特别程序 (9): expert review, hearing, survey, public notice, testing; own limit."""
     now = engine.now_or(now)
     if kind not in SPECIAL_KINDS:
@@ -69,31 +118,67 @@ def start_special_procedure(session: Session, *, principal: Principal, item_case
     if not 1 <= limit_days <= 365:
         raise DomainError("special.limit", field="limit_days")
     case, stage_case, project, cal = _act(session, principal, item_case_id)
-    engine.transition(session, case=case, stage_case=stage_case, action="special_start",
-                      principal=principal, opinion=reason, now=now, cal=cal,
-                      detail={"kind": kind, "limit_days": limit_days})
-    proc = SpecialProcedure(item_case_id=item_case_id, kind=kind, reason=reason,
-                            limit_days=limit_days, started_at=now,
-                            due_date=cal.add_working_days(local_date(now), limit_days).day)
+    engine.transition(
+        session,
+        case=case,
+        stage_case=stage_case,
+        action="special_start",
+        principal=principal,
+        opinion=reason,
+        now=now,
+        cal=cal,
+        detail={"kind": kind, "limit_days": limit_days},
+    )
+    proc = SpecialProcedure(
+        item_case_id=item_case_id,
+        kind=kind,
+        reason=reason,
+        limit_days=limit_days,
+        started_at=now,
+        due_date=cal.add_working_days(local_date(now), limit_days).day,
+    )
     session.add(proc)
-    notify_applicant(session, project=project, key="notify.special", now=now,
-                     stage_case_id=stage_case.id, item_case_id=case.id, case_no=case.case_no,
-                     days=limit_days)
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.special",
+        now=now,
+        stage_case_id=stage_case.id,
+        item_case_id=case.id,
+        case_no=case.case_no,
+        days=limit_days,
+    )
     session.flush()
     return proc
 
 
-def end_special_procedure(session: Session, *, principal: Principal, item_case_id: int,
-                          result: str, now: dt.datetime | None = None) -> SpecialProcedure:
+def end_special_procedure(
+    session: Session,
+    *,
+    principal: Principal,
+    item_case_id: int,
+    result: str,
+    now: dt.datetime | None = None,
+) -> SpecialProcedure:
     now = engine.now_or(now)
     case, stage_case, _project, cal = _act(session, principal, item_case_id)
-    proc = session.exec(select(SpecialProcedure).where(
-        SpecialProcedure.item_case_id == item_case_id,
-        SpecialProcedure.ended_at == None)).first()  # noqa: E711
+    proc = session.exec(
+        select(SpecialProcedure).where(
+            SpecialProcedure.item_case_id == item_case_id, SpecialProcedure.ended_at == None
+        )
+    ).first()  # noqa: E711
     if proc is None:
         raise DomainError("case.illegal_transition", action="special_end", status=case.status)
-    engine.transition(session, case=case, stage_case=stage_case, action="special_end",
-                      principal=principal, opinion=result, now=now, cal=cal)
+    engine.transition(
+        session,
+        case=case,
+        stage_case=stage_case,
+        action="special_end",
+        principal=principal,
+        opinion=result,
+        now=now,
+        cal=cal,
+    )
     proc.ended_at, proc.result = now, result
     session.add(proc)
     session.flush()
@@ -129,50 +214,107 @@ def decide(
     assert item is not None
     if on_commitment and not item.promise_allowed:
         raise DomainError("case.no_commitment", code=item.code)
-    engine.transition(session, case=case, stage_case=stage_case, action=outcome,
-                      principal=principal, opinion=opinion, now=now, cal=cal,
-                      detail={"owed": owed or [], "on_commitment": on_commitment})
+    engine.transition(
+        session,
+        case=case,
+        stage_case=stage_case,
+        action=outcome,
+        principal=principal,
+        opinion=opinion,
+        now=now,
+        cal=cal,
+        detail={"owed": owed or [], "on_commitment": on_commitment},
+    )
     if outcome != "refuse":
         case.promise = on_commitment
-        results.issue_results(session, case=case, item=item, project=project, now=now,
-                              valid_until=valid_until)
+        results.issue_results(
+            session, case=case, item=item, project=project, now=now, valid_until=valid_until
+        )
         if on_commitment:
-            session.add(PostCheckTask(
-                item_case_id=item_case_id, department_id=case.department_id,
-                due_date=cal.add_working_days(local_date(now), POST_CHECK_DAYS).day))
+            session.add(
+                PostCheckTask(
+                    item_case_id=item_case_id,
+                    department_id=case.department_id,
+                    due_date=cal.add_working_days(local_date(now), POST_CHECK_DAYS).day,
+                )
+            )
     session.flush()
     engine.release_dependents(session, stage_case=stage_case, decided=case, now=now, cal=cal)
-    notify_applicant(session, project=project,
-                     key="notify.refused" if outcome == "refuse" else "notify.approved", now=now,
-                     stage_case_id=stage_case.id, item_case_id=case.id, case_no=case.case_no,
-                     item=item.name_zh)
-    record(session, actor_id=principal.user_id, action=f"case.{outcome}", entity="itemcase",
-           entity_id=item_case_id)
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.refused" if outcome == "refuse" else "notify.approved",
+        now=now,
+        stage_case_id=stage_case.id,
+        item_case_id=case.id,
+        case_no=case.case_no,
+        item=item.name_zh,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action=f"case.{outcome}",
+        entity="itemcase",
+        entity_id=item_case_id,
+    )
     session.flush()
     return case
 
 
-def revoke(session: Session, *, principal: Principal, item_case_id: int, reason: str,
-           now: dt.datetime | None = None) -> ItemCase:
+def revoke(
+    session: Session,
+    *,
+    principal: Principal,
+    item_case_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> ItemCase:
     """撤销 (15): the department head revokes an approval; its certificate is revoked too."""
     now = engine.now_or(now)
     if not reason.strip():
         raise DomainError("case.reason_required", field="reason")
     case, stage_case, project, cal = _act(session, principal, item_case_id, head=True)
-    engine.transition(session, case=case, stage_case=stage_case, action="revoke",
-                      principal=principal, opinion=reason, now=now, cal=cal)
+    engine.transition(
+        session,
+        case=case,
+        stage_case=stage_case,
+        action="revoke",
+        principal=principal,
+        opinion=reason,
+        now=now,
+        cal=cal,
+    )
     results.revoke_certificates(session, item_case_id=item_case_id)
-    notify_applicant(session, project=project, key="notify.revoked", now=now,
-                     stage_case_id=stage_case.id, item_case_id=case.id, case_no=case.case_no,
-                     reason=reason)
-    record(session, actor_id=principal.user_id, action="case.revoke", entity="itemcase",
-           entity_id=item_case_id)
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.revoked",
+        now=now,
+        stage_case_id=stage_case.id,
+        item_case_id=case.id,
+        case_no=case.case_no,
+        reason=reason,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.revoke",
+        entity="itemcase",
+        entity_id=item_case_id,
+    )
     session.flush()
     return case
 
 
-def record_post_check(session: Session, *, principal: Principal, task_id: int, truthful: bool,
-                      note: str, now: dt.datetime | None = None) -> PostCheckTask:
+def record_post_check(
+    session: Session,
+    *,
+    principal: Principal,
+    task_id: int,
+    truthful: bool,
+    note: str,
+    now: dt.datetime | None = None,
+) -> PostCheckTask:
     """Verify a commitment; a false one leads to revocation by the department head."""
     now = engine.now_or(now)
     task = session.get(PostCheckTask, task_id)
@@ -186,7 +328,13 @@ def record_post_check(session: Session, *, principal: Principal, task_id: int, t
     task.status = "verified" if truthful else "false"
     task.note, task.checked_by, task.checked_at = note, principal.user_id, now
     session.add(task)
-    record(session, actor_id=principal.user_id, action="postcheck.record", entity="postcheck",
-           entity_id=task_id, detail={"truthful": truthful})
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="postcheck.record",
+        entity="postcheck",
+        entity_id=task_id,
+        detail={"truthful": truthful},
+    )
     session.flush()
     return task

@@ -74,14 +74,17 @@ def submit_stage_application(
     if project.completed_at is not None:
         raise DomainError("intake.project_completed")
     busy = session.exec(
-        select(StageCase.id).where(StageCase.project_id == project_id,
-                                   StageCase.stage_code == stage_code,
-                                   col(StageCase.status).in_(OPEN_STAGE_STATES))
+        select(StageCase.id).where(
+            StageCase.project_id == project_id,
+            StageCase.stage_code == stage_code,
+            col(StageCase.status).in_(OPEN_STAGE_STATES),
+        )
     ).first()
     if busy:
         raise DomainError("intake.already_open", stage=stage_code)
-    form = stage_form(session, project=project, stage_code=stage_code, answers=answers,
-                      today=local_date(now))
+    form = stage_form(
+        session, project=project, stage_code=stage_code, answers=answers, today=local_date(now)
+    )
     if not form.items:
         raise DomainError("intake.no_items", stage=stage_code)
     uploads = _check_files(session, project=project, uploads=uploads or {})
@@ -98,9 +101,15 @@ def submit_stage_application(
     project.process_id = form.process_id
     session.add(project)
     stage_case = StageCase(
-        project_id=project_id, process_id=form.process_id, stage_code=stage_code,
-        region_code=region, lead_department_id=lead.id or 0, channel=channel,
-        answers=answers or {}, submitted_by=principal.user_id, submitted_at=now,
+        project_id=project_id,
+        process_id=form.process_id,
+        stage_code=stage_code,
+        region_code=region,
+        lead_department_id=lead.id or 0,
+        channel=channel,
+        answers=answers or {},
+        submitted_by=principal.user_id,
+        submitted_at=now,
         limit_days=form.stage_limit,
     )
     session.add(stage_case)
@@ -112,24 +121,43 @@ def submit_stage_application(
         source = "upload"
         if file_id is None and need.satisfied_by == "library":
             file_id, source = need.file_id, "library"
-        session.add(StageMaterial(
-            stage_case_id=stage_case.id, material_id=need.material_id, file_id=file_id,
-            certificate_id=need.certificate_id if file_id is None else None,
-            source="certificate" if file_id is None and need.certificate_id else source,
-        ))
+        session.add(
+            StageMaterial(
+                stage_case_id=stage_case.id,
+                material_id=need.material_id,
+                file_id=file_id,
+                certificate_id=need.certificate_id if file_id is None else None,
+                source="certificate" if file_id is None and need.certificate_id else source,
+            )
+        )
     for n, (pi, item) in enumerate(form.items, start=1):
         dept = _department(session, region, item.dept_kind)
         case = ItemCase(
-            stage_case_id=stage_case.id, project_id=project_id, item_id=item.id or 0,
-            department_id=dept.id or 0, limit_days=pi.limit_days, updated_at=now,
+            stage_case_id=stage_case.id,
+            project_id=project_id,
+            item_id=item.id or 0,
+            department_id=dept.id or 0,
+            limit_days=pi.limit_days,
+            updated_at=now,
         )
         session.add(case)
         session.flush()
         case.case_no = f"{stage_case.case_no}{n:02d}"
-    engine.write_event(session, stage_case=stage_case, item_case=None, action="submit",
-                       principal=principal, now=now)
-    record(session, actor_id=principal.user_id, action="case.submit", entity="stagecase",
-           entity_id=stage_case.id)
+    engine.write_event(
+        session,
+        stage_case=stage_case,
+        item_case=None,
+        action="submit",
+        principal=principal,
+        now=now,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.submit",
+        entity="stagecase",
+        entity_id=stage_case.id,
+    )
     session.flush()
     return stage_case
 
@@ -144,8 +172,13 @@ def _stage(session: Session, stage_case_id: int) -> tuple[StageCase, Project]:
 
 
 def item_cases(session: Session, stage_case_id: int) -> list[ItemCase]:
-    return list(session.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)
-                             .order_by(col(ItemCase.id))))
+    return list(
+        session.exec(
+            select(ItemCase)
+            .where(ItemCase.stage_case_id == stage_case_id)
+            .order_by(col(ItemCase.id))
+        )
+    )
 
 
 def _bump_stage(session: Session, stage_case: StageCase, status: str) -> None:
@@ -155,8 +188,9 @@ def _bump_stage(session: Session, stage_case: StageCase, status: str) -> None:
     session.add(stage_case)
 
 
-def receive_case(session: Session, *, principal: Principal, stage_case_id: int,
-                 now: dt.datetime | None = None) -> StageCase:
+def receive_case(
+    session: Session, *, principal: Principal, stage_case_id: int, now: dt.datetime | None = None
+) -> StageCase:
     """接件: the window takes the application in (BLZT 1 for every item)."""
     now = engine.now_or(now)
     stage_case, project = _stage(session, stage_case_id)
@@ -168,12 +202,30 @@ def receive_case(session: Session, *, principal: Principal, stage_case_id: int,
     cal = WorkCalendar.load(session)
     for case in item_cases(session, stage_case_id):
         if case.status == engine.SUBMITTED:
-            engine.transition(session, case=case, stage_case=stage_case, action="receive",
-                              principal=principal, now=now, cal=cal)
-    notify_applicant(session, project=project, key="notify.received", now=now,
-                     stage_case_id=stage_case.id, case_no=stage_case.case_no)
-    record(session, actor_id=principal.user_id, action="case.receive", entity="stagecase",
-           entity_id=stage_case_id)
+            engine.transition(
+                session,
+                case=case,
+                stage_case=stage_case,
+                action="receive",
+                principal=principal,
+                now=now,
+                cal=cal,
+            )
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.received",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.receive",
+        entity="stagecase",
+        entity_id=stage_case_id,
+    )
     session.flush()
     return stage_case
 
@@ -193,30 +245,48 @@ def completeness(session: Session, *, stage_case_id: int) -> list[Missing]:
     """Materials of the form with neither a file nor a certificate, and who needs them."""
     supplied = {
         sm.material_id
-        for sm in session.exec(select(StageMaterial).where(
-            StageMaterial.stage_case_id == stage_case_id))
+        for sm in session.exec(
+            select(StageMaterial).where(StageMaterial.stage_case_id == stage_case_id)
+        )
         if sm.file_id is not None or sm.certificate_id is not None
     }
     missing: dict[int, dict[str, Any]] = {}
+    stage_codes = set(
+        session.exec(
+            select(Item.code)
+            .join(ItemCase, col(ItemCase.item_id) == col(Item.id))
+            .where(ItemCase.stage_case_id == stage_case_id)
+        )
+    )
     rows = session.exec(
         select(ItemCase, Item, ItemMaterial, Material)
         .join(Item, col(Item.id) == col(ItemCase.item_id))
         .join(ItemMaterial, col(ItemMaterial.item_id) == col(Item.id))
         .join(Material, col(Material.id) == col(ItemMaterial.material_id))
-        .where(ItemCase.stage_case_id == stage_case_id,
-               col(ItemCase.status).not_in(list(engine.TERMINAL)))
+        .where(
+            ItemCase.stage_case_id == stage_case_id,
+            col(ItemCase.status).not_in(list(engine.TERMINAL)),
+        )
     ).all()
     for _case, item, im, mat in rows:
-        if mat.id in supplied:
+        if mat.id in supplied or mat.satisfied_by_item in stage_codes:
             continue
-        entry = missing.setdefault(mat.id or 0, {"mat": mat, "key": False, "defer": True,
-                                                 "items": []})
+        entry = missing.setdefault(
+            mat.id or 0, {"mat": mat, "key": False, "defer": True, "items": []}
+        )
         entry["key"] = entry["key"] or im.is_key
         entry["defer"] = entry["defer"] and im.deferrable and not entry["key"]
         entry["items"].append(item.code)
     return [
-        Missing(m["mat"].id, m["mat"].code, m["mat"].name_zh, m["mat"].name_en, m["key"],
-                m["defer"], tuple(sorted(m["items"])))
+        Missing(
+            m["mat"].id,
+            m["mat"].code,
+            m["mat"].name_zh,
+            m["mat"].name_en,
+            m["key"],
+            m["defer"],
+            tuple(sorted(m["items"])),
+        )
         for m in sorted(missing.values(), key=lambda e: e["mat"].code)
     ]
 
@@ -252,9 +322,12 @@ def accept_case(
     for m in missing:
         if owed[m.code] <= today:
             raise DomainError("intake.owed_date", code=m.code)
-        sm = session.exec(select(StageMaterial).where(
-            StageMaterial.stage_case_id == stage_case_id,
-            StageMaterial.material_id == m.material_id)).one()
+        sm = session.exec(
+            select(StageMaterial).where(
+                StageMaterial.stage_case_id == stage_case_id,
+                StageMaterial.material_id == m.material_id,
+            )
+        ).one()
         sm.owed, sm.owed_until = True, owed[m.code]
         session.add(sm)
     cal = WorkCalendar.load(session)
@@ -262,14 +335,25 @@ def accept_case(
     stage_case.accepted_at = now
     due = cal.add_working_days(today, stage_case.limit_days)
     stage_case.due_date = due.day
-    accepted = [c for c in item_cases(session, stage_case_id)
-                if c.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED)]
+    accepted = [
+        c
+        for c in item_cases(session, stage_case_id)
+        if c.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED)
+    ]
     if not accepted:
         raise DomainError("intake.nothing_to_accept")
     for case in accepted:
-        engine.transition(session, case=case, stage_case=stage_case, action="accept",
-                          principal=principal, opinion=opinion, now=now, cal=cal,
-                          detail={"owed": sorted(owed)} if owed else None)
+        engine.transition(
+            session,
+            case=case,
+            stage_case=stage_case,
+            action="accept",
+            principal=principal,
+            opinion=opinion,
+            now=now,
+            cal=cal,
+            detail={"owed": sorted(owed)} if owed else None,
+        )
     session.flush()
     for case in accepted:
         waiting, refused = engine.unmet_prerequisites(session, case=case)
@@ -283,10 +367,22 @@ def accept_case(
     if not project.locked:
         project.locked, project.first_accepted_at = True, now
         session.add(project)
-    notify_applicant(session, project=project, key="notify.accepted", now=now,
-                     stage_case_id=stage_case.id, case_no=stage_case.case_no)
-    record(session, actor_id=principal.user_id, action="case.accept", entity="stagecase",
-           entity_id=stage_case_id, detail={"owed": sorted(owed)})
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.accepted",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.accept",
+        entity="stagecase",
+        entity_id=stage_case_id,
+        detail={"owed": sorted(owed)},
+    )
     session.flush()
     return stage_case
 
@@ -309,22 +405,44 @@ def refuse_intake(
     stage_case, project = _stage(session, stage_case_id)
     require_window(principal, stage_case)
     cal = WorkCalendar.load(session)
-    targets = [c for c in item_cases(session, stage_case_id)
-               if item_case_ids is None or c.id in item_case_ids]
+    targets = [
+        c
+        for c in item_cases(session, stage_case_id)
+        if item_case_ids is None or c.id in item_case_ids
+    ]
     if not targets:
         raise DomainError("error.not_found")
     for case in targets:
-        engine.transition(session, case=case, stage_case=stage_case,
-                          action="refuse_intake" if formal else "not_take",
-                          principal=principal, opinion=reason, now=now, cal=cal)
+        engine.transition(
+            session,
+            case=case,
+            stage_case=stage_case,
+            action="refuse_intake" if formal else "not_take",
+            principal=principal,
+            opinion=reason,
+            now=now,
+            cal=cal,
+        )
     if all(c.status in engine.TERMINAL for c in item_cases(session, stage_case_id)):
         _bump_stage(session, stage_case, "refused")
         stage_case.closed_at = now
-    notify_applicant(session, project=project,
-                     key="notify.refused_intake" if formal else "notify.not_taken", now=now,
-                     stage_case_id=stage_case.id, case_no=stage_case.case_no, reason=reason)
-    record(session, actor_id=principal.user_id, action="case.refuse_intake",
-           entity="stagecase", entity_id=stage_case_id, detail={"formal": formal})
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.refused_intake" if formal else "notify.not_taken",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+        reason=reason,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.refuse_intake",
+        entity="stagecase",
+        entity_id=stage_case_id,
+        detail={"formal": formal},
+    )
     session.flush()
     return stage_case
 
@@ -344,41 +462,82 @@ def request_intake_supplement(
     require_window(principal, stage_case)
     if stage_case.status != "received":
         raise DomainError("case.illegal_transition", action="supplement", status=stage_case.status)
-    notice = _notice(session, stage_case=stage_case, item_case=None, principal=principal,
-                     materials=materials, remarks=remarks, now=now)
+    notice = _notice(
+        session,
+        stage_case=stage_case,
+        item_case=None,
+        principal=principal,
+        materials=materials,
+        remarks=remarks,
+        now=now,
+    )
     cal = WorkCalendar.load(session)
     _bump_stage(session, stage_case, "supplement")
     for case in item_cases(session, stage_case_id):
         if case.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED):
-            engine.transition(session, case=case, stage_case=stage_case,
-                              action="intake_supplement", principal=principal, opinion=remarks,
-                              now=now, cal=cal, detail={"notice": notice.id})
-    notify_applicant(session, project=project, key="notify.supplement", now=now,
-                     stage_case_id=stage_case.id, case_no=stage_case.case_no,
-                     count=len(notice.materials))
+            engine.transition(
+                session,
+                case=case,
+                stage_case=stage_case,
+                action="intake_supplement",
+                principal=principal,
+                opinion=remarks,
+                now=now,
+                cal=cal,
+                detail={"notice": notice.id},
+            )
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.supplement",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+        count=len(notice.materials),
+    )
     session.flush()
     return notice
 
 
-def _notice(session: Session, *, stage_case: StageCase, item_case: ItemCase | None,
-            principal: Principal, materials: list[dict[str, str]], remarks: str,
-            now: dt.datetime) -> SupplementNotice:
+def _notice(
+    session: Session,
+    *,
+    stage_case: StageCase,
+    item_case: ItemCase | None,
+    principal: Principal,
+    materials: list[dict[str, str]],
+    remarks: str,
+    now: dt.datetime,
+) -> SupplementNotice:
     if not materials:
         raise DomainError("supplement.empty", field="materials")
     codes = [m.get("code", "") for m in materials]
     in_form = {
-        mat.code: mat for mat in session.exec(
-            select(Material).join(StageMaterial, col(StageMaterial.material_id) == col(Material.id))
-            .where(StageMaterial.stage_case_id == stage_case.id))
+        mat.code: mat
+        for mat in session.exec(
+            select(Material)
+            .join(StageMaterial, col(StageMaterial.material_id) == col(Material.id))
+            .where(StageMaterial.stage_case_id == stage_case.id)
+        )
     }
     unknown = [c for c in codes if c not in in_form]
     if unknown:
         raise DomainError("intake.unknown_material", codes=",".join(unknown))
     notice = SupplementNotice(
-        stage_case_id=stage_case.id or 0, item_case_id=item_case.id if item_case else None,
-        materials=[{"code": c, "name_zh": in_form[c].name_zh, "name_en": in_form[c].name_en,
-                    "remark": m.get("remark", "")} for c, m in zip(codes, materials, strict=True)],
-        remarks=remarks, issued_by=principal.user_id, issued_at=now,
+        stage_case_id=stage_case.id or 0,
+        item_case_id=item_case.id if item_case else None,
+        materials=[
+            {
+                "code": c,
+                "name_zh": in_form[c].name_zh,
+                "name_en": in_form[c].name_en,
+                "remark": m.get("remark", ""),
+            }
+            for c, m in zip(codes, materials, strict=True)
+        ],
+        remarks=remarks,
+        issued_by=principal.user_id,
+        issued_at=now,
     )
     session.add(notice)
     session.flush()
@@ -409,9 +568,11 @@ def supply_supplement(
     _check_files(session, project=project, uploads=uploads)
     for code in wanted:
         mat = session.exec(select(Material).where(Material.code == code)).one()
-        sm = session.exec(select(StageMaterial).where(
-            StageMaterial.stage_case_id == stage_case.id,
-            StageMaterial.material_id == mat.id)).one()
+        sm = session.exec(
+            select(StageMaterial).where(
+                StageMaterial.stage_case_id == stage_case.id, StageMaterial.material_id == mat.id
+            )
+        ).one()
         sm.file_id, sm.source, sm.owed, sm.owed_until = uploads[code], "upload", False, None
         session.add(sm)
     notice.answered_at = now
@@ -421,15 +582,35 @@ def supply_supplement(
         _bump_stage(session, stage_case, "received")
         for case in item_cases(session, stage_case.id or 0):
             if case.status == engine.SUPPLEMENT_REQUESTED:
-                engine.transition(session, case=case, stage_case=stage_case,
-                                  action="intake_supplied", principal=principal, now=now, cal=cal)
+                engine.transition(
+                    session,
+                    case=case,
+                    stage_case=stage_case,
+                    action="intake_supplied",
+                    principal=principal,
+                    now=now,
+                    cal=cal,
+                )
     else:
         case = session.get(ItemCase, notice.item_case_id)
         assert case is not None
-        engine.transition(session, case=case, stage_case=stage_case, action="supplied",
-                          principal=principal, now=now, cal=cal, detail={"notice": notice.id})
-    record(session, actor_id=principal.user_id, action="case.supply", entity="notice",
-           entity_id=notice_id)
+        engine.transition(
+            session,
+            case=case,
+            stage_case=stage_case,
+            action="supplied",
+            principal=principal,
+            now=now,
+            cal=cal,
+            detail={"notice": notice.id},
+        )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.supply",
+        entity="notice",
+        entity_id=notice_id,
+    )
     session.flush()
     return notice
 
@@ -454,13 +635,32 @@ def withdraw_application(
         if case.status in engine.TERMINAL:
             continue
         action = "withdraw_before" if case.phase == "intake" else "withdraw"
-        engine.transition(session, case=case, stage_case=stage_case, action=action,
-                          principal=principal, opinion=reason, now=now, cal=cal)
+        engine.transition(
+            session,
+            case=case,
+            stage_case=stage_case,
+            action=action,
+            principal=principal,
+            opinion=reason,
+            now=now,
+            cal=cal,
+        )
     _bump_stage(session, stage_case, "withdrawn")
     stage_case.closed_at = now
-    notify_applicant(session, project=project, key="notify.withdrawn", now=now,
-                     stage_case_id=stage_case.id, case_no=stage_case.case_no)
-    record(session, actor_id=principal.user_id, action="case.withdraw", entity="stagecase",
-           entity_id=stage_case_id)
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.withdrawn",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.withdraw",
+        entity="stagecase",
+        entity_id=stage_case_id,
+    )
     session.flush()
     return stage_case

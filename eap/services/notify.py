@@ -44,13 +44,17 @@ def notify_applicant(
     session.add(note)
     company = session.get(Company, project.company_id)
     if company and company.contact_phone:
-        session.add(SmsOutbox(phone=company.contact_phone, text=t(key, "zh", **params)[:500],
-                              created_at=now))
+        session.add(
+            SmsOutbox(
+                phone=company.contact_phone, text=t(key, "zh", **params)[:500], created_at=now
+            )
+        )
     return note
 
 
-def notify_user(session: Session, *, user_id: int, key: str, now: dt.datetime,
-                **params: Any) -> Notification:
+def notify_user(
+    session: Session, *, user_id: int, key: str, now: dt.datetime, **params: Any
+) -> Notification:
     note = Notification(user_id=user_id, key=key, params=params, created_at=now)
     session.add(note)
     user = session.get(User, user_id)
@@ -59,8 +63,13 @@ def notify_user(session: Session, *, user_id: int, key: str, now: dt.datetime,
     return note
 
 
-def deliver_sms(session: Session, *, gateway_url: str | None = None, limit: int = 100,
-                client: httpx.Client | None = None) -> dict[str, int]:
+def deliver_sms(
+    session: Session,
+    *,
+    gateway_url: str | None = None,
+    limit: int = 100,
+    client: httpx.Client | None = None,
+) -> dict[str, int]:
     """Send pending SMS. Without a gateway URL they are recorded as delivered locally.
 
     Each row is claimed with a guarded UPDATE so several workers never send one message twice.
@@ -69,7 +78,10 @@ def deliver_sms(session: Session, *, gateway_url: str | None = None, limit: int 
     url = gateway_url if gateway_url is not None else get_settings().sms_gateway_url
     counts = {"sent": 0, "failed": 0}
     ids = session.exec(
-        select(SmsOutbox.id).where(SmsOutbox.status == "pending").order_by(SmsOutbox.id).limit(limit)
+        select(SmsOutbox.id)
+        .where(SmsOutbox.status == "pending")
+        .order_by(SmsOutbox.id)
+        .limit(limit)
     ).all()
     own_client = client is None and url is not None
     http = client or (httpx.Client(timeout=5) if url else None)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
-from eap.models import Project, ProjectUnit, ProcessType, Region
+from eap.models import ProcessType, Project, ProjectUnit, Region
 from eap.models.common import utcnow
 from eap.models.projects import UNIT_ROLES, ProjectCreate
 from eap.services.accounts import Principal
@@ -30,8 +29,13 @@ def _check(session: Session, data: ProjectCreate) -> None:
         raise DomainError("project.dates", field="planned_finish")
 
 
-def register_project(session: Session, *, principal: Principal, data: ProjectCreate,
-                     units: list[dict[str, str]] | None = None) -> Project:
+def register_project(
+    session: Session,
+    *,
+    principal: Principal,
+    data: ProjectCreate,
+    units: list[dict[str, str]] | None = None,
+) -> Project:
     """Register a project for the principal's company; the 项目代码 must be valid and unused."""
     if principal.role not in ("applicant", "agent") or principal.company_id is None:
         raise PermissionDenied()
@@ -40,30 +44,43 @@ def register_project(session: Session, *, principal: Principal, data: ProjectCre
         raise DomainError("project.code_taken", field="project_code", code=code)
     _check(session, data)
     project = Project.model_validate(
-        data.model_dump(), update={"project_code": code, "company_id": principal.company_id,
-                                   "created_by": principal.user_id}
+        data.model_dump(),
+        update={
+            "project_code": code,
+            "company_id": principal.company_id,
+            "created_by": principal.user_id,
+        },
     )
     session.add(project)
     session.flush()
     set_units(session, principal=principal, project=project, units=units or [])
-    record(session, actor_id=principal.user_id, action="project.register", entity="project",
-           entity_id=project.id or "", detail={"code": code})
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="project.register",
+        entity="project",
+        entity_id=project.id or "",
+        detail={"code": code},
+    )
     return project
 
 
-def set_units(session: Session, *, principal: Principal, project: Project,
-              units: list[dict[str, str]]) -> None:
+def set_units(
+    session: Session, *, principal: Principal, project: Project, units: list[dict[str, str]]
+) -> None:
     """Responsible units (建设/设计/施工/监理/勘察单位), each with a valid USCC."""
     for unit in units:
         if unit.get("role") not in UNIT_ROLES:
             raise DomainError("project.unit_role", field="units")
         uscc = validate_uscc(unit.get("uscc", ""))
         existing = session.exec(
-            select(ProjectUnit).where(ProjectUnit.project_id == project.id,
-                                      ProjectUnit.role == unit["role"])
+            select(ProjectUnit).where(
+                ProjectUnit.project_id == project.id, ProjectUnit.role == unit["role"]
+            )
         ).first()
-        row = existing or ProjectUnit(project_id=project.id or 0, role=unit["role"], uscc=uscc,
-                                      name="")
+        row = existing or ProjectUnit(
+            project_id=project.id or 0, role=unit["role"], uscc=uscc, name=""
+        )
         row.uscc, row.name = uscc, unit.get("name", "").strip()
         row.contact, row.phone = unit.get("contact", ""), unit.get("phone", "")
         if not row.name:
@@ -72,8 +89,9 @@ def set_units(session: Session, *, principal: Principal, project: Project,
     session.flush()
 
 
-def update_project(session: Session, *, principal: Principal, project_id: int,
-                   changes: dict[str, Any]) -> Project:
+def update_project(
+    session: Session, *, principal: Principal, project_id: int, changes: dict[str, Any]
+) -> Project:
     """Edit a project until its first application is accepted; the code never changes."""
     project = get_project(session, principal=principal, project_id=project_id)
     if principal.role not in ("applicant", "agent"):
@@ -81,15 +99,22 @@ def update_project(session: Session, *, principal: Principal, project_id: int,
     if project.locked:
         raise DomainError("project.locked")
     allowed = set(ProjectCreate.model_fields) - {"project_code"}
-    data = ProjectCreate.model_validate({**project.model_dump(), **{
-        k: v for k, v in changes.items() if k in allowed}})
+    data = ProjectCreate.model_validate(
+        {**project.model_dump(), **{k: v for k, v in changes.items() if k in allowed}}
+    )
     _check(session, data)
     for key in allowed & set(changes):
         setattr(project, key, getattr(data, key))
     project.updated_at = utcnow()
     session.add(project)
-    record(session, actor_id=principal.user_id, action="project.update", entity="project",
-           entity_id=project_id, detail={"fields": sorted(allowed & set(changes))})
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="project.update",
+        entity="project",
+        entity_id=project_id,
+        detail={"fields": sorted(allowed & set(changes))},
+    )
     session.flush()
     return project
 

@@ -15,8 +15,8 @@ from eap.models import (
     Item,
     ItemCase,
     Material,
-    Project,
     ProcessType,
+    Project,
     StageCase,
 )
 from eap.services import engine
@@ -29,8 +29,15 @@ from eap.services.notify import notify_applicant
 MAIN_LINE = (1, 2, 3, 4)
 
 
-def issue_results(session: Session, *, case: ItemCase, item: Item, project: Project,
-                  now: dt.datetime, valid_until: dt.date | None = None) -> ApprovalDocument:
+def issue_results(
+    session: Session,
+    *,
+    case: ItemCase,
+    item: Item,
+    project: Project,
+    now: dt.datetime,
+    valid_until: dt.date | None = None,
+) -> ApprovalDocument:
     """The approval document for every approval; an e-certificate for permit items."""
     issued = local_date(now)
     doc = ApprovalDocument(
@@ -42,18 +49,22 @@ def issue_results(session: Session, *, case: ItemCase, item: Item, project: Proj
     )
     session.add(doc)
     if item.result_kind == "permit":
-        material = session.exec(select(Material).where(Material.satisfied_by_item == item.code)).first()
-        session.add(Certificate(
-            cert_no=f"{project.region_code}{issued:%Y}{item.code.replace('-', '')}{case.id:07d}",
-            item_case_id=case.id or 0,
-            project_id=project.id or 0,
-            company_id=project.company_id,
-            material_id=material.id if material else None,
-            name=item.certificate_name or item.name_zh,
-            issued_on=issued,
-            valid_until=valid_until,
-            verify_token=secrets.token_urlsafe(18),
-        ))
+        material = session.exec(
+            select(Material).where(Material.satisfied_by_item == item.code)
+        ).first()
+        session.add(
+            Certificate(
+                cert_no=f"{project.region_code}{issued:%Y}{item.code.replace('-', '')}{case.id:07d}",
+                item_case_id=case.id or 0,
+                project_id=project.id or 0,
+                company_id=project.company_id,
+                material_id=material.id if material else None,
+                name=item.certificate_name or item.name_zh,
+                issued_on=issued,
+                valid_until=valid_until,
+                verify_token=secrets.token_urlsafe(18),
+            )
+        )
     session.flush()
     return doc
 
@@ -66,8 +77,14 @@ def revoke_certificates(session: Session, *, item_case_id: int) -> int:
     return len(certs)
 
 
-def close_stage(session: Session, *, principal: Principal, stage_case_id: int,
-                opinion: str = "", now: dt.datetime | None = None) -> StageCase:
+def close_stage(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    opinion: str = "",
+    now: dt.datetime | None = None,
+) -> StageCase:
     """The lead department closes a stage whose items are all finished; results go out together.
 
     The next main-line stage opens when nothing in this one was refused; closing stage 4
@@ -90,13 +107,23 @@ def close_stage(session: Session, *, principal: Principal, stage_case_id: int,
     stage_case.status, stage_case.closed_at = "closed", now
     stage_case.used_days = stage_days_used(stage_case, cases, now=now, cal=cal)
     session.add(stage_case)
-    engine.write_event(session, stage_case=stage_case, item_case=None, action="close_stage",
-                       principal=principal, opinion=opinion, now=now,
-                       office=engine.office_name(session, stage_case.lead_department_id))
+    engine.write_event(
+        session,
+        stage_case=stage_case,
+        item_case=None,
+        action="close_stage",
+        principal=principal,
+        opinion=opinion,
+        now=now,
+        office=engine.office_name(session, stage_case.lead_department_id),
+    )
     project = session.get(Project, stage_case.project_id)
     assert project is not None
-    all_ok = all(c.status in engine.APPROVED_STATES for c in cases
-                 if c.status not in (engine.WITHDRAWN, engine.WITHDRAWN_BEFORE))
+    all_ok = all(
+        c.status in engine.APPROVED_STATES
+        for c in cases
+        if c.status not in (engine.WITHDRAWN, engine.WITHDRAWN_BEFORE)
+    )
     if stage_case.stage_code in MAIN_LINE:
         project.used_days = full_process_days(session, project_id=project.id or 0)
         if all_ok and project.current_stage == stage_case.stage_code:
@@ -110,16 +137,29 @@ def close_stage(session: Session, *, principal: Principal, stage_case_id: int,
         .join(ItemCase, col(ItemCase.id) == col(ApprovalDocument.item_case_id))
         .where(ItemCase.stage_case_id == stage_case_id)
     ).all()
-    notify_applicant(session, project=project, key="notify.stage_closed", now=now,
-                     stage_case_id=stage_case.id, case_no=stage_case.case_no, docs=len(docs))
-    record(session, actor_id=principal.user_id, action="stage.close", entity="stagecase",
-           entity_id=stage_case_id)
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.stage_closed",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+        docs=len(docs),
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="stage.close",
+        entity="stagecase",
+        entity_id=stage_case_id,
+    )
     session.flush()
     return stage_case
 
 
-def stage_days_used(stage_case: StageCase, cases: list[ItemCase], *, now: dt.datetime,
-                    cal: WorkCalendar) -> int:
+def stage_days_used(
+    stage_case: StageCase, cases: list[ItemCase], *, now: dt.datetime, cal: WorkCalendar
+) -> int:
     """Working days from acceptance to closure, less the pauses of the item that finished last
     (the critical one): applicant time is not government time."""
     if stage_case.accepted_at is None:
@@ -136,8 +176,11 @@ def full_process_days(session: Session, *, project_id: int) -> int:
     for stage in MAIN_LINE:
         latest = session.exec(
             select(StageCase.used_days)
-            .where(StageCase.project_id == project_id, StageCase.stage_code == stage,
-                   StageCase.status == "closed")
+            .where(
+                StageCase.project_id == project_id,
+                StageCase.stage_code == stage,
+                StageCase.status == "closed",
+            )
             .order_by(col(StageCase.closed_at).desc())
         ).first()
         total += latest or 0

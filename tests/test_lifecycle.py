@@ -1,0 +1,483 @@
+"""Whole projects through all four stages plus parallel items, on a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, col, select
+
+from eap.errors import DomainError
+from eap.models import (
+    ApprovalDocument,
+    CaseEvent,
+    Certificate,
+    Item,
+    ItemCase,
+    Notification,
+    PostCheckTask,
+    Project,
+    SmsOutbox,
+    StageCase,
+)
+from eap.services import engine, guide, handling, intake, results
+from eap.services.clock import WorkCalendar
+from tests.factories import City, applicant, at, city_staff, project, upload_missing
+
+CAL = WorkCalendar()
+D = dt.date
+
+
+def next_wd(day: dt.date, n: int = 1) -> dt.date:
+    return CAL.add_working_days(day, n).day
+
+
+def cases_by_code(session: Session, stage_case_id: int) -> dict[str, ItemCase]:
+    rows = session.exec(
+        select(ItemCase, Item.code)
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .where(ItemCase.stage_case_id == stage_case_id)
+    ).all()
+    return {code: case for case, code in rows}
+
+
+def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) -> dt.date:
+    """Start and approve every open item, prerequisites first, a working day apart."""
+    for _ in range(10):
+        open_cases = [
+            c
+            for c in cases_by_code(session, stage_case_id).values()
+            if c.status not in engine.TERMINAL
+        ]
+        if not open_cases:
+            return day
+        for case in open_cases:
+            if case.waiting_on:
+                continue
+            kind = _kind(session, case)
+            who = city.approvers[kind]
+            if case.status == engine.ACCEPTED:
+                handling.start_handling(
+                    session, principal=who, item_case_id=case.id, now=at(day, 9)
+                )
+            handling.decide(
+                session,
+                principal=who,
+                item_case_id=case.id,
+                outcome="approve",
+                opinion="符合要求，同意",
+                now=at(day, 15),
+            )
+        day = next_wd(day)
+    raise AssertionError("items never finished")
+
+
+def _kind(session: Session, case: ItemCase) -> str:
+    from eap.models import Department
+
+    dept = session.get(Department, case.department_id)
+    assert dept is not None
+    return dept.kind
+
+
+def run_stage(
+    session: Session,
+    city: City,
+    owner,
+    project_id: int,
+    stage: int,  # type: ignore[no-untyped-def]
+    day: dt.date,
+    answers: dict | None = None,
+) -> tuple[StageCase, dt.date]:
+    uploads = upload_missing(session, owner, project_id, stage, answers=answers)
+    sc = intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=project_id,
+        stage_code=stage,
+        answers=answers,
+        uploads=uploads,
+        now=at(day, 9),
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    day = approve_all(session, city, sc.id, next_wd(day))
+    lead_kind = {1: "fgw", 2: "zrzy", 3: "zj", 4: "zj", 5: "window"}[stage]
+    lead = city.approvers.get(lead_kind) or _lead_for(session, sc)
+    results.close_stage(session, principal=lead, stage_case_id=sc.id, now=at(day, 16))
+    return sc, next_wd(day)
+
+
+def _lead_for(session: Session, sc: StageCase):  # type: ignore[no-untyped-def]
+    from eap.models import User
+    from eap.services.accounts import Principal
+
+    user = session.exec(select(User).where(User.department_id == sc.lead_department_id)).first()
+    if user is None:
+        from tests.factories import _user
+
+        return _user(
+            session, "approver", region_code=sc.region_code, department_id=sc.lead_department_id
+        )
+    return Principal.of(user)
+
+
+def test_government_building_project_through_all_stages(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    pid = project(session, owner, ptype=1)
+    # --- Stage 1 by hand: dependency waiting, a supplement and a special procedure across
+    # the 2026 National Day holiday (1-7 Oct; Sat 10 Oct is a working day).
+    uploads = upload_missing(session, owner, pid, 1)
+    sc = intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=pid,
+        stage_code=1,
+        uploads=uploads,
+        now=at(D(2026, 9, 28), 9),
+    )
+    assert sc.status == "submitted" and sc.case_no.startswith("360100")
+    with pytest.raises(DomainError):
+        intake.accept_case(
+            session, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 9, 28), 10)
+        )  # must be received first
+    intake.receive_case(
+        session, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 9, 28), 10)
+    )
+    intake.accept_case(
+        session, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 9, 28), 11)
+    )
+    c = cases_by_code(session, sc.id)
+    assert set(c) == {"S1-01", "S1-02", "S1-05", "S1-06"}
+    assert c["S1-01"].due_date == D(2026, 10, 16)  # 9/29, 9/30, 10/8, 10/9, 10/10 (Sat), ...
+    assert c["S1-02"].waiting_on == "S1-01" and c["S1-02"].due_date is None
+    with pytest.raises(DomainError) as err:
+        handling.start_handling(
+            session, principal=city.approvers["fgw"], item_case_id=c["S1-02"].id
+        )
+    assert err.value.key == "case.illegal_transition" or err.value.key == "case.waiting"
+    # S1-05: supplement requested 30 Sep, supplied 8 Oct: one working day paused (8 Oct).
+    zrzy = city.approvers["zrzy"]
+    handling.start_handling(
+        session, principal=zrzy, item_case_id=c["S1-05"].id, now=at(D(2026, 9, 29))
+    )
+    due_before = c["S1-05"].due_date
+    notice = handling.request_supplement(
+        session,
+        principal=zrzy,
+        item_case_id=c["S1-05"].id,
+        materials=[
+            {"code": "M008", "remark": "缺少宗地图"},
+            {"code": "M003", "remark": "授权书过期"},
+        ],
+        now=at(D(2026, 9, 30)),
+    )
+    assert c["S1-05"].status == engine.SUPPLEMENT_REQUESTED
+    view = engine.clock_view(c["S1-05"], now=at(D(2026, 10, 8), 9), cal=CAL)
+    assert view.state == "paused"
+    with pytest.raises(DomainError) as err:  # everything at once, or nothing
+        intake.supply_supplement(
+            session,
+            principal=owner,
+            notice_id=notice.id,
+            uploads=upload_missing(session, owner, pid, 1, skip={"M003"}) and {},
+        )
+    assert err.value.key == "supplement.incomplete"
+    from eap.services import files
+    from tests.factories import pdf
+
+    fresh = {
+        code: files.store_file(session, principal=owner, filename=f"{code}.pdf", content=pdf()).id
+        for code in ("M008", "M003")
+    }
+    intake.supply_supplement(
+        session, principal=owner, notice_id=notice.id, uploads=fresh, now=at(D(2026, 10, 8), 14)
+    )
+    assert c["S1-05"].status == engine.SUPPLEMENT_SUPPLIED
+    assert c["S1-05"].paused_days == 1
+    assert c["S1-05"].due_date == next_wd(due_before, 1)
+    # S1-01 approved on 9 Oct releases S1-02, whose clock starts then.
+    fgw = city.approvers["fgw"]
+    handling.start_handling(
+        session, principal=fgw, item_case_id=c["S1-01"].id, now=at(D(2026, 9, 29))
+    )
+    handling.decide(
+        session,
+        principal=fgw,
+        item_case_id=c["S1-01"].id,
+        outcome="approve",
+        opinion="同意立项",
+        now=at(D(2026, 10, 9)),
+    )
+    assert c["S1-02"].waiting_on == "" and c["S1-02"].due_date == next_wd(D(2026, 10, 9), 10)
+    # S1-02: expert review 12-14 Oct (2 working days not counted).
+    handling.start_handling(
+        session, principal=fgw, item_case_id=c["S1-02"].id, now=at(D(2026, 10, 10))
+    )
+    due_before = c["S1-02"].due_date
+    handling.start_special_procedure(
+        session,
+        principal=fgw,
+        item_case_id=c["S1-02"].id,
+        kind="expert",
+        reason="组织专家评审",
+        limit_days=5,
+        now=at(D(2026, 10, 12)),
+    )
+    handling.end_special_procedure(
+        session,
+        principal=fgw,
+        item_case_id=c["S1-02"].id,
+        result="专家评审通过",
+        now=at(D(2026, 10, 14)),
+    )
+    assert c["S1-02"].paused_days == 2 and c["S1-02"].due_date == next_wd(due_before, 2)
+    for hour, (code, who) in enumerate((("S1-05", zrzy), ("S1-06", zrzy), ("S1-02", fgw))):
+        if c[code].status == engine.ACCEPTED:
+            handling.start_handling(
+                session, principal=who, item_case_id=c[code].id, now=at(D(2026, 10, 15), 9)
+            )
+        handling.decide(
+            session,
+            principal=who,
+            item_case_id=c[code].id,
+            outcome="approve",
+            opinion="同意",
+            now=at(D(2026, 10, 15), 10 + hour),
+        )
+    with pytest.raises(DomainError):  # only the lead department closes
+        results.close_stage(session, principal=zrzy, stage_case_id=sc.id)
+    results.close_stage(session, principal=fgw, stage_case_id=sc.id, now=at(D(2026, 10, 16)))
+    proj = session.get(Project, pid)
+    assert proj.current_stage == 2 and proj.locked
+    # Gross working days 28 Sep -> 16 Oct, less the pauses of S1-02, the item finished last.
+    assert sc.used_days == CAL.working_days_between(D(2026, 9, 28), D(2026, 10, 16)) - 2 == 8
+    # Certificates from stage 1 satisfy stage 2's need for them (material reuse).
+    form2 = guide.stage_form(session, project=proj, stage_code=2)
+    reused = {n.code: n.satisfied_by for n in form2.materials}
+    assert reused["M011"] == "certificate"  # 建设用地规划许可证 from S1-06
+    assert reused["M015"] == "in_stage"  # produced by S2-01 in the same stage
+    sc2, day = run_stage(session, city, owner, pid, 2, D(2026, 10, 19))
+    sc5, _ = run_stage(session, city, owner, pid, 5, day)  # parallel items alongside
+    assert sc5.status == "closed"
+    sc3, day = run_stage(session, city, owner, pid, 3, day)
+    assert guide.stage_form(session, project=proj, stage_code=4).materials
+    sc4, day = run_stage(session, city, owner, pid, 4, day)
+    session.refresh(proj)
+    assert proj.completed_at is not None
+    expected = sum(s.used_days for s in (sc, sc2, sc3, sc4))
+    assert proj.used_days == expected > 0
+    assert proj.used_days <= results.project_target(session, project=proj)
+    # Results: a document per approval, certificates for permits with unique numbers.
+    docs = session.exec(select(ApprovalDocument)).all()
+    certs = session.exec(select(Certificate).where(Certificate.project_id == pid)).all()
+    assert len({c.cert_no for c in certs}) == len(certs) >= 5
+    assert len(docs) >= 20
+    assert results.verify_certificate(session, token=certs[0].verify_token)["valid"] is True
+    # The applicant was told of every decision, in the inbox and by SMS.
+    notes = session.exec(
+        select(Notification).where(Notification.company_id == proj.company_id)
+    ).all()
+    assert {
+        "notify.received",
+        "notify.accepted",
+        "notify.supplement",
+        "notify.approved",
+        "notify.special",
+        "notify.stage_closed",
+    } <= {n.key for n in notes}
+    assert session.exec(select(SmsOutbox)).first() is not None
+    # History: every item case has its full trail, in order, with server times.
+    trail = session.exec(
+        select(CaseEvent.status)
+        .where(CaseEvent.item_case_id == c["S1-05"].id)
+        .order_by(CaseEvent.id)
+    ).all()
+    assert trail == [1, 3, 8, 6, 7, 11]
+
+
+def test_social_investment_with_commitment_and_deferred_materials(session: Session) -> None:
+    city = city_staff(session, "360700")
+    owner = applicant(session, "360702")
+    pid = project(session, owner, ptype=3, region="360702", attributes={"filing_only": True})
+    day = D(2026, 3, 2)
+    uploads = upload_missing(session, owner, pid, 1, skip={"M010"})  # deferrable contract
+    sc = intake.submit_stage_application(
+        session, principal=owner, project_id=pid, stage_code=1, uploads=uploads, now=at(day, 9)
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    with pytest.raises(DomainError) as err:
+        intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day))
+    assert err.value.key == "intake.incomplete" and "M010" in err.value.params["codes"]
+    intake.accept_case(
+        session,
+        principal=city.window,
+        stage_case_id=sc.id,
+        owed={"M010": D(2026, 3, 20)},
+        now=at(day, 11),
+    )
+    c = cases_by_code(session, sc.id)
+    assert set(c) == {"S1-04", "S1-06"}
+    fgw = city.approvers["fgw"]
+    handling.start_handling(session, principal=fgw, item_case_id=c["S1-04"].id, now=at(day, 14))
+    handling.decide(
+        session,
+        principal=fgw,
+        item_case_id=c["S1-04"].id,
+        outcome="approve",
+        opinion="告知承诺办结",
+        on_commitment=True,
+        now=at(day, 15),
+    )
+    task = session.exec(
+        select(PostCheckTask).where(PostCheckTask.item_case_id == c["S1-04"].id)
+    ).one()
+    assert task.status == "open" and task.due_date == next_wd(day, 20)
+    zrzy = city.approvers["zrzy"]
+    with pytest.raises(DomainError) as err:
+        handling.decide(
+            session,
+            principal=zrzy,
+            item_case_id=c["S1-06"].id,
+            outcome="approve",
+            opinion="x",
+            on_commitment=True,
+        )
+    handling.start_handling(session, principal=zrzy, item_case_id=c["S1-06"].id, now=at(day, 14))
+    handling.decide(
+        session,
+        principal=zrzy,
+        item_case_id=c["S1-06"].id,
+        outcome="approve_owed",
+        opinion="容缺通过",
+        owed=["M010"],
+        now=at(day, 16),
+    )
+    assert c["S1-06"].status == engine.APPROVED_OWED
+    results.close_stage(session, principal=fgw, stage_case_id=sc.id, now=at(next_wd(day)))
+    # The commitment proves false: post-check records it and the head revokes.
+    handling.record_post_check(
+        session, principal=fgw, task_id=task.id, truthful=False, note="现场核查与承诺不符"
+    )
+    with pytest.raises(DomainError):
+        handling.revoke(session, principal=fgw, item_case_id=c["S1-04"].id, reason="承诺不实")
+    handling.revoke(
+        session, principal=city.heads["fgw"], item_case_id=c["S1-04"].id, reason="承诺不实"
+    )
+    assert c["S1-04"].status == engine.REVOKED
+    day = next_wd(day, 2)
+    for stage in (2, 5, 3, 4):
+        _sc, day = run_stage(session, city, owner, pid, stage, day)
+    proj = session.get(Project, pid)
+    assert proj.completed_at is not None and proj.current_stage == 4
+
+
+def test_refused_prerequisite_blocks_dependent(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    pid = project(session, owner, ptype=1)
+    day = D(2026, 6, 1)
+    sc = intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=pid,
+        stage_code=1,
+        uploads=upload_missing(session, owner, pid, 1),
+        now=at(day, 9),
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    c = cases_by_code(session, sc.id)
+    fgw = city.approvers["fgw"]
+    handling.start_handling(session, principal=fgw, item_case_id=c["S1-01"].id, now=at(day, 14))
+    with pytest.raises(DomainError) as err:
+        handling.decide(
+            session, principal=fgw, item_case_id=c["S1-01"].id, outcome="refuse", opinion="  "
+        )
+    assert err.value.key == "case.opinion_required"
+    handling.decide(
+        session,
+        principal=fgw,
+        item_case_id=c["S1-01"].id,
+        outcome="refuse",
+        opinion="不符合国土空间规划",
+        now=at(day, 15),
+    )
+    assert c["S1-02"].blocked_reason == "S1-01" and c["S1-02"].due_date is None
+    with pytest.raises(DomainError) as err:
+        handling.start_handling(session, principal=fgw, item_case_id=c["S1-02"].id)
+    handling.decide(
+        session,
+        principal=fgw,
+        item_case_id=c["S1-02"].id,
+        outcome="refuse",
+        opinion="前置事项未通过",
+        now=at(day, 16),
+    )
+    assert c["S1-02"].status == engine.REFUSED
+
+
+def test_withdrawal_before_and_after_acceptance(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    day = D(2026, 5, 11)
+    sc = intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=pid,
+        stage_code=1,
+        uploads=upload_missing(session, owner, pid, 1),
+        now=at(day, 9),
+    )
+    intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="信息有误")
+    assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.WITHDRAWN_BEFORE}
+    sc = intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=pid,
+        stage_code=1,
+        uploads=upload_missing(session, owner, pid, 1),
+        now=at(day, 10),
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="暂缓建设")
+    assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.WITHDRAWN}
+
+
+def test_intake_refusal_and_supplement_notice(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    day = D(2026, 5, 11)
+    sc = intake.submit_stage_application(
+        session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    missing = intake.completeness(session, stage_case_id=sc.id)
+    assert {m.code for m in missing} >= {"M001", "M002", "M007"}
+    notice = intake.request_intake_supplement(
+        session,
+        principal=city.window,
+        stage_case_id=sc.id,
+        materials=[{"code": m.code, "remark": ""} for m in missing],
+        remarks="请一次补齐",
+    )
+    assert len(notice.materials) == len(missing)
+    uploads = upload_missing(session, owner, pid, 1)
+    intake.supply_supplement(
+        session, principal=owner, notice_id=notice.id, uploads=uploads, now=at(day, 15)
+    )
+    assert intake.completeness(session, stage_case_id=sc.id) == []
+    intake.refuse_intake(
+        session,
+        principal=city.window,
+        stage_case_id=sc.id,
+        formal=True,
+        reason="项目不属于本级审批权限",
+        now=at(day, 16),
+    )
+    assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.REFUSED_INTAKE}
+    assert sc.status == "refused"
