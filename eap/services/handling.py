@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
 from eap.models import Item, ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
@@ -164,9 +164,9 @@ def end_special_procedure(
     case, stage_case, _project, cal = _act(session, principal, item_case_id)
     proc = session.exec(
         select(SpecialProcedure).where(
-            SpecialProcedure.item_case_id == item_case_id, SpecialProcedure.ended_at == None
+            SpecialProcedure.item_case_id == item_case_id, col(SpecialProcedure.ended_at).is_(None)
         )
-    ).first()  # noqa: E711
+    ).first()
     if proc is None:
         raise DomainError("case.illegal_transition", action="special_end", status=case.status)
     engine.transition(
