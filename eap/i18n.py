@@ -318,6 +318,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "以下事项尚未办结：{codes}",
         "These items are not finished yet: {codes}",
     ),
+    "simulate.no_staff": (
+        "{region} 没有窗口或审批人员账号",
+        "No window or approver accounts in {region}",
+    ),
+    "simulate.no_companies": (
+        "请先运行 seed demo 创建企业",
+        "Run seed demo first to create companies",
+    ),
     "supplement.already_answered": ("该补正通知已答复", "This notice has already been answered"),
     "supplement.empty": ("请勾选需要补正的材料", "Tick the materials that are missing"),
     "supplement.incomplete": (

@@ -109,3 +109,39 @@ def test_migrations_match_models(tmp_db_url: str) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_simulate_and_export_spgl(cli_db: str, tmp_path: Path) -> None:
+    import json
+
+    assert run("seed", "demo", "--companies", "40", "--projects", "0", db=cli_db).returncode == 0
+    out = run("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
+    assert out.returncode == 0, out.stderr
+    stats = json.loads(out.stdout)
+    assert stats["projects"] >= 10 and stats["stage_cases"] >= stats["projects"]
+    out = run("export", "spgl", "--out", str(tmp_path / "spgl"), db=cli_db)
+    assert out.returncode == 0, out.stderr
+    tables = {f.stem: f for f in (tmp_path / "spgl").glob("SPGL_*.jsonl")}
+    assert set(tables) >= {
+        "SPGL_XMJBXXB",
+        "SPGL_XMSPSXBLXXB",
+        "SPGL_XMSPSXBLXXXXB",
+        "SPGL_XMSPSXPFWJXXB",
+        "SPGL_XMSPSXBLTBCXXXB",
+    }
+    projects = [json.loads(x) for x in tables["SPGL_XMJBXXB"].read_text().splitlines()]
+    assert len(projects) >= 10
+    assert {"XMDM", "XMMC", "SPLCLX", "ZTZE", "XZQHDM", "LSH", "SJYXBS", "SJSCZT"} <= set(
+        projects[0]
+    )
+    assert all(1 <= p["SPLCLX"] <= 6 for p in projects)
+    history = [json.loads(x) for x in tables["SPGL_XMSPSXBLXXXXB"].read_text().splitlines()]
+    assert {h["BLZT"] for h in history} >= {1, 3, 8, 11}
+    assert all(1 <= h["BLZT"] <= 15 and h["BLSJ"] and h["SPSXSLBM"] for h in history)
+    items = [json.loads(x) for x in tables["SPGL_XMSPSXBLXXB"].read_text().splitlines()]
+    assert {i["SPJDXH"] for i in items} <= {1, 2, 3, 4, 5}
+    # Every history row belongs to an exported item case.
+    assert {h["SPSXSLBM"] for h in history} <= {i["SPSXSLBM"] for i in items}
+    # Running the same seed again yields the same amount of history (deterministic).
+    again = run("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
+    assert json.loads(again.stdout)["projects"] == stats["projects"]

@@ -20,12 +20,28 @@ from tests.factories import applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
 
 D = dt.date
-ACTIONS = ["start", "supplement", "supply", "special", "special_end", "approve", "approve_owed",
-           "refuse", "withdraw_item", "revoke"]
+ACTIONS = [
+    "start",
+    "supplement",
+    "supply",
+    "special",
+    "special_end",
+    "approve",
+    "approve_owed",
+    "refuse",
+    "withdraw_item",
+    "revoke",
+]
 
 
-def _apply(session: Session, city, owner: Principal, case: ItemCase, action: str,  # type: ignore[no-untyped-def]
-           now: dt.datetime) -> None:
+def _apply(
+    session: Session,
+    city,
+    owner: Principal,
+    case: ItemCase,
+    action: str,  # type: ignore[no-untyped-def]
+    now: dt.datetime,
+) -> None:
     from eap.models import Department, SupplementNotice
 
     kind = session.get(Department, case.department_id).kind  # type: ignore[union-attr]
@@ -33,31 +49,61 @@ def _apply(session: Session, city, owner: Principal, case: ItemCase, action: str
     if action == "start":
         handling.start_handling(session, principal=who, item_case_id=case.id, now=now)
     elif action == "supplement":
-        handling.request_supplement(session, principal=who, item_case_id=case.id,
-                                    materials=[{"code": "M001", "remark": "重填"}], now=now)
+        handling.request_supplement(
+            session,
+            principal=who,
+            item_case_id=case.id,
+            materials=[{"code": "M001", "remark": "重填"}],
+            now=now,
+        )
     elif action == "supply":
-        notice = session.exec(select(SupplementNotice).where(
-            SupplementNotice.item_case_id == case.id,
-            col(SupplementNotice.answered_at).is_(None))).first()
+        notice = session.exec(
+            select(SupplementNotice).where(
+                SupplementNotice.item_case_id == case.id,
+                col(SupplementNotice.answered_at).is_(None),
+            )
+        ).first()
         if notice is None:
             raise DomainError("error.not_found")
-        intake.supply_supplement(session, principal=owner, notice_id=notice.id,
-                                 uploads={"M001": _file(session, owner)}, now=now)
+        intake.supply_supplement(
+            session,
+            principal=owner,
+            notice_id=notice.id,
+            uploads={"M001": _file(session, owner)},
+            now=now,
+        )
     elif action == "special":
-        handling.start_special_procedure(session, principal=who, item_case_id=case.id,
-                                         kind="hearing", reason="听证", limit_days=3, now=now)
+        handling.start_special_procedure(
+            session,
+            principal=who,
+            item_case_id=case.id,
+            kind="hearing",
+            reason="听证",
+            limit_days=3,
+            now=now,
+        )
     elif action == "special_end":
-        handling.end_special_procedure(session, principal=who, item_case_id=case.id,
-                                       result="结束", now=now)
+        handling.end_special_procedure(
+            session, principal=who, item_case_id=case.id, result="结束", now=now
+        )
     elif action in ("approve", "approve_owed", "refuse"):
-        handling.decide(session, principal=who, item_case_id=case.id, outcome=action,
-                        opinion="意见", owed=["M001"], now=now)
+        handling.decide(
+            session,
+            principal=who,
+            item_case_id=case.id,
+            outcome=action,
+            opinion="意见",
+            owed=["M001"],
+            now=now,
+        )
     elif action == "withdraw_item":
-        intake.withdraw_application(session, principal=owner, stage_case_id=case.stage_case_id,
-                                    reason="撤回", now=now)
+        intake.withdraw_application(
+            session, principal=owner, stage_case_id=case.stage_case_id, reason="撤回", now=now
+        )
     elif action == "revoke":
-        handling.revoke(session, principal=city.heads[kind], item_case_id=case.id,
-                        reason="撤销", now=now)
+        handling.revoke(
+            session, principal=city.heads[kind], item_case_id=case.id, reason="撤销", now=now
+        )
 
 
 def _file(session: Session, owner: Principal) -> int:
@@ -67,10 +113,14 @@ def _file(session: Session, owner: Principal) -> int:
     return files.store_file(session, principal=owner, filename="m.pdf", content=pdf()).id or 0
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 3)), min_size=1,
-                      max_size=25))
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 3)), min_size=1, max_size=25)
+)
 def test_random_sequences_keep_legal_states_and_full_history(engine_fixture, steps) -> None:  # type: ignore[no-untyped-def]
     with Session(engine_fixture) as session:
         conn_trans = session.begin()
@@ -90,9 +140,14 @@ def _run_sequence(session: Session, steps: list[tuple[str, int]]) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=1)
     day = D(2026, 4, 1)
-    sc = intake.submit_stage_application(session, principal=owner, project_id=pid, stage_code=1,
-                                         uploads=upload_missing(session, owner, pid, 1),
-                                         now=at(day, 9))
+    sc = intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=pid,
+        stage_code=1,
+        uploads=upload_missing(session, owner, pid, 1),
+        now=at(day, 9),
+    )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
     intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
     cases = list(cases_by_code(session, sc.id).values())
@@ -116,8 +171,9 @@ def _run_sequence(session: Session, steps: list[tuple[str, int]]) -> None:
     for case in cases:
         session.refresh(case)
         assert case.status in legal_targets
-        trail = session.exec(select(CaseEvent).where(CaseEvent.item_case_id == case.id)
-                             .order_by(col(CaseEvent.id))).all()
+        trail = session.exec(
+            select(CaseEvent).where(CaseEvent.item_case_id == case.id).order_by(col(CaseEvent.id))
+        ).all()
         statuses = [e.status for e in trail if e.status is not None]
         assert statuses and statuses[-1] == case.status
         previous = eng.SUBMITTED
@@ -139,9 +195,14 @@ def test_concurrent_actions_one_wins_one_conflicts(engine: Engine) -> None:
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
         day = D(2026, 4, 1)
-        sc = intake.submit_stage_application(s, principal=owner, project_id=pid, stage_code=1,
-                                             uploads=upload_missing(s, owner, pid, 1),
-                                             now=at(day, 9))
+        sc = intake.submit_stage_application(
+            s,
+            principal=owner,
+            project_id=pid,
+            stage_code=1,
+            uploads=upload_missing(s, owner, pid, 1),
+            now=at(day, 9),
+        )
         intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
         intake.accept_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
         case = cases_by_code(s, sc.id)["S1-04"]
@@ -173,8 +234,9 @@ def test_concurrent_actions_one_wins_one_conflicts(engine: Engine) -> None:
         t.join(30)
     assert sorted(outcomes) == ["conflict", "ok"]
     with Session(engine) as s:
-        events = s.exec(select(CaseEvent).where(CaseEvent.item_case_id == case_id,
-                                                CaseEvent.action == "start")).all()
+        events = s.exec(
+            select(CaseEvent).where(CaseEvent.item_case_id == case_id, CaseEvent.action == "start")
+        ).all()
         assert len(events) == 1
         assert s.get(ItemCase, case_id).status == eng.HANDLING  # type: ignore[union-attr]
 
@@ -186,9 +248,14 @@ def test_failure_midway_leaves_nothing_half_written(engine: Engine, monkeypatch)
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
         day = D(2026, 4, 1)
-        sc = intake.submit_stage_application(s, principal=owner, project_id=pid, stage_code=1,
-                                             uploads=upload_missing(s, owner, pid, 1),
-                                             now=at(day, 9))
+        sc = intake.submit_stage_application(
+            s,
+            principal=owner,
+            project_id=pid,
+            stage_code=1,
+            uploads=upload_missing(s, owner, pid, 1),
+            now=at(day, 9),
+        )
         intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
         intake.accept_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
         case = cases_by_code(s, sc.id)["S1-06"]
@@ -205,15 +272,24 @@ def test_failure_midway_leaves_nothing_half_written(engine: Engine, monkeypatch)
 
     counts_before = _counts(engine, case_id)
     with pytest.raises(RuntimeError), session_scope() as s:
-        handling.decide(s, principal=city.approvers["zrzy"], item_case_id=case_id,
-                        outcome="approve", opinion="同意")
+        handling.decide(
+            s,
+            principal=city.approvers["zrzy"],
+            item_case_id=case_id,
+            outcome="approve",
+            opinion="同意",
+        )
     with Session(engine) as s:
         fresh = s.get(ItemCase, case_id)
         assert fresh is not None and fresh.status == eng.HANDLING and fresh.version == version
         assert _counts(engine, case_id) == counts_before
-        assert s.exec(select(ApprovalDocument).where(
-            ApprovalDocument.item_case_id == case_id)).first() is None
-        assert s.exec(select(Certificate).where(Certificate.item_case_id == case_id)).first() is None
+        assert (
+            s.exec(select(ApprovalDocument).where(ApprovalDocument.item_case_id == case_id)).first()
+            is None
+        )
+        assert (
+            s.exec(select(Certificate).where(Certificate.item_case_id == case_id)).first() is None
+        )
 
 
 def _counts(engine: Engine, case_id: int) -> tuple[int, int, int]:
@@ -229,8 +305,9 @@ def test_history_rows_cannot_be_edited(session: Session) -> None:
     city = city_staff(session)
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = intake.submit_stage_application(session, principal=owner, project_id=pid, stage_code=1,
-                                         uploads={}, now=at(D(2026, 4, 1)))
+    sc = intake.submit_stage_application(
+        session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(D(2026, 4, 1))
+    )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id)
     ev = session.exec(select(CaseEvent).where(CaseEvent.stage_case_id == sc.id)).first()
     ev.opinion = "改写历史"

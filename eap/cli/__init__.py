@@ -41,7 +41,36 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
     with session_scope() as session:
         counts = seed_demo(session, companies=args.companies, seed=args.seed)
+    if args.projects:
+        from eap.services.simulate import simulate
+
+        with session_scope() as session:
+            counts["projects"] = simulate(
+                session, projects_count=args.projects, seed=args.seed
+            ).projects
     print(json.dumps(counts, ensure_ascii=False))
+    return 0
+
+
+def cmd_demo_simulate(args: argparse.Namespace) -> int:
+    from eap.db import session_scope
+    from eap.services.simulate import simulate
+
+    with session_scope() as session:
+        stats = simulate(session, projects_count=args.projects, seed=args.seed)
+    print(json.dumps(stats.__dict__))
+    return 0
+
+
+def cmd_export_spgl(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from eap.db import get_engine
+    from eap.services.spgl import export_jsonl
+
+    with Session(get_engine()) as session:
+        counts = export_jsonl(session, out_dir=Path(args.out))
+    print(json.dumps(counts))
     return 0
 
 
@@ -110,7 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = seed.add_parser("demo", help="seed the demo province")
     demo.add_argument("--companies", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--projects", type=int, default=150, help="projects of simulated history")
     demo.set_defaults(fn=cmd_seed_demo)
+
+    dm = sub.add_parser("demo").add_subparsers(dest="sub", required=True)
+    sim = dm.add_parser("simulate", help="drive N projects through the engine")
+    sim.add_argument("--projects", type=int, required=True)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.set_defaults(fn=cmd_demo_simulate)
+
+    exp = sub.add_parser("export").add_subparsers(dest="sub", required=True)
+    spgl = exp.add_parser("spgl", help="write SPGL_* JSON-lines files (national standard)")
+    spgl.add_argument("--out", required=True)
+    spgl.set_defaults(fn=cmd_export_spgl)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
     imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")
