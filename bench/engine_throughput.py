@@ -1,0 +1,288 @@
+"""Item-case transitions per second through intake -> approval -> stage closure, on SQLite.
+
+Side by side, in the same run:
+  ours   the EAP engine's services, one commit per user action;
+  spiff  SpiffWorkflow running an equivalent BPMN process (four stages, parallel items, each
+         item's receive/accept/start/approve as tasks) serialised and stored after every step;
+  floor  plain sqlite3: per transition one UPDATE of the case row and one INSERT of a history
+         row, committed.
+Prints transitions/second for each and the ratios. Target: ours >= 0.2 x floor.
+
+Usage: python -m bench.engine_throughput [--projects N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="eap-bench-"))
+os.environ["EAP_DATABASE_URL"] = f"sqlite:///{TMP / 'engine.db'}"
+os.environ["EAP_UPLOAD_DIR"] = str(TMP / "files")
+
+from sqlmodel import Session, col, func, select  # noqa: E402
+
+from eap.db import get_engine  # noqa: E402
+from eap.migrate import upgrade  # noqa: E402
+from eap.models import (  # noqa: E402
+    CaseEvent,
+    Company,
+    Department,
+    ItemCase,
+    LibraryMaterial,
+    Material,
+    Project,
+    User,
+)
+from eap.services import files, handling, intake, results  # noqa: E402
+from eap.services.accounts import Principal  # noqa: E402
+from eap.services.clock import CHINA_TZ  # noqa: E402
+from eap.services.demo import seed_demo  # noqa: E402
+
+LEAD = {1: "fgw", 2: "zrzy", 3: "zj", 4: "zj"}
+
+
+def setup(n_projects: int) -> tuple[list[int], dict[int, Principal], Principal, Principal]:
+    upgrade(os.environ["EAP_DATABASE_URL"])
+    engine = get_engine()
+    with Session(engine) as s:
+        seed_demo(s, companies=5)
+        s.commit()
+        company = s.exec(select(Company).where(Company.region_code.startswith("3601"))).first()
+        owner_user = s.exec(select(User).where(User.username == "qiye001")).one()
+        owner_user.company_id, owner_user.region_code = company.id, company.region_code
+        s.add(owner_user)
+        owner = Principal.of(owner_user)
+        # Everything in the company's material library: timing excludes file storage.
+        for mat in s.exec(select(Material)):
+            f = files.store_file(
+                s,
+                principal=owner,
+                filename=f"{mat.code}.pdf",
+                content=b"%PDF-1.4 bench " + mat.code.encode(),
+            )
+            s.add(LibraryMaterial(company_id=company.id, material_id=mat.id, file_id=f.id))
+        from eap.models.projects import ProjectCreate
+        from eap.services import projects
+
+        pids = []
+        for i in range(n_projects):
+            p = projects.register_project(
+                s,
+                principal=owner,
+                data=ProjectCreate(
+                    project_code=f"2026-360102-47-01-{i + 1:06d}",
+                    name=f"基准项目{i}",
+                    region_code="360102",
+                    total_investment=1000,
+                    process_type=1,
+                ),
+            )
+            pids.append(p.id)
+        depts = {
+            d.id: d.kind
+            for d in s.exec(select(Department).where(Department.region_code == "360100"))
+        }
+        staff = {}
+        for u in s.exec(
+            select(User).where(
+                User.region_code == "360100", User.role == "approver", User.is_head == False
+            )
+        ):  # noqa: E712
+            staff[u.department_id] = Principal.of(u)
+        window = Principal.of(s.exec(select(User).where(User.username == "nc_window")).one())
+        s.commit()
+    _ = depts
+    return pids, staff, window, owner
+
+
+def run_ours(
+    pids: list[int], staff: dict[int, Principal], window: Principal, owner: Principal
+) -> tuple[int, float, list[list[int]]]:
+    engine = get_engine()
+    shapes: list[list[int]] = []
+    day = dt.datetime(2026, 3, 2, 10, tzinfo=CHINA_TZ)
+    with Session(engine) as s:
+        before = s.exec(
+            select(func.count()).select_from(CaseEvent).where(col(CaseEvent.status).is_not(None))
+        ).one()
+    t0 = time.perf_counter()
+    with Session(engine, expire_on_commit=False) as s:
+        for pid in pids:
+            shape = []
+            for stage in (1, 2, 3, 4):
+                sc = intake.submit_stage_application(
+                    s, principal=owner, project_id=pid, stage_code=stage, now=day
+                )
+                s.commit()
+                intake.receive_case(s, principal=window, stage_case_id=sc.id, now=day)
+                s.commit()
+                intake.accept_case(s, principal=window, stage_case_id=sc.id, now=day)
+                s.commit()
+                cases = intake.item_cases(s, sc.id)
+                shape.append(len(cases))
+                for _round in range(4):
+                    for case in intake.item_cases(s, sc.id):
+                        if case.status >= 11 or case.waiting_on:
+                            continue
+                        who = staff[case.department_id]
+                        handling.start_handling(s, principal=who, item_case_id=case.id, now=day)
+                        s.commit()
+                        handling.decide(
+                            s,
+                            principal=who,
+                            item_case_id=case.id,
+                            outcome="approve",
+                            opinion="同意",
+                            now=day,
+                        )
+                        s.commit()
+                lead = next(p for d, p in staff.items() if d == sc.lead_department_id)
+                results.close_stage(s, principal=lead, stage_case_id=sc.id, now=day)
+                s.commit()
+                day += dt.timedelta(days=1)
+            shapes.append(shape)
+    elapsed = time.perf_counter() - t0
+    with Session(engine) as s:
+        after = s.exec(
+            select(func.count()).select_from(CaseEvent).where(col(CaseEvent.status).is_not(None))
+        ).one()
+        assert s.exec(
+            select(func.count()).select_from(Project).where(col(Project.completed_at).is_not(None))
+        ).one() == len(pids)
+        _ = ItemCase
+    return after - before, elapsed, shapes
+
+
+def bpmn_for(shape: list[int]) -> str:
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+        'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+        'targetNamespace="http://eap.example/bpmn"><bpmn:process id="approval" '
+        'isExecutable="true"><bpmn:startEvent id="start"/>'
+    ]
+    counter = iter(range(10**6))
+
+    def flow(a: str, b: str) -> None:
+        parts.append(f'<bpmn:sequenceFlow id="f{next(counter)}" sourceRef="{a}" targetRef="{b}"/>')
+
+    prev = "start"
+    for s, k in enumerate(shape, start=1):
+        parts.append(f'<bpmn:parallelGateway id="split{s}"/><bpmn:parallelGateway id="join{s}"/>')
+        flow(prev, f"split{s}")
+        for i in range(k):
+            chain = [f"s{s}i{i}{step}" for step in ("receive", "accept", "start", "approve")]
+            for tid in chain:
+                parts.append(f'<bpmn:userTask id="{tid}"/>')
+            flow(f"split{s}", chain[0])
+            for a, b in zip(chain, chain[1:], strict=False):
+                flow(a, b)
+            flow(chain[-1], f"join{s}")
+        parts.append(f'<bpmn:userTask id="close{s}"/>')
+        flow(f"join{s}", f"close{s}")
+        prev = f"close{s}"
+    parts.append('<bpmn:endEvent id="end"/>')
+    flow(prev, "end")
+    parts.append("</bpmn:process></bpmn:definitions>")
+    return "".join(parts)
+
+
+def run_spiff(shapes: list[list[int]]) -> tuple[int, float]:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.bpmn.parser import BpmnParser
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.util.task import TaskState
+
+    db = sqlite3.connect(TMP / "spiff.db")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE workflow (id INTEGER PRIMARY KEY, state TEXT)")
+    serializer = BpmnWorkflowSerializer()
+    specs = {}
+    transitions = 0
+    t0 = time.perf_counter()
+    for n, shape in enumerate(shapes):
+        key = tuple(shape)
+        if key not in specs:
+            parser = BpmnParser()
+            parser.add_bpmn_str(bpmn_for(shape).encode())
+            specs[key] = parser.get_spec("approval")
+        wf = BpmnWorkflow(specs[key])
+        wf.do_engine_steps()
+        db.execute("INSERT INTO workflow VALUES (?, ?)", (n, serializer.serialize_json(wf)))
+        db.commit()
+        while not wf.is_completed():
+            ready = [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+            if not ready:
+                break
+            ready[0].run()
+            wf.do_engine_steps()
+            if not ready[0].task_spec.name.startswith("close"):
+                transitions += 1
+            db.execute(
+                "UPDATE workflow SET state = ? WHERE id = ?", (serializer.serialize_json(wf), n)
+            )
+            db.commit()
+        assert wf.is_completed()
+    elapsed = time.perf_counter() - t0
+    db.close()
+    return transitions, elapsed
+
+
+def run_floor(transitions: int) -> float:
+    db = sqlite3.connect(TMP / "floor.db")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE itemcase (id INTEGER PRIMARY KEY, status INT, version INT)")
+    db.execute(
+        "CREATE TABLE history (id INTEGER PRIMARY KEY, case_id INT, status INT, "
+        "opinion TEXT, at TEXT)"
+    )
+    cases = max(1, transitions // 4)
+    db.executemany("INSERT INTO itemcase VALUES (?, 0, 1)", [(i,) for i in range(cases)])
+    db.commit()
+    t0 = time.perf_counter()
+    for n in range(transitions):
+        cid = n % cases
+        db.execute(
+            "UPDATE itemcase SET status = ?, version = version + 1 WHERE id = ?", (n % 15, cid)
+        )
+        db.execute(
+            "INSERT INTO history (case_id, status, opinion, at) VALUES (?, ?, ?, ?)",
+            (cid, n % 15, "同意", dt.datetime.now(dt.UTC).isoformat()),
+        )
+        db.commit()
+    elapsed = time.perf_counter() - t0
+    db.close()
+    return elapsed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--projects", type=int, default=20)
+    args = ap.parse_args()
+    pids, staff, window, owner = setup(args.projects)
+    n_ours, t_ours, shapes = run_ours(pids, staff, window, owner)
+    n_spiff, t_spiff = run_spiff(shapes)
+    t_floor = run_floor(n_ours)
+    ours, spiff, floor = n_ours / t_ours, n_spiff / t_spiff, n_ours / t_floor
+    print(f"projects: {len(pids)}  item transitions: {n_ours} (spiff: {n_spiff})")
+    print(f"ours : {ours:10.1f} transitions/s  ({t_ours:.2f} s)")
+    print(f"spiff: {spiff:10.1f} transitions/s  ({t_spiff:.2f} s)")
+    print(f"floor: {floor:10.1f} transitions/s  ({t_floor:.2f} s)")
+    print(f"ours / spiff = {ours / spiff:.2f}")
+    print(
+        f"ours / floor = {ours / floor:.3f}  (target >= 0.200: "
+        f"{'met' if ours / floor >= 0.2 else 'NOT met'})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
