@@ -33,8 +33,6 @@ from eap.migrate import upgrade  # noqa: E402
 from eap.models import (  # noqa: E402
     CaseEvent,
     Company,
-    Department,
-    ItemCase,
     LibraryMaterial,
     Material,
     Project,
@@ -85,20 +83,15 @@ def setup(n_projects: int) -> tuple[list[int], dict[int, Principal], Principal, 
                 ),
             )
             pids.append(p.id)
-        depts = {
-            d.id: d.kind
-            for d in s.exec(select(Department).where(Department.region_code == "360100"))
-        }
         staff = {}
         for u in s.exec(
             select(User).where(
-                User.region_code == "360100", User.role == "approver", User.is_head == False
+                User.region_code == "360100", User.role == "approver", col(User.is_head).is_(False)
             )
-        ):  # noqa: E712
+        ):
             staff[u.department_id] = Principal.of(u)
         window = Principal.of(s.exec(select(User).where(User.username == "nc_window")).one())
         s.commit()
-    _ = depts
     return pids, staff, window, owner
 
 
@@ -156,7 +149,6 @@ def run_ours(
         assert s.exec(
             select(func.count()).select_from(Project).where(col(Project.completed_at).is_not(None))
         ).one() == len(pids)
-        _ = ItemCase
     return after - before, elapsed, shapes
 
 

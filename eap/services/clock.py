@@ -55,9 +55,16 @@ class WorkCalendar:
 
     @classmethod
     def load(cls, session: Session) -> WorkCalendar:
+        """Read the overrides once per session (one unit of work); an import in this session
+        drops the memo, so nothing stale outlives it and no worker keeps its own copy."""
+        cached = session.info.get("eap.calendar")
+        if cached is not None:
+            return cached
         overrides = {o.day: o.kind for o in session.exec(select(HolidayOverride))}
         years = {y.year for y in session.exec(select(CalendarYear))}
-        return cls(overrides, years)
+        cal = cls(overrides, years)
+        session.info["eap.calendar"] = cal
+        return cal
 
     def is_provisional(self, day: dt.date) -> bool:
         return day.year not in self._known
@@ -135,6 +142,7 @@ def import_year_file(session: Session, *, path: Path, actor_id: int | None = Non
         rows[day] = (kind, parts[2] if len(parts) > 2 else "")
     if not rows:
         raise DomainError("calendar.empty_file")
+    session.info.pop("eap.calendar", None)
     years = sorted({d.year for d in rows})
     for day, (kind, name) in rows.items():
         existing = session.get(HolidayOverride, day)

@@ -158,8 +158,12 @@ def write_event(
 
 
 def office_name(session: Session, department_id: int) -> str:
-    dept = session.get(Department, department_id)
-    return dept.name if dept else ""
+    """Department name for history rows, memoised for the life of this session only."""
+    names: dict[int, str] = session.info.setdefault("eap.office_names", {})
+    if department_id not in names:
+        dept = session.get(Department, department_id)
+        names[department_id] = dept.name if dept else ""
+    return names[department_id]
 
 
 def transition(
