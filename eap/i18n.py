@@ -299,6 +299,21 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "【工程建设项目审批】“{project}”申请（{case_no}）已撤回。",
         "Application {case_no} for \u201c{project}\u201d was withdrawn.",
     ),
+    "alert.urge": (
+        "【催办】{what} #{target} 将于 {due} 到期，请抓紧办理。",
+        "[Urge] {what} #{target} is due on {due}.",
+    ),
+    "alert.supervise": (
+        "【督办】{what} #{target} 今日（{due}）到期，请当日办结。",
+        "[Supervise] {what} #{target} is due today ({due}).",
+    ),
+    "alert.inspect": (
+        "【督察】{what} #{target} 已于 {due} 逾期，已纳入效能考核。",
+        "[Inspect] {what} #{target} is overdue since {due}; it counts against the KPIs.",
+    ),
+    "alert.notice": ("【督办通知】{text}", "[Supervision notice] {text}"),
+    "alert.closed": ("该预警已关闭", "This alert is closed"),
+    "alert.no_notice": ("尚未收到督办通知，无需答复", "There is no notice to answer"),
     "postcheck.closed": ("该核查任务已完成", "This verification is already recorded"),
     "project.code_taken": ("项目代码 {code} 已被登记", "Project code {code} is already registered"),
     "project.dates": ("计划竣工日期不能早于计划开工日期", "Planned finish is before planned start"),

@@ -26,8 +26,24 @@ from eap.models.catalogue import (
 )
 from eap.models.projects import LibraryMaterial, Project, ProjectUnit, StoredFile
 from eap.models.reference import Department, ProcessType, Region, StageDef
+from eap.models.supervision import (
+    Alert,
+    AlertAction,
+    Anomaly,
+    JobRun,
+    KpiDaily,
+    ProjectKpiDaily,
+    SchedulerLease,
+)
 
 __all__ = [
+    "Alert",
+    "AlertAction",
+    "Anomaly",
+    "JobRun",
+    "KpiDaily",
+    "ProjectKpiDaily",
+    "SchedulerLease",
     "ApprovalDocument",
     "CaseEvent",
     "Certificate",

@@ -53,7 +53,7 @@ class ItemCase(SQLModel, table=True):
     promise: bool = Field(default=False, description="approved on commitment (告知承诺)")
     waiting_on: str = Field(default="", max_length=100, description="unmet prerequisite codes")
     blocked_reason: str = Field(default="", max_length=200)
-    clock_started_at: dt.datetime | None = None
+    clock_started_at: dt.datetime | None = Field(default=None, index=True)
     due_date: dt.date | None = Field(default=None, index=True)
     due_provisional: bool = False
     paused_since: dt.datetime | None = None
@@ -61,7 +61,7 @@ class ItemCase(SQLModel, table=True):
     paused_days: int = 0
     supplements: int = 0
     handler_id: int | None = Field(default=None, foreign_key="user.id")
-    decided_at: dt.datetime | None = None
+    decided_at: dt.datetime | None = Field(default=None, index=True)
     used_days: int = 0
     updated_at: dt.datetime = Field(default_factory=utcnow)
     version: int = Field(default=1, description="optimistic lock, see services/engine._claim")

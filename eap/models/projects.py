@@ -46,6 +46,11 @@ class Project(ProjectBase, table=True):
     first_accepted_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
     used_days: int = Field(default=0, description="full-process working days, net of pauses")
+    target_due: dt.date | None = Field(
+        default=None,
+        index=True,
+        description="day the full-process target runs out if the current stage goes on",
+    )
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)

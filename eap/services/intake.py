@@ -366,7 +366,14 @@ def accept_case(
         session.add(case)
     if not project.locked:
         project.locked, project.first_accepted_at = True, now
-        session.add(project)
+    if stage_case.stage_code in (1, 2, 3, 4):
+        from eap.services.results import project_target
+
+        target = project_target(session, project=project)
+        if target is not None:
+            left = max(0, target - project.used_days)
+            project.target_due = cal.add_working_days(today, left).day
+    session.add(project)
     notify_applicant(
         session,
         project=project,

@@ -126,6 +126,7 @@ def close_stage(
     )
     if stage_case.stage_code in MAIN_LINE:
         project.used_days = full_process_days(session, project_id=project.id or 0)
+        project.target_due = None  # the applicant's time between stages is not counted
         if all_ok and project.current_stage == stage_case.stage_code:
             if stage_case.stage_code == 4:
                 project.completed_at = now
