@@ -193,7 +193,7 @@ def run_spiff(shapes: list[list[int]]) -> tuple[int, float]:
 
     db = sqlite3.connect(TMP / "spiff.db")
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE workflow (id INTEGER PRIMARY KEY, state TEXT)")
     serializer = BpmnWorkflowSerializer()
     specs = {}
@@ -230,7 +230,7 @@ def run_spiff(shapes: list[list[int]]) -> tuple[int, float]:
 def run_floor(transitions: int) -> float:
     db = sqlite3.connect(TMP / "floor.db")
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE itemcase (id INTEGER PRIMARY KEY, status INT, version INT)")
     db.execute(
         "CREATE TABLE history (id INTEGER PRIMARY KEY, case_id INT, status INT, "
