@@ -23,6 +23,7 @@ class Settings(BaseSettings):
         default=None, description="HTTP endpoint for SMS; unset means record messages locally"
     )
     scheduler_enabled: bool = False
+    sweep_minutes: int = Field(default=5, ge=1, description="deadline sweep interval")
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     session_idle_minutes: int = 30
     lockout_threshold: int = 5

@@ -74,6 +74,64 @@ def cmd_export_spgl(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from eap.db import get_engine
+    from eap.services.supervision import sweep_deadlines
+
+    at = None
+    if args.at:
+        try:
+            at = dt.datetime.fromisoformat(args.at)
+        except ValueError:
+            raise DomainError("calendar.bad_date", line=1, text=args.at) from None
+        if at.tzinfo is None:
+            from eap.services.clock import CHINA_TZ
+
+            at = at.replace(tzinfo=CHINA_TZ)
+    with Session(get_engine()) as session:
+        result = sweep_deadlines(session, now=at)
+    print(json.dumps(result.__dict__))
+    return 0
+
+
+def cmd_kpi_rebuild(_args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from eap.db import get_engine
+    from eap.services.kpi import rebuild
+
+    with Session(get_engine()) as session:
+        print(json.dumps(rebuild(session)))
+    return 0
+
+
+def cmd_anomalies(_args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from eap.db import get_engine
+    from eap.services.anomalies import detect
+
+    with Session(get_engine()) as session:
+        print(json.dumps(detect(session)))
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    import logging
+
+    from eap.services import scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.once:
+        out = {name: scheduler.run_job(name, fn) for name, (fn, _s) in scheduler.jobs().items()}
+        print(json.dumps(out, default=str))
+        return 0
+    scheduler.serve()
+    return 0
+
+
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     from eap.db import session_scope
     from eap.services.clock import import_year_file
@@ -161,6 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("start")
     due.add_argument("n", type=int)
     due.set_defaults(fn=cmd_calendar_due)
+
+    sw = sub.add_parser("sweep", help="one deadline sweep; JSON summary of new alerts")
+    sw.add_argument("--at", help="ISO datetime to sweep as of (Beijing time if no zone)")
+    sw.set_defaults(fn=cmd_sweep)
+    kp = sub.add_parser("kpi").add_subparsers(dest="sub", required=True)
+    kp.add_parser("rebuild", help="recompute every KPI roll-up").set_defaults(fn=cmd_kpi_rebuild)
+    sub.add_parser("anomalies", help="run the anomaly checks").set_defaults(fn=cmd_anomalies)
+    sch = sub.add_parser("scheduler", help="run the single scheduler process")
+    sch.add_argument("--once", action="store_true", help="run every job once and exit")
+    sch.set_defaults(fn=cmd_scheduler)
 
     val = sub.add_parser("validate", help="validate an identifier")
     val.add_argument("kind", choices=["project-code", "uscc", "id"])

@@ -211,7 +211,7 @@ def transition(
         case.supplements += 1
     if move.target == ACCEPTED:
         case.phase = "handling"
-    elif move.target in TERMINAL:
+    elif move.target in TERMINAL and case.phase != "done":  # revocation keeps the decision
         if case.paused_since is not None:
             resume_clock(case, now=now, cal=cal)
         case.phase = "done"

@@ -1,0 +1,183 @@
+"""KPI roll-ups against a direct recomputation; anomaly checks; the scheduler's lease; CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from eap.models import Anomaly, ItemCase, KpiDaily, Project, StageCase
+from eap.services import anomalies, engine, kpi, scheduler
+from eap.services.clock import CHINA_TZ, local_date
+from eap.services.simulate import simulate
+from tests.test_cli_and_schema import run
+
+NOW = dt.datetime(2026, 11, 20, 18, tzinfo=CHINA_TZ)
+
+
+@pytest.fixture(scope="module")
+def history(engine: Engine) -> Engine:
+    """A committed, simulated history of 40 projects from the demo staff."""
+    from eap.services.demo import seed_demo
+
+    with Session(engine) as s:
+        seed_demo(s, companies=30, seed=9)
+        s.commit()
+        simulate(s, projects_count=40, seed=11, now=NOW)
+        s.commit()
+    return engine
+
+
+def direct(session: Session, start: dt.date, end: dt.date, group_by: str) -> dict[str, dict]:
+    """Independent recomputation from the case tables, in plain Python."""
+    out: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    hists: dict[str, list[int]] = defaultdict(list)
+    rows = session.exec(
+        select(ItemCase, StageCase, Project)
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+    ).all()
+    for case, sc, p in rows:
+        dims = {
+            "city_code": sc.region_code,
+            "county_code": p.region_code,
+            "department_id": str(case.department_id),
+            "stage_code": str(sc.stage_code),
+            "process_type": str(p.process_type),
+        }
+        k = dims[group_by]
+        if case.clock_started_at and start <= local_date(case.clock_started_at) <= end:
+            out[k]["accepted"] += 1
+        if (
+            case.decided_at
+            and case.clock_started_at
+            and case.status in kpi.DECIDED
+            and start <= local_date(case.decided_at) <= end
+        ):
+            out[k]["completed"] += 1
+            out[k]["on_time"] += int(local_date(case.decided_at) <= case.due_date)
+            out[k]["refused"] += int(case.status == engine.REFUSED)
+            hists[k].append(case.used_days)
+        if case.due_date and start <= case.due_date <= end and case.status not in kpi.NOT_COUNTED:
+            out[k]["due"] += 1
+            out[k]["overdue"] += int(
+                case.decided_at is None or local_date(case.decided_at) > case.due_date
+            )
+    result = {}
+    for k, m in out.items():
+        h = sorted(hists[k])
+        result[k] = {
+            "accepted": m["accepted"],
+            "completed": m["completed"],
+            "on_time_rate": round(m["on_time"] / m["completed"], 4) if m["completed"] else None,
+            "overdue_rate": round(m["overdue"] / m["due"], 4) if m["due"] else None,
+            "p90": h[math.ceil(0.9 * len(h)) - 1] if h else None,
+            "avg": round(sum(h) / len(h), 2) if h else None,
+            "refusal_rate": round(m["refused"] / m["completed"], 4) if m["completed"] else None,
+        }
+    return result
+
+
+@pytest.mark.parametrize("group_by", kpi.GRAIN)
+def test_rollups_equal_direct_recomputation(history: Engine, group_by: str) -> None:
+    with Session(history) as s:
+        kpi.rebuild(s, now=NOW)
+        for start, end in (
+            (dt.date(2025, 11, 1), dt.date(2026, 11, 20)),
+            (dt.date(2026, 3, 1), dt.date(2026, 6, 30)),
+        ):
+            got = {
+                r.key: {
+                    "accepted": r.accepted,
+                    "completed": r.completed,
+                    "on_time_rate": r.on_time_rate,
+                    "overdue_rate": r.overdue_rate,
+                    "p90": r.p90_days,
+                    "avg": r.avg_days,
+                    "refusal_rate": r.refusal_rate,
+                }
+                for r in kpi.kpis(s, start=start, end=end, group_by=group_by)
+            }
+            want = direct(s, start, end, group_by)
+            want = {
+                k: v
+                for k, v in want.items()
+                if v["accepted"] or v["completed"] or v["overdue_rate"] is not None
+            }
+            got = {
+                k: v
+                for k, v in got.items()
+                if v["accepted"] or v["completed"] or v["overdue_rate"] is not None
+            }
+            assert got == want
+            assert sum(v["completed"] for v in got.values()) > 20
+
+
+def test_incremental_maintenance_equals_rebuild(history: Engine) -> None:
+    with Session(history) as s:
+        kpi.rebuild(s, now=NOW - dt.timedelta(days=30))
+        simulate(s, projects_count=5, seed=12, now=NOW)  # more history arrives
+        kpi.maintain(s, now=NOW, lookback_days=400)
+        incremental = sorted(
+            (r.day, r.department_id, r.completed, r.accepted, r.due, r.overdue)
+            for r in s.exec(select(KpiDaily))
+        )
+        kpi.rebuild(s, now=NOW)
+        fresh = sorted(
+            (r.day, r.department_id, r.completed, r.accepted, r.due, r.overdue)
+            for r in s.exec(select(KpiDaily))
+        )
+        assert incremental == fresh
+
+
+def test_anomaly_checks_record_evidence_once(history: Engine) -> None:
+    with Session(history) as s:
+        # Make one decided case implausibly fast and another skip its handling step.
+        case = s.exec(
+            select(ItemCase).where(ItemCase.status == engine.APPROVED, ItemCase.limit_days >= 5)
+        ).first()
+        case.decided_at = case.clock_started_at + dt.timedelta(minutes=5)
+        s.add(case)
+        s.commit()
+        first = anomalies.detect(s, now=NOW, window_days=400)
+        second = anomalies.detect(s, now=NOW, window_days=400)
+        assert first["too_fast"] >= 1 and sum(second.values()) == 0
+        rec = s.exec(
+            select(Anomaly).where(Anomaly.kind == "too_fast", Anomaly.subject == f"item:{case.id}")
+        ).one()
+        assert rec.evidence["minutes"] == 5.0 and rec.evidence["case_no"] == case.case_no
+
+
+def test_only_one_scheduler_holds_the_lease(engine: Engine) -> None:
+    t0 = dt.datetime(2026, 11, 29, 8, tzinfo=dt.UTC)
+    ttl = dt.timedelta(minutes=3)
+    with Session(engine) as a, Session(engine) as b:
+        assert scheduler.acquire_lease(a, holder="A", ttl=ttl, now=t0)
+        assert not scheduler.acquire_lease(b, holder="B", ttl=ttl, now=t0)
+        assert scheduler.acquire_lease(a, holder="A", ttl=ttl, now=t0 + dt.timedelta(minutes=2))
+        assert not scheduler.acquire_lease(b, holder="B", ttl=ttl, now=t0 + dt.timedelta(minutes=4))
+        # A died: its lease runs out and B takes over.
+        assert scheduler.acquire_lease(b, holder="B", ttl=ttl, now=t0 + dt.timedelta(minutes=6))
+        assert not scheduler.acquire_lease(a, holder="A", ttl=ttl, now=t0 + dt.timedelta(minutes=6))
+
+
+def test_cli_sweep_twice_adds_nothing(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'sweep.db'}"
+    assert run("db", "upgrade", db=db).returncode == 0
+    assert run("seed", "demo", "--companies", "20", "--projects", "25", db=db).returncode == 0
+    first = run("sweep", "--at", "2026-11-30T09:00:00", db=db)
+    assert first.returncode == 0, first.stderr
+    a = json.loads(first.stdout)
+    assert set(a["new"]) == {"urge", "supervise", "inspect"}
+    second = json.loads(run("sweep", "--at", "2026-11-30T09:00:00", db=db).stdout)
+    assert sum(second["new"].values()) == 0
+    out = run("kpi", "rebuild", db=db)
+    assert out.returncode == 0 and json.loads(out.stdout)["rows"] > 0
+    bad = run("sweep", "--at", "yesterday", db=db)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
