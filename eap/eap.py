@@ -6,20 +6,25 @@ import reflex as rx
 
 from eap.pages.home import home_page
 from eap.pages.login import login_page
+from eap.pages.supervision import supervision_page
 from eap.state.base import AppState
 from eap.state.home import HomeState
 from eap.state.login import LoginState
+from eap.state.supervision import SupervisionState
 
 app = rx.App()
 
 app.add_page(login_page, route="/login", title="登录 · EAP", on_load=LoginState.on_load)
 app.add_page(rx.fragment(), route="/", title="EAP", on_load=AppState.go_home)
 
+app.add_page(
+    supervision_page, route="/supervision", title="效能督查 · EAP", on_load=SupervisionState.load
+)
+
 HOMES = [
     ("/hall", "applicant", "home.applicant"),
     ("/workbench/window", "window", "home.window"),
     ("/workbench/department", "approver", "home.approver"),
-    ("/supervision", "supervisor", "home.supervisor"),
     ("/agency", "agency", "home.agency"),
     ("/screen", "leader", "home.leader"),
     ("/admin", "admin", "home.admin"),

@@ -48,6 +48,16 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             counts["projects"] = simulate(
                 session, projects_count=args.projects, seed=args.seed
             ).projects
+        # The demo opens with its supervision already current: alerts, anomalies, KPIs.
+        from sqlmodel import Session
+
+        from eap.db import get_engine
+        from eap.services import anomalies, kpi, supervision
+
+        with Session(get_engine()) as session:
+            counts["alerts"] = sum(supervision.sweep_deadlines(session).new.values())
+            counts["anomalies"] = sum(anomalies.detect(session, window_days=400).values())
+            counts["kpi_rows"] = kpi.rebuild(session)["rows"]
     print(json.dumps(counts, ensure_ascii=False))
     return 0
 

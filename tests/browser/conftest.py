@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+APP_DB: dict[str, str] = {}
 
 
 def _free_port() -> int:
@@ -43,8 +44,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         pytest.fail("chromium and chromedriver are required (scripts/test.sh installs them)")
     db = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}"
+    APP_DB["url"] = db
     env = app_env(db)
-    for args in (["db", "upgrade"], ["seed", "demo", "--companies", "30"]):
+    env["EAP_UPLOAD_DIR"] = str(tmp_path_factory.mktemp("materials"))
+    for args in (["db", "upgrade"], ["seed", "demo", "--companies", "30", "--projects", "40"]):
         subprocess.run(
             [sys.executable, "-m", "eap", *args],
             cwd=ROOT,

@@ -1,0 +1,84 @@
+"""A supervisor works the alerts, a department answers the notice, KPIs and rankings render."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from eap.db import make_engine
+from eap.i18n import t
+from eap.models import Alert, User
+from tests.browser.conftest import APP_DB, SCREENSHOTS
+from tests.browser.test_roles import _wait_text, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_css(driver, css: str, timeout: float = 20):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "sheng_duban")
+    _wait_text(driver, "home-title", t("home.supervisor", "zh"))
+    _wait_css(driver, "#alerts-table a")
+    driver.save_screenshot(str(SCREENSHOTS / "supervision-alerts.png"))
+    # Item alerts show the case number; stage and project alerts show "kind #id".
+    link = next(
+        a for a in driver.find_elements(By.CSS_SELECTOR, "#alerts-table a") if "#" not in a.text
+    )
+    link.click()
+    _wait_css(driver, "#case-history tr")
+    driver.find_element(By.ID, "action-text").send_keys("请于两个工作日内办结并说明超期原因")
+    driver.find_element(By.ID, "act-notice").click()
+    _wait_text(driver, "supervision-message", t("supervision.done", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "supervision-case.png"))
+    engine = make_engine(APP_DB["url"])
+    with Session(engine) as s:
+        alert = s.exec(select(Alert).where(Alert.status == "noticed")).one()
+        approver = s.exec(
+            select(User).where(User.department_id == alert.department_id, User.role == "approver")
+        ).first()
+        assert approver is not None
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, approver.username)
+    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    button = _wait_css(driver, ".reply-button")
+    driver.find_element(By.ID, "reply-text").send_keys("已加快办理，今日办结")
+    button.click()
+    with Session(engine) as s:
+        import time
+
+        for _ in range(40):
+            if s.get(Alert, alert.id).status == "answered":  # type: ignore[union-attr]
+                break
+            time.sleep(0.25)
+            s.expire_all()
+        assert s.get(Alert, alert.id).status == "answered"  # type: ignore[union-attr]
+    driver.save_screenshot(str(SCREENSHOTS / "workbench-reply.png"))
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, "sheng_duban")
+    _wait_text(driver, "home-title", t("home.supervisor", "zh"))
+    driver.find_element(By.ID, "tab-kpi").click()
+    _wait_css(driver, "#kpi-query").click()
+    _wait_css(driver, "#kpi-table tbody tr")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#kpi-table tbody tr")
+    assert len(rows) >= 3 and "市" in rows[0].text
+    driver.save_screenshot(str(SCREENSHOTS / "supervision-kpi.png"))
+    driver.find_element(By.ID, "tab-ranking").click()
+    _wait_css(driver, "#ranking-query").click()
+    _wait_css(driver, "#ranking-chart .main-svg")
+    driver.save_screenshot(str(SCREENSHOTS / "supervision-ranking.png"))
+    driver.find_element(By.ID, "logout").click()
