@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import utcnow
@@ -13,6 +13,9 @@ from eap.models.common import utcnow
 
 class StageCase(SQLModel, table=True):
     """One application for one stage of one project: the one form (一张表单)."""
+
+    # The deadline sweep reads open cases by due date; finished history stays out of its path.
+    __table_args__ = (Index("ix_stagecase_status_due", "status", "due_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(default="", max_length=40, index=True, description="BLSPSLBM")
@@ -41,6 +44,7 @@ class StageCase(SQLModel, table=True):
 
 
 class ItemCase(SQLModel, table=True):
+    __table_args__ = (Index("ix_itemcase_status_due", "status", "due_date"),)
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(default="", max_length=40, index=True, description="SPSXSLBM")
     stage_case_id: int = Field(foreign_key="stagecase.id", index=True)

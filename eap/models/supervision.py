@@ -17,7 +17,10 @@ LEVELS = ("urge", "supervise", "inspect")  # 催办, 督办, 督察
 class Alert(SQLModel, table=True):
     """One deadline alert per case and level, whatever the restarts or concurrent sweeps."""
 
-    __table_args__ = (UniqueConstraint("target_kind", "target_id", "level"),)
+    __table_args__ = (
+        UniqueConstraint("target_kind", "target_id", "level"),
+        Index("ix_alert_status_kind", "status", "target_kind"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     target_kind: str = Field(max_length=8, description="item | stage | project")
     target_id: int

@@ -232,23 +232,22 @@ def sweep_deadlines(
 
 
 def close_finished_alerts(session: Session, *, now: dt.datetime) -> int:
-    """Alerts whose case is finished (or no longer past its moved deadline) close themselves."""
-    finished_items = select(ItemCase.id).where(col(ItemCase.status).in_(list(engine.TERMINAL)))
-    finished_stages = select(StageCase.id).where(StageCase.status != "accepted")
-    finished_projects = select(Project.id).where(
-        or_(col(Project.completed_at).is_not(None), col(Project.target_due).is_(None))
-    )
+    """Alerts whose case is finished close themselves. Each open alert looks up its own case
+    (EXISTS on the primary key), so the cost follows the open alerts, not the history."""
+    finished = {
+        "item": select(ItemCase.id).where(col(ItemCase.id) == col(Alert.target_id),
+                                          col(ItemCase.status).in_(list(engine.TERMINAL))),
+        "stage": select(StageCase.id).where(col(StageCase.id) == col(Alert.target_id),
+                                            StageCase.status != "accepted"),
+        "project": select(Project.id).where(
+            col(Project.id) == col(Alert.target_id),
+            or_(col(Project.completed_at).is_not(None), col(Project.target_due).is_(None))),
+    }
     closed = 0
-    for kind, sub in (
-        ("item", finished_items),
-        ("stage", finished_stages),
-        ("project", finished_projects),
-    ):
+    for kind, sub in finished.items():
         res = session.execute(
             update(Alert)
-            .where(
-                Alert.target_kind == kind, Alert.status != "closed", col(Alert.target_id).in_(sub)
-            )
+            .where(Alert.target_kind == kind, Alert.status != "closed", sub.exists())
             .values(status="closed", closed_at=now, close_reason="case finished")
         )
         closed += res.rowcount or 0  # type: ignore[attr-defined]
