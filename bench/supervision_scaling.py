@@ -59,24 +59,51 @@ def build(path: Path, *, open_far: int, finished: int, near: int, kpi_years: int
         process = s.exec(select(Process).where(Process.region_code == "360100")).first()
         dept = s.exec(select(Department).where(Department.code == "360100-zj")).one()
         item = s.exec(select(Item)).first()
-        project = Project(project_code="2026-360102-47-01-000001", name="基准", total_investment=1,
-                          region_code="360102", process_type=1, company_id=company.id)
+        project = Project(
+            project_code="2026-360102-47-01-000001",
+            name="基准",
+            total_investment=1,
+            region_code="360102",
+            process_type=1,
+            company_id=company.id,
+        )
         s.add(project)
         s.flush()
-        sc = StageCase(project_id=project.id, process_id=process.id, stage_code=3,
-                       region_code="360100", lead_department_id=dept.id, status="closed",
-                       case_no="BENCH")
+        sc = StageCase(
+            project_id=project.id,
+            process_id=process.id,
+            stage_code=3,
+            region_code="360100",
+            lead_department_id=dept.id,
+            status="closed",
+            case_no="BENCH",
+        )
         s.add(sc)
         s.commit()
         rows = []
 
         def case(status: int, due: dt.date) -> dict:
-            return {"stage_case_id": sc.id, "project_id": project.id, "item_id": item.id,
-                    "department_id": dept.id, "status": status, "phase": "handling",
-                    "limit_days": 10, "due_date": due, "case_no": f"B{len(rows)}",
-                    "waiting_on": "", "blocked_reason": "", "pause_kind": "", "promise": False,
-                    "due_provisional": False, "paused_days": 0, "supplements": 0,
-                    "used_days": 0, "version": 1, "updated_at": NOW}
+            return {
+                "stage_case_id": sc.id,
+                "project_id": project.id,
+                "item_id": item.id,
+                "department_id": dept.id,
+                "status": status,
+                "phase": "handling",
+                "limit_days": 10,
+                "due_date": due,
+                "case_no": f"B{len(rows)}",
+                "waiting_on": "",
+                "blocked_reason": "",
+                "pause_kind": "",
+                "promise": False,
+                "due_provisional": False,
+                "paused_days": 0,
+                "supplements": 0,
+                "used_days": 0,
+                "version": 1,
+                "updated_at": NOW,
+            }
 
         for i in range(open_far):
             rows.append(case(8, TODAY + dt.timedelta(days=20 + i % 300)))
@@ -85,25 +112,51 @@ def build(path: Path, *, open_far: int, finished: int, near: int, kpi_years: int
         for i in range(near):
             rows.append(case(8, TODAY + dt.timedelta(days=i % 2)))
         for chunk in range(0, len(rows), 5000):
-            s.execute(insert(ItemCase), rows[chunk:chunk + 5000])
+            s.execute(insert(ItemCase), rows[chunk : chunk + 5000])
         s.commit()
         krows = []
         start = TODAY - dt.timedelta(days=365 * kpi_years)
-        cities = ["360100", "360200", "360300", "360400", "360500", "360600", "360700",
-                  "360800", "360900", "361000", "361100", "369900"]
+        cities = [
+            "360100",
+            "360200",
+            "360300",
+            "360400",
+            "360500",
+            "360600",
+            "360700",
+            "360800",
+            "360900",
+            "361000",
+            "361100",
+            "369900",
+        ]
         day = start
         while day <= TODAY:
             for city in cities:
                 for stage in (1, 3):
-                    krows.append({"day": day, "city_code": city, "county_code": city,
-                                  "department_id": dept.id, "stage_code": stage,
-                                  "process_type": 1, "accepted": 3, "completed": 3, "on_time": 2,
-                                  "refused": 0, "with_supplement": 1, "due": 3, "overdue": 1,
-                                  "used_days_sum": 15, "special_days": 0,
-                                  "used_hist": {"4": 1, "5": 1, "6": 1}})
+                    krows.append(
+                        {
+                            "day": day,
+                            "city_code": city,
+                            "county_code": city,
+                            "department_id": dept.id,
+                            "stage_code": stage,
+                            "process_type": 1,
+                            "accepted": 3,
+                            "completed": 3,
+                            "on_time": 2,
+                            "refused": 0,
+                            "with_supplement": 1,
+                            "due": 3,
+                            "overdue": 1,
+                            "used_days_sum": 15,
+                            "special_days": 0,
+                            "used_hist": {"4": 1, "5": 1, "6": 1},
+                        }
+                    )
             day += dt.timedelta(days=1)
         for chunk in range(0, len(krows), 5000):
-            s.execute(insert(KpiDaily), krows[chunk:chunk + 5000])
+            s.execute(insert(KpiDaily), krows[chunk : chunk + 5000])
         s.commit()
     return engine
 
@@ -127,8 +180,9 @@ def time_kpi(engine, runs: int = 7) -> float:  # type: ignore[no-untyped-def]
     with Session(engine) as s:
         for _ in range(runs):
             t0 = time.perf_counter()
-            rows = kpi.kpis(s, start=TODAY - dt.timedelta(days=364), end=TODAY,
-                            group_by="city_code")
+            rows = kpi.kpis(
+                s, start=TODAY - dt.timedelta(days=364), end=TODAY, group_by="city_code"
+            )
             times.append(time.perf_counter() - t0)
             assert len(rows) == 12
     return statistics.median(times)
@@ -139,23 +193,37 @@ def main() -> int:
     ap.add_argument("--near", type=int, default=200)
     ap.add_argument("--open", type=int, default=2000)
     args = ap.parse_args()
-    base = build(TMP / "base.db", open_far=args.open, finished=args.open * 2, near=args.near,
-                 kpi_years=1)
-    big = build(TMP / "big.db", open_far=args.open * 10, finished=args.open * 20, near=args.near,
-                kpi_years=10)
+    base = build(
+        TMP / "base.db", open_far=args.open, finished=args.open * 2, near=args.near, kpi_years=1
+    )
+    big = build(
+        TMP / "big.db",
+        open_far=args.open * 10,
+        finished=args.open * 20,
+        near=args.near,
+        kpi_years=10,
+    )
     s1, r1 = time_sweep(base)
     s10, r10 = time_sweep(big)
     assert r1 == r10, (r1, r10)
     k1, k10 = time_kpi(base), time_kpi(big)
-    print(f"sweep: {args.open} open + {args.open * 2} finished -> {s1 * 1000:.1f} ms; "
-          f"{args.open * 10} open + {args.open * 20} finished -> {s10 * 1000:.1f} ms "
-          f"(same {args.near} near deadline, {r1} alerts raised each)")
-    print(f"sweep ratio (10x open cases) = {s10 / s1:.2f}  (target <= 1.5: "
-          f"{'met' if s10 / s1 <= 1.5 else 'NOT met'})")
-    print(f"kpi query, one year: 1 year of roll-ups -> {k1 * 1000:.1f} ms; "
-          f"10 years -> {k10 * 1000:.1f} ms")
-    print(f"kpi ratio (10x history) = {k10 / k1:.2f}  (target <= 1.5: "
-          f"{'met' if k10 / k1 <= 1.5 else 'NOT met'})")
+    print(
+        f"sweep: {args.open} open + {args.open * 2} finished -> {s1 * 1000:.1f} ms; "
+        f"{args.open * 10} open + {args.open * 20} finished -> {s10 * 1000:.1f} ms "
+        f"(same {args.near} near deadline, {r1} alerts raised each)"
+    )
+    print(
+        f"sweep ratio (10x open cases) = {s10 / s1:.2f}  (target <= 1.5: "
+        f"{'met' if s10 / s1 <= 1.5 else 'NOT met'})"
+    )
+    print(
+        f"kpi query, one year: 1 year of roll-ups -> {k1 * 1000:.1f} ms; "
+        f"10 years -> {k10 * 1000:.1f} ms"
+    )
+    print(
+        f"kpi ratio (10x history) = {k10 / k1:.2f}  (target <= 1.5: "
+        f"{'met' if k10 / k1 <= 1.5 else 'NOT met'})"
+    )
     return 0
 
 

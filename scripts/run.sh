@@ -13,4 +13,9 @@ cat <<'MSG'
   nc_window, nc_zj, nc_zj_head, nc_duban, qiye001, daiban01, zhongjie01 — see README.md.
 
 MSG
-exec reflex run --env prod --single-port --frontend-port "${EAP_PORT:-3000}"
+# Exactly one scheduler per deployment: a separate process, never inside a web worker.
+if [ "${EAP_SCHEDULER_ENABLED:-true}" = "true" ]; then
+  python -m eap scheduler > var/scheduler.log 2>&1 &
+  trap 'kill %1 2>/dev/null' EXIT
+fi
+reflex run --env prod --single-port --frontend-port "${EAP_PORT:-3000}"

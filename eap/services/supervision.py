@@ -235,13 +235,17 @@ def close_finished_alerts(session: Session, *, now: dt.datetime) -> int:
     """Alerts whose case is finished close themselves. Each open alert looks up its own case
     (EXISTS on the primary key), so the cost follows the open alerts, not the history."""
     finished = {
-        "item": select(ItemCase.id).where(col(ItemCase.id) == col(Alert.target_id),
-                                          col(ItemCase.status).in_(list(engine.TERMINAL))),
-        "stage": select(StageCase.id).where(col(StageCase.id) == col(Alert.target_id),
-                                            StageCase.status != "accepted"),
+        "item": select(ItemCase.id).where(
+            col(ItemCase.id) == col(Alert.target_id),
+            col(ItemCase.status).in_(list(engine.TERMINAL)),
+        ),
+        "stage": select(StageCase.id).where(
+            col(StageCase.id) == col(Alert.target_id), StageCase.status != "accepted"
+        ),
         "project": select(Project.id).where(
             col(Project.id) == col(Alert.target_id),
-            or_(col(Project.completed_at).is_not(None), col(Project.target_due).is_(None))),
+            or_(col(Project.completed_at).is_not(None), col(Project.target_due).is_(None)),
+        ),
     }
     closed = 0
     for kind, sub in finished.items():

@@ -181,3 +181,45 @@ def used_days_distribution(
         for days, n in (h or {}).items():
             hist[int(days)] += n
     return dict(sorted(hist.items()))
+
+
+def act_on_anomaly(
+    session: Session,
+    *,
+    principal: Principal,
+    anomaly_id: int,
+    kind: str,
+    text: str = "",
+    now: dt.datetime | None = None,
+) -> Anomaly:
+    """Supervisors acknowledge, comment on or close a supervision record."""
+    from eap.models import AlertAction
+    from eap.services import engine
+    from eap.services.audit import record
+
+    now = engine.now_or(now)
+    if principal.role != "supervisor":
+        raise PermissionDenied()
+    anomaly = session.get(Anomaly, anomaly_id)
+    if anomaly is None or not in_region(principal, anomaly.region_code):
+        raise PermissionDenied("error.not_found")
+    if kind not in ("ack", "comment", "close"):
+        raise PermissionDenied()
+    if kind == "comment" and not text.strip():
+        raise DomainError("case.reason_required", field="text")
+    if anomaly.status == "closed" and kind != "comment":
+        raise DomainError("alert.closed")
+    anomaly.status = {"ack": "acknowledged", "close": "closed"}.get(kind, anomaly.status)
+    session.add(anomaly)
+    session.add(
+        AlertAction(anomaly_id=anomaly_id, kind=kind, text=text, user_id=principal.user_id, at=now)
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action=f"anomaly.{kind}",
+        entity="anomaly",
+        entity_id=anomaly_id,
+    )
+    session.flush()
+    return anomaly

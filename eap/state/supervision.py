@@ -40,6 +40,7 @@ class SupervisionState(AppState):
     kpi_end: str = ""
     group_by: str = "city_code"
     kpi_rows: list[dict[str, str]] = []
+    project_rows: list[dict[str, str]] = []
     ranking: go.Figure = go.Figure()
     trend: go.Figure = go.Figure()
     distribution: go.Figure = go.Figure()
@@ -174,6 +175,23 @@ class SupervisionState(AppState):
             self.anomalies, _ = supervision_views.list_anomalies(s, principal=principal, size=200)
 
     @rx.event
+    def act_anomaly(self, anomaly_id: str, kind: str) -> None:
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                supervision_views.act_on_anomaly(
+                    s,
+                    principal=principal,
+                    anomaly_id=int(anomaly_id),
+                    kind=kind,
+                    text=self.action_text,
+                )
+            self.action_text, self.message = "", self._tr("supervision.done")
+            self._load_anomalies()
+        except Exception as exc:
+            self.message = self._error(exc)
+
+    @rx.event
     def export_anomalies(self) -> rx.event.EventSpec:
         self._load_anomalies()
         cols = ["kind", "subject", "region", "evidence", "detected", "status"]
@@ -240,6 +258,25 @@ class SupervisionState(AppState):
 
     def _load_kpis(self) -> None:
         self.kpi_rows = self._kpi_table()
+        start, end = self._period()
+        principal = self._require(ROUTE)
+        from eap.services.authz import region_prefix
+        from eap.services.kpi import project_kpis
+
+        prefix = region_prefix(principal.region_code or "") or "-"
+        with Session(get_engine()) as s:
+            names = supervision_views.region_names(s)
+            data = project_kpis(s, start=start, end=end)
+        self.project_rows = [
+            {
+                "key": names.get(k, k),
+                "completed": str(v["completed"]),
+                "avg": "-" if v["avg_days"] is None else f"{v['avg_days']:.1f}",
+                "within": _pct(v["within_target_rate"]),
+            }
+            for k, v in sorted(data.items())
+            if k.startswith(prefix)
+        ]
 
     @rx.event
     def load_kpis(self) -> None:
