@@ -14,6 +14,7 @@ cat <<'MSG'
 
 MSG
 # Exactly one scheduler per deployment: a separate process, never inside a web worker.
+mkdir -p var
 if [ "${EAP_SCHEDULER_ENABLED:-true}" = "true" ]; then
   python -m eap scheduler > var/scheduler.log 2>&1 &
   trap 'kill %1 2>/dev/null' EXIT
