@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.api import api
+from eap.pages.department import department_page
 from eap.pages.home import home_page
 from eap.pages.login import login_page
 from eap.pages.supervision import supervision_page
+from eap.pages.window import window_page
 from eap.state.base import AppState
+from eap.state.department import DepartmentState
 from eap.state.home import HomeState
 from eap.state.login import LoginState
 from eap.state.supervision import SupervisionState
+from eap.state.window import WindowState
 
-app = rx.App()
+app = rx.App(api_transformer=api)
 
 app.add_page(login_page, route="/login", title="登录 · EAP", on_load=LoginState.on_load)
 app.add_page(rx.fragment(), route="/", title="EAP", on_load=AppState.go_home)
@@ -21,10 +26,18 @@ app.add_page(
     supervision_page, route="/supervision", title="效能督查 · EAP", on_load=SupervisionState.load
 )
 
+app.add_page(
+    window_page, route="/workbench/window", title="综合窗口 · EAP", on_load=WindowState.load
+)
+app.add_page(
+    department_page,
+    route="/workbench/department",
+    title="部门审批 · EAP",
+    on_load=DepartmentState.load,
+)
+
 HOMES = [
     ("/hall", "applicant", "home.applicant"),
-    ("/workbench/window", "window", "home.window"),
-    ("/workbench/department", "approver", "home.approver"),
     ("/agency", "agency", "home.agency"),
     ("/screen", "leader", "home.leader"),
     ("/admin", "admin", "home.admin"),

@@ -66,27 +66,6 @@ def _table(columns: list[tuple[str, str]]) -> rx.Component:
     )
 
 
-def _dept_alert(a: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.badge(T["alert.level." + a["level"].to(str)]),
-        rx.text(a["case_no"], " ", a["item"], size="2"),
-        rx.text(T["supervision.col.due_date"], ": ", a["due_date"], size="2"),
-        rx.badge(T["alert.status." + a["status"].to(str)], variant="outline"),
-        rx.spacer(),
-        rx.cond(
-            a["status"] == "noticed",
-            rx.button(
-                T["workbench.reply"],
-                size="1",
-                on_click=HomeState.reply(a["id"]),
-                class_name="reply-button",
-            ),
-        ),
-        width="100%",
-        align="center",
-    )
-
-
 def home_page(role: str, title_key: str) -> rx.Component:
     extra: list[rx.Component] = []
     if role == "admin":
@@ -102,26 +81,6 @@ def home_page(role: str, title_key: str) -> rx.Component:
                 ]
             ),
             pager(HomeState),
-        ]
-    elif role == "approver":
-        extra = [
-            rx.heading(T["workbench.alerts"], size="4"),
-            rx.cond(HomeState.message != "", rx.callout(HomeState.message, icon="info")),
-            rx.cond(
-                HomeState.dept_alerts.length() > 0,
-                rx.vstack(
-                    rx.foreach(HomeState.dept_alerts, _dept_alert),
-                    rx.text_area(
-                        value=HomeState.reply_text,
-                        on_change=HomeState.set_reply_text,
-                        placeholder=T["workbench.reply_hint"],
-                        width="100%",
-                        id="reply-text",
-                    ),
-                    width="100%",
-                ),
-                rx.text(T["workbench.no_alerts"], color_scheme="gray"),
-            ),
         ]
     elif role == "auditor":
         extra = [

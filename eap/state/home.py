@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import Session
 
-from eap.db import get_engine, session_scope
+from eap.db import get_engine
 from eap.errors import PermissionDenied
-from eap.services import overview, supervision
+from eap.services import overview
 from eap.state.base import AppState
 
 
@@ -17,9 +17,6 @@ class HomeState(AppState):
     page: int = 1
     pages: int = 1
     route: str = ""
-    dept_alerts: list[dict[str, str]] = []
-    reply_text: str = ""
-    message: str = ""
 
     def _load(self) -> None:
         principal = self._require(self.route)
@@ -35,13 +32,6 @@ class HomeState(AppState):
                 self.rows, self.page, self.pages = result.rows, result.page, result.pages
             elif principal.role == "security":
                 stats = overview.security_stats(session, principal=principal)
-            elif principal.role == "approver":
-                rows, _total = supervision.list_alerts(
-                    session, principal=principal, page=1, size=50
-                )
-                self.dept_alerts = [
-                    {k: str(v) for k, v in r.__dict__.items()} for r in rows if r.status != "closed"
-                ]
         self.stats = [{"key": k, "value": str(v)} for k, v in stats]
 
     @rx.event
@@ -53,28 +43,6 @@ class HomeState(AppState):
             return redirect
         self._load()
         return None
-
-    @rx.event
-    def set_reply_text(self, value: str) -> None:
-        self.reply_text = value
-
-    @rx.event
-    def reply(self, alert_id: str) -> None:
-        """The department answers a 督办 notice; re-authorised in the service."""
-        try:
-            principal = self._require(self.route)
-            with session_scope() as session:
-                supervision.act_on_alert(
-                    session,
-                    principal=principal,
-                    alert_id=int(alert_id),
-                    kind="reply",
-                    text=self.reply_text,
-                )
-            self.reply_text, self.message = "", self._tr("supervision.done")
-            self._load()
-        except Exception as exc:
-            self.message = self._error(exc)
 
     @rx.event
     def goto_page(self, delta: int) -> rx.event.EventSpec | None:

@@ -1,0 +1,53 @@
+"""HTTP routes beside the Reflex app: materials are served only after an authorisation check
+(Reflex's own ``/_upload`` is public, so materials never go there)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from eap.db import session_scope
+from eap.errors import DomainError
+from eap.i18n import t
+from eap.services import accounts, files
+from eap.services.audit import record
+
+
+def serve_material(request: Request) -> Response:
+    lang = request.cookies.get("eap_lang", "zh")
+    token = request.cookies.get("eap_session", "")
+    try:
+        file_id = int(request.path_params["file_id"])
+    except (KeyError, ValueError):
+        return PlainTextResponse(t("error.not_found", lang), status_code=404)
+    with session_scope() as session:
+        principal = accounts.resolve_session(session, token=token)
+        if principal is None:
+            return PlainTextResponse(t("login.session_ended", lang), status_code=401)
+        try:
+            stored, data = files.read_file(session, principal=principal, file_id=file_id)
+        except DomainError as exc:
+            return PlainTextResponse(exc.translate(lang), status_code=404)
+        record(
+            session,
+            actor_id=principal.user_id,
+            action="file.read",
+            entity="file",
+            entity_id=file_id,
+        )
+    return Response(
+        data,
+        media_type=stored.content_type,
+        headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(stored.filename)}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+api = Starlette(routes=[Route("/files/{file_id}", serve_material)])

@@ -1,0 +1,149 @@
+"""Shared pieces of the case pages: status words, clock badges, material and history tables."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.state.base import AppState
+
+T = AppState.t
+CLOCK_COLOURS = {
+    "normal": "green",
+    "warning": "amber",
+    "due": "orange",
+    "overdue": "red",
+    "paused": "gray",
+    "done": "blue",
+    "waiting": "gray",
+}
+
+
+def status_text(status: rx.Var) -> rx.Component:
+    return rx.text(T["blzt." + status.to(str)], size="2")
+
+
+def clock_badge(state: rx.Var, left: rx.Var | None = None) -> rx.Component:
+    label = T["clock." + state.to(str)]
+    return rx.match(
+        state,
+        *[
+            (
+                s,
+                rx.badge(
+                    label,
+                    rx.cond(left is not None and left != "", " ", ""),
+                    left if left is not None else "",
+                    color_scheme=c,
+                    variant="soft",
+                ),
+            )
+            for s, c in CLOCK_COLOURS.items()
+        ],
+        rx.badge(label),
+    )
+
+
+def localized(row: rx.Var, field: str) -> rx.Var:
+    return rx.cond(AppState.lang == "en", row[f"{field}_en"], row[f"{field}_zh"])
+
+
+def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Component:  # type: ignore[no-untyped-def]
+    """Every material of the form beside the checklist: present, owed or missing."""
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell(""),
+                rx.table.column_header_cell(T["material.name"]),
+                rx.table.column_header_cell(T["material.key"]),
+                rx.table.column_header_cell(T["material.file"]),
+                rx.table.column_header_cell(T["material.state"]),
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                materials,
+                lambda m: rx.table.row(
+                    rx.table.cell(
+                        rx.checkbox(
+                            checked=ticked.contains(m["code"]),
+                            on_change=lambda c: on_toggle(m["code"], c),
+                            class_name="material-tick",
+                        )
+                    ),
+                    rx.table.cell(m["code"], " ", localized(m, "name")),
+                    rx.table.cell(
+                        rx.cond(
+                            m["key"] == "1", rx.badge(T["material.key"], color_scheme="red"), ""
+                        )
+                    ),
+                    rx.table.cell(
+                        rx.cond(
+                            m["file_id"] != "",
+                            rx.link(
+                                m["filename"],
+                                href="/files/" + m["file_id"].to(str),
+                                is_external=True,
+                            ),
+                            T["material.source." + m["source"].to(str)],
+                        )
+                    ),
+                    rx.table.cell(
+                        rx.cond(
+                            m["present"] == "1",
+                            rx.cond(
+                                m["owed"] != "",
+                                rx.badge(T["material.owed"], " ", m["owed"], color_scheme="amber"),
+                                rx.badge(T["material.present"], color_scheme="green"),
+                            ),
+                            rx.badge(T["material.missing"], color_scheme="red"),
+                        )
+                    ),
+                ),
+            )
+        ),
+        size="1",
+        width="100%",
+        variant="surface",
+        class_name="materials-table",
+    )
+
+
+def history_table(history: rx.Var) -> rx.Component:
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                *[
+                    rx.table.column_header_cell(T[f"history.{c}"])
+                    for c in ("at", "status", "office", "handler", "opinion")
+                ]
+            )
+        ),
+        rx.table.body(
+            rx.foreach(
+                history,
+                lambda e: rx.table.row(
+                    rx.table.cell(e["at"]),
+                    rx.table.cell(T["blzt." + e["status"].to(str)]),
+                    rx.table.cell(e["office"]),
+                    rx.table.cell(e["handler"]),
+                    rx.table.cell(e["opinion"]),
+                ),
+            )
+        ),
+        size="1",
+        width="100%",
+        id="case-history",
+    )
+
+
+def feedback(message: rx.Var, error: rx.Var) -> rx.Component:
+    return rx.fragment(
+        rx.cond(
+            message != "",
+            rx.callout(message, icon="check", color_scheme="green", id="action-message"),
+        ),
+        rx.cond(
+            error != "",
+            rx.callout(error, icon="triangle_alert", color_scheme="red", id="action-error"),
+        ),
+    )

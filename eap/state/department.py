@@ -1,0 +1,264 @@
+"""A department's workbench (部门审批): inbox by deadline and the item case in hand."""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.db import get_engine, session_scope
+from eap.errors import DomainError
+from eap.services import handling, results, supervision, workbench
+from eap.state.base import AppState
+
+ROUTE = "/workbench/department"
+
+
+class DepartmentState(AppState):
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    stage: str = "0"
+    status: str = "0"
+    text: str = ""
+    case: dict[str, str] = {}
+    item: dict[str, str] = {}
+    materials: list[dict[str, str]] = []
+    siblings: list[dict[str, str]] = []
+    history: list[dict[str, str]] = []
+    ticked: list[str] = []
+    opinion: str = ""
+    special_kind: str = "expert"
+    special_days: str = "5"
+    on_commitment: bool = False
+    is_lead: bool = False
+    dept_alerts: list[dict[str, str]] = []
+    lead_rows: list[dict[str, str]] = []
+    message: str = ""
+    error: str = ""
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        redirect = self._guard(ROUTE)
+        if redirect is not None:
+            return redirect
+        self._load_inbox()
+        return None
+
+    def _load_inbox(self) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            result = workbench.department_inbox(
+                s,
+                principal=principal,
+                stage=int(self.stage) or None,
+                status=int(self.status) or None,
+                text=self.text,
+                page=self.page,
+            )
+            alerts, _ = supervision.list_alerts(
+                s, principal=principal, status="noticed", page=1, size=20
+            )
+            self.lead_rows = workbench.lead_stage_cases(s, principal=principal).rows
+        self.rows, self.page, self.pages, self.total = (
+            result.rows,
+            result.page,
+            result.pages,
+            result.total,
+        )
+        self.dept_alerts = [{k: str(v) for k, v in a.__dict__.items()} for a in alerts]
+
+    @rx.event
+    def goto_page(self, delta: int) -> None:
+        self.page = max(1, self.page + delta)
+        self._load_inbox()
+
+    @rx.event
+    def set_stage(self, value: str) -> None:
+        self.stage, self.page = value, 1
+        self._load_inbox()
+
+    @rx.event
+    def set_status(self, value: str) -> None:
+        self.status, self.page = value, 1
+        self._load_inbox()
+
+    @rx.event
+    def set_text(self, value: str) -> None:
+        self.text = value
+
+    @rx.event
+    def search(self) -> None:
+        self.page = 1
+        self._load_inbox()
+
+    def _open(self, item_case_id: int) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            view = workbench.item_case_view(s, principal=principal, item_case_id=item_case_id)
+        self.case, self.item = view["case"], view["item"]
+        self.materials, self.siblings, self.history = (
+            view["materials"],
+            view["items"],
+            view["history"],
+        )
+        self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
+        self.ticked, self.on_commitment = [], False
+
+    @rx.event
+    def open_case(self, item_case_id: str) -> None:
+        self.message, self.error, self.opinion = "", "", ""
+        try:
+            self._open(int(item_case_id))
+        except DomainError as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def open_stage(self, stage_case_id: str) -> None:
+        """The lead department's view of a whole stage case."""
+        self.message, self.error, self.opinion = "", "", ""
+        try:
+            principal = self._require(ROUTE)
+            with Session(get_engine()) as s:
+                view = workbench.stage_case_view(
+                    s, principal=principal, stage_case_id=int(stage_case_id)
+                )
+        except DomainError as exc:
+            self.error = self._error(exc)
+            return
+        self.case, self.item, self.history = view["case"], {}, []
+        self.materials, self.siblings = view["materials"], view["items"]
+        self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
+
+    @rx.event
+    def toggle(self, code: str, checked: bool) -> None:
+        if checked and code not in self.ticked:
+            self.ticked = [*self.ticked, code]
+        elif not checked:
+            self.ticked = [c for c in self.ticked if c != code]
+
+    @rx.event
+    def set_opinion(self, value: str) -> None:
+        self.opinion = value
+
+    @rx.event
+    def set_special_kind(self, value: str) -> None:
+        self.special_kind = value
+
+    @rx.event
+    def set_special_days(self, value: str) -> None:
+        self.special_days = value
+
+    @rx.event
+    def set_on_commitment(self, value: bool) -> None:
+        self.on_commitment = bool(value)
+
+    def _do(self, action: str) -> None:
+        """One departmental action; who may do it and whether it is legal is decided by the
+        service, never by which buttons are shown."""
+        self.message, self.error = "", ""
+        case_id = int(self.item.get("id", "0") or 0)
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                if action == "start":
+                    handling.start_handling(
+                        s, principal=principal, item_case_id=case_id, opinion=self.opinion
+                    )
+                elif action == "supplement":
+                    handling.request_supplement(
+                        s,
+                        principal=principal,
+                        item_case_id=case_id,
+                        materials=[{"code": c, "remark": ""} for c in self.ticked],
+                        remarks=self.opinion,
+                    )
+                elif action == "special_start":
+                    try:
+                        days = int(self.special_days)
+                    except ValueError:
+                        raise DomainError("special.limit", field="limit_days") from None
+                    handling.start_special_procedure(
+                        s,
+                        principal=principal,
+                        item_case_id=case_id,
+                        kind=self.special_kind,
+                        reason=self.opinion,
+                        limit_days=days,
+                    )
+                elif action == "special_end":
+                    handling.end_special_procedure(
+                        s, principal=principal, item_case_id=case_id, result=self.opinion
+                    )
+                elif action in ("approve", "approve_owed", "refuse"):
+                    handling.decide(
+                        s,
+                        principal=principal,
+                        item_case_id=case_id,
+                        outcome=action,
+                        opinion=self.opinion,
+                        on_commitment=self.on_commitment,
+                        owed=self.ticked,
+                    )
+                elif action == "close_stage":
+                    results.close_stage(
+                        s,
+                        principal=principal,
+                        stage_case_id=int(self.case["id"]),
+                        opinion=self.opinion,
+                    )
+            self.message, self.opinion = self._tr("workbench.done"), ""
+            if case_id:
+                self._open(case_id)
+            else:
+                self.case = {**self.case, "status": "closed"}
+            self._load_inbox()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def start(self) -> None:
+        self._do("start")
+
+    @rx.event
+    def supplement(self) -> None:
+        self._do("supplement")
+
+    @rx.event
+    def special_start(self) -> None:
+        self._do("special_start")
+
+    @rx.event
+    def special_end(self) -> None:
+        self._do("special_end")
+
+    @rx.event
+    def approve(self) -> None:
+        self._do("approve")
+
+    @rx.event
+    def approve_owed(self) -> None:
+        self._do("approve_owed")
+
+    @rx.event
+    def refuse(self) -> None:
+        self._do("refuse")
+
+    @rx.event
+    def close_stage(self) -> None:
+        self._do("close_stage")
+
+    @rx.event
+    def reply(self, alert_id: str) -> None:
+        """Answer a supervision notice (督办) for this department."""
+        self.message, self.error = "", ""
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                supervision.act_on_alert(
+                    s, principal=principal, alert_id=int(alert_id), kind="reply", text=self.opinion
+                )
+            self.message, self.opinion = self._tr("supervision.done"), ""
+            self._load_inbox()
+        except Exception as exc:
+            self.error = self._error(exc)

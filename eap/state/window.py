@@ -1,0 +1,151 @@
+"""The one-stop window's workbench (综合窗口): intake queue and the application in hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.db import get_engine, session_scope
+from eap.errors import DomainError
+from eap.services import intake, workbench
+from eap.state.base import AppState
+
+ROUTE = "/workbench/window"
+
+
+class WindowState(AppState):
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    case: dict[str, str] = {}
+    materials: list[dict[str, str]] = []
+    items: list[dict[str, str]] = []
+    notices: list[dict[str, str]] = []
+    ticked: list[str] = []
+    owed_until: str = ""
+    remarks: str = ""
+    formal: bool = True
+    message: str = ""
+    error: str = ""
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        redirect = self._guard(ROUTE)
+        if redirect is not None:
+            return redirect
+        self._load_queue()
+        return None
+
+    def _load_queue(self) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            result = workbench.window_queue(s, principal=principal, page=self.page)
+        self.rows, self.page, self.pages, self.total = (
+            result.rows,
+            result.page,
+            result.pages,
+            result.total,
+        )
+
+    @rx.event
+    def goto_page(self, delta: int) -> None:
+        self.page = max(1, self.page + delta)
+        self._load_queue()
+
+    def _open(self, stage_case_id: int) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            view = workbench.stage_case_view(s, principal=principal, stage_case_id=stage_case_id)
+        self.case, self.materials = view["case"], view["materials"]
+        self.items, self.notices = view["items"], view["notices"]
+        self.ticked = [m["code"] for m in self.materials if not m["present"]]
+        self.owed_until = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+
+    @rx.event
+    def open_case(self, stage_case_id: str) -> None:
+        self.message, self.error, self.remarks = "", "", ""
+        try:
+            self._open(int(stage_case_id))
+        except DomainError as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def toggle(self, code: str, checked: bool) -> None:
+        if checked and code not in self.ticked:
+            self.ticked = [*self.ticked, code]
+        elif not checked:
+            self.ticked = [c for c in self.ticked if c != code]
+
+    @rx.event
+    def set_remarks(self, value: str) -> None:
+        self.remarks = value
+
+    @rx.event
+    def set_owed_until(self, value: str) -> None:
+        self.owed_until = value
+
+    @rx.event
+    def set_formal(self, value: bool) -> None:
+        self.formal = bool(value)
+
+    def _do(self, action: str) -> None:
+        """Run one intake action; permission and legality are re-checked in the service."""
+        self.message, self.error = "", ""
+        case_id = int(self.case.get("id", "0") or 0)
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                if action == "receive":
+                    intake.receive_case(s, principal=principal, stage_case_id=case_id)
+                elif action == "accept":
+                    try:
+                        until = dt.date.fromisoformat(self.owed_until) if self.ticked else None
+                    except ValueError:
+                        raise DomainError("intake.owed_date", code=",".join(self.ticked)) from None
+                    intake.accept_case(
+                        s,
+                        principal=principal,
+                        stage_case_id=case_id,
+                        owed={c: until for c in self.ticked} if until else None,
+                        opinion=self.remarks,
+                    )
+                elif action == "supplement":
+                    intake.request_intake_supplement(
+                        s,
+                        principal=principal,
+                        stage_case_id=case_id,
+                        materials=[{"code": c, "remark": ""} for c in self.ticked],
+                        remarks=self.remarks,
+                    )
+                elif action == "refuse":
+                    intake.refuse_intake(
+                        s,
+                        principal=principal,
+                        stage_case_id=case_id,
+                        formal=self.formal,
+                        reason=self.remarks,
+                    )
+            self.message = self._tr("workbench.done")
+            self._open(case_id)
+            self._load_queue()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def receive(self) -> None:
+        self._do("receive")
+
+    @rx.event
+    def accept(self) -> None:
+        self._do("accept")
+
+    @rx.event
+    def supplement(self) -> None:
+        self._do("supplement")
+
+    @rx.event
+    def refuse(self) -> None:
+        self._do("refuse")

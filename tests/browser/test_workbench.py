@@ -1,0 +1,192 @@
+"""Window accepts, two departments approve in parallel (one after a supplement), the lead
+department closes the stage — all in the browser."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlmodel import Session, select
+
+from eap.db import make_engine
+from eap.i18n import t
+from eap.models import Company, ItemCase, Notification, StageCase, User
+from eap.models.projects import ProjectCreate
+from eap.services import engine as eng
+from eap.services import files, intake, projects
+from eap.services.accounts import Principal
+from tests.browser.conftest import APP_DB, SCREENSHOTS
+from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.test_supervision import _wait_css
+
+pytestmark = pytest.mark.browser
+
+
+def _application() -> tuple[int, Principal]:
+    """A 南昌 company files stage 1 of a small social-investment project (two items)."""
+    engine = make_engine(APP_DB["url"])
+    with Session(engine) as s:
+        user = s.exec(select(User).where(User.username == "qiye001")).one()
+        company = s.get(Company, user.company_id)
+        user.region_code = company.region_code = "360102"
+        s.add(user)
+        s.add(company)
+        s.commit()
+        owner = Principal.of(user)
+        p = projects.register_project(
+            s,
+            principal=owner,
+            data=ProjectCreate(
+                project_code="2026-360102-47-01-777001",
+                name="浏览器测试综合楼",
+                region_code="360102",
+                total_investment=800,
+                process_type=4,
+            ),
+        )
+        from eap.services import guide
+
+        form = guide.stage_form(s, project=p, stage_code=1)
+        uploads = {
+            n.code: files.store_file(
+                s, principal=owner, filename=f"{n.code}.pdf", content=b"%PDF-1.4 " + n.code.encode()
+            ).id
+            for n in form.materials
+            if not n.satisfied_by
+        }
+        sc = intake.submit_stage_application(
+            s, principal=owner, project_id=p.id, stage_code=1, uploads=uploads
+        )
+        s.commit()
+        return sc.id, owner
+
+
+def _click(driver, css: str) -> None:  # type: ignore[no-untyped-def]
+    _wait_css(driver, css).click()
+
+
+def _message(driver) -> None:  # type: ignore[no-untyped-def]
+    _wait_text(driver, "action-message", t("workbench.done", "zh"))
+
+
+def _open_case(driver, table_css: str, case_no: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    for _ in range(40):
+        links = [a for a in driver.find_elements(By.CSS_SELECTOR, table_css) if a.text == case_no]
+        if links:
+            links[0].click()
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"{case_no} not listed")
+
+
+def _act_in_department(driver, url: str, username: str, case_no: str, *buttons: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver.delete_all_cookies()
+    sign_in(driver, url, username)
+    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    _open_case(driver, ".inbox-case", case_no)
+    _wait_css(driver, "#case-history")
+    for button in buttons:
+        if button == "#btn-approve":
+            driver.find_element(By.ID, "dept-opinion").send_keys("经审查，符合条件，准予许可")
+        _click(driver, button)
+        _message(driver)
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+
+
+def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    stage_case_id, owner = _application()
+    engine = make_engine(APP_DB["url"])
+    with Session(engine) as s:
+        sc = s.get(StageCase, stage_case_id)
+        case_no = sc.case_no
+    driver = browser
+    driver.delete_all_cookies()
+    # The window receives and accepts.
+    sign_in(driver, app_url, "nc_window")
+    _wait_text(driver, "home-title", t("home.window", "zh"))
+    _open_case(driver, ".queue-case", case_no)
+    _click(driver, "#btn-receive")
+    _message(driver)
+    _click(driver, "#btn-accept")
+    _message(driver)
+    driver.save_screenshot(str(SCREENSHOTS / "window-accepted.png"))
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    with Session(engine) as s:
+        items = {
+            c.department_id: c
+            for c in s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id))
+        }
+        assert {c.status for c in items.values()} == {eng.ACCEPTED}
+        by_kind = {}
+        from eap.models import Department
+
+        for dept_id, c in items.items():
+            by_kind[s.get(Department, dept_id).kind] = c.case_no
+    # 自然资源 asks for a supplement first.
+    from selenium.webdriver.common.by import By as _By
+
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "nc_zrzy")
+    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    _open_case(driver, ".inbox-case", by_kind["zrzy"])
+    _click(driver, "#btn-start")
+    _message(driver)
+    ticks = driver.find_elements(_By.CSS_SELECTOR, ".materials-table .material-tick")
+    ticks[0].click()
+    driver.find_element(_By.ID, "dept-opinion").send_keys("申请表签章不清晰，请重新提交")
+    _click(driver, "#btn-supplement")
+    _message(driver)
+    driver.save_screenshot(str(SCREENSHOTS / "department-supplement.png"))
+    driver.find_element(_By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    # The applicant answers the notice (their pages come with the service-hall issue).
+    with Session(engine) as s:
+        from eap.models import SupplementNotice
+
+        notice = s.exec(
+            select(SupplementNotice).where(SupplementNotice.stage_case_id == stage_case_id)
+        ).one()
+        uploads = {
+            m["code"]: files.store_file(
+                s, principal=owner, filename="补正.pdf", content=b"%PDF-1.4 again"
+            ).id
+            for m in notice.materials
+        }
+        intake.supply_supplement(s, principal=owner, notice_id=notice.id, uploads=uploads)
+        s.commit()
+    # Both departments approve in parallel; 发改 leads stage 1 and closes it.
+    _act_in_department(driver, app_url, "nc_zrzy", by_kind["zrzy"], "#btn-approve")
+    _act_in_department(driver, app_url, "nc_fgw", by_kind["fgw"], "#btn-start", "#btn-approve")
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "nc_fgw")
+    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    with Session(engine) as s:
+        done = s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)).all()
+        assert {c.status for c in done} == {eng.APPROVED}
+    # The lead department sees the stage with every item done and closes it.
+    _open_case(driver, ".lead-case", case_no)
+    _wait_css(driver, "#parallel-items")
+    driver.save_screenshot(str(SCREENSHOTS / "lead-stage.png"))
+    _click(driver, "#btn-close-stage")
+    _message(driver)
+    with Session(engine) as s:
+        sc = s.get(StageCase, stage_case_id)
+        assert sc.status == "closed"
+        notes = {
+            n.key
+            for n in s.exec(select(Notification).where(Notification.stage_case_id == stage_case_id))
+        }
+        assert {
+            "notify.accepted",
+            "notify.supplement",
+            "notify.approved",
+            "notify.stage_closed",
+        } <= notes
