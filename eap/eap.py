@@ -6,12 +6,14 @@ import reflex as rx
 
 from eap.api import api
 from eap.pages.department import department_page
+from eap.pages.hall import hall_page
 from eap.pages.home import home_page
 from eap.pages.login import login_page
 from eap.pages.supervision import supervision_page
 from eap.pages.window import window_page
 from eap.state.base import AppState
 from eap.state.department import DepartmentState
+from eap.state.hall import HallState
 from eap.state.home import HomeState
 from eap.state.login import LoginState
 from eap.state.supervision import SupervisionState
@@ -36,8 +38,9 @@ app.add_page(
     on_load=DepartmentState.load,
 )
 
+app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_load=HallState.load)
+
 HOMES = [
-    ("/hall", "applicant", "home.applicant"),
     ("/agency", "agency", "home.agency"),
     ("/screen", "leader", "home.leader"),
     ("/admin", "admin", "home.admin"),

@@ -190,3 +190,16 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
             "notify.approved",
             "notify.stage_closed",
         } <= notes
+    # The applicant sees the results.
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, "qiye001")
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    _wait_css(driver, ".project-card .certificate")
+    card = next(
+        c
+        for c in driver.find_elements(By.CSS_SELECTOR, ".project-card")
+        if "浏览器测试综合楼" in c.text
+    )
+    assert t("stagecase.closed", "zh") in card.text and t("blzt.11", "zh") in card.text
+    driver.save_screenshot(str(SCREENSHOTS / "hall-results.png"))

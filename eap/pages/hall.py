@@ -1,0 +1,107 @@
+"""Online service hall home (/hall): the applicant's projects, stages, items and results."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.components.cases import clock_badge, localized, status_text
+from eap.components.shell import shell
+from eap.state.hall import HallState as H
+
+T = H.t
+
+
+def _item(i: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(localized(i, "item")),
+        rx.table.cell(status_text(i["status"])),
+        rx.table.cell(clock_badge(i["clock"])),
+        rx.table.cell(
+            T["clock.used"],
+            " ",
+            i["used"],
+            " · ",
+            T["case.paused_days"],
+            " ",
+            i["paused"],
+            rx.cond(i["left"] != "", rx.text.span(" · ", T["clock.left"], " ", i["left"]), ""),
+        ),
+        rx.table.cell(
+            rx.cond(i["doc"] != "", rx.text(i["doc"], size="1"), ""),
+            rx.cond(
+                i["cert"] != "",
+                rx.badge(
+                    T["hall.certificate"],
+                    " ",
+                    i["cert"],
+                    color_scheme="green",
+                    class_name="certificate",
+                ),
+                "",
+            ),
+        ),
+    )
+
+
+def _stage(sc: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(T["stage." + sc["stage"].to(str)]),
+            rx.text(sc["case_no"], size="2"),
+            rx.text(
+                T["stagecase." + sc["status"].to(str)],
+                size="2",
+                weight="medium",
+                class_name="stage-status",
+            ),
+            rx.cond(sc["notices"] != "0", rx.badge(T["hall.notice_open"], color_scheme="amber")),
+            align="center",
+        ),
+        rx.table.root(
+            rx.table.body(rx.foreach(sc["items"].to(list[dict]), _item)), size="1", width="100%"
+        ),
+        width="100%",
+    )
+
+
+def _project(p: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(p["name"], size="4"),
+                rx.text(p["code"], size="2", color_scheme="gray"),
+                rx.spacer(),
+                rx.text(
+                    T["hall.full_process"],
+                    ": ",
+                    p["used_days"],
+                    " / ",
+                    p["target"],
+                    " ",
+                    T["hall.working_days"],
+                    size="2",
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.foreach(p["stages"].to(list[dict]), _stage),
+            width="100%",
+        ),
+        width="100%",
+        class_name="project-card",
+    )
+
+
+def hall_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            rx.heading(T["home.applicant"], size="6", id="home-title"),
+            rx.cond(
+                H.projects.length() > 0,
+                rx.foreach(H.projects, _project),
+                rx.text(T["hall.no_projects"], color_scheme="gray"),
+            ),
+            width="100%",
+            spacing="4",
+        )
+    )

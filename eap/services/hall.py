@@ -1,0 +1,108 @@
+"""The applicant's view of their projects (网上办事大厅 · 我的项目): every stage, every item in
+words, each clock, and the results (documents and e-certificates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from eap.errors import PermissionDenied
+from eap.models import (
+    ApprovalDocument,
+    Certificate,
+    Item,
+    ItemCase,
+    Project,
+    StageCase,
+    SupplementNotice,
+)
+from eap.services import engine
+from eap.services.accounts import Principal
+from eap.services.clock import WorkCalendar
+from eap.services.results import project_target
+
+
+def my_projects(
+    session: Session, *, principal: Principal, now: dt.datetime | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    if principal.role not in ("applicant", "agent"):
+        raise PermissionDenied()
+    if principal.company_id is None:  # an agent not yet authorised by any company
+        return []
+    now = engine.now_or(now)
+    cal = WorkCalendar.load(session)
+    out = []
+    projects = session.exec(
+        select(Project)
+        .where(Project.company_id == principal.company_id)
+        .order_by(col(Project.id).desc())
+        .limit(limit)
+    ).all()
+    for p in projects:
+        stages = []
+        for sc in session.exec(
+            select(StageCase).where(StageCase.project_id == p.id).order_by(col(StageCase.id))
+        ):
+            items = []
+            for case, item in session.exec(
+                select(ItemCase, Item)
+                .join(Item, col(Item.id) == col(ItemCase.item_id))
+                .where(ItemCase.stage_case_id == sc.id)
+                .order_by(col(ItemCase.id))
+            ):
+                view = engine.clock_view(case, now=now, cal=cal)
+                doc = session.exec(
+                    select(ApprovalDocument).where(ApprovalDocument.item_case_id == case.id)
+                ).first()
+                cert = session.exec(
+                    select(Certificate).where(Certificate.item_case_id == case.id)
+                ).first()
+                items.append(
+                    {
+                        "id": str(case.id),
+                        "case_no": case.case_no,
+                        "item_zh": item.name_zh,
+                        "item_en": item.name_en,
+                        "status": str(case.status),
+                        "clock": view.state,
+                        "used": str(view.used),
+                        "paused": str(view.paused),
+                        "left": "" if view.left is None else str(view.left),
+                        "due": view.due_date.isoformat() if view.due_date else "",
+                        "doc": doc.doc_no if doc else "",
+                        "cert": cert.cert_no if cert else "",
+                        "cert_status": cert.status if cert else "",
+                    }
+                )
+            open_notices = session.exec(
+                select(SupplementNotice.id).where(
+                    SupplementNotice.stage_case_id == sc.id,
+                    col(SupplementNotice.answered_at).is_(None),
+                )
+            ).all()
+            stages.append(
+                {
+                    "id": str(sc.id),
+                    "case_no": sc.case_no,
+                    "stage": str(sc.stage_code),
+                    "status": sc.status,
+                    "items": items,
+                    "notices": str(len(open_notices)),
+                }
+            )
+        target = project_target(session, project=p)
+        out.append(
+            {
+                "id": str(p.id),
+                "code": p.project_code,
+                "name": p.name,
+                "current_stage": str(p.current_stage),
+                "used_days": str(p.used_days),
+                "target": "" if target is None else str(target),
+                "completed": "1" if p.completed_at else "",
+                "stages": stages,
+            }
+        )
+    return out
