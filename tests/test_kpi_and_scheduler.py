@@ -69,6 +69,23 @@ def direct(session: Session, start: dt.date, end: dt.date, group_by: str) -> dic
             out[k]["overdue"] += int(
                 case.decided_at is None or local_date(case.decided_at) > case.due_date
             )
+    from eap.models import Evaluation
+
+    for ev, sc, p in session.exec(
+        select(Evaluation, StageCase, Project)
+        .join(StageCase, col(StageCase.id) == col(Evaluation.stage_case_id))
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+    ):
+        if start <= local_date(ev.at) <= end:
+            dims = {
+                "city_code": sc.region_code,
+                "county_code": p.region_code,
+                "department_id": str(sc.lead_department_id),
+                "stage_code": str(sc.stage_code),
+                "process_type": str(p.process_type),
+            }
+            out[dims[group_by]]["evaluations"] += 1
+            out[dims[group_by]]["satisfied"] += int(ev.grade >= 4)
     result = {}
     for k, m in out.items():
         h = sorted(hists[k])
@@ -80,6 +97,9 @@ def direct(session: Session, start: dt.date, end: dt.date, group_by: str) -> dic
             "p90": h[math.ceil(0.9 * len(h)) - 1] if h else None,
             "avg": round(sum(h) / len(h), 2) if h else None,
             "refusal_rate": round(m["refused"] / m["completed"], 4) if m["completed"] else None,
+            "satisfaction": (
+                round(m["satisfied"] / m["evaluations"], 4) if m["evaluations"] else None
+            ),
         }
     return result
 
@@ -101,6 +121,7 @@ def test_rollups_equal_direct_recomputation(history: Engine, group_by: str) -> N
                     "p90": r.p90_days,
                     "avg": r.avg_days,
                     "refusal_rate": r.refusal_rate,
+                    "satisfaction": r.satisfaction,
                 }
                 for r in kpi.kpis(s, start=start, end=end, group_by=group_by)
             }
@@ -108,15 +129,22 @@ def test_rollups_equal_direct_recomputation(history: Engine, group_by: str) -> N
             want = {
                 k: v
                 for k, v in want.items()
-                if v["accepted"] or v["completed"] or v["overdue_rate"] is not None
+                if v["accepted"]
+                or v["completed"]
+                or v["overdue_rate"] is not None
+                or v["satisfaction"] is not None
             }
             got = {
                 k: v
                 for k, v in got.items()
-                if v["accepted"] or v["completed"] or v["overdue_rate"] is not None
+                if v["accepted"]
+                or v["completed"]
+                or v["overdue_rate"] is not None
+                or v["satisfaction"] is not None
             }
             assert got == want
             assert sum(v["completed"] for v in got.values()) > 20
+            assert any(v["satisfaction"] is not None for v in got.values())
 
 
 def test_incremental_maintenance_equals_rebuild(history: Engine) -> None:

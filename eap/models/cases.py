@@ -203,3 +203,20 @@ class SmsOutbox(SQLModel, table=True):
 @event.listens_for(CaseEvent, "before_delete")
 def _history_is_immutable(_mapper, _connection, target: CaseEvent) -> None:  # type: ignore[no-untyped-def]
     raise PermissionError(f"case history row {target.id} is immutable")
+
+
+class Evaluation(SQLModel, table=True):
+    """好差评: one evaluation per finished case (一事一评)."""
+
+    __table_args__ = (UniqueConstraint("stage_case_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    stage_case_id: int = Field(foreign_key="stagecase.id")
+    company_id: int = Field(foreign_key="company.id", index=True)
+    grade: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
+    comment: str = Field(default="", max_length=500)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    rectify_by: dt.date | None = Field(default=None, description="bad grades: 15 working days")
+    rectified_at: dt.datetime | None = None
+    rectification: str = Field(default="", max_length=1000)
+    callback_at: dt.datetime | None = None
+    callback_note: str = Field(default="", max_length=500)

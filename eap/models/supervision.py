@@ -89,6 +89,8 @@ class KpiDaily(SQLModel, table=True):
     overdue: int = 0
     used_days_sum: int = 0
     special_days: int = 0
+    evaluations: int = 0
+    satisfied: int = Field(default=0, description="满意 or 非常满意")
     used_hist: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON))
 
 

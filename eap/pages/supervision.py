@@ -258,6 +258,7 @@ def kpi_tab() -> rx.Component:
         "supplement",
         "refusal",
         "special",
+        "satisfaction",
     ]
     return rx.vstack(
         rx.hstack(

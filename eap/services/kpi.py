@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, func, select
 
 from eap.models import (
+    Evaluation,
     ItemCase,
     JobRun,
     KpiDaily,
@@ -43,6 +44,8 @@ MEASURES = (
     "overdue",
     "used_days_sum",
     "special_days",
+    "evaluations",
+    "satisfied",
 )
 
 
@@ -119,6 +122,18 @@ def measure_days(session: Session, start: dt.date, end: dt.date) -> dict[tuple, 
     for case, city, stage, county, ptype, started, ended in specials:
         days = cal.working_days_between(local_date(started), local_date(ended))
         out[key(local_date(ended), case, city, stage, county, ptype)]["special_days"] += days
+    # 好差评: counted on the lead department of the stage case, on the day of evaluation.
+    for ev, sc, county, ptype in session.exec(
+        select(Evaluation, StageCase, Project.region_code, Project.process_type)
+        .join(StageCase, col(StageCase.id) == col(Evaluation.stage_case_id))
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .where(col(Evaluation.at) >= lo, col(Evaluation.at) < hi)
+    ):
+        m = out[
+            (local_date(ev.at), sc.region_code, county, sc.lead_department_id, sc.stage_code, ptype)
+        ]
+        m["evaluations"] += 1
+        m["satisfied"] += int(ev.grade >= 4)
     return out
 
 
@@ -233,6 +248,8 @@ class KpiRow:
     special_days: int
     due: int
     overdue: int
+    satisfaction: float | None = None
+    evaluations: int = 0
 
 
 def percentile(hist: dict[str, int], q: float) -> int | None:
@@ -269,6 +286,8 @@ def summarise(groups: dict[str, dict[str, Any]]) -> list[KpiRow]:
                 special_days=m["special_days"],
                 due=m["due"],
                 overdue=m["overdue"],
+                satisfaction=_ratio(m["satisfied"], m["evaluations"]),
+                evaluations=m["evaluations"],
             )
         )
     return rows

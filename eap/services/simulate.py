@@ -22,7 +22,16 @@ from eap.models import (
 )
 from eap.models.accounts import UserCreate
 from eap.models.projects import ProjectCreate
-from eap.services import engine, files, guide, handling, intake, projects, results
+from eap.services import (
+    engine,
+    evaluation,
+    files,
+    guide,
+    handling,
+    intake,
+    projects,
+    results,
+)
 from eap.services.accounts import Principal, create_user
 from eap.services.clock import CHINA_TZ, WorkCalendar
 
@@ -271,6 +280,16 @@ class Simulator:
             opinion="同步出件",
             now=self.at(day, 16),
         )
+        if rng.random() < 0.7:  # most applicants rate a finished case (好差评)
+            grade = rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 10, 4, 1])[0]
+            evaluation.rate_case(
+                s,
+                principal=owner,
+                stage_case_id=sc.id or 0,
+                grade=grade,
+                comment="办理时间偏长，材料要求反复" if grade <= 2 else "",
+                now=self.at(day, 17),
+            )
         refused = any(
             c.status not in engine.APPROVED_STATES for c in intake.item_cases(s, sc.id or 0)
         )

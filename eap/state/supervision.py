@@ -252,6 +252,7 @@ class SupervisionState(AppState):
                 "supplement": _pct(r.supplement_rate),
                 "refusal": _pct(r.refusal_rate),
                 "special": str(r.special_days),
+                "satisfaction": _pct(r.satisfaction),
             }
             for r in rows
         ]
@@ -304,6 +305,7 @@ class SupervisionState(AppState):
             "supplement",
             "refusal",
             "special",
+            "satisfaction",
         ]
         data = exports.to_xlsx(
             title=self._tr("supervision.kpi"),
