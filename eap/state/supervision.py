@@ -315,6 +315,22 @@ class SupervisionState(AppState):
         )
         return rx.download(data=data, filename="kpi.xlsx")
 
+    @rx.event
+    def export_project_kpis(self) -> rx.event.EventSpec | None:
+        try:
+            self._load_kpis()
+        except Exception as exc:
+            self.message = self._error(exc)
+            return None
+        cols = ["key", "completed", "avg", "within"]
+        data = exports.to_xlsx(
+            title=self._tr("kpi.projects"),
+            filters=f"{self.kpi_start} ~ {self.kpi_end}",
+            headers=[self._tr(f"kpi.pcol.{c}") for c in cols],
+            rows=[[r[c] for c in cols] for r in self.project_rows],
+        )
+        return rx.download(data=data, filename="full-process.xlsx")
+
     # --- rankings -----------------------------------------------------------------------
     def _load_rankings(self) -> None:
         principal = self._require(ROUTE)
