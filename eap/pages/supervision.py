@@ -199,7 +199,7 @@ def alert_panel() -> rx.Component:
 
 
 def anomalies_tab() -> rx.Component:
-    cols = ["kind", "subject", "region", "evidence", "detected", "status"]
+    cols = ["kind", "subject", "region", "evidence", "detected", "status", "actions"]
     return rx.vstack(
         rx.hstack(
             rx.spacer(),
@@ -222,7 +222,34 @@ def anomalies_tab() -> rx.Component:
                     S.anomalies,
                     lambda a: rx.table.row(
                         rx.table.cell(T["anomaly." + a["kind"].to(str)]),
-                        *[rx.table.cell(a[c]) for c in cols[1:]],
+                        rx.table.cell(a["subject"]),
+                        rx.table.cell(a["region"]),
+                        rx.table.cell(a["evidence"]),
+                        rx.table.cell(a["detected"]),
+                        rx.table.cell(T["alert.status." + a["status"].to(str)]),
+                        rx.table.cell(
+                            rx.hstack(
+                                rx.button(
+                                    T["supervision.ack"],
+                                    size="1",
+                                    variant="soft",
+                                    on_click=S.act_anomaly(a["id"], "ack"),
+                                ),
+                                rx.button(
+                                    T["supervision.comment"],
+                                    size="1",
+                                    variant="soft",
+                                    on_click=S.act_anomaly(a["id"], "comment"),
+                                ),
+                                rx.button(
+                                    T["supervision.close"],
+                                    size="1",
+                                    color_scheme="gray",
+                                    on_click=S.act_anomaly(a["id"], "close"),
+                                    class_name="close-anomaly",
+                                ),
+                            )
+                        ),
                     ),
                 )
             ),
@@ -230,6 +257,12 @@ def anomalies_tab() -> rx.Component:
             size="1",
             width="100%",
             id="anomalies-table",
+        ),
+        rx.text_area(
+            value=S.action_text,
+            on_change=S.set_action_text,
+            width="100%",
+            placeholder=T["supervision.text_hint"],
         ),
         width="100%",
     )
@@ -300,6 +333,41 @@ def kpi_tab() -> rx.Component:
             size="1",
             width="100%",
             id="kpi-table",
+        ),
+        project_table(),
+        width="100%",
+    )
+
+
+def project_table() -> rx.Component:
+    """Full-process working days per city against the target for the process type."""
+    pcols = ("key", "completed", "avg", "within")
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(T["kpi.projects"], size="3"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=S.export_project_kpis,
+                variant="soft",
+                id="export-projects",
+            ),
+            width="100%",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(T[f"kpi.pcol.{c}"]) for c in pcols])
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.project_rows, lambda r: rx.table.row(*[rx.table.cell(r[c]) for c in pcols])
+                )
+            ),
+            variant="surface",
+            size="1",
+            width="100%",
+            id="project-kpi-table",
         ),
         width="100%",
     )

@@ -76,7 +76,12 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     _wait_css(driver, "#kpi-table tbody tr")
     rows = driver.find_elements(By.CSS_SELECTOR, "#kpi-table tbody tr")
     assert len(rows) >= 3 and "市" in rows[0].text
+    assert driver.find_element(By.ID, "project-kpi-table")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-kpi.png"))
+    driver.find_element(By.ID, "tab-anomalies").click()
+    _wait_css(driver, "#anomalies-table .close-anomaly").click()
+    _wait_text(driver, "supervision-message", t("supervision.done", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "supervision-anomalies.png"))
     driver.find_element(By.ID, "tab-ranking").click()
     _wait_css(driver, "#ranking-query").click()
     _wait_css(driver, "#ranking-chart .main-svg")
