@@ -167,3 +167,44 @@ def test_excel_export_keeps_filters_headers_and_rows() -> None:
     assert values[0][0] == "预警" and values[1][0] == "level=urge"
     assert values[2] == ["级别", "办件编号"]
     assert values[3] == ["催办", "3601-1"] and values[4][0] == "督察"
+
+
+def test_skipped_steps_and_backlog_growth(session: Session) -> None:
+    city = city_staff(session, "361100")
+    cases = []
+    for n in range(6):
+        owner = applicant(session, "361102")
+        pid = project(session, owner, ptype=4, region="361102")
+        day = D(2026, 11, 16 + n % 4)
+        sc = intake.submit_stage_application(
+            session,
+            principal=owner,
+            project_id=pid,
+            stage_code=1,
+            uploads=upload_missing(session, owner, pid, 1),
+            now=at(day, 9),
+        )
+        intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+        intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+        cases.append(cases_by_code(session, sc.id)["S1-06"])
+    # A refusal straight from acceptance, never handled: a required step is missing.
+    handling.decide(
+        session,
+        principal=city.approvers["zrzy"],
+        item_case_id=cases[0].id,
+        outcome="refuse",
+        opinion="不符合规划条件",
+        now=at(D(2026, 11, 20), 15),
+    )
+    found = anomalies.detect(session, now=at(D(2026, 11, 20), 18))
+    assert found["skipped_steps"] >= 1 and found["backlog_growth"] >= 1
+    skipped = session.exec(
+        select(Anomaly).where(
+            Anomaly.kind == "skipped_steps", Anomaly.subject == f"item:{cases[0].id}"
+        )
+    ).one()
+    assert skipped.evidence["missing"] == [8]
+    backlog = session.exec(
+        select(Anomaly).where(Anomaly.kind == "backlog_growth", Anomaly.region_code == "361100")
+    ).all()
+    assert any(b.evidence["open_now"] >= 5 and b.evidence["open_week_ago"] == 0 for b in backlog)
