@@ -134,3 +134,63 @@ def test_materials_route_checks_the_session_and_scope(engine: Engine) -> None:
     denied = client.get(url, cookies={"eap_session": tokens["outsider"], "eap_lang": "en"})
     assert denied.status_code == 404 and "Not found" in denied.text
     assert client.get("/files/abc", cookies={"eap_session": tokens["owner"]}).status_code == 404
+
+
+def test_deliver_results_once_and_post_check_list(session: Session) -> None:
+    from eap.errors import DomainError
+    from eap.services import results
+
+    city, owner, sc = _submitted(session)
+    c0 = workbench.lead_stage_cases(session, principal=city.approvers["fgw"]).rows
+    assert all(r["id"] != str(sc.id) for r in c0)  # not accepted yet
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id)
+    intake.accept_case(session, principal=city.window, stage_case_id=sc.id)
+    with pytest.raises(DomainError):
+        results.deliver_results(
+            session, principal=city.window, stage_case_id=sc.id, channel="counter"
+        )
+    from tests.test_lifecycle import approve_all
+
+    approve_all(session, city, sc.id, D(2026, 11, 3))
+    results.close_stage(session, principal=city.approvers["fgw"], stage_case_id=sc.id)
+    assert sc.id in [s.id for s in results.undelivered(session, principal=city.window)]
+    other = city_staff(session, "360700")
+    with pytest.raises(PermissionDenied):
+        results.deliver_results(
+            session, principal=other.window, stage_case_id=sc.id, channel="post"
+        )
+    results.deliver_results(session, principal=city.window, stage_case_id=sc.id, channel="post")
+    with pytest.raises(DomainError) as err:
+        results.deliver_results(session, principal=city.window, stage_case_id=sc.id, channel="post")
+    assert err.value.key == "deliver.already"
+    assert sc.id not in [s.id for s in results.undelivered(session, principal=city.window)]
+    # Commitment approvals (S1-04 is 告知承诺 in type 3) show up as post-check tasks.
+    owner3 = applicant(session)
+    pid = project(session, owner3, ptype=3, attributes={"filing_only": True})
+    sc3 = intake.submit_stage_application(
+        session,
+        principal=owner3,
+        project_id=pid,
+        stage_code=1,
+        uploads=upload_missing(session, owner3, pid, 1),
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc3.id)
+    intake.accept_case(
+        session, principal=city.window, stage_case_id=sc3.id, owed={"M010": D(2099, 1, 1)}
+    )
+    case = cases_by_code(session, sc3.id)["S1-04"]
+    handling.start_handling(session, principal=city.approvers["fgw"], item_case_id=case.id)
+    handling.decide(
+        session,
+        principal=city.approvers["fgw"],
+        item_case_id=case.id,
+        outcome="approve",
+        opinion="告知承诺",
+        on_commitment=True,
+    )
+    tasks = workbench.post_check_tasks(session, principal=city.approvers["fgw"])
+    assert any(t["item_case_id"] == str(case.id) for t in tasks)
+    assert not any(
+        t["item_case_id"] == str(case.id)
+        for t in workbench.post_check_tasks(session, principal=city.approvers["zj"])
+    )

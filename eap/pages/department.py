@@ -47,8 +47,23 @@ def inbox() -> rx.Component:
             rx.input(
                 value=D.text, on_change=D.set_text, placeholder=T["filter.text"], id="filter-text"
             ),
+            _select(
+                D.ptype,
+                [("0", "filter.all_types")] + [(str(t), f"ptype.{t}") for t in range(1, 11)],
+                D.set_ptype,
+                "filter-ptype",
+            ),
             rx.button(T["kpi.query"], on_click=D.search, variant="soft"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=D.export_inbox,
+                variant="soft",
+                id="export-inbox",
+            ),
             wrap="wrap",
+            width="100%",
         ),
         rx.table.root(
             rx.table.header(
@@ -121,6 +136,7 @@ def inbox() -> rx.Component:
                 width="100%",
             ),
         ),
+        post_checks(),
         rx.cond(
             D.dept_alerts.length() > 0,
             rx.card(
@@ -164,6 +180,69 @@ def inbox() -> rx.Component:
             ),
         ),
         width="100%",
+    )
+
+
+def post_checks() -> rx.Component:
+    """告知承诺 approvals awaiting verification; a false commitment leads to revocation."""
+    return rx.cond(
+        D.checks.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.heading(T["postcheck.title"], size="3"),
+                rx.foreach(
+                    D.checks,
+                    lambda c: rx.hstack(
+                        rx.text(
+                            c["case_no"],
+                            " ",
+                            localized(c, "item"),
+                            " · ",
+                            c["project"],
+                            " · ",
+                            T["case.due"],
+                            ": ",
+                            c["due"],
+                            size="2",
+                        ),
+                        rx.spacer(),
+                        rx.button(
+                            T["postcheck.truthful"],
+                            size="1",
+                            variant="soft",
+                            on_click=D.record_check(c["id"], True),
+                            class_name="check-true",
+                        ),
+                        rx.button(
+                            T["postcheck.false"],
+                            size="1",
+                            color_scheme="red",
+                            variant="soft",
+                            on_click=D.record_check(c["id"], False),
+                            class_name="check-false",
+                        ),
+                        rx.button(
+                            T["postcheck.revoke"],
+                            size="1",
+                            color_scheme="red",
+                            on_click=D.revoke(c["item_case_id"]),
+                            class_name="check-revoke",
+                        ),
+                        width="100%",
+                        align="center",
+                    ),
+                ),
+                rx.text_area(
+                    value=D.opinion,
+                    on_change=D.set_opinion,
+                    width="100%",
+                    placeholder=T["postcheck.hint"],
+                    id="postcheck-note",
+                ),
+                width="100%",
+            ),
+            width="100%",
+        ),
     )
 
 

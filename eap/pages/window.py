@@ -54,7 +54,59 @@ def queue() -> rx.Component:
             variant="surface",
             id="window-queue",
         ),
-        pager(W),
+        rx.hstack(
+            pager(W),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=W.export_queue,
+                variant="soft",
+            ),
+            width="100%",
+        ),
+        rx.cond(
+            W.to_deliver.length() > 0,
+            rx.card(
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading(T["window.to_deliver"], size="3"),
+                        rx.spacer(),
+                        rx.select.root(
+                            rx.select.trigger(),
+                            rx.select.content(
+                                *[
+                                    rx.select.item(T[f"deliver.{c}"], value=c)
+                                    for c in ("counter", "post", "online")
+                                ]
+                            ),
+                            value=W.channel,
+                            on_change=W.set_channel,
+                            size="1",
+                        ),
+                        width="100%",
+                    ),
+                    rx.foreach(
+                        W.to_deliver,
+                        lambda d: rx.hstack(
+                            rx.text(
+                                d["case_no"], " · ", T["stage." + d["stage"].to(str)], size="2"
+                            ),
+                            rx.spacer(),
+                            rx.button(
+                                T["window.deliver"],
+                                size="1",
+                                on_click=W.deliver(d["id"]),
+                                class_name="deliver-button",
+                            ),
+                            width="100%",
+                        ),
+                    ),
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
         width="100%",
     )
 

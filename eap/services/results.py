@@ -210,3 +210,83 @@ def verify_certificate(session: Session, *, token: str, today: dt.date | None = 
         "issued_on": cert.issued_on.isoformat(),
         "valid_until": cert.valid_until.isoformat() if cert.valid_until else "",
     }
+
+
+def deliver_results(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    channel: str,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """出件: the window hands the stage's results to the applicant (in person, by post or
+    electronically), recorded once in the history."""
+    from eap.services.authz import require_window
+
+    now = engine.now_or(now)
+    stage_case = session.get(StageCase, stage_case_id)
+    if stage_case is None:
+        raise DomainError("error.not_found")
+    require_window(principal, stage_case)
+    if stage_case.status != "closed":
+        raise DomainError("case.illegal_transition", action="deliver", status=stage_case.status)
+    if channel not in ("counter", "post", "online"):
+        raise DomainError("deliver.channel", field="channel")
+    from eap.models import CaseEvent
+
+    if session.exec(
+        select(CaseEvent.id).where(
+            CaseEvent.stage_case_id == stage_case_id, CaseEvent.action == "deliver"
+        )
+    ).first():
+        raise DomainError("deliver.already")
+    engine.write_event(
+        session,
+        stage_case=stage_case,
+        item_case=None,
+        action="deliver",
+        principal=principal,
+        now=now,
+        detail={"channel": channel},
+        office=engine.office_name(session, principal.department_id or 0),
+    )
+    project = session.get(Project, stage_case.project_id)
+    assert project is not None
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.delivered",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="stage.deliver",
+        entity="stagecase",
+        entity_id=stage_case_id,
+        detail={"channel": channel},
+    )
+    session.flush()
+    return stage_case
+
+
+def undelivered(session: Session, *, principal: Principal, limit: int = 50) -> list[StageCase]:
+    """Closed stage cases of the window's region whose results are not yet handed over."""
+    from eap.models import CaseEvent
+
+    delivered = select(CaseEvent.stage_case_id).where(CaseEvent.action == "deliver")
+    return list(
+        session.exec(
+            select(StageCase)
+            .where(
+                StageCase.region_code == principal.region_code,
+                StageCase.status == "closed",
+                col(StageCase.id).not_in(delivered),
+            )
+            .order_by(col(StageCase.closed_at).desc())
+            .limit(limit)
+        )
+    )

@@ -370,3 +370,38 @@ def lead_stage_cases(
         pages,
         total,
     )
+
+
+def post_check_tasks(
+    session: Session, *, principal: Principal, status: str = "open", limit: int = 100
+) -> list[dict[str, str]]:
+    """告知承诺 post-check tasks of the principal's department, earliest due first."""
+    from eap.models import PostCheckTask
+
+    if principal.role != "approver" or principal.department_id is None:
+        raise PermissionDenied()
+    rows = session.exec(
+        select(PostCheckTask, ItemCase.case_no, Item.name_zh, Item.name_en, Project.name)
+        .join(ItemCase, col(ItemCase.id) == col(PostCheckTask.item_case_id))
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .where(
+            PostCheckTask.department_id == principal.department_id, PostCheckTask.status == status
+        )
+        .order_by(col(PostCheckTask.due_date))
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": str(t.id),
+            "item_case_id": str(t.item_case_id),
+            "case_no": case_no,
+            "item_zh": zh,
+            "item_en": en,
+            "project": pname,
+            "due": t.due_date.isoformat(),
+            "status": t.status,
+            "note": t.note,
+        }
+        for t, case_no, zh, en, pname in rows
+    ]

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
-from eap.services import handling, results, supervision, workbench
+from eap.services import exports, handling, results, supervision, workbench
 from eap.state.base import AppState
 
 ROUTE = "/workbench/department"
@@ -34,6 +34,8 @@ class DepartmentState(AppState):
     is_lead: bool = False
     dept_alerts: list[dict[str, str]] = []
     lead_rows: list[dict[str, str]] = []
+    checks: list[dict[str, str]] = []
+    ptype: str = "0"
     message: str = ""
     error: str = ""
 
@@ -52,6 +54,7 @@ class DepartmentState(AppState):
                 s,
                 principal=principal,
                 stage=int(self.stage) or None,
+                process_type=int(self.ptype) or None,
                 status=int(self.status) or None,
                 text=self.text,
                 page=self.page,
@@ -60,6 +63,7 @@ class DepartmentState(AppState):
                 s, principal=principal, status="noticed", page=1, size=20
             )
             self.lead_rows = workbench.lead_stage_cases(s, principal=principal).rows
+            self.checks = workbench.post_check_tasks(s, principal=principal)
         self.rows, self.page, self.pages, self.total = (
             result.rows,
             result.page,
@@ -82,6 +86,77 @@ class DepartmentState(AppState):
     def set_status(self, value: str) -> None:
         self.status, self.page = value, 1
         self._load_inbox()
+
+    @rx.event
+    def set_ptype(self, value: str) -> None:
+        self.ptype, self.page = value, 1
+        self._load_inbox()
+
+    @rx.event
+    def export_inbox(self) -> rx.event.EventSpec:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            rows = workbench.department_inbox(
+                s,
+                principal=principal,
+                stage=int(self.stage) or None,
+                process_type=int(self.ptype) or None,
+                status=int(self.status) or None,
+                text=self.text,
+                page=1,
+                size=100_000,
+            ).rows
+        cols = ["case_no", "item", "project", "status", "clock", "due"]
+        data = exports.to_xlsx(
+            title=self._tr("home.approver"),
+            filters=f"stage={self.stage} type={self.ptype} status={self.status} text={self.text}",
+            headers=[self._tr(f"inbox.{c}") for c in cols],
+            rows=[
+                [
+                    r["case_no"],
+                    r["item_en" if self.lang == "en" else "item_zh"],
+                    r["project"],
+                    self._tr(f"blzt.{r['status']}"),
+                    self._tr(f"clock.{r['clock']}"),
+                    r["due"],
+                ]
+                for r in rows
+            ],
+        )
+        return rx.download(data=data, filename="inbox.xlsx")
+
+    @rx.event
+    def record_check(self, task_id: str, truthful: bool) -> None:
+        """Record a 告知承诺 post-check; a false commitment is then revoked by the head."""
+        self.message, self.error = "", ""
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                handling.record_post_check(
+                    s,
+                    principal=principal,
+                    task_id=int(task_id),
+                    truthful=truthful,
+                    note=self.opinion,
+                )
+            self.message, self.opinion = self._tr("workbench.done"), ""
+            self._load_inbox()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def revoke(self, item_case_id: str) -> None:
+        self.message, self.error = "", ""
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                handling.revoke(
+                    s, principal=principal, item_case_id=int(item_case_id), reason=self.opinion
+                )
+            self.message, self.opinion = self._tr("workbench.done"), ""
+            self._load_inbox()
+        except Exception as exc:
+            self.error = self._error(exc)
 
     @rx.event
     def set_text(self, value: str) -> None:

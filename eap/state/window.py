@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
-from eap.services import intake, workbench
+from eap.services import exports, intake, results, workbench
 from eap.state.base import AppState
 
 ROUTE = "/workbench/window"
@@ -30,6 +30,8 @@ class WindowState(AppState):
     formal: bool = True
     message: str = ""
     error: str = ""
+    to_deliver: list[dict[str, str]] = []
+    channel: str = "counter"
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
@@ -49,6 +51,11 @@ class WindowState(AppState):
             result.pages,
             result.total,
         )
+        with Session(get_engine()) as s:
+            self.to_deliver = [
+                {"id": str(sc.id), "case_no": sc.case_no, "stage": str(sc.stage_code)}
+                for sc in results.undelivered(s, principal=principal)
+            ]
 
     @rx.event
     def goto_page(self, delta: int) -> None:
@@ -133,6 +140,42 @@ class WindowState(AppState):
             self._load_queue()
         except Exception as exc:
             self.error = self._error(exc)
+
+    @rx.event
+    def set_channel(self, value: str) -> None:
+        self.channel = value
+
+    @rx.event
+    def deliver(self, stage_case_id: str) -> None:
+        """出件; re-authorised in the service."""
+        self.message, self.error = "", ""
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                results.deliver_results(
+                    s, principal=principal, stage_case_id=int(stage_case_id), channel=self.channel
+                )
+            self.message = self._tr("workbench.done")
+            self._load_queue()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def export_queue(self) -> rx.event.EventSpec:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            rows = workbench.window_queue(s, principal=principal, page=1, size=100_000).rows
+        cols = ["case_no", "project", "stage", "status", "submitted"]
+        data = exports.to_xlsx(
+            title=self._tr("home.window"),
+            filters="",
+            headers=[self._tr(f"queue.{c}") for c in cols],
+            rows=[
+                [self._tr(f"stagecase.{r[c]}") if c == "status" else r[c] for c in cols]
+                for r in rows
+            ],
+        )
+        return rx.download(data=data, filename="intake-queue.xlsx")
 
     @rx.event
     def receive(self) -> None:

@@ -190,6 +190,20 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
             "notify.approved",
             "notify.stage_closed",
         } <= notes
+    # The window hands the results over (出件).
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, "nc_window")
+    _wait_text(driver, "home-title", t("home.window", "zh"))
+    _wait_css(driver, ".deliver-button")
+    row = next(
+        b
+        for b in driver.find_elements(By.XPATH, "//button[contains(@class,'deliver-button')]/..")
+        if case_no in b.text
+    )
+    row.find_element(By.CSS_SELECTOR, ".deliver-button").click()
+    _message(driver)
+    driver.save_screenshot(str(SCREENSHOTS / "window-delivered.png"))
     # The applicant sees the results.
     driver.find_element(By.ID, "logout").click()
     _wait_text(driver, "login-title", t("login.title", "zh"))
