@@ -14,6 +14,7 @@ from eap.models.cases import (
     SpecialProcedure,
     StageCase,
     StageMaterial,
+    StepChain,
     SupplementNotice,
 )
 from eap.models.catalogue import (
@@ -59,6 +60,7 @@ __all__ = [
     "SpecialProcedure",
     "StageCase",
     "StageMaterial",
+    "StepChain",
     "StoredFile",
     "SupplementNotice",
     "AuditLog",

@@ -68,6 +68,9 @@ class ItemCase(SQLModel, table=True):
     decided_at: dt.datetime | None = Field(default=None, index=True)
     used_days: int = 0
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    step: int = Field(default=0, description="position in the department's chain of steps")
+    proposal: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    assignee_id: int | None = Field(default=None, foreign_key="user.id")
     version: int = Field(default=1, description="optimistic lock, see services/engine._claim")
 
 
@@ -220,3 +223,13 @@ class Evaluation(SQLModel, table=True):
     rectification: str = Field(default="", max_length=1000)
     callback_at: dt.datetime | None = None
     callback_note: str = Field(default="", max_length=500)
+
+
+class StepChain(SQLModel, table=True):
+    """A department's chain of steps (经办 → 审核 → 签发) for one item, or for all its items."""
+
+    __table_args__ = (UniqueConstraint("department_id", "item_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="item.id")
+    steps: list[str] = Field(default_factory=list, sa_column=Column(JSON))

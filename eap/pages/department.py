@@ -246,9 +246,71 @@ def post_checks() -> rx.Component:
     )
 
 
+def _decision_buttons() -> rx.Component:
+    """Direct decisions without a chain; with one, the steps 经办 → 审核 → 签发."""
+    step = D.item["step_name"]
+    return rx.cond(
+        D.item["chain_len"] == "1",
+        rx.hstack(
+            rx.button(
+                T["dept.approve"], on_click=D.approve, color_scheme="green", id="btn-approve"
+            ),
+            rx.button(
+                T["dept.approve_owed"],
+                on_click=D.approve_owed,
+                variant="soft",
+                color_scheme="green",
+                id="btn-approve-owed",
+            ),
+            rx.button(T["dept.refuse"], on_click=D.refuse, color_scheme="red", id="btn-refuse"),
+        ),
+        rx.hstack(
+            rx.badge(T["steps." + step.to(str)], color_scheme="indigo", id="current-step"),
+            rx.cond(
+                step == "handle",
+                rx.hstack(
+                    rx.button(
+                        T["steps.propose_approve"],
+                        on_click=D.propose_approve,
+                        color_scheme="green",
+                        id="btn-propose-approve",
+                    ),
+                    rx.button(
+                        T["steps.propose_refuse"],
+                        on_click=D.propose_refuse,
+                        color_scheme="red",
+                        variant="soft",
+                        id="btn-propose-refuse",
+                    ),
+                ),
+            ),
+            rx.cond(
+                step == "review",
+                rx.button(
+                    T["steps.review_pass"], on_click=D.review, color_scheme="green", id="btn-review"
+                ),
+            ),
+            rx.cond(
+                step == "sign",
+                rx.button(
+                    T["steps.sign_now"], on_click=D.sign, color_scheme="green", id="btn-sign"
+                ),
+            ),
+            rx.cond(
+                step != "handle",
+                rx.button(
+                    T["steps.send_back"], on_click=D.send_back, variant="soft", id="btn-send-back"
+                ),
+            ),
+            align="center",
+        ),
+    )
+
+
 def actions() -> rx.Component:
     st = D.item["status"]
     active = (st == "8") | (st == "7") | (st == "10")
+    has_item = D.item.contains("id")
     return rx.vstack(
         rx.text_area(
             value=D.opinion,
@@ -262,22 +324,7 @@ def actions() -> rx.Component:
             rx.cond(
                 active,
                 rx.hstack(
-                    rx.button(
-                        T["dept.approve"],
-                        on_click=D.approve,
-                        color_scheme="green",
-                        id="btn-approve",
-                    ),
-                    rx.button(
-                        T["dept.approve_owed"],
-                        on_click=D.approve_owed,
-                        variant="soft",
-                        color_scheme="green",
-                        id="btn-approve-owed",
-                    ),
-                    rx.button(
-                        T["dept.refuse"], on_click=D.refuse, color_scheme="red", id="btn-refuse"
-                    ),
+                    _decision_buttons(),
                     rx.button(
                         T["dept.supplement"],
                         on_click=D.supplement,
@@ -327,6 +374,26 @@ def actions() -> rx.Component:
             rx.cond(
                 st == "9",
                 rx.button(T["dept.special_end"], on_click=D.special_end, id="btn-special-end"),
+            ),
+            rx.cond(
+                has_item & (D.colleagues.length() > 0) & (st != "11") & (st != "13"),
+                rx.hstack(
+                    rx.select.root(
+                        rx.select.trigger(placeholder=T["steps.transfer_to"]),
+                        rx.select.content(
+                            rx.foreach(
+                                D.colleagues, lambda c: rx.select.item(c["name"], value=c["id"])
+                            )
+                        ),
+                        value=D.transfer_to,
+                        on_change=D.set_transfer_to,
+                        size="2",
+                    ),
+                    rx.button(
+                        T["steps.transfer"], on_click=D.transfer, variant="soft", id="btn-transfer"
+                    ),
+                    align="center",
+                ),
             ),
             rx.cond(
                 D.is_lead & (D.case["status"] == "accepted"),

@@ -196,6 +196,7 @@ def decide(
     owed: list[str] | None = None,
     valid_until: dt.date | None = None,
     now: dt.datetime | None = None,
+    signed: bool = False,
 ) -> ItemCase:
     """办结: ``approve`` (11), ``approve_owed`` (12, materials still owed) or ``refuse`` (13).
 
@@ -212,6 +213,11 @@ def decide(
     case, stage_case, project, cal = _act(session, principal, item_case_id)
     item = session.get(Item, case.item_id)
     assert item is not None
+    if not signed:
+        from eap.services.steps import chain_for
+
+        if len(chain_for(session, case=case)) > 1:
+            raise DomainError("steps.required")
     if on_commitment and not item.promise_allowed:
         raise DomainError("case.no_commitment", code=item.code)
     engine.transition(

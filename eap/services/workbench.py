@@ -297,6 +297,12 @@ def item_case_view(
     view["item"] = next(i for i in view["items"] if i["id"] == str(case.id))
     view["item"]["promise_allowed"] = "1" if item and item.promise_allowed else ""
     view["item"]["limit"] = str(case.limit_days)
+    from eap.services.steps import chain_for
+
+    chain = chain_for(session, case=case)
+    view["item"]["chain_len"] = str(len(chain))
+    view["item"]["step_name"] = chain[min(case.step, len(chain) - 1)]
+    view["item"]["proposal"] = case.proposal.get("outcome", "") if case.proposal else ""
     view["history"] = [
         {
             "at": _ts(e.at),

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
-from eap.services import exports, handling, results, supervision, workbench
+from eap.services import exports, handling, results, steps, supervision, workbench
 from eap.state.base import AppState
 
 ROUTE = "/workbench/department"
@@ -35,6 +35,8 @@ class DepartmentState(AppState):
     dept_alerts: list[dict[str, str]] = []
     lead_rows: list[dict[str, str]] = []
     checks: list[dict[str, str]] = []
+    colleagues: list[dict[str, str]] = []
+    transfer_to: str = ""
     ptype: str = "0"
     message: str = ""
     error: str = ""
@@ -64,6 +66,9 @@ class DepartmentState(AppState):
             )
             self.lead_rows = workbench.lead_stage_cases(s, principal=principal).rows
             self.checks = workbench.post_check_tasks(s, principal=principal)
+            self.colleagues = [
+                {"id": str(i), "name": n} for i, n in steps.colleagues(s, principal=principal)
+            ]
         self.rows, self.page, self.pages, self.total = (
             result.rows,
             result.page,
@@ -157,6 +162,75 @@ class DepartmentState(AppState):
             self._load_inbox()
         except Exception as exc:
             self.error = self._error(exc)
+
+    @rx.event
+    def set_transfer_to(self, value: str) -> None:
+        self.transfer_to = value
+
+    def _step(self, action: str, outcome: str = "") -> None:
+        """One step inside the department (经办/审核/签发/退回/转办), re-authorised."""
+        self.message, self.error = "", ""
+        case_id = int(self.item.get("id", "0") or 0)
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                if action == "propose":
+                    steps.propose(
+                        s,
+                        principal=principal,
+                        item_case_id=case_id,
+                        outcome=outcome,
+                        opinion=self.opinion,
+                        owed=self.ticked,
+                        on_commitment=self.on_commitment,
+                    )
+                elif action == "review":
+                    steps.review(s, principal=principal, item_case_id=case_id, opinion=self.opinion)
+                elif action == "back":
+                    steps.send_back(
+                        s, principal=principal, item_case_id=case_id, reason=self.opinion
+                    )
+                elif action == "sign":
+                    steps.sign(s, principal=principal, item_case_id=case_id, opinion=self.opinion)
+                elif action == "transfer":
+                    if not self.transfer_to:
+                        raise DomainError("steps.bad_colleague", field="to_user_id")
+                    steps.transfer(
+                        s,
+                        principal=principal,
+                        item_case_id=case_id,
+                        to_user_id=int(self.transfer_to),
+                        reason=self.opinion,
+                    )
+            self.message, self.opinion = self._tr("workbench.done"), ""
+            self._open(case_id)
+            self._load_inbox()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def propose_approve(self) -> None:
+        self._step("propose", "approve")
+
+    @rx.event
+    def propose_refuse(self) -> None:
+        self._step("propose", "refuse")
+
+    @rx.event
+    def review(self) -> None:
+        self._step("review")
+
+    @rx.event
+    def send_back(self) -> None:
+        self._step("back")
+
+    @rx.event
+    def sign(self) -> None:
+        self._step("sign")
+
+    @rx.event
+    def transfer(self) -> None:
+        self._step("transfer")
 
     @rx.event
     def set_text(self, value: str) -> None:

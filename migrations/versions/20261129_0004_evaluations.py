@@ -42,8 +42,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_evaluation_company_id'), ['company_id'], unique=False)
 
     with op.batch_alter_table('kpidaily', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('evaluations', sa.Integer(), nullable=False))
-        batch_op.add_column(sa.Column('satisfied', sa.Integer(), nullable=False))
+        batch_op.add_column(sa.Column('evaluations', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('satisfied', sa.Integer(), nullable=False, server_default='0'))
 
     # ### end Alembic commands ###
 

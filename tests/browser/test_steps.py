@@ -1,0 +1,107 @@
+"""经办 proposes, the department head signs — in the browser."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from eap.db import make_engine
+from eap.i18n import t
+from eap.models import ItemCase, StageCase, User
+from eap.models.projects import ProjectCreate
+from eap.services import engine as eng
+from eap.services import files, guide, intake, projects, steps
+from eap.services.accounts import Principal
+from tests.browser.conftest import APP_DB, SCREENSHOTS
+from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.test_workbench import _click, _message, _open_case
+
+pytestmark = pytest.mark.browser
+
+
+def test_handler_proposes_head_signs(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+
+    engine = make_engine(APP_DB["url"])
+    with Session(engine) as s:
+        P = lambda n: Principal.of(s.exec(select(User).where(User.username == n)).one())  # noqa: E731
+        owner, head, window = P("qiye002"), P("nc_zrzy_head"), P("nc_window")
+        user = s.get(User, owner.user_id)
+        user.region_code = "360102"
+        s.add(user)
+        steps.set_chain(
+            s,
+            principal=head,
+            department_id=head.department_id,
+            item_id=None,
+            steps=["handle", "sign"],
+        )
+        p = projects.register_project(
+            s,
+            principal=owner,
+            data=ProjectCreate(
+                project_code="2026-360102-47-01-777002",
+                name="签发流程测试楼",
+                region_code="360102",
+                total_investment=500,
+                process_type=4,
+            ),
+        )
+        form = guide.stage_form(s, project=p, stage_code=1)
+        uploads = {
+            n.code: files.store_file(
+                s, principal=owner, filename=f"{n.code}.pdf", content=b"%PDF-1.4 " + n.code.encode()
+            ).id
+            for n in form.materials
+            if not n.satisfied_by
+        }
+        sc = intake.submit_stage_application(
+            s, principal=owner, project_id=p.id, stage_code=1, uploads=uploads
+        )
+        intake.receive_case(s, principal=window, stage_case_id=sc.id)
+        intake.accept_case(s, principal=window, stage_case_id=sc.id)
+        s.commit()
+        case = s.exec(
+            select(ItemCase).where(
+                ItemCase.stage_case_id == sc.id, ItemCase.department_id == head.department_id
+            )
+        ).one()
+        case_no, case_id = case.case_no, case.id
+    try:
+        _walk(browser, app_url, case_no, case_id, sc.id)
+    finally:  # the app is shared by the browser tests: leave no chain behind
+        from eap.models import StepChain
+
+        with Session(engine) as s:
+            for row in s.exec(select(StepChain)):
+                s.delete(row)
+            s.commit()
+
+
+def _walk(driver, app_url: str, case_no: str, case_id: int, stage_case_id: int) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    engine = make_engine(APP_DB["url"])
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "nc_zrzy")
+    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    _open_case(driver, ".inbox-case", case_no)
+    _click(driver, "#btn-start")
+    _message(driver)
+    _wait_text(driver, "current-step", t("steps.handle", "zh"))
+    driver.find_element(By.ID, "dept-opinion").send_keys("经审查符合条件，拟同意")
+    _click(driver, "#btn-propose-approve")
+    _message(driver)
+    _wait_text(driver, "current-step", t("steps.sign", "zh"))
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, "nc_zrzy_head")
+    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    _open_case(driver, ".inbox-case", case_no)
+    _wait_text(driver, "current-step", t("steps.sign", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "department-sign.png"))
+    _click(driver, "#btn-sign")
+    _message(driver)
+    with Session(engine) as s:
+        assert s.get(ItemCase, case_id).status == eng.APPROVED  # type: ignore[union-attr]
+        assert s.get(StageCase, stage_case_id).status == "accepted"  # type: ignore[union-attr]
+    driver.find_element(By.ID, "logout").click()
