@@ -233,3 +233,33 @@ class StepChain(SQLModel, table=True):
     department_id: int = Field(foreign_key="department.id", index=True)
     item_id: int | None = Field(default=None, foreign_key="item.id")
     steps: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class JointAcceptance(SQLModel, table=True):
+    """联合验收: one request for a completion-acceptance stage, one combined result."""
+
+    __table_args__ = (UniqueConstraint("stage_case_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    stage_case_id: int = Field(foreign_key="stagecase.id")
+    site_visit_on: dt.date
+    requested_by: int | None = Field(default=None, foreign_key="user.id")
+    requested_at: dt.datetime = Field(default_factory=utcnow)
+    status: str = Field(default="open", max_length=10, description="open | concluded")
+    passed: bool | None = None
+    conclusion: str = Field(default="", max_length=1000)
+    concluded_at: dt.datetime | None = None
+
+
+class JointInspection(SQLModel, table=True):
+    """Each department's inspection within a joint acceptance."""
+
+    __table_args__ = (UniqueConstraint("joint_id", "item_case_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    joint_id: int = Field(foreign_key="jointacceptance.id", index=True)
+    item_case_id: int = Field(foreign_key="itemcase.id")
+    department_id: int = Field(foreign_key="department.id")
+    visited_on: dt.date | None = None
+    passed: bool | None = None
+    opinion: str = Field(default="", max_length=1000)
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: dt.datetime | None = None

@@ -436,6 +436,114 @@ def _clock_line(i: rx.Var) -> rx.Component:
     )
 
 
+def joint_panel() -> rx.Component:
+    """联合验收 on a completion-acceptance stage."""
+    j = D.joint
+    return rx.cond(
+        D.case["stage"] == "4",
+        rx.card(
+            rx.vstack(
+                rx.heading(T["joint.title"], size="3"),
+                rx.hstack(
+                    rx.text(T["joint.visit"], size="2"),
+                    rx.input(
+                        type="date", value=D.visit_date, on_change=D.set_visit_date, id="joint-date"
+                    ),
+                    align="center",
+                ),
+                rx.cond(
+                    j.contains("id"),
+                    rx.vstack(
+                        rx.text(
+                            T["joint.visit"],
+                            ": ",
+                            j["site_visit_on"],
+                            " · ",
+                            rx.cond(
+                                j["passed"] == "1",
+                                T["joint.pass"],
+                                rx.cond(j["passed"] == "0", T["joint.fail"], ""),
+                            ),
+                            " ",
+                            j["conclusion"],
+                            size="2",
+                            id="joint-status",
+                        ),
+                        rx.table.root(
+                            rx.table.body(
+                                rx.foreach(
+                                    D.joint_rows,
+                                    lambda r: rx.table.row(
+                                        rx.table.cell(r["department"]),
+                                        rx.table.cell(localized(r, "item")),
+                                        rx.table.cell(r["visited_on"]),
+                                        rx.table.cell(
+                                            rx.cond(
+                                                r["passed"] == "1",
+                                                T["joint.pass"],
+                                                rx.cond(
+                                                    r["passed"] == "0",
+                                                    T["joint.fail"],
+                                                    T["joint.pending"],
+                                                ),
+                                            )
+                                        ),
+                                        rx.table.cell(r["opinion"]),
+                                        rx.table.cell(
+                                            rx.cond(
+                                                (r["mine"] == "1")
+                                                & (r["passed"] == "")
+                                                & (j["status"] == "open"),
+                                                rx.hstack(
+                                                    rx.button(
+                                                        T["joint.pass"],
+                                                        size="1",
+                                                        color_scheme="green",
+                                                        on_click=D.inspect_pass(r["id"]),
+                                                        class_name="joint-pass",
+                                                    ),
+                                                    rx.button(
+                                                        T["joint.fail"],
+                                                        size="1",
+                                                        color_scheme="red",
+                                                        variant="soft",
+                                                        on_click=D.inspect_fail(r["id"]),
+                                                    ),
+                                                ),
+                                            )
+                                        ),
+                                    ),
+                                )
+                            ),
+                            size="1",
+                            width="100%",
+                            id="joint-table",
+                        ),
+                        rx.cond(
+                            D.is_lead & (j["status"] == "open"),
+                            rx.button(
+                                T["joint.conclude"],
+                                on_click=D.conclude_joint,
+                                color_scheme="indigo",
+                                id="btn-joint-conclude",
+                            ),
+                        ),
+                        width="100%",
+                    ),
+                    rx.cond(
+                        D.is_lead & (D.case["status"] == "accepted"),
+                        rx.button(
+                            T["joint.request"], on_click=D.request_joint, id="btn-joint-request"
+                        ),
+                    ),
+                ),
+                width="100%",
+            ),
+            width="100%",
+        ),
+    )
+
+
 def case_panel() -> rx.Component:
     """One item case, or (for the lead department) a whole stage case."""
     c, i = D.case, D.item
@@ -462,6 +570,7 @@ def case_panel() -> rx.Component:
             rx.cond(has_item, _clock_line(i)),
             feedback(D.message, D.error),
             actions(),
+            joint_panel(),
             rx.heading(T["case.parallel"], size="3"),
             rx.table.root(
                 rx.table.body(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import reflex as rx
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
-from eap.services import exports, handling, results, steps, supervision, workbench
+from eap.services import exports, handling, joint, results, steps, supervision, workbench
 from eap.state.base import AppState
 
 ROUTE = "/workbench/department"
@@ -36,6 +38,9 @@ class DepartmentState(AppState):
     lead_rows: list[dict[str, str]] = []
     checks: list[dict[str, str]] = []
     colleagues: list[dict[str, str]] = []
+    joint: dict[str, str] = {}
+    joint_rows: list[dict[str, str]] = []
+    visit_date: str = ""
     transfer_to: str = ""
     ptype: str = "0"
     message: str = ""
@@ -163,6 +168,79 @@ class DepartmentState(AppState):
         except Exception as exc:
             self.error = self._error(exc)
 
+    def _load_joint(self) -> None:
+        self.joint, self.joint_rows = {}, []
+        if self.case.get("stage") != "4":
+            return
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            view = joint.joint_view(s, principal=principal, stage_case_id=int(self.case["id"]))
+        if view:
+            self.joint_rows = view.pop("inspections")  # type: ignore[assignment]
+            self.joint = {k: str(v) for k, v in view.items()}
+
+    @rx.event
+    def set_visit_date(self, value: str) -> None:
+        self.visit_date = value
+
+    def _joint(self, action: str, inspection_id: str = "", passed: bool = False) -> None:
+        """联合验收 steps; who may do what is decided in the service."""
+        self.message, self.error = "", ""
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                if action == "request":
+                    try:
+                        day = dt.date.fromisoformat(self.visit_date)
+                    except ValueError:
+                        raise DomainError("joint.visit_in_past", field="site_visit_on") from None
+                    joint.request_joint_acceptance(
+                        s,
+                        principal=principal,
+                        stage_case_id=int(self.case["id"]),
+                        site_visit_on=day,
+                    )
+                elif action == "inspect":
+                    try:
+                        day = dt.date.fromisoformat(self.visit_date)
+                    except ValueError:
+                        raise DomainError("joint.visit_in_future", field="visited_on") from None
+                    joint.record_inspection(
+                        s,
+                        principal=principal,
+                        inspection_id=int(inspection_id),
+                        visited_on=day,
+                        passed=passed,
+                        opinion=self.opinion,
+                    )
+                elif action == "conclude":
+                    joint.conclude(
+                        s,
+                        principal=principal,
+                        joint_id=int(self.joint["id"]),
+                        conclusion=self.opinion,
+                    )
+            self.message, self.opinion = self._tr("workbench.done"), ""
+            self._load_joint()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def request_joint(self) -> None:
+        self._joint("request")
+
+    @rx.event
+    def inspect_pass(self, inspection_id: str) -> None:
+        self._joint("inspect", inspection_id, True)
+
+    @rx.event
+    def inspect_fail(self, inspection_id: str) -> None:
+        self._joint("inspect", inspection_id, False)
+
+    @rx.event
+    def conclude_joint(self) -> None:
+        self._joint("conclude")
+
     @rx.event
     def set_transfer_to(self, value: str) -> None:
         self.transfer_to = value
@@ -253,6 +331,8 @@ class DepartmentState(AppState):
         )
         self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
         self.ticked, self.on_commitment = [], False
+        self.visit_date = dt.date.today().isoformat()
+        self._load_joint()
 
     @rx.event
     def open_case(self, item_case_id: str) -> None:
@@ -278,6 +358,8 @@ class DepartmentState(AppState):
         self.case, self.item, self.history = view["case"], {}, []
         self.materials, self.siblings = view["materials"], view["items"]
         self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
+        self.visit_date = dt.date.today().isoformat()
+        self._load_joint()
 
     @rx.event
     def toggle(self, code: str, checked: bool) -> None:
