@@ -36,6 +36,11 @@ class DueDate:
     provisional: bool
 
 
+def today_in_china() -> dt.date:
+    """Today's date in Beijing time; the server's own zone may differ (UTC in containers)."""
+    return dt.datetime.now(CHINA_TZ).date()
+
+
 def local_date(instant: dt.datetime) -> dt.date:
     """The calendar day in China of an aware instant."""
     if instant.tzinfo is None:

@@ -23,6 +23,7 @@ from eap.models import (
 )
 from eap.services import catalogue
 from eap.services.authz import city_of
+from eap.services.clock import today_in_china
 
 
 @dataclass
@@ -110,7 +111,7 @@ def stage_form(
                 need.is_key = need.is_key or im.is_key
                 need.deferrable = need.deferrable and im.deferrable and not need.is_key
             need.item_codes.append(item.code)
-    _mark_satisfied(session, project=project, needs=needs, today=today or dt.date.today())
+    _mark_satisfied(session, project=project, needs=needs, today=today or today_in_china())
     # A result another item of this very stage produces is not asked of the applicant.
     stage_codes = {item.code for _pi, item in items}
     for mat in session.exec(select(Material).where(col(Material.id).in_(list(needs)))):

@@ -23,7 +23,7 @@ from eap.services import engine
 from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_lead
-from eap.services.clock import WorkCalendar, local_date
+from eap.services.clock import WorkCalendar, local_date, today_in_china
 from eap.services.notify import notify_applicant
 
 MAIN_LINE = (1, 2, 3, 4)
@@ -198,7 +198,7 @@ def verify_certificate(session: Session, *, token: str, today: dt.date | None = 
     cert = session.exec(select(Certificate).where(Certificate.verify_token == token)).first()
     if cert is None:
         return {"genuine": False}
-    today = today or dt.date.today()
+    today = today or today_in_china()
     project = session.get(Project, cert.project_id)
     return {
         "genuine": True,

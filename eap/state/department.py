@@ -10,6 +10,7 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.services import exports, handling, joint, results, steps, supervision, workbench
+from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
 ROUTE = "/workbench/department"
@@ -331,7 +332,7 @@ class DepartmentState(AppState):
         )
         self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
         self.ticked, self.on_commitment = [], False
-        self.visit_date = dt.date.today().isoformat()
+        self.visit_date = today_in_china().isoformat()
         self._load_joint()
 
     @rx.event
@@ -358,7 +359,7 @@ class DepartmentState(AppState):
         self.case, self.item, self.history = view["case"], {}, []
         self.materials, self.siblings = view["materials"], view["items"]
         self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
-        self.visit_date = dt.date.today().isoformat()
+        self.visit_date = today_in_china().isoformat()
         self._load_joint()
 
     @rx.event

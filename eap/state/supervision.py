@@ -12,6 +12,7 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.services import exports, supervision, supervision_views
+from eap.services.clock import today_in_china
 from eap.services.kpi import GRAIN, kpis
 from eap.state.base import AppState
 
@@ -51,7 +52,7 @@ class SupervisionState(AppState):
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect
-        today = dt.date.today()
+        today = today_in_china()
         if not self.kpi_start:
             self.kpi_start = today.replace(day=1, month=1).isoformat()
             self.kpi_end = today.isoformat()

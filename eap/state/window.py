@@ -10,6 +10,7 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.services import exports, intake, results, workbench
+from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
 ROUTE = "/workbench/window"
@@ -69,7 +70,7 @@ class WindowState(AppState):
         self.case, self.materials = view["case"], view["materials"]
         self.items, self.notices = view["items"], view["notices"]
         self.ticked = [m["code"] for m in self.materials if not m["present"]]
-        self.owed_until = (dt.date.today() + dt.timedelta(days=14)).isoformat()
+        self.owed_until = (today_in_china() + dt.timedelta(days=14)).isoformat()
 
     @rx.event
     def open_case(self, stage_case_id: str) -> None:
