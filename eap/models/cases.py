@@ -15,7 +15,11 @@ class StageCase(SQLModel, table=True):
     """One application for one stage of one project: the one form (一张表单)."""
 
     # The deadline sweep reads open cases by due date; finished history stays out of its path.
-    __table_args__ = (Index("ix_stagecase_status_due", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_stagecase_status_due", "status", "due_date"),
+        # The window's queue: its region's waiting applications, oldest first.
+        Index("ix_stagecase_region_status_submitted", "region_code", "status", "submitted_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(default="", max_length=40, index=True, description="BLSPSLBM")
@@ -44,7 +48,11 @@ class StageCase(SQLModel, table=True):
 
 
 class ItemCase(SQLModel, table=True):
-    __table_args__ = (Index("ix_itemcase_status_due", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_itemcase_status_due", "status", "due_date"),
+        # A department's inbox: its open cases by deadline, one index range per status.
+        Index("ix_itemcase_dept_status_due", "department_id", "status", "due_date"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(default="", max_length=40, index=True, description="SPSXSLBM")
     stage_case_id: int = Field(foreign_key="stagecase.id", index=True)

@@ -1,0 +1,147 @@
+"""Workbench lists stay quick as cases pile up: a department's inbox page and the window's
+queue page, with ten times more cases in the database, side by side. Target: <= 1.5x.
+
+Usage: python -m bench.workbench_lists [--cases 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="eap-bench-lists-"))
+os.environ["EAP_UPLOAD_DIR"] = str(TMP / "files")
+
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import Session, select  # noqa: E402
+
+from eap.db import make_engine  # noqa: E402
+from eap.migrate import upgrade  # noqa: E402
+from eap.models import Company, Department, Item, ItemCase, Process, Project, StageCase, User  # noqa: E402
+from eap.services import workbench  # noqa: E402
+from eap.services.accounts import Principal  # noqa: E402
+from eap.services.clock import CHINA_TZ  # noqa: E402
+from eap.services.demo import seed_demo  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
+
+
+def build(path: Path, cases: int):  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as s:
+        seed_demo(s, companies=3, seed=1)
+        s.commit()
+        company = s.exec(select(Company)).first()
+        process = s.exec(select(Process).where(Process.region_code == "360100")).first()
+        depts = s.exec(select(Department).where(Department.region_code == "360100")).all()
+        item = s.exec(select(Item)).first()
+        project = Project(
+            project_code="2026-360102-47-01-000009",
+            name="基准",
+            total_investment=1,
+            region_code="360102",
+            process_type=1,
+            company_id=company.id,
+        )
+        s.add(project)
+        s.flush()
+        stage_rows = [
+            {
+                "project_id": project.id,
+                "process_id": process.id,
+                "stage_code": 1,
+                "region_code": "360100",
+                "lead_department_id": depts[0].id,
+                "status": "closed" if i % 10 else "submitted",
+                "case_no": f"S{i}",
+                "channel": 2,
+                "submitted_at": NOW - dt.timedelta(minutes=i),
+                "limit_days": 10,
+                "used_days": 0,
+                "version": 1,
+                "answers": {},
+            }
+            for i in range(cases // 5)
+        ]
+        s.execute(insert(StageCase), stage_rows)
+        first_sc = s.exec(select(StageCase.id)).first()
+        rows = [
+            {
+                "stage_case_id": first_sc,
+                "project_id": project.id,
+                "item_id": item.id,
+                "department_id": depts[i % len(depts)].id,
+                "status": 8 if i % 4 == 0 else 11,
+                "phase": "handling",
+                "limit_days": 10,
+                "due_date": NOW.date() + dt.timedelta(days=i % 400 - 200),
+                "case_no": f"B{i}",
+                "waiting_on": "",
+                "blocked_reason": "",
+                "pause_kind": "",
+                "promise": False,
+                "due_provisional": False,
+                "paused_days": 0,
+                "supplements": 0,
+                "used_days": 0,
+                "version": 1,
+                "updated_at": NOW,
+                "step": 0,
+                "proposal": {},
+            }
+            for i in range(cases)
+        ]
+        for chunk in range(0, len(rows), 5000):
+            s.execute(insert(ItemCase), rows[chunk : chunk + 5000])
+        s.commit()
+    return engine
+
+
+def timed(engine, fn, runs: int = 7) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    with Session(engine) as s:
+        approver = Principal.of(s.exec(select(User).where(User.username == "nc_zj")).one())
+        window = Principal.of(s.exec(select(User).where(User.username == "nc_window")).one())
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn(s, approver, window)
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def inbox(s, approver, _window):  # type: ignore[no-untyped-def]
+    page = workbench.department_inbox(s, principal=approver, page=1, size=20, now=NOW)
+    assert len(page.rows) == 20
+
+
+def queue(s, _approver, window):  # type: ignore[no-untyped-def]
+    page = workbench.window_queue(s, principal=window, page=1, size=20)
+    assert len(page.rows) == 20
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=5000)
+    args = ap.parse_args()
+    small = build(TMP / "small.db", args.cases)
+    big = build(TMP / "big.db", args.cases * 10)
+    for name, fn in (("department inbox", inbox), ("window queue", queue)):
+        a, b = timed(small, fn), timed(big, fn)
+        print(
+            f"{name}: {args.cases} cases -> {a * 1000:.1f} ms; {args.cases * 10} -> "
+            f"{b * 1000:.1f} ms; ratio {b / a:.2f} (target <= 1.5: "
+            f"{'met' if b / a <= 1.5 else 'NOT met'})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
