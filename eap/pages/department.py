@@ -137,6 +137,7 @@ def inbox() -> rx.Component:
             ),
         ),
         post_checks(),
+        bad_grades(),
         rx.cond(
             D.dept_alerts.length() > 0,
             rx.card(
@@ -180,6 +181,61 @@ def inbox() -> rx.Component:
             ),
         ),
         width="100%",
+    )
+
+
+def bad_grades() -> rx.Component:
+    """差评 to rectify within 15 working days, with a recorded call-back."""
+    return rx.cond(
+        D.grades.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.heading(T["grades.title"], size="3"),
+                rx.foreach(
+                    D.grades,
+                    lambda g: rx.hstack(
+                        rx.badge(T["grade." + g["grade"].to(str)], color_scheme="red"),
+                        rx.text(
+                            g["case_no"],
+                            " · ",
+                            g["project"],
+                            " · ",
+                            g["comment"],
+                            " · ",
+                            T["grades.rectify_by"],
+                            ": ",
+                            g["rectify_by"],
+                            size="2",
+                        ),
+                        rx.spacer(),
+                        rx.button(
+                            T["grades.rectify"],
+                            size="1",
+                            on_click=D.rectify(g["id"]),
+                            class_name="rectify-button",
+                        ),
+                        width="100%",
+                        align="center",
+                    ),
+                ),
+                rx.text_area(
+                    value=D.opinion,
+                    on_change=D.set_opinion,
+                    width="100%",
+                    placeholder=T["grades.rectification"],
+                    id="rectification",
+                ),
+                rx.input(
+                    value=D.callback,
+                    on_change=D.set_callback,
+                    width="100%",
+                    placeholder=T["grades.callback"],
+                    id="callback-note",
+                ),
+                width="100%",
+            ),
+            width="100%",
+        ),
     )
 
 

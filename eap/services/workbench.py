@@ -411,3 +411,34 @@ def post_check_tasks(
         }
         for t, case_no, zh, en, pname in rows
     ]
+
+
+def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> list[dict[str, str]]:
+    """差评 on stage cases this department leads that still await rectification."""
+    from eap.models import Evaluation
+
+    if principal.role != "approver" or principal.department_id is None:
+        raise PermissionDenied()
+    rows = session.exec(
+        select(Evaluation, StageCase.case_no, Project.name)
+        .join(StageCase, col(StageCase.id) == col(Evaluation.stage_case_id))
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .where(
+            StageCase.lead_department_id == principal.department_id,
+            Evaluation.grade <= 2,
+            col(Evaluation.rectified_at).is_(None),
+        )
+        .order_by(col(Evaluation.rectify_by))
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": str(e.id),
+            "case_no": case_no,
+            "project": pname,
+            "grade": str(e.grade),
+            "comment": e.comment,
+            "rectify_by": e.rectify_by.isoformat() if e.rectify_by else "",
+        }
+        for e, case_no, pname in rows
+    ]

@@ -9,7 +9,16 @@ from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
-from eap.services import exports, handling, joint, results, steps, supervision, workbench
+from eap.services import (
+    evaluation,
+    exports,
+    handling,
+    joint,
+    results,
+    steps,
+    supervision,
+    workbench,
+)
 from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
@@ -40,6 +49,8 @@ class DepartmentState(AppState):
     checks: list[dict[str, str]] = []
     colleagues: list[dict[str, str]] = []
     joint: dict[str, str] = {}
+    grades: list[dict[str, str]] = []
+    callback: str = ""
     joint_rows: list[dict[str, str]] = []
     visit_date: str = ""
     transfer_to: str = ""
@@ -72,6 +83,7 @@ class DepartmentState(AppState):
             )
             self.lead_rows = workbench.lead_stage_cases(s, principal=principal).rows
             self.checks = workbench.post_check_tasks(s, principal=principal)
+            self.grades = workbench.bad_grades(s, principal=principal)
             self.colleagues = [
                 {"id": str(i), "name": n} for i, n in steps.colleagues(s, principal=principal)
             ]
@@ -179,6 +191,29 @@ class DepartmentState(AppState):
         if view:
             self.joint_rows = view.pop("inspections")  # type: ignore[assignment]
             self.joint = {k: str(v) for k, v in view.items()}
+
+    @rx.event
+    def set_callback(self, value: str) -> None:
+        self.callback = value
+
+    @rx.event
+    def rectify(self, evaluation_id: str) -> None:
+        """Record the rectification of a bad grade and the call-back to the applicant."""
+        self.message, self.error = "", ""
+        try:
+            principal = self._require(ROUTE)
+            with session_scope() as s:
+                evaluation.rectify(
+                    s,
+                    principal=principal,
+                    evaluation_id=int(evaluation_id),
+                    rectification=self.opinion,
+                    callback_note=self.callback,
+                )
+            self.message, self.opinion, self.callback = self._tr("workbench.done"), "", ""
+            self._load_inbox()
+        except Exception as exc:
+            self.error = self._error(exc)
 
     @rx.event
     def set_visit_date(self, value: str) -> None:
