@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from eap.models import Company, Department, User
+from eap.models import Company, Department, StageCase, User
 from eap.models.accounts import UserCreate
 from eap.models.projects import ProjectCreate
 from eap.services import accounts, files, guide, projects
@@ -151,3 +151,38 @@ def user_row(session: Session, p: Principal) -> User:
     user = session.get(User, p.user_id)
     assert user is not None
     return user
+
+
+def file_stage(
+    session: Session,
+    owner: Principal,
+    project_id: int,
+    stage: int,
+    *,
+    day: dt.date,
+    answers: dict | None = None,
+) -> StageCase:
+    """The applicant files a stage with every material uploaded, at 09:00 on ``day``."""
+    from eap.services import intake
+
+    return intake.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=project_id,
+        stage_code=stage,
+        answers=answers,
+        uploads=upload_missing(session, owner, project_id, stage, answers=answers),
+        now=at(day, 9),
+    )
+
+
+def file_and_accept(
+    session: Session, city: City, owner: Principal, project_id: int, stage: int, *, day: dt.date
+) -> StageCase:
+    """File a stage, then the window receives (10:00) and accepts it (11:00) the same day."""
+    from eap.services import intake
+
+    sc = file_stage(session, owner, project_id, stage, day=day)
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    return sc

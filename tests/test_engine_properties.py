@@ -16,7 +16,7 @@ from eap.models import CaseEvent, ItemCase, Notification, StageCase
 from eap.services import engine as eng
 from eap.services import handling, intake
 from eap.services.accounts import Principal
-from tests.factories import applicant, at, city_staff, project, upload_missing
+from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
 
 D = dt.date
@@ -140,16 +140,7 @@ def _run_sequence(session: Session, steps: list[tuple[str, int]]) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=1)
     day = D(2026, 4, 1)
-    sc = intake.submit_stage_application(
-        session,
-        principal=owner,
-        project_id=pid,
-        stage_code=1,
-        uploads=upload_missing(session, owner, pid, 1),
-        now=at(day, 9),
-    )
-    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    sc = file_and_accept(session, city, owner, pid, 1, day=day)
     cases = list(cases_by_code(session, sc.id).values())
     ok_moves = 0
     now = at(day, 12)
@@ -195,16 +186,7 @@ def test_concurrent_actions_one_wins_one_conflicts(engine: Engine) -> None:
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
         day = D(2026, 4, 1)
-        sc = intake.submit_stage_application(
-            s,
-            principal=owner,
-            project_id=pid,
-            stage_code=1,
-            uploads=upload_missing(s, owner, pid, 1),
-            now=at(day, 9),
-        )
-        intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-        intake.accept_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+        sc = file_and_accept(s, city, owner, pid, 1, day=day)
         case = cases_by_code(s, sc.id)["S1-04"]
         s.commit()
         case_id, who, head = case.id, city.approvers["fgw"], city.heads["fgw"]
@@ -248,16 +230,7 @@ def test_failure_midway_leaves_nothing_half_written(engine: Engine, monkeypatch)
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
         day = D(2026, 4, 1)
-        sc = intake.submit_stage_application(
-            s,
-            principal=owner,
-            project_id=pid,
-            stage_code=1,
-            uploads=upload_missing(s, owner, pid, 1),
-            now=at(day, 9),
-        )
-        intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-        intake.accept_case(s, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+        sc = file_and_accept(s, city, owner, pid, 1, day=day)
         case = cases_by_code(s, sc.id)["S1-06"]
         handling.start_handling(s, principal=city.approvers["zrzy"], item_case_id=case.id)
         s.commit()

@@ -78,13 +78,25 @@ def test_bad_grades_listed_for_the_lead_until_rectified(session: Session) -> Non
 
     city, owner, sc = _finished(session)
     intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="不建了")
-    ev = evaluation.rate_case(session, principal=owner, stage_case_id=sc.id, grade=2,
-                              comment="等待时间长")
+    ev = evaluation.rate_case(
+        session, principal=owner, stage_case_id=sc.id, grade=2, comment="等待时间长"
+    )
     rows = workbench.bad_grades(session, principal=city.approvers["fgw"])
     assert [r["id"] for r in rows if r["id"] == str(ev.id)]
-    assert not [r for r in workbench.bad_grades(session, principal=city.approvers["zj"])
-                if r["id"] == str(ev.id)]
-    evaluation.rectify(session, principal=city.approvers["fgw"], evaluation_id=ev.id,
-                       rectification="优化排队叫号", callback_note="已回访")
-    assert not [r for r in workbench.bad_grades(session, principal=city.approvers["fgw"])
-                if r["id"] == str(ev.id)]
+    assert not [
+        r
+        for r in workbench.bad_grades(session, principal=city.approvers["zj"])
+        if r["id"] == str(ev.id)
+    ]
+    evaluation.rectify(
+        session,
+        principal=city.approvers["fgw"],
+        evaluation_id=ev.id,
+        rectification="优化排队叫号",
+        callback_note="已回访",
+    )
+    assert not [
+        r
+        for r in workbench.bad_grades(session, principal=city.approvers["fgw"])
+        if r["id"] == str(ev.id)
+    ]

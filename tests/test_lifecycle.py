@@ -22,7 +22,15 @@ from eap.models import (
 )
 from eap.services import engine, guide, handling, intake, results
 from eap.services.clock import WorkCalendar
-from tests.factories import City, applicant, at, city_staff, project, upload_missing
+from tests.factories import (
+    City,
+    applicant,
+    at,
+    city_staff,
+    file_and_accept,
+    project,
+    upload_missing,
+)
 
 CAL = WorkCalendar()
 D = dt.date
@@ -378,16 +386,7 @@ def test_refused_prerequisite_blocks_dependent(session: Session) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=1)
     day = D(2026, 6, 1)
-    sc = intake.submit_stage_application(
-        session,
-        principal=owner,
-        project_id=pid,
-        stage_code=1,
-        uploads=upload_missing(session, owner, pid, 1),
-        now=at(day, 9),
-    )
-    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    sc = file_and_accept(session, city, owner, pid, 1, day=day)
     c = cases_by_code(session, sc.id)
     fgw = city.approvers["fgw"]
     handling.start_handling(session, principal=fgw, item_case_id=c["S1-01"].id, now=at(day, 14))

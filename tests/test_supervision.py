@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from eap.models import Alert, Notification
 from eap.services import handling, intake, supervision
 from eap.services.clock import WorkCalendar, local_date
-from tests.factories import applicant, at, city_staff, project, upload_missing
+from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
 
 D = dt.date
@@ -23,16 +23,7 @@ def _accepted(session: Session, day: dt.date, region: str = "360100"):  # type: 
     city = city_staff(session, region)
     owner = applicant(session, region[:4] + "02")
     pid = project(session, owner, ptype=4, region=region[:4] + "02")
-    sc = intake.submit_stage_application(
-        session,
-        principal=owner,
-        project_id=pid,
-        stage_code=1,
-        uploads=upload_missing(session, owner, pid, 1),
-        now=at(day, 9),
-    )
-    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    sc = file_and_accept(session, city, owner, pid, 1, day=day)
     return city, owner, sc, cases_by_code(session, sc.id)
 
 

@@ -12,7 +12,15 @@ from sqlmodel import Session, select
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Anomaly, ItemCase
 from eap.services import anomalies, exports, handling, intake, supervision, supervision_views
-from tests.factories import _user, applicant, at, city_staff, project, upload_missing
+from tests.factories import (
+    _user,
+    applicant,
+    at,
+    city_staff,
+    file_and_accept,
+    project,
+    upload_missing,
+)
 from tests.test_lifecycle import cases_by_code
 
 D = dt.date
@@ -23,16 +31,7 @@ def _overdue_case(session: Session, region: str = "360100"):  # type: ignore[no-
     owner = applicant(session, region[:4] + "02")
     pid = project(session, owner, ptype=4, region=region[:4] + "02")
     day = D(2026, 11, 2)
-    sc = intake.submit_stage_application(
-        session,
-        principal=owner,
-        project_id=pid,
-        stage_code=1,
-        uploads=upload_missing(session, owner, pid, 1),
-        now=at(day, 9),
-    )
-    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    sc = file_and_accept(session, city, owner, pid, 1, day=day)
     supervision.sweep_deadlines(session, now=at(D(2026, 11, 20)))
     return city, owner, sc, cases_by_code(session, sc.id)
 
@@ -176,16 +175,7 @@ def test_skipped_steps_and_backlog_growth(session: Session) -> None:
         owner = applicant(session, "361102")
         pid = project(session, owner, ptype=4, region="361102")
         day = D(2026, 11, 16 + n % 4)
-        sc = intake.submit_stage_application(
-            session,
-            principal=owner,
-            project_id=pid,
-            stage_code=1,
-            uploads=upload_missing(session, owner, pid, 1),
-            now=at(day, 9),
-        )
-        intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-        intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+        sc = file_and_accept(session, city, owner, pid, 1, day=day)
         cases.append(cases_by_code(session, sc.id)["S1-06"])
     # A refusal straight from acceptance, never handled: a required step is missing.
     handling.decide(
