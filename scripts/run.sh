@@ -6,9 +6,9 @@ bash scripts/setup.sh requirements.txt
 source scripts/env.sh
 python -m eap db upgrade
 python -m eap seed demo
-cat <<'MSG'
+cat <<MSG
 
-  EAP is starting at  http://localhost:3000/login
+  EAP is starting at  http://localhost:${EAP_PORT:-3000}/login
   Demo accounts (password Demo@2026 for all): admin, auditor, security, leader, sheng_duban,
   nc_window, nc_zj, nc_zj_head, nc_duban, qiye001, daiban01, zhongjie01 — see README.md.
 

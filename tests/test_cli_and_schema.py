@@ -79,7 +79,7 @@ def test_validate(cli_db: str, kind: str, value: str, code: int) -> None:
 
 
 def test_seed_demo_creates_every_role(cli_db: str) -> None:
-    out = run("seed", "demo", "--companies", "40", db=cli_db)
+    out = run("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
     assert out.returncode == 0, out.stderr
     engine = make_engine(cli_db)
     from sqlmodel import Session, select
@@ -97,8 +97,14 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
             validate_uscc(c.uscc)
         staff = s.exec(select(User).where(User.role.in_(["window", "approver"]))).all()
         assert all(u.region_code and u.department_id for u in staff)
-    again = run("seed", "demo", "--companies", "40", db=cli_db)
+        from eap.models import Project
+
+        projects_before = len(s.exec(select(Project)).all())
+    assert projects_before >= 5
+    again = run("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
     assert again.returncode == 0 and '"users": 0' in again.stdout
+    with Session(engine) as s:  # seeding again keeps the history that is there
+        assert len(s.exec(select(Project)).all()) == projects_before
 
 
 def test_migrations_match_models(tmp_db_url: str) -> None:

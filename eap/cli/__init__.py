@@ -41,7 +41,15 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
     with session_scope() as session:
         counts = seed_demo(session, companies=args.companies, seed=args.seed)
-    if args.projects:
+    from sqlmodel import Session, func, select
+
+    from eap.db import get_engine
+    from eap.models import Project
+
+    with Session(get_engine()) as session:
+        existing = session.exec(select(func.count()).select_from(Project)).one()
+    # Seeding again keeps the history that is there: simulate only into an empty province.
+    if args.projects and not existing:
         from eap.services.simulate import simulate
 
         with session_scope() as session:
@@ -49,9 +57,6 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
                 session, projects_count=args.projects, seed=args.seed
             ).projects
         # The demo opens with its supervision already current: alerts, anomalies, KPIs.
-        from sqlmodel import Session
-
-        from eap.db import get_engine
         from eap.services import anomalies, kpi, supervision
 
         with Session(get_engine()) as session:
