@@ -50,4 +50,53 @@ def serve_material(request: Request) -> Response:
     )
 
 
-api = Starlette(routes=[Route("/files/{file_id}", serve_material)])
+def serve_document(request: Request) -> Response:
+    """A certificate or approval document as PDF, for those entitled to the case."""
+    from eap.services import documents
+
+    lang = request.cookies.get("eap_lang", "zh")
+    kind = request.path_params.get("kind")
+    try:
+        doc_id = int(request.path_params["doc_id"])
+    except (KeyError, ValueError):
+        return PlainTextResponse(t("error.not_found", lang), status_code=404)
+    with session_scope() as session:
+        principal = accounts.resolve_session(session, token=request.cookies.get("eap_session", ""))
+        if principal is None:
+            return PlainTextResponse(t("login.session_ended", lang), status_code=401)
+        try:
+            if kind == "certificate":
+                data = documents.certificate_pdf(
+                    session, principal=principal, certificate_id=doc_id
+                )
+            elif kind == "approval":
+                data = documents.approval_document_pdf(
+                    session, principal=principal, document_id=doc_id
+                )
+            else:
+                return PlainTextResponse(t("error.not_found", lang), status_code=404)
+        except DomainError as exc:
+            return PlainTextResponse(exc.translate(lang), status_code=404)
+        record(
+            session,
+            actor_id=principal.user_id,
+            action=f"document.{kind}",
+            entity=kind,
+            entity_id=doc_id,
+        )
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f"inline; filename={kind}-{doc_id}.pdf",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+api = Starlette(
+    routes=[
+        Route("/files/{file_id}", serve_material),
+        Route("/documents/{kind}/{doc_id}.pdf", serve_document),
+    ]
+)

@@ -23,6 +23,12 @@ class Settings(BaseSettings):
         default=None, description="HTTP endpoint for SMS; unset means record messages locally"
     )
     scheduler_enabled: bool = False
+    public_base_url: str = Field(
+        default="http://localhost:3000", description="printed in certificate QR codes"
+    )
+    pdf_font_path: Path | None = Field(
+        default=None, description="a CJK TrueType/OpenType font; found automatically if unset"
+    )
     sweep_minutes: int = Field(default=5, ge=1, description="deadline sweep interval")
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     session_idle_minutes: int = 30

@@ -10,6 +10,7 @@ from eap.pages.hall import hall_page
 from eap.pages.home import home_page
 from eap.pages.login import login_page
 from eap.pages.supervision import supervision_page
+from eap.pages.verify import verify_page
 from eap.pages.window import window_page
 from eap.state.base import AppState
 from eap.state.department import DepartmentState
@@ -17,12 +18,14 @@ from eap.state.hall import HallState
 from eap.state.home import HomeState
 from eap.state.login import LoginState
 from eap.state.supervision import SupervisionState
+from eap.state.verify import VerifyState
 from eap.state.window import WindowState
 
 app = rx.App(api_transformer=api)
 
 app.add_page(login_page, route="/login", title="登录 · EAP", on_load=LoginState.on_load)
 app.add_page(rx.fragment(), route="/", title="EAP", on_load=AppState.go_home)
+app.add_page(verify_page, route="/verify/[token]", title="证照核验 · EAP", on_load=VerifyState.load)
 
 app.add_page(
     supervision_page, route="/supervision", title="效能督查 · EAP", on_load=SupervisionState.load

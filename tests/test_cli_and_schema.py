@@ -151,3 +151,32 @@ def test_simulate_and_export_spgl(cli_db: str, tmp_path: Path) -> None:
     # Running the same seed again yields the same amount of history (deterministic).
     again = run("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
     assert json.loads(again.stdout)["projects"] == stats["projects"]
+
+
+def test_migrations_rebuild_populated_tables(tmp_path: Path) -> None:
+    """Down and up again across table rebuilds on a database full of cases and history."""
+    from alembic import command
+
+    from eap.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'populated.db'}"
+    assert run("db", "upgrade", db=url).returncode == 0
+    assert run("seed", "demo", "--companies", "20", "--projects", "6", db=url).returncode == 0
+    engine = make_engine(url)
+    from sqlmodel import Session, func, select
+
+    from eap.models import CaseEvent, ItemCase
+
+    def counts() -> tuple[int, int]:
+        with Session(engine) as s:
+            return (
+                s.exec(select(func.count()).select_from(ItemCase)).one(),
+                s.exec(select(func.count()).select_from(CaseEvent)).one(),
+            )
+
+    before = counts()
+    assert before[0] > 0
+    cfg = alembic_config(url)
+    command.downgrade(cfg, "0004")
+    command.upgrade(cfg, "head")
+    assert counts() == before

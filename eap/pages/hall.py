@@ -27,15 +27,30 @@ def _item(i: rx.Var) -> rx.Component:
             rx.cond(i["left"] != "", rx.text.span(" · ", T["clock.left"], " ", i["left"]), ""),
         ),
         rx.table.cell(
-            rx.cond(i["doc"] != "", rx.text(i["doc"], size="1"), ""),
             rx.cond(
-                i["cert"] != "",
-                rx.badge(
-                    T["hall.certificate"],
-                    " ",
-                    i["cert"],
-                    color_scheme="green",
-                    class_name="certificate",
+                i["doc_id"] != "",
+                rx.link(
+                    i["doc"],
+                    href="/documents/approval/" + i["doc_id"].to(str) + ".pdf",
+                    is_external=True,
+                    size="1",
+                    class_name="doc-link",
+                ),
+                "",
+            ),
+            rx.cond(
+                i["cert_id"] != "",
+                rx.link(
+                    rx.badge(
+                        T["hall.certificate"],
+                        " ",
+                        i["cert"],
+                        color_scheme="green",
+                        class_name="certificate",
+                    ),
+                    href="/documents/certificate/" + i["cert_id"].to(str) + ".pdf",
+                    is_external=True,
+                    class_name="cert-link",
                 ),
                 "",
             ),

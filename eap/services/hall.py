@@ -72,7 +72,9 @@ def my_projects(
                         "left": "" if view.left is None else str(view.left),
                         "due": view.due_date.isoformat() if view.due_date else "",
                         "doc": doc.doc_no if doc else "",
+                        "doc_id": str(doc.id) if doc else "",
                         "cert": cert.cert_no if cert else "",
+                        "cert_id": str(cert.id) if cert else "",
                         "cert_status": cert.status if cert else "",
                     }
                 )
