@@ -2,6 +2,11 @@
 # One command: environment, migrations, demo province, and the app at http://localhost:3000
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# PDFs (certificates, approval documents) need a CJK font.
+if ! fc-list :lang=zh 2>/dev/null | grep -q . && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q fonts-noto-cjk
+fi
 bash scripts/setup.sh requirements.txt
 source scripts/env.sh
 python -m eap db upgrade
