@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.api import api
+from eap.pages.apply import apply_page, new_project_page
 from eap.pages.department import department_page
 from eap.pages.hall import hall_page
 from eap.pages.home import home_page
@@ -12,6 +13,7 @@ from eap.pages.login import login_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
 from eap.pages.window import window_page
+from eap.state.apply import ApplyState, NewProjectState
 from eap.state.base import AppState
 from eap.state.department import DepartmentState
 from eap.state.hall import HallState
@@ -42,6 +44,13 @@ app.add_page(
 )
 
 app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_load=HallState.load)
+app.add_page(apply_page, route="/hall/apply", title="申报 · EAP", on_load=ApplyState.load)
+app.add_page(
+    new_project_page,
+    route="/hall/projects/new",
+    title="项目登记 · EAP",
+    on_load=NewProjectState.load,
+)
 
 HOMES = [
     ("/agency", "agency", "home.agency"),

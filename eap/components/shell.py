@@ -14,6 +14,7 @@ T = AppState.t
 # (route, label key, roles that see the link)
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/hall", "nav.hall", ("applicant", "agent")),
+    ("/hall/apply", "nav.apply", ("applicant", "agent")),
     ("/workbench/window", "nav.workbench", ("window",)),
     ("/workbench/department", "nav.workbench", ("approver",)),
     ("/supervision", "nav.supervision", ("supervisor",)),

@@ -108,3 +108,72 @@ def my_projects(
             }
         )
     return out
+
+
+def apply_form(
+    session: Session, *, principal: Principal, project_id: int, stage_code: int
+) -> dict[str, Any]:
+    """The one form for a stage, as the applicant sees it: what applies and what is on file."""
+    from eap.services.authz import require_applicant
+    from eap.services.guide import stage_form
+
+    project = session.get(Project, project_id)
+    if project is None:
+        raise PermissionDenied("error.not_found")
+    require_applicant(principal, project)
+    form = stage_form(session, project=project, stage_code=stage_code)
+    return {
+        "items": [
+            {
+                "code": it.code,
+                "name_zh": it.name_zh,
+                "name_en": it.name_en,
+                "limit": str(pi.limit_days),
+            }
+            for pi, it in form.items
+        ],
+        "materials": [
+            {
+                "code": n.code,
+                "name_zh": n.name_zh,
+                "name_en": n.name_en,
+                "key": "1" if n.is_key else "",
+                "deferrable": "1" if n.deferrable else "",
+                "satisfied_by": n.satisfied_by,
+            }
+            for n in form.materials
+        ],
+    }
+
+
+def open_notices(
+    session: Session, *, principal: Principal, project_id: int
+) -> list[dict[str, Any]]:
+    """Supplement notices (一次性告知) of a project still waiting for the applicant."""
+    from eap.services.authz import require_applicant
+
+    project = session.get(Project, project_id)
+    if project is None:
+        raise PermissionDenied("error.not_found")
+    require_applicant(principal, project)
+    rows = session.exec(
+        select(SupplementNotice)
+        .join(StageCase, col(StageCase.id) == col(SupplementNotice.stage_case_id))
+        .where(StageCase.project_id == project_id, col(SupplementNotice.answered_at).is_(None))
+    ).all()
+    return [
+        {
+            "id": str(n.id),
+            "remarks": n.remarks,
+            "materials": [
+                {
+                    "code": m["code"],
+                    "name_zh": m["name_zh"],
+                    "name_en": m["name_en"],
+                    "remark": m.get("remark", ""),
+                }
+                for m in n.materials
+            ],
+        }
+        for n in rows
+    ]

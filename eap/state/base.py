@@ -20,6 +20,8 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {}
 for _role, _route in HOME_ROUTES.items():
     ROUTE_ROLES.setdefault(_route, frozenset())
     ROUTE_ROLES[_route] = ROUTE_ROLES[_route] | {_role}
+for _route in ("/hall/apply", "/hall/projects/new"):
+    ROUTE_ROLES[_route] = ROUTE_ROLES["/hall"]
 
 
 class AppState(rx.State):

@@ -1,0 +1,135 @@
+"""An applicant registers a project, applies for stage 1 with uploads, and answers the
+one-time supplement notice — in the browser."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from eap.db import make_engine
+from eap.i18n import t
+from eap.models import Project, StageCase, SupplementNotice, User
+from eap.services import intake
+from eap.services.accounts import Principal
+from tests.browser.conftest import APP_DB, SCREENSHOTS
+from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.test_supervision import _wait_css
+
+pytestmark = pytest.mark.browser
+CODE = "2026-360102-47-01-777004"
+
+
+def _pick(driver, trigger_id: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _wait_css(driver, f"#{trigger_id}").click()
+    for _ in range(40):
+        options = [
+            o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]") if text in o.text
+        ]
+        if options:
+            options[0].click()
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"no option {text}")
+
+
+def _upload(driver, code: str, folder: Path) -> str:  # type: ignore[no-untyped-def]
+    """Pick the material, then choose a file of its own (the same file twice fires nothing)."""
+    from selenium.webdriver.common.by import By
+
+    path = folder / f"{code}-材料.pdf"
+    path.write_bytes(b"%PDF-1.4\n% " + code.encode() + b"\n")
+    _pick(driver, "upload-code", code)
+    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
+    return path.name
+
+
+def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "qiye004")
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    driver.get(app_url + "/hall/projects/new")
+    _wait_text(driver, "home-title", t("apply.new_project", "zh"))
+    # A wrong project code is explained next to its field and nothing is saved.
+    for name, value in (
+        ("project_code", "2026-360102-47"),
+        ("name", "浏览器申报测试楼"),
+        ("location", "南昌市东湖区"),
+        ("total_investment", "900"),
+        ("land_area", "5000"),
+        ("floor_area", "12000"),
+    ):
+        box = driver.find_element(By.ID, f"field-{name}")
+        box.clear()
+        box.send_keys(value)
+    _pick(driver, "field-process_type", t("ptype.4", "zh"))
+    driver.find_element(By.ID, "btn-register").click()
+    _wait_text(driver, "error-project_code", "YYYY-RRRRRR")
+    box = driver.find_element(By.ID, "field-project_code")
+    box.clear()
+    box.send_keys(CODE)
+    driver.find_element(By.ID, "btn-register").click()
+    _wait_text(driver, "home-title", t("apply.title", "zh"))
+    _pick(driver, "choose-project", "浏览器申报测试楼")
+    _wait_css(driver, "#form-materials tr")
+    engine = make_engine(APP_DB["url"])
+    with Session(engine) as s:
+        project = s.exec(select(Project).where(Project.project_code == CODE)).one()
+    codes = [
+        r.text.split()[0]
+        for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
+        if t("material.missing", "zh") in r.text
+    ]
+    assert codes
+    for code in codes:
+        name = _upload(driver, code, tmp_path)
+        for _ in range(40):
+            row = next(
+                r
+                for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
+                if r.text.startswith(code)
+            )
+            if name in row.text:
+                break
+            time.sleep(0.25)
+        else:
+            raise AssertionError(f"{code} not uploaded")
+    driver.save_screenshot(str(SCREENSHOTS / "apply-form.png"))
+    driver.find_element(By.ID, "btn-submit").click()
+    _wait_css(driver, "#receipt")
+    with Session(engine) as s:
+        sc = s.exec(select(StageCase).where(StageCase.project_id == project.id)).one()
+        sc_id = sc.id
+        assert sc.case_no in driver.find_element(By.ID, "receipt").text
+        window = Principal.of(s.exec(select(User).where(User.username == "nc_window")).one())
+        intake.receive_case(s, principal=window, stage_case_id=sc.id)
+        intake.request_intake_supplement(
+            s,
+            principal=window,
+            stage_case_id=sc.id,
+            materials=[{"code": codes[0], "remark": "盖章不清"}],
+            remarks="请重新上传",
+        )
+        s.commit()
+    driver.get(app_url + "/hall/apply")
+    _wait_text(driver, "home-title", t("apply.title", "zh"))
+    _pick(driver, "choose-project", "浏览器申报测试楼")
+    _wait_css(driver, ".answer-notice")
+    (tmp_path / "again").mkdir()
+    _upload(driver, codes[0], tmp_path / "again")
+    time.sleep(1.5)
+    driver.find_element(By.CSS_SELECTOR, ".answer-notice").click()
+    _wait_text(driver, "apply-message", t("apply.supplied", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "apply-supplement.png"))
+    with Session(engine) as s:
+        notice = s.exec(
+            select(SupplementNotice).where(SupplementNotice.stage_case_id == sc_id)
+        ).one()
+        assert notice.answered_at is not None
