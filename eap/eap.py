@@ -9,6 +9,7 @@ from eap.pages.apply import apply_page, new_project_page
 from eap.pages.department import department_page
 from eap.pages.hall import hall_page
 from eap.pages.home import home_page
+from eap.pages.inbox import inbox_page
 from eap.pages.login import login_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
@@ -18,6 +19,7 @@ from eap.state.base import AppState
 from eap.state.department import DepartmentState
 from eap.state.hall import HallState
 from eap.state.home import HomeState
+from eap.state.inbox import InboxState
 from eap.state.login import LoginState
 from eap.state.supervision import SupervisionState
 from eap.state.verify import VerifyState
@@ -44,6 +46,7 @@ app.add_page(
 )
 
 app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_load=HallState.load)
+app.add_page(inbox_page, route="/inbox", title="消息 · EAP", on_load=InboxState.load)
 app.add_page(apply_page, route="/hall/apply", title="申报 · EAP", on_load=ApplyState.load)
 app.add_page(
     new_project_page,

@@ -68,6 +68,7 @@ def top_bar() -> rx.Component:
                 size="2",
                 id="current-user",
             ),
+            rx.link(rx.icon("bell", color="white", size=18), href="/inbox", id="inbox-link"),
             lang_button(),
             rx.button(
                 T["nav.logout"],

@@ -22,6 +22,7 @@ for _role, _route in HOME_ROUTES.items():
     ROUTE_ROLES[_route] = ROUTE_ROLES[_route] | {_role}
 for _route in ("/hall/apply", "/hall/projects/new"):
     ROUTE_ROLES[_route] = ROUTE_ROLES["/hall"]
+ROUTE_ROLES["/inbox"] = frozenset(HOME_ROUTES)
 
 
 class AppState(rx.State):

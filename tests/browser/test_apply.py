@@ -133,3 +133,10 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
             select(SupplementNotice).where(SupplementNotice.stage_case_id == sc_id)
         ).one()
         assert notice.answered_at is not None
+    # The notices are in the inbox too.
+    driver.get(app_url + "/inbox")
+    _wait_text(driver, "home-title", t("inbox.title", "zh"))
+    _wait_text(driver, "inbox-table", "补正")
+    driver.find_element(By.ID, "mark-read").click()
+    _wait_text(driver, "unread", "0")
+    driver.save_screenshot(str(SCREENSHOTS / "inbox.png"))
