@@ -7,6 +7,7 @@ import reflex as rx
 from eap.api import api
 from eap.pages.apply import apply_page, new_project_page
 from eap.pages.department import department_page
+from eap.pages.guide import guide_page
 from eap.pages.hall import hall_page
 from eap.pages.home import home_page
 from eap.pages.inbox import inbox_page
@@ -17,6 +18,7 @@ from eap.pages.window import window_page
 from eap.state.apply import ApplyState, NewProjectState
 from eap.state.base import AppState
 from eap.state.department import DepartmentState
+from eap.state.guide import GuideState
 from eap.state.hall import HallState
 from eap.state.home import HomeState
 from eap.state.inbox import InboxState
@@ -46,6 +48,7 @@ app.add_page(
 )
 
 app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_load=HallState.load)
+app.add_page(guide_page, route="/guide", title="办事指南 · EAP", on_load=GuideState.load)
 app.add_page(inbox_page, route="/inbox", title="消息 · EAP", on_load=InboxState.load)
 app.add_page(apply_page, route="/hall/apply", title="申报 · EAP", on_load=ApplyState.load)
 app.add_page(

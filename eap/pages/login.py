@@ -74,6 +74,7 @@ def login_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.text(T["login.demo_hint"], size="1", color_scheme="gray"),
+                rx.link(T["guide.title"], href="/guide", size="2", id="guide-link"),
                 spacing="4",
                 width="100%",
             ),

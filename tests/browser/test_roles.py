@@ -89,3 +89,26 @@ def test_wrong_password_shows_translated_error(app_url: str, browser) -> None:  
     sign_in(driver, app_url, "admin", "not-the-password")
     _wait_text(driver, "login-error", t("auth.bad_credentials", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "login-error-zh.png"))
+
+
+def test_public_guide(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    driver.get(app_url + "/guide")
+    _wait_text(driver, "home-title", t("guide.title", "zh"))
+    box = driver.find_element(By.ID, "guide-text")
+    box.send_keys("建筑工程施工许可")
+    driver.find_element(By.ID, "guide-search").click()
+    _wait_text(driver, "home-title", t("guide.title", "zh"))
+    import time
+
+    for _ in range(40):
+        cards = driver.find_elements(By.CSS_SELECTOR, ".guide-item")
+        if len(cards) == 1 and "建筑工程施工许可证核发" in cards[0].text:
+            break
+        time.sleep(0.25)
+    else:
+        raise AssertionError("search did not narrow the guide")
+    driver.save_screenshot(str(SCREENSHOTS / "guide.png"))
