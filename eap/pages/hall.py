@@ -70,7 +70,82 @@ def _stage(sc: rx.Var) -> rx.Component:
                 class_name="stage-status",
             ),
             rx.cond(sc["notices"] != "0", rx.badge(T["hall.notice_open"], color_scheme="amber")),
+            rx.cond(
+                sc["rated"] != "", rx.badge(T["grade." + sc["rated"].to(str)], color_scheme="green")
+            ),
+            rx.spacer(),
+            rx.cond(
+                sc["can_withdraw"] == "1",
+                rx.popover.root(
+                    rx.popover.trigger(
+                        rx.button(
+                            T["hall.withdraw"],
+                            size="1",
+                            variant="soft",
+                            color_scheme="red",
+                            class_name="withdraw-open",
+                        )
+                    ),
+                    rx.popover.content(
+                        rx.vstack(
+                            rx.text(T["hall.withdraw_consequence"], size="2"),
+                            rx.input(
+                                value=H.reason,
+                                on_change=H.set_reason,
+                                placeholder=T["hall.withdraw_reason"],
+                                width="100%",
+                                id="withdraw-reason",
+                            ),
+                            rx.button(
+                                T["hall.withdraw_confirm"],
+                                color_scheme="red",
+                                size="1",
+                                on_click=H.withdraw(sc["id"]),
+                                class_name="withdraw-confirm",
+                            ),
+                            width="18em",
+                        )
+                    ),
+                ),
+            ),
+            rx.cond(
+                sc["can_rate"] == "1",
+                rx.popover.root(
+                    rx.popover.trigger(
+                        rx.button(T["hall.rate"], size="1", variant="soft", class_name="rate-open")
+                    ),
+                    rx.popover.content(
+                        rx.vstack(
+                            rx.select.root(
+                                rx.select.trigger(class_name="rate-grade"),
+                                rx.select.content(
+                                    *[
+                                        rx.select.item(T[f"grade.{g}"], value=str(g))
+                                        for g in (5, 4, 3, 2, 1)
+                                    ]
+                                ),
+                                value=H.grade,
+                                on_change=H.set_grade,
+                            ),
+                            rx.text_area(
+                                value=H.comment,
+                                on_change=H.set_comment,
+                                placeholder=T["hall.rate_comment"],
+                                width="100%",
+                            ),
+                            rx.button(
+                                T["hall.rate_submit"],
+                                size="1",
+                                on_click=H.rate(sc["id"]),
+                                class_name="rate-confirm",
+                            ),
+                            width="18em",
+                        )
+                    ),
+                ),
+            ),
             align="center",
+            width="100%",
         ),
         rx.table.root(
             rx.table.body(rx.foreach(sc["items"].to(list[dict]), _item)), size="1", width="100%"
@@ -111,6 +186,14 @@ def hall_page() -> rx.Component:
     return shell(
         rx.vstack(
             rx.heading(T["home.applicant"], size="6", id="home-title"),
+            rx.cond(
+                H.message != "",
+                rx.callout(H.message, color_scheme="green", icon="check", id="hall-message"),
+            ),
+            rx.cond(
+                H.error != "",
+                rx.callout(H.error, color_scheme="red", icon="triangle_alert", id="hall-error"),
+            ),
             rx.cond(
                 H.projects.length() > 0,
                 rx.foreach(H.projects, _project),

@@ -23,6 +23,9 @@ from eap.services.accounts import Principal
 from eap.services.clock import WorkCalendar
 from eap.services.results import project_target
 
+OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
+FINISHED_STAGE = ("closed", "refused", "withdrawn")
+
 
 def my_projects(
     session: Session, *, principal: Principal, now: dt.datetime | None = None, limit: int = 50
@@ -40,6 +43,14 @@ def my_projects(
         .order_by(col(Project.id).desc())
         .limit(limit)
     ).all()
+    from eap.models import Evaluation
+
+    rated = {
+        e.stage_case_id: e.grade
+        for e in session.exec(
+            select(Evaluation).where(Evaluation.company_id == principal.company_id)
+        )
+    }
     for p in projects:
         stages = []
         for sc in session.exec(
@@ -92,6 +103,11 @@ def my_projects(
                     "status": sc.status,
                     "items": items,
                     "notices": str(len(open_notices)),
+                    "can_withdraw": "1" if sc.status in OPEN_STAGE else "",
+                    "rated": str(rated.get(sc.id or 0, "")),
+                    "can_rate": "1"
+                    if sc.status in FINISHED_STAGE and (sc.id or 0) not in rated
+                    else "",
                 }
             )
         target = project_target(session, project=p)

@@ -37,6 +37,18 @@ def _pick(driver, trigger_id: str, text: str) -> None:  # type: ignore[no-untype
     raise AssertionError(f"no option {text}")
 
 
+def _card(driver, name: str, needs: str = ".withdraw-open"):  # type: ignore[no-untyped-def]
+    """The project's card once the hall has loaded it (with the control we need)."""
+    from selenium.webdriver.common.by import By
+
+    for _ in range(60):
+        for card in driver.find_elements(By.CSS_SELECTOR, ".project-card"):
+            if name in card.text and card.find_elements(By.CSS_SELECTOR, needs):
+                return card
+        time.sleep(0.25)
+    raise AssertionError(f"no card for {name}")
+
+
 def _upload(driver, code: str, folder: Path) -> str:  # type: ignore[no-untyped-def]
     """Pick the material, then choose a file of its own (the same file twice fires nothing)."""
     from selenium.webdriver.common.by import By
@@ -140,3 +152,21 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     driver.find_element(By.ID, "mark-read").click()
     _wait_text(driver, "unread", "0")
     driver.save_screenshot(str(SCREENSHOTS / "inbox.png"))
+    # Withdraw the application from the hall, then rate the finished case once.
+    driver.get(app_url + "/hall")
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    card = _card(driver, "浏览器申报测试楼")
+    card.find_element(By.CSS_SELECTOR, ".withdraw-open").click()
+    _wait_css(driver, "#withdraw-reason").send_keys("设计调整，暂缓申报")
+    _wait_css(driver, ".withdraw-confirm").click()
+    _wait_text(driver, "hall-message", t("hall.withdrawn", "zh"))
+    card = _card(driver, "浏览器申报测试楼", needs=".rate-open")
+    card.find_element(By.CSS_SELECTOR, ".rate-open").click()
+    _wait_css(driver, ".rate-confirm").click()
+    _wait_text(driver, "hall-message", t("hall.rated", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "hall-withdraw-rate.png"))
+    with Session(engine) as s:
+        assert s.get(StageCase, sc_id).status == "withdrawn"  # type: ignore[union-attr]
+        from eap.models import Evaluation
+
+        assert s.exec(select(Evaluation).where(Evaluation.stage_case_id == sc_id)).one().grade == 5
