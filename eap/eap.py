@@ -12,6 +12,7 @@ from eap.pages.hall import hall_page
 from eap.pages.home import home_page
 from eap.pages.inbox import inbox_page
 from eap.pages.login import login_page
+from eap.pages.notices import notices_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
 from eap.pages.window import window_page
@@ -23,6 +24,7 @@ from eap.state.hall import HallState
 from eap.state.home import HomeState
 from eap.state.inbox import InboxState
 from eap.state.login import LoginState
+from eap.state.notices import NoticesState
 from eap.state.supervision import SupervisionState
 from eap.state.verify import VerifyState
 from eap.state.window import WindowState
@@ -50,6 +52,7 @@ app.add_page(
 app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_load=HallState.load)
 app.add_page(guide_page, route="/guide", title="办事指南 · EAP", on_load=GuideState.load)
 app.add_page(inbox_page, route="/inbox", title="消息 · EAP", on_load=InboxState.load)
+app.add_page(notices_page, route="/notices", title="通知公告 · EAP", on_load=NoticesState.load)
 app.add_page(apply_page, route="/hall/apply", title="申报 · EAP", on_load=ApplyState.load)
 app.add_page(
     new_project_page,

@@ -1,6 +1,6 @@
 """All SQLModel tables; importing this module registers them on ``SQLModel.metadata``."""
 
-from eap.models.accounts import AuditLog, Company, User, UserSession
+from eap.models.accounts import AuditLog, Company, Notice, User, UserSession
 from eap.models.calendar import CalendarYear, HolidayOverride
 from eap.models.cases import (
     ApprovalDocument,
@@ -56,6 +56,7 @@ __all__ = [
     "JointAcceptance",
     "JointInspection",
     "LibraryMaterial",
+    "Notice",
     "Notification",
     "PostCheckTask",
     "Project",

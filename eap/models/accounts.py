@@ -77,3 +77,14 @@ class AuditLog(SQLModel, table=True):
     entity: str = Field(default="", max_length=40)
     entity_id: str = Field(default="", max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Notice(SQLModel, table=True):
+    """通知公告, published by administrators, readable by everyone."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=20000)
+    published_by: int | None = Field(default=None, foreign_key="user.id")
+    published_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    active: bool = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.shell import pager, shell
+from eap.pages.notices import publish_form
 from eap.state.home import HomeState
 
 T = HomeState.t
@@ -70,6 +71,7 @@ def home_page(role: str, title_key: str) -> rx.Component:
     extra: list[rx.Component] = []
     if role == "admin":
         extra = [
+            publish_form(),
             rx.heading(T["nav.catalogue"], size="4"),
             _table(
                 [

@@ -74,7 +74,11 @@ def login_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.text(T["login.demo_hint"], size="1", color_scheme="gray"),
-                rx.link(T["guide.title"], href="/guide", size="2", id="guide-link"),
+                rx.hstack(
+                    rx.link(T["guide.title"], href="/guide", size="2", id="guide-link"),
+                    rx.link(T["notice.list"], href="/notices", size="2", id="notices-link"),
+                    spacing="4",
+                ),
                 spacing="4",
                 width="100%",
             ),

@@ -112,3 +112,29 @@ def test_public_guide(app_url: str, browser) -> None:  # type: ignore[no-untyped
     else:
         raise AssertionError("search did not narrow the guide")
     driver.save_screenshot(str(SCREENSHOTS / "guide.png"))
+
+
+def test_admin_publishes_a_notice_everyone_reads(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "admin")
+    _wait_text(driver, "home-title", t("home.admin", "zh"))
+    driver.find_element(By.ID, "notice-title").send_keys("关于元旦期间窗口办公安排的通知")
+    driver.find_element(By.ID, "notice-body").send_keys("1月1日休息，1月2日起正常办公。")
+    driver.find_element(By.ID, "notice-publish").click()
+    _wait_text(driver, "notice-message", t("notice.published", "zh"))
+    driver.find_element(By.ID, "logout").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    driver.find_element(By.ID, "notices-link").click()
+    _wait_text(driver, "home-title", t("notice.list", "zh"))
+    import time
+
+    for _ in range(40):
+        if "关于元旦期间窗口办公安排的通知" in driver.page_source:
+            break
+        time.sleep(0.25)
+    else:
+        raise AssertionError("notice not listed")
+    driver.save_screenshot(str(SCREENSHOTS / "notices.png"))
