@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import reflex as rx
 from sqlmodel import Session
@@ -108,6 +109,25 @@ class AppState(rx.State):
         self.user = {}
         self.notice = ""
         return rx.redirect("/login")
+
+    def _perform(
+        self, route: str, action: Callable[[Session, Principal], object], done: str
+    ) -> bool:
+        """Run one state-changing service call for a page with ``message``/``error`` vars.
+
+        The principal is re-read from the session, the call runs in one transaction, and the
+        outcome is a translated message; who may act and what is legal is the service's call.
+        """
+        self.message, self.error = "", ""  # type: ignore[attr-defined]
+        try:
+            principal = self._require(route)
+            with session_scope() as session:
+                action(session, principal)
+        except Exception as exc:
+            self.error = self._error(exc)  # type: ignore[attr-defined]
+            return False
+        self.message = self._tr(done)  # type: ignore[attr-defined]
+        return True
 
     def _error(self, exc: Exception) -> str:
         if isinstance(exc, DomainError):

@@ -151,35 +151,27 @@ class DepartmentState(AppState):
     @rx.event
     def record_check(self, task_id: str, truthful: bool) -> None:
         """Record a 告知承诺 post-check; a false commitment is then revoked by the head."""
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                handling.record_post_check(
-                    s,
-                    principal=principal,
-                    task_id=int(task_id),
-                    truthful=truthful,
-                    note=self.opinion,
-                )
-            self.message, self.opinion = self._tr("workbench.done"), ""
+        if self._perform(
+            ROUTE,
+            lambda s, p: handling.record_post_check(
+                s, principal=p, task_id=int(task_id), truthful=truthful, note=self.opinion
+            ),
+            "workbench.done",
+        ):
+            self.opinion = ""
             self._load_inbox()
-        except Exception as exc:
-            self.error = self._error(exc)
 
     @rx.event
     def revoke(self, item_case_id: str) -> None:
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                handling.revoke(
-                    s, principal=principal, item_case_id=int(item_case_id), reason=self.opinion
-                )
-            self.message, self.opinion = self._tr("workbench.done"), ""
+        if self._perform(
+            ROUTE,
+            lambda s, p: handling.revoke(
+                s, principal=p, item_case_id=int(item_case_id), reason=self.opinion
+            ),
+            "workbench.done",
+        ):
+            self.opinion = ""
             self._load_inbox()
-        except Exception as exc:
-            self.error = self._error(exc)
 
     def _load_joint(self) -> None:
         self.joint, self.joint_rows = {}, []
@@ -199,21 +191,19 @@ class DepartmentState(AppState):
     @rx.event
     def rectify(self, evaluation_id: str) -> None:
         """Record the rectification of a bad grade and the call-back to the applicant."""
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                evaluation.rectify(
-                    s,
-                    principal=principal,
-                    evaluation_id=int(evaluation_id),
-                    rectification=self.opinion,
-                    callback_note=self.callback,
-                )
-            self.message, self.opinion, self.callback = self._tr("workbench.done"), "", ""
+        if self._perform(
+            ROUTE,
+            lambda s, p: evaluation.rectify(
+                s,
+                principal=p,
+                evaluation_id=int(evaluation_id),
+                rectification=self.opinion,
+                callback_note=self.callback,
+            ),
+            "workbench.done",
+        ):
+            self.opinion, self.callback = "", ""
             self._load_inbox()
-        except Exception as exc:
-            self.error = self._error(exc)
 
     @rx.event
     def set_visit_date(self, value: str) -> None:
@@ -518,14 +508,12 @@ class DepartmentState(AppState):
     @rx.event
     def reply(self, alert_id: str) -> None:
         """Answer a supervision notice (督办) for this department."""
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                supervision.act_on_alert(
-                    s, principal=principal, alert_id=int(alert_id), kind="reply", text=self.opinion
-                )
-            self.message, self.opinion = self._tr("supervision.done"), ""
+        if self._perform(
+            ROUTE,
+            lambda s, p: supervision.act_on_alert(
+                s, principal=p, alert_id=int(alert_id), kind="reply", text=self.opinion
+            ),
+            "supervision.done",
+        ):
+            self.opinion = ""
             self._load_inbox()
-        except Exception as exc:
-            self.error = self._error(exc)

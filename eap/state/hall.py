@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from sqlmodel import Session
 
-from eap.db import get_engine, session_scope
+from eap.db import get_engine
 from eap.services import evaluation, hall, intake
 from eap.state.base import AppState
 
@@ -40,36 +40,32 @@ class HallState(AppState):
     @rx.event
     def withdraw(self, stage_case_id: str) -> None:
         """撤件 / 撤回, with the reason given; re-authorised in the service."""
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                intake.withdraw_application(
-                    s, principal=principal, stage_case_id=int(stage_case_id), reason=self.reason
-                )
-            self.message, self.reason = self._tr("hall.withdrawn"), ""
+        if self._perform(
+            ROUTE,
+            lambda s, p: intake.withdraw_application(
+                s, principal=p, stage_case_id=int(stage_case_id), reason=self.reason
+            ),
+            "hall.withdrawn",
+        ):
+            self.reason = ""
             self._reload()
-        except Exception as exc:
-            self.error = self._error(exc)
 
     @rx.event
     def rate(self, stage_case_id: str) -> None:
         """好差评, once per finished case."""
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                evaluation.rate_case(
-                    s,
-                    principal=principal,
-                    stage_case_id=int(stage_case_id),
-                    grade=int(self.grade),
-                    comment=self.comment,
-                )
-            self.message, self.comment = self._tr("hall.rated"), ""
+        if self._perform(
+            ROUTE,
+            lambda s, p: evaluation.rate_case(
+                s,
+                principal=p,
+                stage_case_id=int(stage_case_id),
+                grade=int(self.grade),
+                comment=self.comment,
+            ),
+            "hall.rated",
+        ):
+            self.comment = ""
             self._reload()
-        except Exception as exc:
-            self.error = self._error(exc)
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:

@@ -149,17 +149,14 @@ class WindowState(AppState):
     @rx.event
     def deliver(self, stage_case_id: str) -> None:
         """出件; re-authorised in the service."""
-        self.message, self.error = "", ""
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                results.deliver_results(
-                    s, principal=principal, stage_case_id=int(stage_case_id), channel=self.channel
-                )
-            self.message = self._tr("workbench.done")
+        if self._perform(
+            ROUTE,
+            lambda s, p: results.deliver_results(
+                s, principal=p, stage_case_id=int(stage_case_id), channel=self.channel
+            ),
+            "workbench.done",
+        ):
             self._load_queue()
-        except Exception as exc:
-            self.error = self._error(exc)
 
     @rx.event
     def export_queue(self) -> rx.event.EventSpec:
