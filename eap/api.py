@@ -94,9 +94,28 @@ def serve_document(request: Request) -> Response:
     )
 
 
+def serve_template(request: Request) -> Response:
+    """Blank templates are public documents, like the guide they belong to."""
+    from eap.services import templates
+
+    lang = request.cookies.get("eap_lang", "zh")
+    code = str(request.path_params.get("code", ""))
+    with session_scope() as session:
+        try:
+            data = templates.template_pdf(session, material_code=code)
+        except DomainError as exc:
+            return PlainTextResponse(exc.translate(lang), status_code=404)
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"inline; filename={code}.pdf"},
+    )
+
+
 api = Starlette(
     routes=[
         Route("/files/{file_id}", serve_material),
         Route("/documents/{kind}/{doc_id}.pdf", serve_document),
+        Route("/templates/{code}.pdf", serve_template),
     ]
 )

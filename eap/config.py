@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    sms_code_minutes: int = Field(default=10, description="an SMS code's lifetime")
+    sms_code_attempts: int = Field(default=5, description="wrong entries before a code dies")
+    sms_resend_seconds: int = Field(default=60, description="wait before another code")
+    sms_daily_limit: int = Field(default=10, description="codes per phone per 24 hours")
+    appointment_cancel_hours: int = Field(default=2, description="cancel cut-off before a slot")
+    appointment_days_ahead: int = Field(default=10, description="working days open for booking")
 
 
 @lru_cache

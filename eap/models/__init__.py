@@ -30,6 +30,15 @@ from eap.models.catalogue import (
 )
 from eap.models.projects import LibraryMaterial, Project, ProjectUnit, StoredFile
 from eap.models.reference import Department, ProcessType, Region, StageDef
+from eap.models.service import (
+    AgentGrant,
+    ApplicationDraft,
+    Appointment,
+    AppointmentSlot,
+    Inquiry,
+    InquiryMessage,
+    PhoneCode,
+)
 from eap.models.supervision import (
     Alert,
     AlertAction,
@@ -41,6 +50,13 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "AgentGrant",
+    "ApplicationDraft",
+    "Appointment",
+    "AppointmentSlot",
+    "Inquiry",
+    "InquiryMessage",
+    "PhoneCode",
     "Alert",
     "AlertAction",
     "Anomaly",

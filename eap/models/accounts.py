@@ -12,7 +12,10 @@ from eap.models.common import utcnow
 
 
 class CompanyBase(SQLModel):
-    uscc: str = Field(max_length=18, unique=True, description="统一社会信用代码")
+    """An applicant party: a company (USCC) or a natural person (ID number in ``uscc``)."""
+
+    kind: str = Field(default="company", max_length=10, description="company | person")
+    uscc: str = Field(max_length=18, unique=True, description="统一社会信用代码 or 身份证号")
     name: str = Field(max_length=120)
     legal_rep: str = Field(default="", max_length=40)
     contact_phone: str = Field(default="", max_length=20)
@@ -65,6 +68,9 @@ class UserSession(SQLModel, table=True):
     last_seen_at: dt.datetime = Field(default_factory=utcnow)
     ended_at: dt.datetime | None = None
     end_reason: str = Field(default="", max_length=20)
+    acting_company_id: int | None = Field(
+        default=None, foreign_key="company.id", description="an agent acting for this company"
+    )
 
 
 class AuditLog(SQLModel, table=True):

@@ -25,6 +25,7 @@ class DepartmentBase(SQLModel):
     region_code: str = Field(foreign_key="region.code", index=True)
     address: str = Field(default="", max_length=200)
     office_hours: str = Field(default="", max_length=100)
+    slot_capacity: int = Field(default=3, description="window bookings per time slot")
 
 
 class Department(DepartmentBase, table=True):

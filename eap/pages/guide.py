@@ -71,6 +71,17 @@ def _item(i: rx.Var) -> rx.Component:
                             m["deferrable"] == "1", rx.badge(T["apply.deferrable"], size="1"), ""
                         ),
                     ),
+                    rx.cond(
+                        m["template"] != "",
+                        rx.link(
+                            " ",
+                            T["guide.template"],
+                            href=m["template"].to(str),
+                            is_external=True,
+                            class_name="template-link",
+                        ),
+                        "",
+                    ),
                     size="2",
                 ),
             ),

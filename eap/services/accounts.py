@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -122,7 +122,7 @@ def create_user(
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -207,9 +207,7 @@ def _login(
     token = secrets.token_urlsafe(32)
     assert user.id is not None
     session.add(
-        UserSession(
-            token_hash=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now
-        )
+        UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now)
     )
     record(session, actor_id=user.id, action="auth.login", entity="user", entity_id=user.id)
     session.flush()
@@ -223,7 +221,7 @@ def resolve_session(
     if not token:
         return None
     now = now or utcnow()
-    row = session.get(UserSession, _token_hash(token))
+    row = session.get(UserSession, token_hash(token))
     if row is None or row.ended_at is not None:
         return None
     idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
@@ -246,11 +244,20 @@ def resolve_session(
         row.last_seen_at = now
         session.add(row)
         session.flush()
-    return Principal.of(user)
+    principal = Principal.of(user)
+    if user.role == "agent" and row.acting_company_id is not None:
+        from eap.services.agents import grant_is_valid
+
+        # Re-checked on every request: a revoked or expired grant ends the agent's access.
+        if grant_is_valid(
+            session, company_id=row.acting_company_id, agent_id=user.id or 0, now=now
+        ):
+            principal = replace(principal, company_id=row.acting_company_id)
+    return principal
 
 
 def logout(session: Session, *, token: str, now: dt.datetime | None = None) -> None:
-    row = session.get(UserSession, _token_hash(token)) if token else None
+    row = session.get(UserSession, token_hash(token)) if token else None
     if row is None or row.ended_at is not None:
         return
     row.ended_at, row.end_reason = now or utcnow(), "logout"

@@ -68,6 +68,37 @@ def condition_holds(condition: str, facts: dict[str, Any]) -> bool:
     return not condition or bool(facts.get(condition))
 
 
+def stage_questions(session: Session, *, project: Project, stage_code: int) -> list[dict[str, Any]]:
+    """The guided questionnaire (智能引导) for a stage: one yes/no question per condition that
+    decides whether an item applies, pre-answered from the project's attributes."""
+    process = process_for(session, project=project)
+    conditions = sorted(
+        {
+            pi.condition
+            for pi in session.exec(
+                select(ProcessItem).where(
+                    ProcessItem.process_id == process.id, ProcessItem.stage_code == stage_code
+                )
+            )
+            if pi.condition
+        }
+    )
+    facts = project.attributes or {}
+    # 核准 and 备案 are two answers to one question.
+    if "needs_core_approval" in conditions:
+        conditions = [c for c in conditions if c != "needs_core_approval"]
+        if "filing_only" not in conditions:
+            conditions.append("filing_only")
+    return [{"key": c, "value": bool(facts.get(c))} for c in sorted(conditions)]
+
+
+def normalise_answers(answers: dict[str, Any]) -> dict[str, bool]:
+    out = {k: bool(v) for k, v in answers.items()}
+    if "filing_only" in out:
+        out["needs_core_approval"] = not out["filing_only"]
+    return out
+
+
 def stage_form(
     session: Session,
     *,

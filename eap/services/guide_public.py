@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from eap.models import Department, ItemMaterial, Material, ProcessItem
 from eap.services import catalogue
+from eap.services.templates import has_template
 
 
 def browse(
@@ -81,6 +82,7 @@ def browse(
                         "name_en": m.name_en,
                         "key": "1" if im.is_key else "",
                         "deferrable": "1" if im.deferrable else "",
+                        "template": f"/templates/{m.code}.pdf" if has_template(m.code) else "",
                     }
                     for im, m in mats
                 ],

@@ -127,18 +127,31 @@ def my_projects(
 
 
 def apply_form(
-    session: Session, *, principal: Principal, project_id: int, stage_code: int
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: int,
+    stage_code: int,
+    answers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The one form for a stage, as the applicant sees it: what applies and what is on file."""
+    """The one form for a stage, as the applicant sees it: the questionnaire, what applies
+    given its answers, and what is on file."""
     from eap.services.authz import require_applicant
-    from eap.services.guide import stage_form
+    from eap.services.guide import normalise_answers, stage_form, stage_questions
 
     project = session.get(Project, project_id)
     if project is None:
         raise PermissionDenied("error.not_found")
     require_applicant(principal, project)
-    form = stage_form(session, project=project, stage_code=stage_code)
+    questions = stage_questions(session, project=project, stage_code=stage_code)
+    given = {q["key"]: q["value"] for q in questions} | (answers or {})
+    form = stage_form(
+        session, project=project, stage_code=stage_code, answers=normalise_answers(given)
+    )
     return {
+        "questions": [
+            {"key": q["key"], "value": "1" if given[q["key"]] else ""} for q in questions
+        ],
         "items": [
             {
                 "code": it.code,

@@ -27,7 +27,8 @@ from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import city_of, require_applicant, require_window
 from eap.services.clock import WorkCalendar, local_date
-from eap.services.guide import stage_form
+from eap.services.drafts import discard_draft
+from eap.services.guide import normalise_answers, stage_form
 from eap.services.notify import notify_applicant
 
 OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
@@ -82,6 +83,7 @@ def submit_stage_application(
     ).first()
     if busy:
         raise DomainError("intake.already_open", stage=stage_code)
+    answers = normalise_answers(answers or {})
     form = stage_form(
         session, project=project, stage_code=stage_code, answers=answers, today=local_date(now)
     )
@@ -143,6 +145,7 @@ def submit_stage_application(
         session.add(case)
         session.flush()
         case.case_no = f"{stage_case.case_no}{n:02d}"
+    discard_draft(session, project_id=project_id, stage_code=stage_code)
     engine.write_event(
         session,
         stage_case=stage_case,
