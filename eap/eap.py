@@ -9,22 +9,27 @@ from eap.pages.apply import apply_page, new_project_page
 from eap.pages.department import department_page
 from eap.pages.guide import guide_page
 from eap.pages.hall import hall_page
+from eap.pages.hall_services import agents_page, appointments_page, inquiries_page
 from eap.pages.home import home_page
 from eap.pages.inbox import inbox_page
 from eap.pages.login import login_page
 from eap.pages.notices import notices_page
+from eap.pages.register import register_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
 from eap.pages.window import window_page
 from eap.state.apply import ApplyState, NewProjectState
 from eap.state.base import AppState
 from eap.state.department import DepartmentState
+from eap.state.desk import RepliesState, TodayState
 from eap.state.guide import GuideState
 from eap.state.hall import HallState
+from eap.state.hall_services import AgentsState, AppointmentsState, InquiriesState
 from eap.state.home import HomeState
 from eap.state.inbox import InboxState
 from eap.state.login import LoginState
 from eap.state.notices import NoticesState
+from eap.state.register import RegisterState
 from eap.state.supervision import SupervisionState
 from eap.state.verify import VerifyState
 from eap.state.window import WindowState
@@ -40,13 +45,16 @@ app.add_page(
 )
 
 app.add_page(
-    window_page, route="/workbench/window", title="综合窗口 · EAP", on_load=WindowState.load
+    window_page,
+    route="/workbench/window",
+    title="综合窗口 · EAP",
+    on_load=[WindowState.load, TodayState.load],
 )
 app.add_page(
     department_page,
     route="/workbench/department",
     title="部门审批 · EAP",
-    on_load=DepartmentState.load,
+    on_load=[DepartmentState.load, RepliesState.load],
 )
 
 app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_load=HallState.load)
@@ -60,6 +68,17 @@ app.add_page(
     title="项目登记 · EAP",
     on_load=NewProjectState.load,
 )
+app.add_page(register_page, route="/hall/register", title="注册 · EAP", on_load=RegisterState.load)
+app.add_page(
+    appointments_page,
+    route="/hall/appointments",
+    title="预约办事 · EAP",
+    on_load=AppointmentsState.load,
+)
+app.add_page(
+    inquiries_page, route="/hall/inquiries", title="咨询投诉 · EAP", on_load=InquiriesState.load
+)
+app.add_page(agents_page, route="/hall/agents", title="代办授权 · EAP", on_load=AgentsState.load)
 
 HOMES = [
     ("/agency", "agency", "home.agency"),

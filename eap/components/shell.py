@@ -15,6 +15,9 @@ T = AppState.t
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/hall", "nav.hall", ("applicant", "agent")),
     ("/hall/apply", "nav.apply", ("applicant", "agent")),
+    ("/hall/appointments", "nav.appointments", ("applicant", "agent")),
+    ("/hall/inquiries", "nav.inquiries", ("applicant", "agent")),
+    ("/hall/agents", "nav.agents", ("applicant", "agent")),
     ("/workbench/window", "nav.workbench", ("window",)),
     ("/workbench/department", "nav.workbench", ("approver",)),
     ("/supervision", "nav.supervision", ("supervisor",)),

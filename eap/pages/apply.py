@@ -37,7 +37,11 @@ def new_project_page() -> rx.Component:
     return shell(
         rx.card(
             rx.vstack(
-                rx.heading(T["apply.new_project"], size="5", id="home-title"),
+                rx.heading(
+                    rx.cond(N.editing_id != "", T["project.edit"], T["apply.new_project"]),
+                    size="5",
+                    id="home-title",
+                ),
                 rx.grid(
                     _field("project_code", "project.f.code"),
                     _field("name", "project.f.name"),
@@ -89,7 +93,11 @@ def new_project_page() -> rx.Component:
                 rx.cond(
                     N.error != "", rx.callout(N.error, color_scheme="red", icon="triangle_alert")
                 ),
-                rx.button(T["apply.register"], on_click=N.register, id="btn-register"),
+                rx.button(
+                    rx.cond(N.editing_id != "", T["project.save"], T["apply.register"]),
+                    on_click=N.register,
+                    id="btn-register",
+                ),
                 width="100%",
                 spacing="4",
             ),
@@ -116,11 +124,44 @@ def _material(m: rx.Var) -> rx.Component:
                 rx.badge(T["apply.satisfied." + m["satisfied_by"].to(str)], color_scheme="green"),
                 rx.cond(
                     A.uploaded.contains(m["code"]),
-                    rx.badge(A.uploaded[m["code"]].to(str), color_scheme="blue"),
+                    rx.hstack(
+                        rx.badge(A.uploaded[m["code"]].to(str), color_scheme="blue"),
+                        rx.link(
+                            T["apply.preview"],
+                            href="/files/" + A.uploaded_ids[m["code"]].to(str),
+                            is_external=True,
+                            size="1",
+                            class_name="preview-link",
+                        ),
+                        align="center",
+                    ),
                     rx.badge(T["material.missing"], color_scheme="red"),
                 ),
             )
         ),
+    )
+
+
+def _question(q: rx.Var) -> rx.Component:
+    """One yes/no question of the guided questionnaire (智能引导)."""
+    return rx.hstack(
+        rx.text(T["question." + q["key"].to(str)], size="2", flex="1"),
+        rx.button(
+            T["question.yes"],
+            size="1",
+            variant=rx.cond(q["value"] == "1", "solid", "outline"),
+            on_click=A.set_answer(q["key"], "yes"),
+            id="q-" + q["key"].to(str) + "-yes",
+        ),
+        rx.button(
+            T["question.no"],
+            size="1",
+            variant=rx.cond(q["value"] == "1", "outline", "solid"),
+            on_click=A.set_answer(q["key"], "no"),
+            id="q-" + q["key"].to(str) + "-no",
+        ),
+        width="100%",
+        align="center",
     )
 
 
@@ -243,6 +284,19 @@ def apply_page() -> rx.Component:
                 ),
             ),
             rx.cond(
+                A.questions.length() > 0,
+                rx.card(
+                    rx.vstack(
+                        rx.heading(T["apply.questions"], size="3"),
+                        rx.foreach(A.questions, _question),
+                        width="100%",
+                        spacing="2",
+                    ),
+                    width="100%",
+                    id="questionnaire",
+                ),
+            ),
+            rx.cond(
                 A.items.length() > 0,
                 rx.card(
                     rx.vstack(
@@ -276,7 +330,16 @@ def apply_page() -> rx.Component:
             rx.cond((A.items.length() > 0) | (A.notices.length() > 0), _uploader()),
             rx.cond(
                 A.items.length() > 0,
-                rx.button(T["apply.submit"], on_click=A.submit, size="3", id="btn-submit"),
+                rx.hstack(
+                    rx.button(T["apply.submit"], on_click=A.submit, size="3", id="btn-submit"),
+                    rx.button(
+                        T["apply.save_draft"],
+                        on_click=A.save_draft,
+                        size="3",
+                        variant="soft",
+                        id="btn-draft",
+                    ),
+                ),
             ),
             width="100%",
             spacing="4",

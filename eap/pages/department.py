@@ -12,6 +12,7 @@ from eap.components.cases import (
     materials_table,
     status_text,
 )
+from eap.components.desk import replies_panel
 from eap.components.shell import pager, shell
 from eap.state.department import DepartmentState as D
 
@@ -637,6 +638,7 @@ def department_page() -> rx.Component:
         rx.vstack(
             inbox(),
             rx.cond(D.case.contains("id"), case_panel()),
+            replies_panel(),
             width="100%",
             spacing="4",
         )

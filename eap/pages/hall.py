@@ -150,6 +150,28 @@ def _stage(sc: rx.Var) -> rx.Component:
         rx.table.root(
             rx.table.body(rx.foreach(sc["items"].to(list[dict]), _item)), size="1", width="100%"
         ),
+        rx.cond(
+            sc["rectify_by"] != "",
+            rx.callout(
+                rx.cond(
+                    sc["rectification"] != "",
+                    rx.vstack(
+                        rx.text(T["evaluation.reply"], "：", sc["rectification"], size="2"),
+                        rx.cond(
+                            sc["callback"] != "",
+                            rx.text(T["evaluation.callback"], "：", sc["callback"], size="2"),
+                        ),
+                        spacing="1",
+                    ),
+                    rx.text(T["evaluation.pending_reply"], " (", sc["rectify_by"], ")", size="2"),
+                ),
+                icon="message_circle",
+                color_scheme="amber",
+                size="1",
+                class_name="grade-reply",
+                width="100%",
+            ),
+        ),
         width="100%",
     )
 
@@ -160,6 +182,15 @@ def _project(p: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.heading(p["name"], size="4"),
                 rx.text(p["code"], size="2", color_scheme="gray"),
+                rx.cond(
+                    p["editable"] == "1",
+                    rx.link(
+                        T["project.edit"],
+                        href="/hall/projects/new?edit=" + p["id"].to(str),
+                        size="2",
+                        class_name="project-edit",
+                    ),
+                ),
                 rx.spacer(),
                 rx.text(
                     T["hall.full_process"],

@@ -77,6 +77,9 @@ def login_page() -> rx.Component:
                 rx.hstack(
                     rx.link(T["guide.title"], href="/guide", size="2", id="guide-link"),
                     rx.link(T["notice.list"], href="/notices", size="2", id="notices-link"),
+                    rx.link(
+                        T["register.link"], href="/hall/register", size="2", id="register-link"
+                    ),
                     spacing="4",
                 ),
                 spacing="4",

@@ -79,7 +79,27 @@ def publish_form() -> rx.Component:
                 rx.callout(NA.error, color_scheme="red", icon="triangle_alert", id="notice-error"),
             ),
             rx.button(T["notice.publish"], on_click=NA.publish, id="notice-publish"),
+            rx.foreach(
+                NA.current,
+                lambda n: rx.hstack(
+                    rx.text(n["title"], size="2", weight="medium"),
+                    rx.text(n["at"], size="1", color_scheme="gray"),
+                    rx.spacer(),
+                    rx.button(
+                        T["notice.withdraw"],
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=NA.withdraw(n["id"]),
+                        class_name="notice-withdraw",
+                    ),
+                    width="100%",
+                    align="center",
+                    class_name="notice-row",
+                ),
+            ),
             width="100%",
         ),
         width="100%",
+        on_mount=NA.load_list,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import clock_badge, feedback, localized, materials_table, status_text
+from eap.components.desk import today_panel
 from eap.components.shell import pager, shell
 from eap.state.window import WindowState as W
 
@@ -207,6 +208,7 @@ def case_panel() -> rx.Component:
 def window_page() -> rx.Component:
     return shell(
         rx.vstack(
+            today_panel(),
             queue(),
             rx.cond(W.case.contains("id"), case_panel()),
             width="100%",

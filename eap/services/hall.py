@@ -46,7 +46,7 @@ def my_projects(
     from eap.models import Evaluation
 
     rated = {
-        e.stage_case_id: e.grade
+        e.stage_case_id: e
         for e in session.exec(
             select(Evaluation).where(Evaluation.company_id == principal.company_id)
         )
@@ -104,7 +104,7 @@ def my_projects(
                     "items": items,
                     "notices": str(len(open_notices)),
                     "can_withdraw": "1" if sc.status in OPEN_STAGE else "",
-                    "rated": str(rated.get(sc.id or 0, "")),
+                    **_evaluation(rated.get(sc.id or 0)),
                     "can_rate": "1"
                     if sc.status in FINISHED_STAGE and (sc.id or 0) not in rated
                     else "",
@@ -120,10 +120,23 @@ def my_projects(
                 "used_days": str(p.used_days),
                 "target": "" if target is None else str(target),
                 "completed": "1" if p.completed_at else "",
+                "editable": "" if p.locked else "1",
                 "stages": stages,
             }
         )
     return out
+
+
+def _evaluation(e: Any) -> dict[str, str]:
+    """The grade given, and for a bad grade the department's rectification and call-back."""
+    if e is None:
+        return {"rated": "", "rectify_by": "", "rectification": "", "callback": ""}
+    return {
+        "rated": str(e.grade),
+        "rectify_by": e.rectify_by.isoformat() if e.rectify_by else "",
+        "rectification": e.rectification,
+        "callback": e.callback_note,
+    }
 
 
 def apply_form(

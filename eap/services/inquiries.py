@@ -257,3 +257,25 @@ def thread(session: Session, *, principal: Principal, inquiry_id: int) -> list[d
         }
         for m, u in rows
     ]
+
+
+def complainable_cases(session: Session, *, principal: Principal) -> list[dict[str, str]]:
+    """The company's item cases, newest first, to choose the one complained about."""
+    if principal.company_id is None:
+        return []
+    rows = session.exec(
+        select(ItemCase, Item)
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .where(Project.company_id == principal.company_id, col(ItemCase.case_no) != "")
+        .order_by(col(ItemCase.id).desc())
+        .limit(100)
+    ).all()
+    return [
+        {
+            "id": str(c.id),
+            "label": f"{c.case_no} {i.name_zh}",
+            "label_en": f"{c.case_no} {i.name_en}",
+        }
+        for c, i in rows
+    ]

@@ -10,7 +10,8 @@ from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.models import Project
 from eap.models.projects import ProjectCreate
-from eap.services import files, hall, intake, projects
+from eap.services import drafts, files, hall, intake, projects
+from eap.services.clock import CHINA_TZ
 from eap.state.base import AppState
 
 APPLY = "/hall/apply"
@@ -34,11 +35,14 @@ class ApplyState(AppState):
     materials: list[dict[str, str]] = []
     notices: list[dict] = []
     uploaded: dict[str, str] = {}  # material code -> file name shown
+    uploaded_ids: dict[str, str] = {}  # material code -> stored file id, for the preview link
+    questions: list[dict[str, str]] = []
     upload_code: str = ""
     receipt: str = ""
     error: str = ""
     message: str = ""
     _file_ids: dict[str, int] = {}
+    _answers: dict[str, bool] = {}
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
@@ -58,14 +62,19 @@ class ApplyState(AppState):
         self.receipt, self.error, self.message = "", "", ""
         if self.project_id:  # coming back: refresh the form and any new notices
             try:
-                self._load_form()
+                self._load_form(resume=True)
             except DomainError as exc:
                 self.error = self._error(exc)
         return None
 
-    def _load_form(self) -> None:
-        self.items, self.materials, self.notices = [], [], []
-        self.uploaded, self._file_ids = {}, {}
+    def _set_files(self, file_ids: dict[str, int], names: dict[str, str]) -> None:
+        self._file_ids = file_ids
+        self.uploaded = names
+        self.uploaded_ids = {c: str(i) for c, i in file_ids.items()}
+
+    def _load_form(self, *, resume: bool = False) -> None:
+        """The form for the chosen project and stage; ``resume`` picks up a saved draft."""
+        self.items, self.materials, self.notices, self.questions = [], [], [], []
         if not self.project_id:
             return
         principal = self._require(APPLY)
@@ -73,14 +82,30 @@ class ApplyState(AppState):
             self.notices = hall.open_notices(
                 s, principal=principal, project_id=int(self.project_id)
             )
+            if resume and self.stage:
+                self._answers = {}
+                self._set_files({}, {})
+                draft = drafts.load_draft(
+                    s,
+                    principal=principal,
+                    project_id=int(self.project_id),
+                    stage_code=int(self.stage),
+                )
+                if draft is not None:
+                    self._answers = draft["answers"]
+                    self._set_files(draft["uploads"], draft["names"])
+                    at = draft["saved_at"].astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+                    self.message = self._tr("apply.draft_resumed", at=at)
             if self.stage:
                 form = hall.apply_form(
                     s,
                     principal=principal,
                     project_id=int(self.project_id),
                     stage_code=int(self.stage),
+                    answers=self._answers,
                 )
                 self.items, self.materials = form["items"], form["materials"]
+                self.questions = form["questions"]
         needs = [m["code"] for m in self.materials if not m["satisfied_by"]]
         needs += [m["code"] for n in self.notices for m in n["materials"]]
         self.upload_code = needs[0] if needs else ""
@@ -91,21 +116,48 @@ class ApplyState(AppState):
         current = next((p["stage"] for p in self.my_projects if p["id"] == value), "1")
         self.stage = current
         try:
-            self._load_form()
+            self._load_form(resume=True)
         except DomainError as exc:
             self.error = self._error(exc)
 
     @rx.event
     def set_stage(self, value: str) -> None:
-        self.stage, self.error = value, ""
+        self.stage, self.error, self.message = value, "", ""
         try:
-            self._load_form()
+            self._load_form(resume=True)
         except DomainError as exc:
             self.error = self._error(exc)
 
     @rx.event
     def set_upload_code(self, value: str) -> None:
         self.upload_code = value
+
+    @rx.event
+    def set_answer(self, key: str, value: str) -> None:
+        """A questionnaire answer changes which items apply; uploads so far are kept."""
+        self._answers = {**self._answers, key: value == "yes"}
+        self.error = ""
+        try:
+            self._load_form()
+        except DomainError as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def save_draft(self) -> None:
+        if not (self.project_id and self.stage):
+            return
+        self._perform(
+            APPLY,
+            lambda s, p: drafts.save_draft(
+                s,
+                principal=p,
+                project_id=int(self.project_id),
+                stage_code=int(self.stage),
+                answers={q["key"]: q["value"] == "1" for q in self.questions},
+                uploads=self._file_ids,
+            ),
+            "apply.draft_saved",
+        )
 
     @rx.event
     async def handle_upload(self, uploads: list[rx.UploadFile]) -> None:
@@ -115,14 +167,18 @@ class ApplyState(AppState):
             principal = self._require(APPLY)
             if not self.upload_code:
                 raise DomainError("apply.choose_material")
-            for upload in uploads[:1]:
+            if len(uploads) != 1:
+                raise DomainError("apply.upload_count")
+            for upload in uploads:
                 data = await upload.read()
                 with session_scope() as s:
                     stored = files.store_file(
                         s, principal=principal, filename=upload.name or "file", content=data
                     )
-                    self._file_ids = {**self._file_ids, self.upload_code: stored.id or 0}
-                self.uploaded = {**self.uploaded, self.upload_code: stored.filename}
+                    self._set_files(
+                        {**self._file_ids, self.upload_code: stored.id or 0},
+                        {**self.uploaded, self.upload_code: stored.filename},
+                    )
         except Exception as exc:
             self.error = self._error(exc)
 
@@ -138,10 +194,13 @@ class ApplyState(AppState):
                     principal=principal,
                     project_id=int(self.project_id),
                     stage_code=int(self.stage),
+                    answers={q["key"]: q["value"] == "1" for q in self.questions},
                     uploads={c: i for c, i in self._file_ids.items() if c in wanted},
                 )
                 self.receipt = sc.case_no
-            self.materials, self.items, self.uploaded, self._file_ids = [], [], {}, {}
+            self.materials, self.items, self.questions = [], [], []
+            self._set_files({}, {})
+            self._answers = {}
         except Exception as exc:
             self.error = self._error(exc)
 
@@ -166,14 +225,45 @@ class ApplyState(AppState):
 
 
 class NewProjectState(AppState):
+    """Register a project, or edit one (``?edit=<id>``) until its first acceptance."""
+
     fields: dict[str, str] = {"process_type": "3", "region_code": "360102"}
     flags: list[str] = []
     field_errors: dict[str, str] = {}
     error: str = ""
+    editing_id: str = ""
 
     @rx.event
     def load(self) -> rx.event.EventSpec | None:
-        return self._guard(NEW_PROJECT)
+        redirect = self._guard(NEW_PROJECT)
+        if redirect is not None:
+            return redirect
+        self.error, self.field_errors, self.editing_id = "", {}, ""
+        edit = str(self.router.page.params.get("edit", "") or "")
+        if not edit.isdigit():
+            return None
+        try:
+            principal = self._require(NEW_PROJECT)
+            with Session(get_engine()) as s:
+                p = projects.get_project(s, principal=principal, project_id=int(edit))
+                if p.locked:
+                    raise DomainError("project.locked")
+        except DomainError as exc:
+            self.error = self._error(exc)
+            return None
+        self.editing_id = edit
+        self.fields = {
+            "project_code": p.project_code,
+            "name": p.name,
+            "region_code": p.region_code,
+            "location": p.location,
+            "total_investment": f"{p.total_investment:g}",
+            "land_area": f"{p.land_area:g}",
+            "floor_area": f"{p.floor_area:g}",
+            "process_type": str(p.process_type),
+        }
+        self.flags = [f for f in FLAGS if (p.attributes or {}).get(f)]
+        return None
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
@@ -210,11 +300,19 @@ class NewProjectState(AppState):
             except ValueError:
                 raise DomainError("project.negative", field="total_investment") from None
             with session_scope() as s:
-                projects.register_project(s, principal=principal, data=data)
+                if self.editing_id:
+                    projects.update_project(
+                        s,
+                        principal=principal,
+                        project_id=int(self.editing_id),
+                        changes=data.model_dump(exclude_unset=True, exclude={"project_code"}),
+                    )
+                else:
+                    projects.register_project(s, principal=principal, data=data)
         except DomainError as exc:
             self.field_errors = {exc.field or "form": exc.translate(self.lang)}
             return None
         except Exception as exc:
             self.error = self._error(exc)
             return None
-        return rx.redirect(APPLY)
+        return rx.redirect("/hall" if self.editing_id else APPLY)

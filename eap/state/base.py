@@ -21,7 +21,13 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {}
 for _role, _route in HOME_ROUTES.items():
     ROUTE_ROLES.setdefault(_route, frozenset())
     ROUTE_ROLES[_route] = ROUTE_ROLES[_route] | {_role}
-for _route in ("/hall/apply", "/hall/projects/new"):
+for _route in (
+    "/hall/apply",
+    "/hall/projects/new",
+    "/hall/appointments",
+    "/hall/inquiries",
+    "/hall/agents",
+):
     ROUTE_ROLES[_route] = ROUTE_ROLES["/hall"]
 ROUTE_ROLES["/inbox"] = frozenset(HOME_ROUTES)
 

@@ -44,6 +44,23 @@ class NoticeAdminState(AppState):
     def set_body(self, value: str) -> None:
         self.body = value
 
+    current: list[dict[str, str]] = []
+
+    @rx.event
+    def load_list(self) -> None:
+        with Session(get_engine()) as s:
+            self.current, _ = notices.list_notices(s, page=1)
+
+    @rx.event
+    def withdraw(self, notice_id: str) -> None:
+        """撤下 a notice; the service re-checks that the caller is an administrator."""
+        self._perform(
+            "/admin",
+            lambda s, p: notices.withdraw_notice(s, principal=p, notice_id=int(notice_id)),
+            "notice.withdrawn",
+        )
+        self.load_list()
+
     @rx.event
     def publish(self) -> None:
         """Only an administrator may publish; checked again in the service."""
@@ -55,3 +72,4 @@ class NoticeAdminState(AppState):
             self.title, self.body, self.message = "", "", self._tr("notice.published")
         except Exception as exc:
             self.error = self._error(exc)
+        self.load_list()

@@ -1,0 +1,142 @@
+"""Workbench side panels: replies to consultations and complaints; today's appointments."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.state.desk import RepliesState as R
+from eap.state.desk import TodayState as D
+
+T = R.t
+
+
+def _feedback(state: type) -> rx.Component:
+    return rx.fragment(
+        rx.cond(state.message != "", rx.callout(state.message, color_scheme="green", size="1")),  # type: ignore[attr-defined]
+        rx.cond(state.error != "", rx.callout(state.error, color_scheme="red", size="1")),  # type: ignore[attr-defined]
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(T["inquiry.kind." + row["kind"].to(str)]),
+            rx.link(row["subject"], on_click=R.open_thread(row["id"]), class_name="reply-open"),
+            rx.spacer(),
+            rx.badge(T["inquiry.status." + row["status"].to(str)]),
+            rx.text(row["updated"], size="1", color_scheme="gray"),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            R.open_id == row["id"],
+            rx.vstack(
+                rx.foreach(
+                    R.thread,
+                    lambda m: rx.text(
+                        rx.text.strong(m["author"]), " · ", m["at"], "：", m["body"], size="2"
+                    ),
+                ),
+                rx.cond(
+                    row["status"] != "closed",
+                    rx.hstack(
+                        rx.text_area(
+                            value=R.reply_text,
+                            on_change=R.set_reply,
+                            placeholder=T["inquiry.reply"],
+                            flex="1",
+                            id="staff-reply",
+                        ),
+                        rx.button(T["inquiry.reply"], on_click=R.reply, id="btn-staff-reply"),
+                        width="100%",
+                    ),
+                ),
+                width="100%",
+                padding_left="1em",
+            ),
+        ),
+        width="100%",
+        class_name="reply-row",
+    )
+
+
+def replies_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(T["inquiry.department_list"], size="4"),
+                rx.badge(R.total),
+                rx.spacer(),
+                rx.select.root(
+                    rx.select.trigger(size="1"),
+                    rx.select.content(
+                        rx.select.item(T["inquiry.status.open"], value="open"),
+                        rx.select.item(T["inquiry.status.answered"], value="answered"),
+                        rx.select.item(T["inquiry.status.closed"], value="closed"),
+                        rx.select.item(T["filter.all_status"], value="all"),
+                    ),
+                    value=rx.cond(R.status == "", "all", R.status),
+                    on_change=R.set_status,
+                ),
+                width="100%",
+                align="center",
+            ),
+            _feedback(R),
+            rx.foreach(R.rows, _row),
+            rx.cond(
+                R.pages > 1,
+                rx.hstack(
+                    rx.button("‹", on_click=R.go_page(-1), size="1", variant="soft"),
+                    rx.text(R.page, " / ", R.pages, size="2"),
+                    rx.button("›", on_click=R.go_page(1), size="1", variant="soft"),
+                ),
+            ),
+            width="100%",
+        ),
+        width="100%",
+        id="replies-panel",
+    )
+
+
+def today_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.heading(T["appointment.today"], size="4"), rx.badge(D.rows.length())),
+            _feedback(D),
+            rx.cond(
+                D.rows.length() > 0,
+                rx.table.root(
+                    rx.table.body(
+                        rx.foreach(
+                            D.rows,
+                            lambda a: rx.table.row(
+                                rx.table.cell(a["start"], "-", a["end"]),
+                                rx.table.cell(a["ticket"]),
+                                rx.table.cell(a["company"]),
+                                rx.table.cell(a["topic"]),
+                                rx.table.cell(
+                                    rx.cond(
+                                        a["status"] == "booked",
+                                        rx.button(
+                                            T["appointment.check_in"],
+                                            size="1",
+                                            on_click=D.check_in(a["id"]),
+                                            class_name="check-in",
+                                        ),
+                                        rx.badge(T["appointment.checked_in"], color_scheme="green"),
+                                    )
+                                ),
+                                class_name="today-row",
+                            ),
+                        )
+                    ),
+                    size="1",
+                    width="100%",
+                ),
+                rx.text(T["appointment.none"], color_scheme="gray", size="2"),
+            ),
+            width="100%",
+        ),
+        width="100%",
+        id="today-panel",
+    )

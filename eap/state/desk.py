@@ -1,0 +1,115 @@
+"""Side panels of the staff workbenches: consultations and complaints to answer (department)
+and today's appointments with check-in (window). Each is its own small state, loaded with
+its page."""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.db import get_engine
+from eap.errors import DomainError
+from eap.services import appointments, inquiries
+from eap.state.base import AppState
+
+DEPARTMENT = "/workbench/department"
+WINDOW = "/workbench/window"
+PAGE_SIZE = 10
+
+
+class RepliesState(AppState):
+    """咨询投诉答复: the department's open matters first, with their threads."""
+
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    status: str = "open"
+    open_id: str = ""
+    thread: list[dict[str, str]] = []
+    reply_text: str = ""
+    message: str = ""
+    error: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        try:
+            self._list()
+        except DomainError:
+            self.rows, self.total = [], 0
+
+    def _list(self) -> None:
+        principal = self._require(DEPARTMENT)
+        with Session(get_engine()) as s:
+            self.rows, self.total = inquiries.list_inquiries(
+                s, principal=principal, status=self.status, page=self.page, size=PAGE_SIZE
+            )
+            if self.open_id:
+                self.thread = inquiries.thread(s, principal=principal, inquiry_id=int(self.open_id))
+
+    @rx.var
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @rx.event
+    def set_status(self, value: str) -> None:
+        self.status, self.page, self.open_id = ("" if value == "all" else value), 1, ""
+        self._list()
+
+    @rx.event
+    def go_page(self, delta: int) -> None:
+        self.page = min(max(1, self.page + delta), self.pages)
+        self._list()
+
+    @rx.event
+    def open_thread(self, inquiry_id: str) -> None:
+        self.open_id = "" if self.open_id == inquiry_id else inquiry_id
+        self.thread, self.reply_text, self.message, self.error = [], "", "", ""
+        try:
+            self._list()
+        except DomainError as exc:
+            self.open_id, self.error = "", self._error(exc)
+
+    @rx.event
+    def set_reply(self, value: str) -> None:
+        self.reply_text = value
+
+    @rx.event
+    def reply(self) -> None:
+        if self._perform(
+            DEPARTMENT,
+            lambda s, p: inquiries.reply(
+                s, principal=p, inquiry_id=int(self.open_id or 0), body=self.reply_text
+            ),
+            "inquiry.reply_sent",
+        ):
+            self.reply_text = ""
+        self._list()
+
+
+class TodayState(AppState):
+    """今日预约: the clerk's office bookings for today, checked in as people arrive."""
+
+    rows: list[dict[str, str]] = []
+    message: str = ""
+    error: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        try:
+            self._list()
+        except DomainError:
+            self.rows = []
+
+    def _list(self) -> None:
+        principal = self._require(WINDOW)
+        with Session(get_engine()) as s:
+            self.rows = appointments.todays_appointments(s, principal=principal)
+
+    @rx.event
+    def check_in(self, appointment_id: str) -> None:
+        self._perform(
+            WINDOW,
+            lambda s, p: appointments.check_in(s, principal=p, appointment_id=int(appointment_id)),
+            "appointment.checked_in",
+        )
+        self._list()
