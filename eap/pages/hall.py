@@ -71,7 +71,11 @@ def _stage(sc: rx.Var) -> rx.Component:
             ),
             rx.cond(sc["notices"] != "0", rx.badge(T["hall.notice_open"], color_scheme="amber")),
             rx.cond(
-                sc["rated"] != "", rx.badge(T["grade." + sc["rated"].to(str)], color_scheme="green")
+                sc["rated"] != "",
+                rx.badge(
+                    T["grade." + sc["rated"].to(str)],
+                    color_scheme=rx.match(sc["rated"], ("1", "red"), ("2", "red"), "green"),
+                ),
             ),
             rx.spacer(),
             rx.cond(
@@ -117,7 +121,7 @@ def _stage(sc: rx.Var) -> rx.Component:
                     rx.popover.content(
                         rx.vstack(
                             rx.select.root(
-                                rx.select.trigger(class_name="rate-grade"),
+                                rx.select.trigger(class_name="rate-grade", id="rate-grade-trigger"),
                                 rx.select.content(
                                     *[
                                         rx.select.item(T[f"grade.{g}"], value=str(g))
@@ -132,6 +136,7 @@ def _stage(sc: rx.Var) -> rx.Component:
                                 on_change=H.set_comment,
                                 placeholder=T["hall.rate_comment"],
                                 width="100%",
+                                id="rate-comment",
                             ),
                             rx.button(
                                 T["hall.rate_submit"],

@@ -55,7 +55,7 @@ def register_page() -> rx.Component:
                         for k in ("company", "person", "agent")
                     ],
                     value=kind,
-                    on_change=lambda v: R.set_field("kind", v),
+                    on_change=R.set_kind,
                     id="reg-kind",
                     width="100%",
                 ),

@@ -177,8 +177,8 @@ class InquiriesState(AppState):
         return max(1, -(-self.total // PAGE_SIZE))
 
     @rx.event
-    def set_kind(self, value: str) -> None:
-        self.kind = value
+    def set_kind(self, value: str | list[str]) -> None:
+        self.kind = value if isinstance(value, str) else (value[0] if value else "consult")
 
     @rx.event
     def set_item_code(self, value: str) -> None:

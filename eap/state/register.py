@@ -52,6 +52,12 @@ class RegisterState(AppState):
             self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
 
     @rx.event
+    def set_kind(self, value: str | list[str]) -> None:
+        kind = value if isinstance(value, str) else (value[0] if value else "company")
+        self.fields = {**self.fields, "kind": kind}
+        self.field_errors = {}
+
+    @rx.event
     def send_code(self) -> None:
         """Queue the code's SMS with the row, then hand it to the gateway after commit."""
         self.message, self.error = "", ""

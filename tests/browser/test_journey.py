@@ -1,0 +1,288 @@
+"""The whole applicant journey as a new user makes it, in the browser: register with an SMS
+code, register a project, apply for stage 1 through the questionnaire (saving a draft on the
+way), answer a supplement notice, see the approval, download and verify the certificate,
+rate the case and see the reply to a bad grade, book a window appointment.
+
+The government side (window, departments, lead department) acts through the engine's own
+services, as a test helper; the workbench pages have their own browser tests."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, col, select
+
+from eap.db import make_engine
+from eap.i18n import t
+from eap.models import (
+    Certificate,
+    Evaluation,
+    ItemCase,
+    Project,
+    SmsOutbox,
+    StageCase,
+    User,
+)
+from eap.services import appointments, evaluation, handling, intake, results
+from eap.services import engine as case_engine
+from eap.services.accounts import Principal
+from eap.services.demo import make_uscc
+from tests.browser.conftest import APP_DB, SCREENSHOTS
+from tests.browser.test_apply import _card, _pick, _upload
+from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.test_supervision import _wait_css
+
+pytestmark = pytest.mark.browser
+RNG = random.Random()
+
+
+def _type(driver, element_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    box = _wait_css(driver, f"#{element_id}")
+    box.clear()
+    box.send_keys(value)
+
+
+def _staff(s: Session, username: str) -> Principal:
+    return Principal.of(s.exec(select(User).where(User.username == username)).one())
+
+
+def _approve_everything(s: Session, stage_case_id: int) -> None:
+    """Each department starts and approves its items (waiting ones after their prerequisite);
+    the lead department closes the stage and the window delivers the results."""
+    for _ in range(10):
+        open_cases = [
+            c
+            for c in s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id))
+            if c.status not in case_engine.TERMINAL
+        ]
+        if not open_cases:
+            break
+        for case in open_cases:
+            if case.waiting_on:
+                continue
+            who = Principal.of(
+                s.exec(
+                    select(User).where(
+                        User.department_id == case.department_id, col(User.is_head).is_(False)
+                    )
+                ).first()
+            )
+            if case.status == case_engine.ACCEPTED:
+                handling.start_handling(s, principal=who, item_case_id=case.id or 0)
+            handling.decide(
+                s, principal=who, item_case_id=case.id or 0, outcome="approve", opinion="同意"
+            )
+        s.flush()
+    sc = s.get(StageCase, stage_case_id)
+    assert sc is not None
+    lead = Principal.of(
+        s.exec(
+            select(User).where(
+                User.department_id == sc.lead_department_id, col(User.is_head).is_(False)
+            )
+        ).first()
+    )
+    results.close_stage(s, principal=lead, stage_case_id=stage_case_id, opinion="同步出件")
+    results.deliver_results(
+        s, principal=_staff(s, "nc_window"), stage_case_id=stage_case_id, channel="online"
+    )
+
+
+def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    db = make_engine(APP_DB["url"])
+    driver.delete_all_cookies()
+    n = RNG.randrange(10**7, 10**8)
+    phone, username, password = f"139{n}", f"journey{n}", "Journey#2026"
+    uscc = make_uscc(RNG, "360102")
+
+    # 1. Register and verify the phone.
+    driver.get(app_url + "/login")
+    _wait_css(driver, "#register-link").click()
+    _wait_text(driver, "register-title", t("register.title", "zh"))
+    for element_id, value in (
+        ("reg-uscc", uscc),
+        ("reg-name", f"旅程建设有限公司{n}"),
+        ("reg-legal_rep", "赵六"),
+        ("reg-display_name", "钱七"),
+        ("reg-phone", phone),
+        ("reg-username", username),
+        ("reg-password", "weakpass"),
+        ("reg-password2", "weakpass"),
+    ):
+        _type(driver, element_id, value)
+    driver.find_element(By.ID, "btn-send-code").click()
+    _wait_text(driver, "reg-message", t("sms.sent", "zh"))
+    with Session(db) as s:
+        sms = s.exec(
+            select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
+        ).first()
+        assert sms is not None
+        code = re.search(r"\d{6}", sms.text).group(0)  # type: ignore[union-attr]
+    _type(driver, "reg-code", code)
+    driver.find_element(By.ID, "btn-register-account").click()
+    _wait_text(driver, "error-password", t("auth.password_rules", "zh")[:6])
+    driver.save_screenshot(str(SCREENSHOTS / "journey-01-register-error.png"))
+    _type(driver, "reg-password", password)
+    _type(driver, "reg-password2", password)
+    driver.find_element(By.ID, "btn-register-account").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, username, password)
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+
+    # 2. Register a project.
+    driver.get(app_url + "/hall/projects/new")
+    _wait_text(driver, "home-title", t("apply.new_project", "zh"))
+    project_code = f"2026-360102-47-03-{n % 10**6:06d}"
+    for name, value in (
+        ("project_code", project_code),
+        ("name", "旅程测试综合楼"),
+        ("location", "南昌市东湖区阳明路"),
+        ("total_investment", "3000"),
+        ("land_area", "8000"),
+        ("floor_area", "20000"),
+    ):
+        _type(driver, f"field-{name}", value)
+    driver.find_element(By.ID, "btn-register").click()
+    _wait_text(driver, "home-title", t("apply.title", "zh"))
+
+    # 3. Apply for stage 1: the questionnaire decides the items; save a draft, come back.
+    _pick(driver, "choose-project", "旅程测试综合楼")
+    _wait_css(driver, "#questionnaire")
+    _wait_css(driver, "#q-filing_only-yes").click()
+    time.sleep(1)
+    _wait_css(driver, "#form-materials tr")
+    codes = [
+        r.text.split()[0]
+        for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
+        if t("material.missing", "zh") in r.text
+    ]
+    assert codes
+    for code_ in codes:
+        name = _upload(driver, code_, tmp_path)
+        for _ in range(40):
+            rows = driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
+            if any(r.text.startswith(code_) and name in r.text for r in rows):
+                break
+            time.sleep(0.25)
+        else:
+            raise AssertionError(f"{code_} not uploaded")
+    assert driver.find_elements(By.CSS_SELECTOR, ".preview-link")
+    driver.find_element(By.ID, "btn-draft").click()
+    _wait_text(driver, "apply-message", t("apply.draft_saved", "zh"))
+    driver.get(app_url + "/hall")
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    driver.get(app_url + "/hall/apply")
+    _wait_text(driver, "home-title", t("apply.title", "zh"))
+    _pick(driver, "choose-project", "旅程测试综合楼")
+    _wait_text(driver, "apply-message", t("apply.draft_resumed", "zh", at="").split()[0])
+    _wait_text(driver, "form-materials", f"{codes[0]}-材料.pdf")
+    driver.save_screenshot(str(SCREENSHOTS / "journey-02-apply-draft.png"))
+    driver.find_element(By.ID, "btn-submit").click()
+    _wait_css(driver, "#receipt")
+    driver.save_screenshot(str(SCREENSHOTS / "journey-03-receipt.png"))
+    with Session(db) as s:
+        project = s.exec(select(Project).where(Project.project_code == project_code)).one()
+        sc = s.exec(select(StageCase).where(StageCase.project_id == project.id)).one()
+        sc_id, case_no = sc.id or 0, sc.case_no
+        assert case_no in driver.find_element(By.ID, "receipt").text
+        assert sc.answers.get("filing_only") is True
+        # 4. The window raises a one-time supplement notice (test helper, through the engine).
+        window = _staff(s, "nc_window")
+        intake.receive_case(s, principal=window, stage_case_id=sc_id)
+        intake.request_intake_supplement(
+            s,
+            principal=window,
+            stage_case_id=sc_id,
+            materials=[{"code": codes[0], "remark": "缺少盖章"}],
+            remarks="请补正后重新提交",
+        )
+        s.commit()
+    driver.get(app_url + "/hall/apply")
+    _pick(driver, "choose-project", "旅程测试综合楼")
+    _wait_css(driver, ".answer-notice")
+    (tmp_path / "again").mkdir()
+    _upload(driver, codes[0], tmp_path / "again")
+    time.sleep(1.5)
+    driver.save_screenshot(str(SCREENSHOTS / "journey-04-supplement.png"))
+    driver.find_element(By.CSS_SELECTOR, ".answer-notice").click()
+    _wait_text(driver, "apply-message", t("apply.supplied", "zh"))
+
+    # 5. Accepted and approved in parallel, the stage closed and the results delivered.
+    with Session(db) as s:
+        intake.accept_case(s, principal=_staff(s, "nc_window"), stage_case_id=sc_id)
+        _approve_everything(s, sc_id)
+        s.commit()
+        cert = s.exec(
+            select(Certificate)
+            .join(ItemCase, col(ItemCase.id) == col(Certificate.item_case_id))
+            .where(ItemCase.stage_case_id == sc_id)
+        ).first()
+        assert cert is not None
+        cert_id, cert_no, token = cert.id, cert.cert_no, cert.verify_token
+    driver.get(app_url + "/hall")
+    card = _card(driver, "旅程测试综合楼", needs=".rate-open")
+    assert cert_no in card.text
+    driver.save_screenshot(str(SCREENSHOTS / "journey-05-results.png"))
+    session_cookie = driver.get_cookie("eap_session")["value"]
+    pdf = httpx.get(
+        f"{app_url}/documents/certificate/{cert_id}.pdf", cookies={"eap_session": session_cookie}
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert httpx.get(f"{app_url}/documents/certificate/{cert_id}.pdf").status_code == 401
+    driver.get(f"{app_url}/verify/{token}")
+    _wait_text(driver, "verify-result", t("verify.genuine_valid", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "journey-06-verify.png"))
+
+    # 6. Rate the case (a bad grade) and see the department's rectification.
+    driver.get(app_url + "/hall")
+    card = _card(driver, "旅程测试综合楼", needs=".rate-open")
+    card.find_element(By.CSS_SELECTOR, ".rate-open").click()
+    _pick(driver, "rate-grade-trigger", t("grade.2", "zh"))
+    _wait_css(driver, "#rate-comment").send_keys("窗口答复不够及时")
+    _wait_css(driver, ".rate-confirm").click()
+    _wait_text(driver, "hall-message", t("hall.rated", "zh"))
+    with Session(db) as s:
+        ev = s.exec(select(Evaluation).where(Evaluation.stage_case_id == sc_id)).one()
+        assert ev.grade == 2 and ev.rectify_by is not None
+        sc = s.get(StageCase, sc_id)
+        lead = Principal.of(
+            s.exec(
+                select(User).where(
+                    User.department_id == sc.lead_department_id,  # type: ignore[union-attr]
+                    col(User.is_head).is_(False),
+                )
+            ).first()
+        )
+        evaluation.rectify(
+            s,
+            principal=lead,
+            evaluation_id=ev.id or 0,
+            rectification="已安排专人跟进答复",
+            callback_note="电话回访，企业表示满意",
+        )
+        s.commit()
+    driver.get(app_url + "/hall")
+    _card(driver, "旅程测试综合楼", needs=".grade-reply")
+    assert "已安排专人跟进答复" in driver.find_element(By.CSS_SELECTOR, ".grade-reply").text
+    driver.save_screenshot(str(SCREENSHOTS / "journey-07-grade-reply.png"))
+
+    # 7. Book a window appointment for the next working day, see it listed.
+    with Session(db) as s:
+        day = appointments.bookable_days(s)[1].isoformat()
+    driver.get(app_url + "/hall/appointments")
+    _wait_text(driver, "home-title", t("appointment.title", "zh"))
+    _pick(driver, "day", day)
+    _wait_css(driver, "#slots .slot").click()
+    _type(driver, "appointment-topic", "领取纸质证照")
+    driver.find_element(By.ID, "btn-book").click()
+    _wait_text(driver, "page-message", t("appointment.booked", "zh", ticket="")[:4])
+    _wait_text(driver, "my-bookings", "领取纸质证照")
+    driver.save_screenshot(str(SCREENSHOTS / "journey-08-appointment.png"))
