@@ -63,6 +63,10 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             counts["alerts"] = sum(supervision.sweep_deadlines(session).new.values())
             counts["anomalies"] = sum(anomalies.detect(session, window_days=400).values())
             counts["kpi_rows"] = kpi.rebuild(session)["rows"]
+        from eap.services.demo_hall import seed_hall_activity
+
+        with session_scope() as session:
+            counts.update(seed_hall_activity(session, seed=args.seed))
     print(json.dumps(counts, ensure_ascii=False))
     return 0
 
