@@ -13,7 +13,7 @@ from eap.pages.hall_services import agents_page, appointments_page, inquiries_pa
 from eap.pages.home import home_page
 from eap.pages.inbox import inbox_page
 from eap.pages.login import login_page
-from eap.pages.notices import notices_page
+from eap.pages.notices import notice_detail_page, notices_page
 from eap.pages.register import register_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
@@ -28,7 +28,7 @@ from eap.state.hall_services import AgentsState, AppointmentsState, InquiriesSta
 from eap.state.home import HomeState
 from eap.state.inbox import InboxState
 from eap.state.login import LoginState
-from eap.state.notices import NoticesState
+from eap.state.notices import NoticeDetailState, NoticesState
 from eap.state.register import RegisterState
 from eap.state.supervision import SupervisionState
 from eap.state.verify import VerifyState
@@ -61,6 +61,12 @@ app.add_page(hall_page, route="/hall", title="网上办事大厅 · EAP", on_loa
 app.add_page(guide_page, route="/guide", title="办事指南 · EAP", on_load=GuideState.load)
 app.add_page(inbox_page, route="/inbox", title="消息 · EAP", on_load=InboxState.load)
 app.add_page(notices_page, route="/notices", title="通知公告 · EAP", on_load=NoticesState.load)
+app.add_page(
+    notice_detail_page,
+    route="/notices/[notice_id]",
+    title="通知公告 · EAP",
+    on_load=NoticeDetailState.load,
+)
 app.add_page(apply_page, route="/hall/apply", title="申报 · EAP", on_load=ApplyState.load)
 app.add_page(
     new_project_page,

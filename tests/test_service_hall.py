@@ -268,3 +268,70 @@ def test_blank_templates_render_with_their_fields(session: Session) -> None:
     items = guide_public.browse(session, text="S1-04")
     links = {m["code"]: m["template"] for m in items[0]["materials"]}
     assert links["M007"] == "/templates/M007.pdf"
+
+
+def test_check_in_and_replies_follow_scope_for_every_role(session: Session) -> None:
+    """Every role tries the window's check-in and the department's reply; only the clerk of
+    the booked office and the routed department (and the asker, for a follow-up) succeed."""
+    from tests.test_access_matrix import _everyone
+
+    nc, gz = city_staff(session, "360100"), city_staff(session, "360700")
+    owner = applicant(session)
+    people = _everyone(session, nc, gz, owner)
+    office = _office(session)
+    now = at(MONDAY, 8)
+    slot = appointments.day_slots(session, department_id=office.id or 0, day=MONDAY, now=now)[0]
+    booking = appointments.book(session, principal=owner, slot_id=slot.id or 0, now=now)
+    question = inquiries.ask(
+        session,
+        principal=owner,
+        kind="consult",
+        subject="用地规划",
+        body="需要什么？",
+        item_code="S1-06",
+    )
+    for who, principal in people.items():
+        if who != "nc_window":
+            with pytest.raises(PermissionDenied), session.begin_nested():
+                appointments.check_in(
+                    session,
+                    principal=principal,
+                    appointment_id=booking.id or 0,
+                    now=at(MONDAY, 9),
+                )
+        if who not in ("nc_zrzy", "nc_zrzy_head", "owner"):
+            with pytest.raises(PermissionDenied), session.begin_nested():
+                inquiries.reply(
+                    session, principal=principal, inquiry_id=question.id or 0, body="越权答复"
+                )
+    session.refresh(booking)
+    assert booking.status == "booked"
+    assert len(inquiries.thread(session, principal=owner, inquiry_id=question.id or 0)) == 1
+    appointments.check_in(
+        session, principal=people["nc_window"], appointment_id=booking.id or 0, now=at(MONDAY, 9)
+    )
+    inquiries.reply(
+        session, principal=people["nc_zrzy"], inquiry_id=question.id or 0, body="详见办事指南"
+    )
+    assert session.get(Appointment, booking.id).status == "checked_in"
+
+
+def test_my_projects_paginate_and_show_the_four_stage_timeline(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    ids = [project(session, owner, ptype=4) for _ in range(12)]
+    assert hall.count_projects(session, principal=owner) == 12
+    first = hall.my_projects(session, principal=owner, page=1, size=10)
+    second = hall.my_projects(session, principal=owner, page=2, size=10)
+    assert len(first) == 10 and len(second) == 2
+    assert {p["id"] for p in first} | {p["id"] for p in second} == {str(i) for i in ids}
+    file_and_accept(session, city, owner, ids[-1], 1, day=MONDAY)
+    newest = hall.my_projects(session, principal=owner, page=1, size=1)[0]
+    assert [(m["stage"], m["state"], m["status"]) for m in newest["timeline"]] == [
+        ("1", "current", "accepted"),
+        ("2", "todo", ""),
+        ("3", "todo", ""),
+        ("4", "todo", ""),
+    ]
+    assert newest["editable"] == ""  # locked once accepted
+    assert hall.my_projects(session, principal=owner, page=2, size=1)[0]["editable"] == "1"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.shell import pager
 from eap.state.desk import RepliesState as R
 from eap.state.desk import TodayState as D
 
@@ -83,14 +84,7 @@ def replies_panel() -> rx.Component:
             ),
             _feedback(R),
             rx.foreach(R.rows, _row),
-            rx.cond(
-                R.pages > 1,
-                rx.hstack(
-                    rx.button("‹", on_click=R.go_page(-1), size="1", variant="soft"),
-                    rx.text(R.page, " / ", R.pages, size="2"),
-                    rx.button("›", on_click=R.go_page(1), size="1", variant="soft"),
-                ),
-            ),
+            rx.cond(R.pages > 1, pager(R)),
             width="100%",
         ),
         width="100%",

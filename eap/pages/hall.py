@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import clock_badge, localized, status_text
-from eap.components.shell import shell
+from eap.components.shell import pager, shell
 from eap.state.hall import HallState as H
 
 T = H.t
@@ -181,6 +181,33 @@ def _stage(sc: rx.Var) -> rx.Component:
     )
 
 
+def _milestone(m: rx.Var) -> rx.Component:
+    """One of the four main-line stages on the project's timeline."""
+    colour = rx.match(m["state"], ("done", "green"), ("current", "blue"), "gray")
+    return rx.hstack(
+        rx.icon(
+            rx.match(m["state"], ("done", "circle_check"), ("current", "circle_dot"), "circle"),
+            size=16,
+            color=rx.match(
+                m["state"],
+                ("done", "var(--green-9)"),
+                ("current", "var(--blue-9)"),
+                "var(--gray-8)",
+            ),
+        ),
+        rx.text(T["stage." + m["stage"].to(str)], size="2", color_scheme=colour),
+        rx.cond(
+            m["status"] != "",
+            rx.text(
+                "（", T["stagecase." + m["status"].to(str)], "）", size="1", color_scheme="gray"
+            ),
+        ),
+        align="center",
+        spacing="1",
+        flex="1",
+    )
+
+
 def _project(p: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -210,6 +237,12 @@ def _project(p: rx.Var) -> rx.Component:
                 align="center",
                 width="100%",
             ),
+            rx.hstack(
+                rx.foreach(p["timeline"].to(list[dict]), _milestone),
+                width="100%",
+                spacing="2",
+                class_name="timeline",
+            ),
             rx.foreach(p["stages"].to(list[dict]), _stage),
             width="100%",
         ),
@@ -235,6 +268,7 @@ def hall_page() -> rx.Component:
                 rx.foreach(H.projects, _project),
                 rx.text(T["hall.no_projects"], color_scheme="gray"),
             ),
+            rx.cond(H.pages > 1, pager(H)),
             width="100%",
             spacing="4",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.shell import shell
+from eap.components.shell import pager, shell
 from eap.state.hall_services import AgentsState as G
 from eap.state.hall_services import AppointmentsState as P
 from eap.state.hall_services import InquiriesState as Q
@@ -272,12 +272,7 @@ def inquiries_page() -> rx.Component:
                 rx.vstack(rx.foreach(Q.rows, _inquiry), width="100%", spacing="3"),
                 rx.text(T["inquiry.none"], color_scheme="gray"),
             ),
-            rx.hstack(
-                rx.button("‹", on_click=Q.go_page(-1), size="1", variant="soft"),
-                rx.text(Q.page, " / ", Q.pages, size="2"),
-                rx.button("›", on_click=Q.go_page(1), size="1", variant="soft"),
-                align="center",
-            ),
+            pager(Q),
             width="100%",
             spacing="4",
         )

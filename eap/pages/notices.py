@@ -6,6 +6,7 @@ import reflex as rx
 
 from eap.components.shell import lang_button, pager
 from eap.state.notices import NoticeAdminState as NA
+from eap.state.notices import NoticeDetailState as ND
 from eap.state.notices import NoticesState as N
 
 T = N.t
@@ -28,11 +29,15 @@ def notices_page() -> rx.Component:
                 lambda n: rx.card(
                     rx.vstack(
                         rx.hstack(
-                            rx.heading(n["title"], size="4"),
+                            rx.link(
+                                rx.heading(n["title"], size="4"),
+                                href="/notices/" + n["id"].to(str),
+                                class_name="notice-link",
+                            ),
                             rx.spacer(),
                             rx.text(n["at"], size="2", color_scheme="gray"),
                         ),
-                        rx.text(n["body"], white_space="pre-wrap", size="2"),
+                        rx.text(n["excerpt"], white_space="pre-wrap", size="2"),
                         width="100%",
                     ),
                     width="100%",
@@ -43,6 +48,42 @@ def notices_page() -> rx.Component:
             width="100%",
             spacing="3",
             max_width="1000px",
+            margin="0 auto",
+            padding="1.5em",
+        ),
+        background="#f4f6fa",
+        min_height="100vh",
+    )
+
+
+def notice_detail_page() -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.link(T["notice.list"], href="/notices"),
+                rx.spacer(),
+                lang_button(),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                ND.error != "",
+                rx.callout(ND.error, color_scheme="red", icon="triangle_alert"),
+                rx.card(
+                    rx.vstack(
+                        rx.heading(ND.notice["title"], size="6", id="notice-detail-title"),
+                        rx.text(ND.notice["at"], size="2", color_scheme="gray"),
+                        rx.text(
+                            ND.notice["body"], white_space="pre-wrap", size="3", id="notice-detail"
+                        ),
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+            ),
+            width="100%",
+            spacing="3",
+            max_width="900px",
             margin="0 auto",
             padding="1.5em",
         ),

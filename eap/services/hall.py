@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from eap.errors import PermissionDenied
 from eap.models import (
@@ -27,9 +27,37 @@ OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
 FINISHED_STAGE = ("closed", "refused", "withdrawn")
 
 
+def count_projects(session: Session, *, principal: Principal) -> int:
+    if principal.company_id is None:
+        return 0
+    return session.exec(
+        select(func.count()).select_from(Project).where(Project.company_id == principal.company_id)
+    ).one()
+
+
+def timeline(project: Project, stage_status: dict[int, str]) -> list[dict[str, str]]:
+    """The four main-line stages as a timeline: done, current or still to come."""
+    out = []
+    for code in (1, 2, 3, 4):
+        if project.completed_at is not None or code < project.current_stage:
+            state = "done"
+        elif code == project.current_stage:
+            state = "current"
+        else:
+            state = "todo"
+        out.append({"stage": str(code), "state": state, "status": stage_status.get(code, "")})
+    return out
+
+
 def my_projects(
-    session: Session, *, principal: Principal, now: dt.datetime | None = None, limit: int = 50
+    session: Session,
+    *,
+    principal: Principal,
+    now: dt.datetime | None = None,
+    page: int = 1,
+    size: int = 10,
 ) -> list[dict[str, Any]]:
+    """One page of the company's projects, newest first, each with every stage and item."""
     if principal.role not in ("applicant", "agent"):
         raise PermissionDenied()
     if principal.company_id is None:  # an agent not yet authorised by any company
@@ -41,7 +69,8 @@ def my_projects(
         select(Project)
         .where(Project.company_id == principal.company_id)
         .order_by(col(Project.id).desc())
-        .limit(limit)
+        .offset((max(page, 1) - 1) * size)
+        .limit(size)
     ).all()
     from eap.models import Evaluation
 
@@ -122,6 +151,7 @@ def my_projects(
                 "completed": "1" if p.completed_at else "",
                 "editable": "" if p.locked else "1",
                 "stages": stages,
+                "timeline": timeline(p, {int(st["stage"]): st["status"] for st in stages}),
             }
         )
     return out

@@ -75,7 +75,21 @@ def list_notices(
             "id": str(n.id),
             "title": n.title,
             "body": n.body,
+            "excerpt": n.body if len(n.body) <= 120 else n.body[:120] + "…",
             "at": n.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d"),
         }
         for n in rows
     ], pages
+
+
+def get_notice(session: Session, *, notice_id: int) -> dict[str, str]:
+    """One published notice for its detail page; withdrawn ones are gone for the public."""
+    notice = session.get(Notice, notice_id)
+    if notice is None or not notice.active:
+        raise DomainError("error.not_found")
+    return {
+        "id": str(notice.id),
+        "title": notice.title,
+        "body": notice.body,
+        "at": notice.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+    }

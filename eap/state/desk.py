@@ -56,7 +56,7 @@ class RepliesState(AppState):
         self._list()
 
     @rx.event
-    def go_page(self, delta: int) -> None:
+    def goto_page(self, delta: int) -> None:
         self.page = min(max(1, self.page + delta), self.pages)
         self._list()
 

@@ -12,8 +12,13 @@ from eap.state.base import AppState
 ROUTE = "/hall"
 
 
+PAGE_SIZE = 10
+
+
 class HallState(AppState):
     projects: list[dict] = []
+    page: int = 1
+    pages: int = 1
     reason: str = ""
     grade: str = "5"
     comment: str = ""
@@ -23,7 +28,15 @@ class HallState(AppState):
     def _reload(self) -> None:
         principal = self._require(ROUTE)
         with Session(get_engine()) as s:
-            self.projects = hall.my_projects(s, principal=principal)
+            total = hall.count_projects(s, principal=principal)
+            self.pages = max(1, -(-total // PAGE_SIZE))
+            self.page = min(max(1, self.page), self.pages)
+            self.projects = hall.my_projects(s, principal=principal, page=self.page, size=PAGE_SIZE)
+
+    @rx.event
+    def goto_page(self, delta: int) -> None:
+        self.page += delta
+        self._reload()
 
     @rx.event
     def set_reason(self, value: str) -> None:
@@ -72,7 +85,5 @@ class HallState(AppState):
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect
-        principal = self._require(ROUTE)
-        with Session(get_engine()) as s:
-            self.projects = hall.my_projects(s, principal=principal)
+        self._reload()
         return None

@@ -201,7 +201,7 @@ class InquiriesState(AppState):
         self.reply_text = value
 
     @rx.event
-    def go_page(self, delta: int) -> None:
+    def goto_page(self, delta: int) -> None:
         self.page = min(max(1, self.page + delta), self.pages)
         self._list()
 

@@ -6,6 +6,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
+from eap.errors import DomainError
 from eap.services import notices
 from eap.state.base import AppState
 
@@ -28,6 +29,21 @@ class NoticesState(AppState):
     def goto_page(self, delta: int) -> None:
         self.page = min(max(1, self.page + delta), self.pages)
         self._load()
+
+
+class NoticeDetailState(AppState):
+    notice: dict[str, str] = {}
+    error: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        self.notice, self.error = {}, ""
+        raw = str(self.router.page.params.get("notice_id", ""))
+        try:
+            with Session(get_engine()) as s:
+                self.notice = notices.get_notice(s, notice_id=int(raw) if raw.isdigit() else 0)
+        except DomainError as exc:
+            self.error = self._error(exc)
 
 
 class NoticeAdminState(AppState):

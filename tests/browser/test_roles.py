@@ -138,3 +138,28 @@ def test_admin_publishes_a_notice_everyone_reads(app_url: str, browser) -> None:
     else:
         raise AssertionError("notice not listed")
     driver.save_screenshot(str(SCREENSHOTS / "notices.png"))
+    link = next(
+        a
+        for a in driver.find_elements(By.CSS_SELECTOR, ".notice-link")
+        if "关于元旦期间窗口办公安排的通知" in a.text
+    )
+    link.click()
+    _wait_text(driver, "notice-detail", "1月2日起正常办公")
+    # The administrator withdraws it; the public list no longer shows it.
+    sign_in(driver, app_url, "admin")
+    _wait_text(driver, "home-title", t("home.admin", "zh"))
+    for _ in range(40):
+        rows = [
+            r
+            for r in driver.find_elements(By.CSS_SELECTOR, ".notice-row")
+            if "关于元旦期间窗口办公安排的通知" in r.text
+        ]
+        if rows:
+            break
+        time.sleep(0.25)
+    rows[0].find_element(By.CSS_SELECTOR, ".notice-withdraw").click()
+    _wait_text(driver, "notice-message", t("notice.withdrawn", "zh"))
+    driver.get(app_url + "/notices")
+    _wait_text(driver, "home-title", t("notice.list", "zh"))
+    time.sleep(1)
+    assert "关于元旦期间窗口办公安排的通知" not in driver.page_source
