@@ -49,18 +49,19 @@ def _nav_links() -> rx.Component:
         )
         for route, key, roles in NAV
     ]
-    return rx.hstack(*links, spacing="4")
+    return rx.flex(*links, wrap="wrap", gap="0.4em 1em")
 
 
 def top_bar() -> rx.Component:
-    return rx.hstack(
+    """Wraps onto several lines on a phone; the long system name shortens there."""
+    return rx.flex(
         rx.hstack(
             rx.icon("landmark", color="white"),
-            rx.heading(T["app.name"], size="4", color="white"),
-            _nav_links(),
-            spacing="4",
+            rx.tablet_and_desktop(rx.heading(T["app.name"], size="4", color="white")),
+            rx.mobile_only(rx.heading(T["app.short"], size="3", color="white")),
             align="center",
         ),
+        rx.flex(_nav_links(), wrap="wrap"),
         rx.spacer(),
         rx.hstack(
             rx.text(
@@ -70,6 +71,7 @@ def top_bar() -> rx.Component:
                 color="white",
                 size="2",
                 id="current-user",
+                white_space="nowrap",
             ),
             rx.link(rx.icon("bell", color="white", size=18), href="/inbox", id="inbox-link"),
             lang_button(),
@@ -84,17 +86,24 @@ def top_bar() -> rx.Component:
             align="center",
         ),
         width="100%",
-        padding_x="1.5em",
+        padding_x=rx.breakpoints(initial="0.75em", sm="1.5em"),
         padding_y="0.75em",
         background="linear-gradient(90deg, #0b4a8b, #1565c0)",
         align="center",
+        wrap="wrap",
+        gap="0.75em 1em",
     )
 
 
 def shell(*children: rx.Component) -> rx.Component:
     return rx.box(
         top_bar(),
-        rx.box(*children, padding="1.5em", max_width="1280px", margin="0 auto"),
+        rx.box(
+            *children,
+            padding=rx.breakpoints(initial="0.75em", sm="1.5em"),
+            max_width="1280px",
+            margin="0 auto",
+        ),
         min_height="100vh",
         background="#f4f6fa",
     )

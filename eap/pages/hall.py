@@ -12,11 +12,18 @@ T = H.t
 
 
 def _item(i: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(localized(i, "item")),
-        rx.table.cell(status_text(i["status"])),
-        rx.table.cell(clock_badge(i["clock"])),
-        rx.table.cell(
+    """One parallel item: a wrapping row, so it reads as a short card on a phone."""
+    return rx.flex(
+        rx.text(localized(i, "item"), size="2", weight="medium", min_width="12em", flex="2"),
+        rx.flex(
+            status_text(i["status"]),
+            clock_badge(i["clock"]),
+            gap="0.5em",
+            align="center",
+            min_width="10em",
+            flex="1",
+        ),
+        rx.text(
             T["clock.used"],
             " ",
             i["used"],
@@ -25,8 +32,12 @@ def _item(i: rx.Var) -> rx.Component:
             " ",
             i["paused"],
             rx.cond(i["left"] != "", rx.text.span(" · ", T["clock.left"], " ", i["left"]), ""),
+            size="1",
+            color_scheme="gray",
+            min_width="12em",
+            flex="1",
         ),
-        rx.table.cell(
+        rx.flex(
             rx.cond(
                 i["doc_id"] != "",
                 rx.link(
@@ -54,7 +65,16 @@ def _item(i: rx.Var) -> rx.Component:
                 ),
                 "",
             ),
+            gap="0.5em",
+            wrap="wrap",
+            flex="1",
         ),
+        wrap="wrap",
+        gap="0.25em 1em",
+        width="100%",
+        padding_y="0.4em",
+        border_bottom="1px solid var(--gray-4)",
+        class_name="item-row",
     )
 
 
@@ -151,10 +171,9 @@ def _stage(sc: rx.Var) -> rx.Component:
             ),
             align="center",
             width="100%",
+            wrap="wrap",
         ),
-        rx.table.root(
-            rx.table.body(rx.foreach(sc["items"].to(list[dict]), _item)), size="1", width="100%"
-        ),
+        rx.foreach(sc["items"].to(list[dict]), _item),
         rx.cond(
             sc["rectify_by"] != "",
             rx.callout(
@@ -205,6 +224,7 @@ def _milestone(m: rx.Var) -> rx.Component:
         align="center",
         spacing="1",
         flex="1",
+        min_width="9em",
     )
 
 
@@ -236,11 +256,13 @@ def _project(p: rx.Var) -> rx.Component:
                 ),
                 align="center",
                 width="100%",
+                wrap="wrap",
             ),
-            rx.hstack(
+            rx.flex(
                 rx.foreach(p["timeline"].to(list[dict]), _milestone),
                 width="100%",
-                spacing="2",
+                wrap="wrap",
+                gap="0.5em",
                 class_name="timeline",
             ),
             rx.foreach(p["stages"].to(list[dict]), _stage),

@@ -1,0 +1,65 @@
+"""Applicants are often on a phone: the hall's pages fit a 390-pixel-wide screen without
+sideways scrolling."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from eap.i18n import t
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_roles import _wait_text, sign_in
+
+pytestmark = pytest.mark.browser
+PAGES = ("/hall", "/hall/apply", "/hall/appointments", "/hall/inquiries", "/inbox", "/guide")
+
+
+def _overflow(driver) -> int:  # type: ignore[no-untyped-def]
+    return int(
+        driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    )
+
+
+def _busiest_applicant() -> str:
+    """The demo applicant with the most projects, so the project cards are full."""
+    from sqlmodel import Session, col, func, select
+
+    from eap.db import make_engine
+    from eap.models import Project, User
+    from tests.browser.conftest import APP_DB
+
+    with Session(make_engine(APP_DB["url"])) as s:
+        row = s.exec(
+            select(User.username, func.count(col(Project.id)))
+            .join(Project, col(Project.company_id) == col(User.company_id))
+            .where(User.role == "applicant", col(User.username).startswith("qiye"))
+            .group_by(col(User.username))
+            .order_by(func.count(col(Project.id)).desc())
+        ).first()
+    assert row is not None
+    return row[0]
+
+
+def test_hall_pages_fit_a_phone(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    driver = browser
+    driver.set_window_size(390, 844)
+    try:
+        driver.delete_all_cookies()
+        driver.get(app_url + "/hall/register")
+        _wait_text(driver, "register-title", t("register.title", "zh"))
+        time.sleep(0.5)
+        assert _overflow(driver) <= 0, "/hall/register"
+        driver.save_screenshot(str(SCREENSHOTS / "phone-register.png"))
+        sign_in(driver, app_url, _busiest_applicant())
+        _wait_text(driver, "home-title", t("home.applicant", "zh"))
+        wide = {}
+        for route in PAGES:
+            driver.get(app_url + route)
+            _wait_text(driver, "home-title", "")
+            time.sleep(1)
+            wide[route] = _overflow(driver)
+            driver.save_screenshot(str(SCREENSHOTS / f"phone{route.replace('/', '-')}.png"))
+        assert all(v <= 0 for v in wide.values()), wide
+    finally:
+        driver.set_window_size(1400, 900)
