@@ -60,6 +60,11 @@ class ApplyState(AppState):
             {"id": str(p.id), "name": p.name, "stage": str(p.current_stage)} for p in rows
         ]
         self.receipt, self.error, self.message = "", "", ""
+        if self.project_id not in {p["id"] for p in self.my_projects}:
+            self.project_id, self.stage = "", ""  # left over from someone else's session
+            self.items, self.materials, self.notices, self.questions = [], [], [], []
+            self._set_files({}, {})
+            self._answers = {}
         if self.project_id:  # coming back: refresh the form and any new notices
             try:
                 self._load_form(resume=True)
@@ -240,7 +245,9 @@ class NewProjectState(AppState):
             return redirect
         self.error, self.field_errors, self.editing_id = "", {}, ""
         edit = str(self.router.page.params.get("edit", "") or "")
-        if not edit.isdigit():
+        if not edit.isdigit():  # a new project starts from a blank form
+            self.fields = {"process_type": "3", "region_code": "360102"}
+            self.flags = []
             return None
         try:
             principal = self._require(NEW_PROJECT)

@@ -111,9 +111,10 @@ class AppState(rx.State):
                 accounts.logout(session, token=self.token)
         except Exception:  # a failed audit write must not keep someone signed in
             log.exception("logout failed")
-        self.token = ""
-        self.user = {}
-        self.notice = ""
+        # Forget every page's leftovers so the next person at this browser starts clean.
+        lang = self.lang
+        self.reset()
+        self.lang = lang
         return rx.redirect("/login")
 
     def _perform(

@@ -150,6 +150,7 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         ("floor_area", "20000"),
     ):
         _type(driver, f"field-{name}", value)
+    _pick(driver, "field-process_type", t("ptype.3", "zh"))
     driver.find_element(By.ID, "btn-register").click()
     _wait_text(driver, "home-title", t("apply.title", "zh"))
 
