@@ -70,6 +70,8 @@ def queue() -> rx.Component:
             W.to_deliver.length() > 0,
             rx.card(
                 rx.vstack(
+                    # With no application open, the outcome of 出件 shows here.
+                    rx.cond(~W.case.contains("id"), feedback(W.message, W.error)),
                     rx.hstack(
                         rx.heading(T["window.to_deliver"], size="3"),
                         rx.spacer(),
