@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import ItemCase
-from eap.services import handling, intake, results, steps
+from eap.services import handling, intake, results, steps, supplements
 from eap.services.accounts import Principal
 from tests.factories import _user, applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
@@ -106,7 +106,7 @@ ACTIONS: list[tuple[str, str, str, Action]] = [
         "one_time_notice",
         "received",
         "nc_window",
-        lambda s, p, sc, c: intake.request_intake_supplement(
+        lambda s, p, sc, c: supplements.request_intake_supplement(
             s, principal=p, stage_case_id=sc, materials=[{"code": "M001", "remark": ""}]
         ),
     ),

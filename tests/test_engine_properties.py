@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from eap.errors import ConflictError, DomainError
 from eap.models import CaseEvent, ItemCase, Notification, StageCase
 from eap.services import engine as eng
-from eap.services import handling, intake
+from eap.services import handling, intake, supplements
 from eap.services.accounts import Principal
 from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
@@ -65,7 +65,7 @@ def _apply(
         ).first()
         if notice is None:
             raise DomainError("error.not_found")
-        intake.supply_supplement(
+        supplements.supply_supplement(
             session,
             principal=owner,
             notice_id=notice.id,

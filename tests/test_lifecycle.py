@@ -20,7 +20,7 @@ from eap.models import (
     SmsOutbox,
     StageCase,
 )
-from eap.services import engine, guide, handling, intake, results
+from eap.services import engine, guide, handling, intake, results, supplements
 from eap.services.clock import WorkCalendar
 from tests.factories import (
     City,
@@ -185,7 +185,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
     view = engine.clock_view(c["S1-05"], now=at(D(2026, 10, 8), 9), cal=CAL)
     assert view.state == "paused"
     with pytest.raises(DomainError) as err:  # everything at once, or nothing
-        intake.supply_supplement(
+        supplements.supply_supplement(
             session,
             principal=owner,
             notice_id=notice.id,
@@ -199,7 +199,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
         code: files.store_file(session, principal=owner, filename=f"{code}.pdf", content=pdf()).id
         for code in ("M008", "M003")
     }
-    intake.supply_supplement(
+    supplements.supply_supplement(
         session, principal=owner, notice_id=notice.id, uploads=fresh, now=at(D(2026, 10, 8), 14)
     )
     assert c["S1-05"].status == engine.SUPPLEMENT_SUPPLIED
@@ -457,7 +457,7 @@ def test_intake_refusal_and_supplement_notice(session: Session) -> None:
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
     missing = intake.completeness(session, stage_case_id=sc.id)
     assert {m.code for m in missing} >= {"M001", "M002", "M007"}
-    notice = intake.request_intake_supplement(
+    notice = supplements.request_intake_supplement(
         session,
         principal=city.window,
         stage_case_id=sc.id,
@@ -466,7 +466,7 @@ def test_intake_refusal_and_supplement_notice(session: Session) -> None:
     )
     assert len(notice.materials) == len(missing)
     uploads = upload_missing(session, owner, pid, 1)
-    intake.supply_supplement(
+    supplements.supply_supplement(
         session, principal=owner, notice_id=notice.id, uploads=uploads, now=at(day, 15)
     )
     assert intake.completeness(session, stage_case_id=sc.id) == []

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from eap.models import Alert, Notification
-from eap.services import handling, intake, supervision
+from eap.services import handling, supervision, supplements
 from eap.services.clock import WorkCalendar, local_date
 from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
@@ -102,7 +102,7 @@ def test_paused_case_raises_nothing_and_finished_case_closes_alerts(session: Ses
     from tests.factories import pdf
 
     f = files.store_file(session, principal=owner, filename="m.pdf", content=pdf())
-    intake.supply_supplement(
+    supplements.supply_supplement(
         session,
         principal=owner,
         notice_id=notice.id,

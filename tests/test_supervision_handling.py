@@ -11,7 +11,15 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Anomaly, ItemCase
-from eap.services import anomalies, exports, handling, intake, supervision, supervision_views
+from eap.services import (
+    anomalies,
+    exports,
+    handling,
+    intake,
+    supervision,
+    supervision_views,
+    supplements,
+)
 from tests.factories import (
     _user,
     applicant,
@@ -117,7 +125,7 @@ def test_anomaly_kinds_and_handling(session: Session) -> None:
             now=at(D(2026, 11, day)),
         )
         f = files.store_file(session, principal=owner, filename="m.pdf", content=pdf())
-        intake.supply_supplement(
+        supplements.supply_supplement(
             session,
             principal=owner,
             notice_id=notice.id,

@@ -14,8 +14,8 @@ from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_department
 from eap.services.clock import WorkCalendar, local_date
-from eap.services.intake import _notice
 from eap.services.notify import notify_applicant
+from eap.services.supplements import make_notice
 
 SPECIAL_KINDS = ("expert", "hearing", "survey", "notice", "testing", "other")
 # Working days a department has to verify a commitment-based approval.
@@ -65,7 +65,7 @@ def request_supplement(
     """补正 (6): the clock stops until the applicant supplies everything listed."""
     now = engine.now_or(now)
     case, stage_case, project, cal = _act(session, principal, item_case_id)
-    notice = _notice(
+    notice = make_notice(
         session,
         stage_case=stage_case,
         item_case=case,

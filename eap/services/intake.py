@@ -1,5 +1,5 @@
 """Stage applications and one-window intake (一窗受理): submit, 接件, completeness, 受理 /
-容缺受理, 不受理 / 不予受理, the one-time supplement notice (一次性告知), withdrawal."""
+容缺受理, 不受理 / 不予受理, withdrawal. Supplement notices (一次性告知) are in supplements."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from eap.models import (
     StageCase,
     StageMaterial,
     StoredFile,
-    SupplementNotice,
 )
 from eap.services import engine
 from eap.services.accounts import Principal
@@ -43,7 +42,7 @@ def _department(session: Session, region_code: str, kind: str) -> Department:
     return dept
 
 
-def _check_files(session: Session, *, project: Project, uploads: dict[str, int]) -> dict[str, int]:
+def check_files(session: Session, *, project: Project, uploads: dict[str, int]) -> dict[str, int]:
     for code, file_id in uploads.items():
         file = session.get(StoredFile, file_id)
         if file is None or file.company_id != project.company_id:
@@ -89,7 +88,7 @@ def submit_stage_application(
     )
     if not form.items:
         raise DomainError("intake.no_items", stage=stage_code)
-    uploads = _check_files(session, project=project, uploads=uploads or {})
+    uploads = check_files(session, project=project, uploads=uploads or {})
     known = {need.code for need in form.materials}
     stray = sorted(set(uploads) - known)
     if stray:
@@ -165,7 +164,7 @@ def submit_stage_application(
     return stage_case
 
 
-def _stage(session: Session, stage_case_id: int) -> tuple[StageCase, Project]:
+def load_stage(session: Session, stage_case_id: int) -> tuple[StageCase, Project]:
     stage_case = session.get(StageCase, stage_case_id)
     if stage_case is None:
         raise DomainError("error.not_found")
@@ -184,7 +183,7 @@ def item_cases(session: Session, stage_case_id: int) -> list[ItemCase]:
     )
 
 
-def _bump_stage(session: Session, stage_case: StageCase, status: str) -> None:
+def bump_stage(session: Session, stage_case: StageCase, status: str) -> None:
     assert stage_case.id is not None
     stage_case.version = engine.claim(session, StageCase, stage_case.id, stage_case.version)
     stage_case.status = status
@@ -196,11 +195,11 @@ def receive_case(
 ) -> StageCase:
     """接件: the window takes the application in (BLZT 1 for every item)."""
     now = engine.now_or(now)
-    stage_case, project = _stage(session, stage_case_id)
+    stage_case, project = load_stage(session, stage_case_id)
     require_window(principal, stage_case)
     if stage_case.status != "submitted":
         raise DomainError("case.illegal_transition", action="receive", status=stage_case.status)
-    _bump_stage(session, stage_case, "received")
+    bump_stage(session, stage_case, "received")
     stage_case.received_at = now
     cal = WorkCalendar.load(session)
     for case in item_cases(session, stage_case_id):
@@ -309,7 +308,7 @@ def accept_case(
     until the prerequisite is approved.
     """
     now = engine.now_or(now)
-    stage_case, project = _stage(session, stage_case_id)
+    stage_case, project = load_stage(session, stage_case_id)
     require_window(principal, stage_case)
     if stage_case.status not in ("received",):
         raise DomainError("case.illegal_transition", action="accept", status=stage_case.status)
@@ -334,7 +333,7 @@ def accept_case(
         sm.owed, sm.owed_until = True, owed[m.code]
         session.add(sm)
     cal = WorkCalendar.load(session)
-    _bump_stage(session, stage_case, "accepted")
+    bump_stage(session, stage_case, "accepted")
     stage_case.accepted_at = now
     due = cal.add_working_days(today, stage_case.limit_days)
     stage_case.due_date = due.day
@@ -412,7 +411,7 @@ def refuse_intake(
     now = engine.now_or(now)
     if not reason.strip():
         raise DomainError("case.reason_required", field="reason")
-    stage_case, project = _stage(session, stage_case_id)
+    stage_case, project = load_stage(session, stage_case_id)
     require_window(principal, stage_case)
     cal = WorkCalendar.load(session)
     targets = [
@@ -434,7 +433,7 @@ def refuse_intake(
             cal=cal,
         )
     if all(c.status in engine.TERMINAL for c in item_cases(session, stage_case_id)):
-        _bump_stage(session, stage_case, "refused")
+        bump_stage(session, stage_case, "refused")
         stage_case.closed_at = now
     notify_applicant(
         session,
@@ -457,174 +456,6 @@ def refuse_intake(
     return stage_case
 
 
-def request_intake_supplement(
-    session: Session,
-    *,
-    principal: Principal,
-    stage_case_id: int,
-    materials: list[dict[str, str]],
-    remarks: str = "",
-    now: dt.datetime | None = None,
-) -> SupplementNotice:
-    """一次性告知 at the window: list every missing material at once (code + remark)."""
-    now = engine.now_or(now)
-    stage_case, project = _stage(session, stage_case_id)
-    require_window(principal, stage_case)
-    if stage_case.status != "received":
-        raise DomainError("case.illegal_transition", action="supplement", status=stage_case.status)
-    notice = _notice(
-        session,
-        stage_case=stage_case,
-        item_case=None,
-        principal=principal,
-        materials=materials,
-        remarks=remarks,
-        now=now,
-    )
-    cal = WorkCalendar.load(session)
-    _bump_stage(session, stage_case, "supplement")
-    for case in item_cases(session, stage_case_id):
-        if case.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED):
-            engine.transition(
-                session,
-                case=case,
-                stage_case=stage_case,
-                action="intake_supplement",
-                principal=principal,
-                opinion=remarks,
-                now=now,
-                cal=cal,
-                detail={"notice": notice.id},
-            )
-    notify_applicant(
-        session,
-        project=project,
-        key="notify.supplement",
-        now=now,
-        stage_case_id=stage_case.id,
-        case_no=stage_case.case_no,
-        count=len(notice.materials),
-    )
-    session.flush()
-    return notice
-
-
-def _notice(
-    session: Session,
-    *,
-    stage_case: StageCase,
-    item_case: ItemCase | None,
-    principal: Principal,
-    materials: list[dict[str, str]],
-    remarks: str,
-    now: dt.datetime,
-) -> SupplementNotice:
-    if not materials:
-        raise DomainError("supplement.empty", field="materials")
-    codes = [m.get("code", "") for m in materials]
-    in_form = {
-        mat.code: mat
-        for mat in session.exec(
-            select(Material)
-            .join(StageMaterial, col(StageMaterial.material_id) == col(Material.id))
-            .where(StageMaterial.stage_case_id == stage_case.id)
-        )
-    }
-    unknown = [c for c in codes if c not in in_form]
-    if unknown:
-        raise DomainError("intake.unknown_material", codes=",".join(unknown))
-    notice = SupplementNotice(
-        stage_case_id=stage_case.id or 0,
-        item_case_id=item_case.id if item_case else None,
-        materials=[
-            {
-                "code": c,
-                "name_zh": in_form[c].name_zh,
-                "name_en": in_form[c].name_en,
-                "remark": m.get("remark", ""),
-            }
-            for c, m in zip(codes, materials, strict=True)
-        ],
-        remarks=remarks,
-        issued_by=principal.user_id,
-        issued_at=now,
-    )
-    session.add(notice)
-    session.flush()
-    return notice
-
-
-def supply_supplement(
-    session: Session,
-    *,
-    principal: Principal,
-    notice_id: int,
-    uploads: dict[str, int],
-    now: dt.datetime | None = None,
-) -> SupplementNotice:
-    """Answer a supplement notice in one step: every listed material, or nothing changes."""
-    now = engine.now_or(now)
-    notice = session.get(SupplementNotice, notice_id)
-    if notice is None:
-        raise DomainError("error.not_found")
-    stage_case, project = _stage(session, notice.stage_case_id)
-    require_applicant(principal, project)
-    if notice.answered_at is not None:
-        raise DomainError("supplement.already_answered")
-    wanted = [m["code"] for m in notice.materials]
-    lacking = [c for c in wanted if c not in uploads]
-    if lacking:
-        raise DomainError("supplement.incomplete", field="materials", codes=",".join(lacking))
-    _check_files(session, project=project, uploads=uploads)
-    for code in wanted:
-        mat = session.exec(select(Material).where(Material.code == code)).one()
-        sm = session.exec(
-            select(StageMaterial).where(
-                StageMaterial.stage_case_id == stage_case.id, StageMaterial.material_id == mat.id
-            )
-        ).one()
-        sm.file_id, sm.source, sm.owed, sm.owed_until = uploads[code], "upload", False, None
-        session.add(sm)
-    notice.answered_at = now
-    session.add(notice)
-    cal = WorkCalendar.load(session)
-    if notice.item_case_id is None:
-        _bump_stage(session, stage_case, "received")
-        for case in item_cases(session, stage_case.id or 0):
-            if case.status == engine.SUPPLEMENT_REQUESTED:
-                engine.transition(
-                    session,
-                    case=case,
-                    stage_case=stage_case,
-                    action="intake_supplied",
-                    principal=principal,
-                    now=now,
-                    cal=cal,
-                )
-    else:
-        case = session.get(ItemCase, notice.item_case_id)
-        assert case is not None
-        engine.transition(
-            session,
-            case=case,
-            stage_case=stage_case,
-            action="supplied",
-            principal=principal,
-            now=now,
-            cal=cal,
-            detail={"notice": notice.id},
-        )
-    record(
-        session,
-        actor_id=principal.user_id,
-        action="case.supply",
-        entity="notice",
-        entity_id=notice_id,
-    )
-    session.flush()
-    return notice
-
-
 def withdraw_application(
     session: Session,
     *,
@@ -636,7 +467,7 @@ def withdraw_application(
     """The applicant withdraws: before acceptance every item is 撤件 (2); after, every open
     item is 撤回 (14) and decisions already made stand."""
     now = engine.now_or(now)
-    stage_case, project = _stage(session, stage_case_id)
+    stage_case, project = load_stage(session, stage_case_id)
     require_applicant(principal, project)
     if stage_case.status in ("closed", "refused", "withdrawn"):
         raise DomainError("case.illegal_transition", action="withdraw", status=stage_case.status)
@@ -655,7 +486,7 @@ def withdraw_application(
             now=now,
             cal=cal,
         )
-    _bump_stage(session, stage_case, "withdrawn")
+    bump_stage(session, stage_case, "withdrawn")
     stage_case.closed_at = now
     notify_applicant(
         session,

@@ -31,6 +31,7 @@ from eap.services import (
     intake,
     projects,
     results,
+    supplements,
 )
 from eap.services.accounts import Principal, create_user
 from eap.services.clock import CHINA_TZ, WorkCalendar
@@ -250,7 +251,7 @@ class Simulator:
         if rng.random() < 0.12:
             missing = intake.completeness(s, stage_case_id=sc.id)
             codes = [m.code for m in missing] or [form.materials[0].code]
-            notice = intake.request_intake_supplement(
+            notice = supplements.request_intake_supplement(
                 s,
                 principal=staff.window,
                 stage_case_id=sc.id,
@@ -300,7 +301,7 @@ class Simulator:
         for m in notice.materials:
             f = files.store_file(self.s, principal=owner, filename=f"{m['code']}.pdf", content=PDF)
             uploads[m["code"]] = f.id or 0
-        intake.supply_supplement(
+        supplements.supply_supplement(
             self.s, principal=owner, notice_id=notice.id or 0, uploads=uploads, now=self.at(day, 10)
         )
         self.stats.transitions += 1

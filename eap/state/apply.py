@@ -10,7 +10,7 @@ from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.models import Project
 from eap.models.projects import ProjectCreate
-from eap.services import drafts, files, hall, intake, projects
+from eap.services import drafts, files, hall, intake, projects, supplements
 from eap.services.clock import CHINA_TZ
 from eap.state.base import AppState
 
@@ -217,7 +217,7 @@ class ApplyState(AppState):
             notice = next(n for n in self.notices if n["id"] == notice_id)
             codes = {m["code"] for m in notice["materials"]}
             with session_scope() as s:
-                intake.supply_supplement(
+                supplements.supply_supplement(
                     s,
                     principal=principal,
                     notice_id=int(notice_id),

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
-from eap.services import exports, intake, results, workbench
+from eap.services import exports, intake, results, supplements, workbench
 from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
@@ -121,7 +121,7 @@ class WindowState(AppState):
                         opinion=self.remarks,
                     )
                 elif action == "supplement":
-                    intake.request_intake_supplement(
+                    supplements.request_intake_supplement(
                         s,
                         principal=principal,
                         stage_case_id=case_id,

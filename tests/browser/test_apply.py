@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Project, StageCase, SupplementNotice, User
-from eap.services import intake
+from eap.services import intake, supplements
 from eap.services.accounts import Principal
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
@@ -122,7 +122,7 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
         assert sc.case_no in driver.find_element(By.ID, "receipt").text
         window = Principal.of(s.exec(select(User).where(User.username == "nc_window")).one())
         intake.receive_case(s, principal=window, stage_case_id=sc.id)
-        intake.request_intake_supplement(
+        supplements.request_intake_supplement(
             s,
             principal=window,
             stage_case_id=sc.id,

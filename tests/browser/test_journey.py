@@ -28,7 +28,7 @@ from eap.models import (
     StageCase,
     User,
 )
-from eap.services import appointments, evaluation, handling, intake, results
+from eap.services import appointments, evaluation, handling, intake, results, supplements
 from eap.services import engine as case_engine
 from eap.services.accounts import Principal
 from eap.services.demo import make_uscc
@@ -198,7 +198,7 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         # 4. The window raises a one-time supplement notice (test helper, through the engine).
         window = _staff(s, "nc_window")
         intake.receive_case(s, principal=window, stage_case_id=sc_id)
-        intake.request_intake_supplement(
+        supplements.request_intake_supplement(
             s,
             principal=window,
             stage_case_id=sc_id,
