@@ -12,6 +12,7 @@ from eap.components.cases import (
     materials_table,
     status_text,
 )
+from eap.components.department_tasks import alerts, bad_grades, post_checks
 from eap.components.desk import replies_panel
 from eap.components.shell import pager, shell
 from eap.state.department import DepartmentState as D
@@ -141,138 +142,6 @@ def inbox() -> rx.Component:
         bad_grades(),
         alerts(),
         width="100%",
-    )
-
-
-def _task_card(title: str, rows: rx.Var, row, *fields: rx.Component) -> rx.Component:  # type: ignore[no-untyped-def]
-    """A card of things waiting for this department, one line each, with the text it needs."""
-    return rx.cond(
-        rows.length() > 0,
-        rx.card(
-            rx.vstack(
-                rx.heading(T[title], size="3"),
-                rx.foreach(rows, lambda r: rx.hstack(*row(r), width="100%", align="center")),
-                *fields,
-                width="100%",
-            ),
-            width="100%",
-        ),
-    )
-
-
-def _note(placeholder: str, id_: str) -> rx.Component:
-    return rx.text_area(
-        value=D.opinion, on_change=D.set_opinion, width="100%", placeholder=T[placeholder], id=id_
-    )
-
-
-def alerts() -> rx.Component:
-    """督办 notices from supervisors, answered by the department."""
-    return _task_card(
-        "workbench.alerts",
-        D.dept_alerts,
-        lambda a: [
-            rx.badge(T["alert.level." + a["level"].to(str)]),
-            rx.text(
-                a["case_no"],
-                " ",
-                a["item"],
-                " · ",
-                T["supervision.col.due_date"],
-                ": ",
-                a["due_date"],
-                size="2",
-            ),
-            rx.spacer(),
-            rx.button(
-                T["workbench.reply"], size="1", on_click=D.reply(a["id"]), class_name="reply-button"
-            ),
-        ],
-        _note("workbench.reply_hint", "reply-text"),
-    )
-
-
-def bad_grades() -> rx.Component:
-    """差评 to rectify within 15 working days, with a recorded call-back."""
-    return _task_card(
-        "grades.title",
-        D.grades,
-        lambda g: [
-            rx.badge(T["grade." + g["grade"].to(str)], color_scheme="red"),
-            rx.text(
-                g["case_no"],
-                " · ",
-                g["project"],
-                " · ",
-                g["comment"],
-                " · ",
-                T["grades.rectify_by"],
-                ": ",
-                g["rectify_by"],
-                size="2",
-            ),
-            rx.spacer(),
-            rx.button(
-                T["grades.rectify"],
-                size="1",
-                on_click=D.rectify(g["id"]),
-                class_name="rectify-button",
-            ),
-        ],
-        _note("grades.rectification", "rectification"),
-        rx.input(
-            value=D.callback,
-            on_change=D.set_callback,
-            width="100%",
-            placeholder=T["grades.callback"],
-            id="callback-note",
-        ),
-    )
-
-
-def post_checks() -> rx.Component:
-    """告知承诺 approvals awaiting verification; a false commitment leads to revocation."""
-    return _task_card(
-        "postcheck.title",
-        D.checks,
-        lambda c: [
-            rx.text(
-                c["case_no"],
-                " ",
-                localized(c, "item"),
-                " · ",
-                c["project"],
-                " · ",
-                T["case.due"],
-                ": ",
-                c["due"],
-                size="2",
-            ),
-            rx.spacer(),
-            rx.button(
-                T["postcheck.truthful"],
-                size="1",
-                variant="soft",
-                on_click=D.record_check(c["id"], True),
-                class_name="check-true",
-            ),
-            rx.button(
-                T["postcheck.false"],
-                size="1",
-                color_scheme="red",
-                variant="soft",
-                on_click=D.record_check(c["id"], False),
-                class_name="check-false",
-            ),
-            rx.button(
-                T["postcheck.revoke"],
-                size="1",
-                color_scheme="red",
-                on_click=D.revoke(c["item_case_id"]),
-                class_name="check-revoke",
-            ),
-        ],
-        _note("postcheck.hint", "postcheck-note"),
     )
 
 
