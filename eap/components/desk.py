@@ -22,7 +22,13 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.badge(T["inquiry.kind." + row["kind"].to(str)]),
-            rx.link(row["subject"], on_click=R.open_thread(row["id"]), class_name="reply-open"),
+            rx.button(
+                row["subject"],
+                on_click=R.open_thread(row["id"]),
+                variant="ghost",
+                size="2",
+                class_name="reply-open",
+            ),
             rx.spacer(),
             rx.badge(T["inquiry.status." + row["status"].to(str)]),
             rx.text(row["updated"], size="1", color_scheme="gray"),

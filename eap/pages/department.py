@@ -81,10 +81,11 @@ def inbox() -> rx.Component:
                     D.rows,
                     lambda r: rx.table.row(
                         rx.table.cell(
-                            rx.link(
+                            rx.button(
                                 r["case_no"],
                                 on_click=D.open_case(r["id"]),
-                                cursor="pointer",
+                                variant="ghost",
+                                size="1",
                                 class_name="inbox-case",
                             )
                         ),
@@ -113,10 +114,11 @@ def inbox() -> rx.Component:
                                 D.lead_rows,
                                 lambda r: rx.table.row(
                                     rx.table.cell(
-                                        rx.link(
+                                        rx.button(
                                             r["case_no"],
                                             on_click=D.open_stage(r["id"]),
-                                            cursor="pointer",
+                                            variant="ghost",
+                                            size="1",
                                             class_name="lead-case",
                                         )
                                     ),

@@ -156,7 +156,13 @@ def _inquiry(row: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.badge(T["inquiry.kind." + row["kind"].to(str)]),
-            rx.link(row["subject"], on_click=Q.open_thread(row["id"]), class_name="inquiry-open"),
+            rx.button(
+                row["subject"],
+                on_click=Q.open_thread(row["id"]),
+                variant="ghost",
+                size="2",
+                class_name="inquiry-open",
+            ),
             rx.spacer(),
             rx.text(row["department"], size="1", color_scheme="gray"),
             rx.badge(

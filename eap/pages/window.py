@@ -29,10 +29,11 @@ def queue() -> rx.Component:
                     W.rows,
                     lambda r: rx.table.row(
                         rx.table.cell(
-                            rx.link(
+                            rx.button(
                                 r["case_no"],
                                 on_click=W.open_case(r["id"]),
-                                cursor="pointer",
+                                variant="ghost",
+                                size="1",
                                 class_name="queue-case",
                             )
                         ),

@@ -13,7 +13,7 @@ from eap.i18n import t
 from eap.models import Company, ItemCase, Notification, StageCase, User
 from eap.models.projects import ProjectCreate
 from eap.services import engine as eng
-from eap.services import files, intake, projects
+from eap.services import files, intake, projects, supplements
 from eap.services.accounts import Principal
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
@@ -71,11 +71,13 @@ def _message(driver) -> None:  # type: ignore[no-untyped-def]
 
 def _open_case(driver, table_css: str, case_no: str) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     for _ in range(40):
         links = [a for a in driver.find_elements(By.CSS_SELECTOR, table_css) if a.text == case_no]
         if links:
-            links[0].click()
+            # By keyboard, as clerks work: the case number is a focusable button; Enter opens it.
+            links[0].send_keys(Keys.ENTER)
             return
         time.sleep(0.25)
     raise AssertionError(f"{case_no} not listed")
@@ -160,7 +162,7 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
             ).id
             for m in notice.materials
         }
-        intake.supply_supplement(s, principal=owner, notice_id=notice.id, uploads=uploads)
+        supplements.supply_supplement(s, principal=owner, notice_id=notice.id, uploads=uploads)
         s.commit()
     # Both departments approve in parallel; 发改 leads stage 1 and closes it.
     _act_in_department(driver, app_url, "nc_zrzy", by_kind["zrzy"], "#btn-approve")
