@@ -886,6 +886,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "notice.withdrawn": ("公告已撤下", "Notice withdrawn"),
     "project.edit": ("修改项目信息", "Edit project"),
+    "export.updated": ("更新时间", "Updated"),
     "project.save": ("保存修改", "Save changes"),
     "postcheck.closed": ("该核查任务已完成", "This verification is already recorded"),
     "project.code_taken": ("项目代码 {code} 已被登记", "Project code {code} is already registered"),

@@ -85,6 +85,14 @@ def replies_panel() -> rx.Component:
                     value=rx.cond(R.status == "", "all", R.status),
                     on_change=R.set_status,
                 ),
+                rx.button(
+                    rx.icon("file_spreadsheet", size=14),
+                    T["export.xlsx"],
+                    on_click=R.export,
+                    size="1",
+                    variant="soft",
+                    id="export-replies",
+                ),
                 width="100%",
                 align="center",
             ),
@@ -101,7 +109,21 @@ def replies_panel() -> rx.Component:
 def today_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.heading(T["appointment.today"], size="4"), rx.badge(D.rows.length())),
+            rx.hstack(
+                rx.heading(T["appointment.today"], size="4"),
+                rx.badge(D.rows.length()),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("file_spreadsheet", size=14),
+                    T["export.xlsx"],
+                    on_click=D.export,
+                    size="1",
+                    variant="soft",
+                    id="export-today",
+                ),
+                width="100%",
+                align="center",
+            ),
             _feedback(D),
             rx.cond(
                 D.rows.length() > 0,

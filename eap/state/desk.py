@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.errors import DomainError
-from eap.services import appointments, inquiries
+from eap.services import appointments, exports, inquiries
 from eap.state.base import AppState
 
 DEPARTMENT = "/workbench/department"
@@ -70,6 +70,32 @@ class RepliesState(AppState):
             self.open_id, self.error = "", self._error(exc)
 
     @rx.event
+    def export(self) -> rx.event.EventSpec:
+        """The list with its status filter, every page, as .xlsx."""
+        principal = self._require(DEPARTMENT)
+        with Session(get_engine()) as s:
+            rows, _ = inquiries.list_inquiries(
+                s, principal=principal, status=self.status, page=1, size=100_000
+            )
+        status = self._tr(f"inquiry.status.{self.status}") if self.status else ""
+        data = exports.to_xlsx(
+            title=self._tr("inquiry.department_list"),
+            filters=f"{self._tr('case.status')}: {status or self._tr('filter.all_status')}",
+            headers=[self._tr(k) for k in ("inquiry.kind", "inquiry.subject", "case.status")]
+            + [self._tr("export.updated")],
+            rows=[
+                [
+                    self._tr(f"inquiry.kind.{r['kind']}"),
+                    r["subject"],
+                    self._tr(f"inquiry.status.{r['status']}"),
+                    r["updated"],
+                ]
+                for r in rows
+            ],
+        )
+        return rx.download(data=data, filename="inquiries.xlsx")
+
+    @rx.event
     def set_reply(self, value: str) -> None:
         self.reply_text = value
 
@@ -104,6 +130,29 @@ class TodayState(AppState):
         principal = self._require(WINDOW)
         with Session(get_engine()) as s:
             self.rows = appointments.todays_appointments(s, principal=principal)
+
+    @rx.event
+    def export(self) -> rx.event.EventSpec:
+        principal = self._require(WINDOW)
+        with Session(get_engine()) as s:
+            rows = appointments.todays_appointments(s, principal=principal)
+        cols = ("appointment.slot", "appointment.ticket", "register.name", "appointment.topic")
+        data = exports.to_xlsx(
+            title=self._tr("appointment.today"),
+            filters=rows[0]["day"] if rows else "",
+            headers=[self._tr(k) for k in cols] + [self._tr("case.status")],
+            rows=[
+                [
+                    f"{r['start']}-{r['end']}",
+                    r["ticket"],
+                    r["company"],
+                    r["topic"],
+                    self._tr(f"appointment.status.{r['status']}"),
+                ]
+                for r in rows
+            ],
+        )
+        return rx.download(data=data, filename="appointments-today.xlsx")
 
     @rx.event
     def check_in(self, appointment_id: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -27,7 +28,7 @@ def _user(s: Session, username: str) -> User:
     return s.exec(select(User).where(User.username == username)).one()
 
 
-def test_window_checks_in_todays_appointment(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_window_checks_in_todays_appointment(app_url: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The booking is written straight into today's slot so the test runs on any day."""
     db = make_engine(APP_DB["url"])
     ticket = f"T{random.randrange(10**6):06d}"
@@ -69,6 +70,21 @@ def test_window_checks_in_todays_appointment(app_url: str, browser) -> None:  # 
     with Session(db) as s:
         booked = s.exec(select(Appointment).where(Appointment.ticket == ticket)).one()
         assert booked.status == "checked_in" and booked.checked_in_by is not None
+    # The list goes to Excel as shown.
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    driver.find_element("id", "export-today").click()
+    target = tmp_path / "appointments-today.xlsx"
+    for _ in range(40):
+        if target.exists() and target.stat().st_size > 0:
+            break
+        time.sleep(0.25)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert ticket in cells and t("appointment.status.checked_in", "zh") in cells
 
 
 def test_department_answers_and_applicant_closes(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
