@@ -324,6 +324,13 @@ def _company(c: rx.Var) -> rx.Component:
     )
 
 
+def _grant_error(name: str) -> rx.Component:
+    return rx.cond(
+        G.field_errors.contains(name),
+        rx.text(G.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
+    )
+
+
 def agents_page() -> rx.Component:
     is_agent = G.user["role"] == "agent"
     return shell(
@@ -347,18 +354,26 @@ def agents_page() -> rx.Component:
                 rx.vstack(
                     rx.card(
                         rx.hstack(
-                            rx.input(
-                                value=G.agent_username,
-                                on_change=G.set_agent_username,
-                                placeholder=T["agent.username"],
-                                id="agent-username",
+                            rx.vstack(
+                                rx.input(
+                                    value=G.agent_username,
+                                    on_change=G.set_agent_username,
+                                    placeholder=T["agent.username"],
+                                    id="agent-username",
+                                ),
+                                _grant_error("agent_username"),
+                                spacing="1",
                             ),
-                            rx.input(
-                                type="date",
-                                value=G.valid_until,
-                                on_change=G.set_valid_until,
-                                id="agent-until",
-                                title=T["agent.until"],
+                            rx.vstack(
+                                rx.input(
+                                    type="date",
+                                    value=G.valid_until,
+                                    on_change=G.set_valid_until,
+                                    id="agent-until",
+                                    title=T["agent.until"],
+                                ),
+                                _grant_error("valid_until"),
+                                spacing="1",
                             ),
                             rx.input(
                                 value=G.scope_note,

@@ -264,6 +264,7 @@ class InquiriesState(AppState):
 
 class AgentsState(AppState):
     grants: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     companies: list[dict[str, str]] = []
     acting: str = ""
     agent_username: str = ""
@@ -304,21 +305,33 @@ class AgentsState(AppState):
 
     @rx.event
     def grant(self) -> None:
-        def act(s: Session, p) -> None:  # type: ignore[no-untyped-def]
+        """Errors that name a field (unknown agent, past date) are shown beside it."""
+        self.message, self.error, self.field_errors = "", "", {}
+        try:
+            principal = self._require(AGENTS)
             try:
                 until = dt.date.fromisoformat(self.valid_until)
             except ValueError:
                 raise DomainError("agent.valid_until_past", field="valid_until") from None
-            agents.grant_agent(
-                s,
-                principal=p,
-                agent_username=self.agent_username,
-                valid_until=until,
-                scope_note=self.scope_note,
-            )
-
-        if self._perform(AGENTS, act, "agent.granted"):
-            self.agent_username, self.scope_note = "", ""
+            with session_scope() as s:
+                agents.grant_agent(
+                    s,
+                    principal=principal,
+                    agent_username=self.agent_username,
+                    valid_until=until,
+                    scope_note=self.scope_note,
+                )
+        except DomainError as exc:
+            if exc.field:
+                self.field_errors = {exc.field: exc.translate(self.lang)}
+            else:
+                self.error = exc.translate(self.lang)
+            return
+        except Exception as exc:
+            self.error = self._error(exc)
+            return
+        self.message = self._tr("agent.granted")
+        self.agent_username, self.scope_note = "", ""
         self._reload()
 
     @rx.event

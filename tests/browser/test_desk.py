@@ -154,6 +154,11 @@ def test_agent_acts_for_the_authorising_company(app_url: str, browser) -> None: 
     _wait_text(driver, "home-title", t("agent.title", "zh"))
     _wait_css(driver, ".revoke-grant")
     assert "daiban01" in driver.page_source
+    # A wrong username is explained beside its field.
+    _wait_css(driver, "#agent-username").send_keys("nobody_such_agent")
+    driver.find_element("id", "agent-until").send_keys("12312030")
+    driver.find_element("id", "btn-grant").click()
+    _wait_text(driver, "error-agent_username", t("agent.unknown", "zh"))
     driver.delete_all_cookies()
     sign_in(driver, app_url, "daiban01")
     _wait_text(driver, "home-title", t("home.applicant", "zh"))
