@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import reflex as rx
 from sqlmodel import Session
 
-from eap.db import get_engine, session_scope
+from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services import (
     evaluation,
@@ -19,6 +20,7 @@ from eap.services import (
     supervision,
     workbench,
 )
+from eap.services.accounts import Principal
 from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
@@ -209,45 +211,42 @@ class DepartmentState(AppState):
     def set_visit_date(self, value: str) -> None:
         self.visit_date = value
 
+    def _visit_date(self, error_key: str, field: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(self.visit_date)
+        except ValueError:
+            raise DomainError(error_key, field=field) from None
+
     def _joint(self, action: str, inspection_id: str = "", passed: bool = False) -> None:
         """联合验收 steps; who may do what is decided in the service."""
-        self.message, self.error = "", ""
+        calls: dict[str, Callable[[Session, Principal], object]] = {
+            "request": lambda s, p: joint.request_joint_acceptance(
+                s,
+                principal=p,
+                stage_case_id=int(self.case["id"]),
+                site_visit_on=self._visit_date("joint.visit_in_past", "site_visit_on"),
+            ),
+            "inspect": lambda s, p: joint.record_inspection(
+                s,
+                principal=p,
+                inspection_id=int(inspection_id),
+                visited_on=self._visit_date("joint.visit_in_future", "visited_on"),
+                passed=passed,
+                opinion=self.opinion,
+            ),
+            "conclude": lambda s, p: joint.conclude(
+                s, principal=p, joint_id=int(self.joint["id"]), conclusion=self.opinion
+            ),
+        }
+        if self._perform(ROUTE, calls[action], "workbench.done"):
+            self.opinion = ""
+            self._after(self._load_joint)
+
+    def _after(self, *refresh: Callable[[], None]) -> None:
+        """Reload views after a successful action; a failure to reload is shown, not raised."""
         try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                if action == "request":
-                    try:
-                        day = dt.date.fromisoformat(self.visit_date)
-                    except ValueError:
-                        raise DomainError("joint.visit_in_past", field="site_visit_on") from None
-                    joint.request_joint_acceptance(
-                        s,
-                        principal=principal,
-                        stage_case_id=int(self.case["id"]),
-                        site_visit_on=day,
-                    )
-                elif action == "inspect":
-                    try:
-                        day = dt.date.fromisoformat(self.visit_date)
-                    except ValueError:
-                        raise DomainError("joint.visit_in_future", field="visited_on") from None
-                    joint.record_inspection(
-                        s,
-                        principal=principal,
-                        inspection_id=int(inspection_id),
-                        visited_on=day,
-                        passed=passed,
-                        opinion=self.opinion,
-                    )
-                elif action == "conclude":
-                    joint.conclude(
-                        s,
-                        principal=principal,
-                        joint_id=int(self.joint["id"]),
-                        conclusion=self.opinion,
-                    )
-            self.message, self.opinion = self._tr("workbench.done"), ""
-            self._load_joint()
+            for step in refresh:
+                step()
         except Exception as exc:
             self.error = self._error(exc)
 
@@ -271,46 +270,44 @@ class DepartmentState(AppState):
     def set_transfer_to(self, value: str) -> None:
         self.transfer_to = value
 
+    def _transfer_to(self) -> int:
+        if not self.transfer_to:
+            raise DomainError("steps.bad_colleague", field="to_user_id")
+        return int(self.transfer_to)
+
     def _step(self, action: str, outcome: str = "") -> None:
         """One step inside the department (经办/审核/签发/退回/转办), re-authorised."""
-        self.message, self.error = "", ""
         case_id = int(self.item.get("id", "0") or 0)
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                if action == "propose":
-                    steps.propose(
-                        s,
-                        principal=principal,
-                        item_case_id=case_id,
-                        outcome=outcome,
-                        opinion=self.opinion,
-                        owed=self.ticked,
-                        on_commitment=self.on_commitment,
-                    )
-                elif action == "review":
-                    steps.review(s, principal=principal, item_case_id=case_id, opinion=self.opinion)
-                elif action == "back":
-                    steps.send_back(
-                        s, principal=principal, item_case_id=case_id, reason=self.opinion
-                    )
-                elif action == "sign":
-                    steps.sign(s, principal=principal, item_case_id=case_id, opinion=self.opinion)
-                elif action == "transfer":
-                    if not self.transfer_to:
-                        raise DomainError("steps.bad_colleague", field="to_user_id")
-                    steps.transfer(
-                        s,
-                        principal=principal,
-                        item_case_id=case_id,
-                        to_user_id=int(self.transfer_to),
-                        reason=self.opinion,
-                    )
-            self.message, self.opinion = self._tr("workbench.done"), ""
-            self._open(case_id)
-            self._load_inbox()
-        except Exception as exc:
-            self.error = self._error(exc)
+        calls: dict[str, Callable[[Session, Principal], object]] = {
+            "propose": lambda s, p: steps.propose(
+                s,
+                principal=p,
+                item_case_id=case_id,
+                outcome=outcome,
+                opinion=self.opinion,
+                owed=self.ticked,
+                on_commitment=self.on_commitment,
+            ),
+            "review": lambda s, p: steps.review(
+                s, principal=p, item_case_id=case_id, opinion=self.opinion
+            ),
+            "back": lambda s, p: steps.send_back(
+                s, principal=p, item_case_id=case_id, reason=self.opinion
+            ),
+            "sign": lambda s, p: steps.sign(
+                s, principal=p, item_case_id=case_id, opinion=self.opinion
+            ),
+            "transfer": lambda s, p: steps.transfer(
+                s,
+                principal=p,
+                item_case_id=case_id,
+                to_user_id=self._transfer_to(),
+                reason=self.opinion,
+            ),
+        }
+        if self._perform(ROUTE, calls[action], "workbench.done"):
+            self.opinion = ""
+            self._after(lambda: self._open(case_id), self._load_inbox)
 
     @rx.event
     def propose_approve(self) -> None:
@@ -410,68 +407,61 @@ class DepartmentState(AppState):
     def set_on_commitment(self, value: bool) -> None:
         self.on_commitment = bool(value)
 
+    def _special_days(self) -> int:
+        try:
+            return int(self.special_days)
+        except ValueError:
+            raise DomainError("special.limit", field="limit_days") from None
+
     def _do(self, action: str) -> None:
         """One departmental action; who may do it and whether it is legal is decided by the
         service, never by which buttons are shown."""
-        self.message, self.error = "", ""
         case_id = int(self.item.get("id", "0") or 0)
-        try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                if action == "start":
-                    handling.start_handling(
-                        s, principal=principal, item_case_id=case_id, opinion=self.opinion
-                    )
-                elif action == "supplement":
-                    handling.request_supplement(
-                        s,
-                        principal=principal,
-                        item_case_id=case_id,
-                        materials=[{"code": c, "remark": ""} for c in self.ticked],
-                        remarks=self.opinion,
-                    )
-                elif action == "special_start":
-                    try:
-                        days = int(self.special_days)
-                    except ValueError:
-                        raise DomainError("special.limit", field="limit_days") from None
-                    handling.start_special_procedure(
-                        s,
-                        principal=principal,
-                        item_case_id=case_id,
-                        kind=self.special_kind,
-                        reason=self.opinion,
-                        limit_days=days,
-                    )
-                elif action == "special_end":
-                    handling.end_special_procedure(
-                        s, principal=principal, item_case_id=case_id, result=self.opinion
-                    )
-                elif action in ("approve", "approve_owed", "refuse"):
-                    handling.decide(
-                        s,
-                        principal=principal,
-                        item_case_id=case_id,
-                        outcome=action,
-                        opinion=self.opinion,
-                        on_commitment=self.on_commitment,
-                        owed=self.ticked,
-                    )
-                elif action == "close_stage":
-                    results.close_stage(
-                        s,
-                        principal=principal,
-                        stage_case_id=int(self.case["id"]),
-                        opinion=self.opinion,
-                    )
-            self.message, self.opinion = self._tr("workbench.done"), ""
-            if case_id:
-                self._open(case_id)
-            else:
-                self.case = {**self.case, "status": "closed"}
-            self._load_inbox()
-        except Exception as exc:
-            self.error = self._error(exc)
+        stage_id = int(self.case.get("id", "0") or 0)
+        calls: dict[str, Callable[[Session, Principal], object]] = {
+            "start": lambda s, p: handling.start_handling(
+                s, principal=p, item_case_id=case_id, opinion=self.opinion
+            ),
+            "supplement": lambda s, p: handling.request_supplement(
+                s,
+                principal=p,
+                item_case_id=case_id,
+                materials=[{"code": c, "remark": ""} for c in self.ticked],
+                remarks=self.opinion,
+            ),
+            "special_start": lambda s, p: handling.start_special_procedure(
+                s,
+                principal=p,
+                item_case_id=case_id,
+                kind=self.special_kind,
+                reason=self.opinion,
+                limit_days=self._special_days(),
+            ),
+            "special_end": lambda s, p: handling.end_special_procedure(
+                s, principal=p, item_case_id=case_id, result=self.opinion
+            ),
+            "close_stage": lambda s, p: results.close_stage(
+                s, principal=p, stage_case_id=stage_id, opinion=self.opinion
+            ),
+        }
+        for outcome in ("approve", "approve_owed", "refuse"):
+            calls[outcome] = lambda s, p, outcome=outcome: handling.decide(
+                s,
+                principal=p,
+                item_case_id=case_id,
+                outcome=outcome,
+                opinion=self.opinion,
+                on_commitment=self.on_commitment,
+                owed=self.ticked,
+            )
+        if not self._perform(ROUTE, calls[action], "workbench.done"):
+            return
+        self.opinion = ""
+        if case_id:
+            self._after(lambda: self._open(case_id), self._load_inbox)
+        else:
+            self.case = {**self.case, "status": "closed"}
+            self._after(self._load_inbox)
 
     @rx.event
     def start(self) -> None:

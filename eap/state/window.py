@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import reflex as rx
 from sqlmodel import Session
 
-from eap.db import get_engine, session_scope
+from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services import exports, intake, results, supplements, workbench
+from eap.services.accounts import Principal
 from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
@@ -99,44 +101,38 @@ class WindowState(AppState):
     def set_formal(self, value: bool) -> None:
         self.formal = bool(value)
 
+    def _owed(self) -> dict[str, dt.date] | None:
+        """The materials ticked as owed (容缺) and the date they are owed by."""
+        if not self.ticked:
+            return None
+        try:
+            until = dt.date.fromisoformat(self.owed_until)
+        except ValueError:
+            raise DomainError("intake.owed_date", code=",".join(self.ticked)) from None
+        return {c: until for c in self.ticked}
+
     def _do(self, action: str) -> None:
         """Run one intake action; permission and legality are re-checked in the service."""
-        self.message, self.error = "", ""
         case_id = int(self.case.get("id", "0") or 0)
+        calls: dict[str, Callable[[Session, Principal], object]] = {
+            "receive": lambda s, p: intake.receive_case(s, principal=p, stage_case_id=case_id),
+            "accept": lambda s, p: intake.accept_case(
+                s, principal=p, stage_case_id=case_id, owed=self._owed(), opinion=self.remarks
+            ),
+            "supplement": lambda s, p: supplements.request_intake_supplement(
+                s,
+                principal=p,
+                stage_case_id=case_id,
+                materials=[{"code": c, "remark": ""} for c in self.ticked],
+                remarks=self.remarks,
+            ),
+            "refuse": lambda s, p: intake.refuse_intake(
+                s, principal=p, stage_case_id=case_id, formal=self.formal, reason=self.remarks
+            ),
+        }
+        if not self._perform(ROUTE, calls[action], "workbench.done"):
+            return
         try:
-            principal = self._require(ROUTE)
-            with session_scope() as s:
-                if action == "receive":
-                    intake.receive_case(s, principal=principal, stage_case_id=case_id)
-                elif action == "accept":
-                    try:
-                        until = dt.date.fromisoformat(self.owed_until) if self.ticked else None
-                    except ValueError:
-                        raise DomainError("intake.owed_date", code=",".join(self.ticked)) from None
-                    intake.accept_case(
-                        s,
-                        principal=principal,
-                        stage_case_id=case_id,
-                        owed={c: until for c in self.ticked} if until else None,
-                        opinion=self.remarks,
-                    )
-                elif action == "supplement":
-                    supplements.request_intake_supplement(
-                        s,
-                        principal=principal,
-                        stage_case_id=case_id,
-                        materials=[{"code": c, "remark": ""} for c in self.ticked],
-                        remarks=self.remarks,
-                    )
-                elif action == "refuse":
-                    intake.refuse_intake(
-                        s,
-                        principal=principal,
-                        stage_case_id=case_id,
-                        formal=self.formal,
-                        reason=self.remarks,
-                    )
-            self.message = self._tr("workbench.done")
             self._open(case_id)
             self._load_queue()
         except Exception as exc:
