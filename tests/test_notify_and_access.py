@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from sqlalchemy import Engine
@@ -15,41 +11,11 @@ from sqlmodel import Session, select
 from eap.errors import DomainError, PermissionDenied
 from eap.models import SmsOutbox
 from eap.services import files, handling, intake, notify, projects, results
+from tests.conftest import Gateway
 from tests.factories import applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
 
 D = dt.date
-
-
-class Gateway(BaseHTTPRequestHandler):
-    received: list[dict] = []
-    fail_next = 0
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if Gateway.fail_next:
-            Gateway.fail_next -= 1
-            self.send_response(503)
-            self.end_headers()
-            return
-        Gateway.received.append(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"ok":true}')
-
-    def log_message(self, *_args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def gateway() -> Iterator[str]:
-    Gateway.received, Gateway.fail_next = [], 0
-    server = HTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sms"
-    server.shutdown()
 
 
 def test_sms_delivered_through_http_gateway_with_retry(engine: Engine, gateway: str) -> None:

@@ -234,3 +234,25 @@ def test_expired_grant_ends_access_and_only_agents_can_be_granted(session: Sessi
     session.add(row)
     resolved = accounts.resolve_session(session, token=token, now=later)
     assert resolved is not None and resolved.company_id is None
+
+
+def test_code_goes_out_through_the_http_gateway(engine, gateway: str) -> None:  # type: ignore[no-untyped-def]
+    """The code the user types is the one the gateway on 127.0.0.1 received."""
+    from eap.db import session_scope
+    from eap.services import notify
+    from tests.conftest import Gateway
+
+    phone = "13912349999"
+    with session_scope() as s:
+        sms_id = registration.send_code(s, phone=phone, now=NOW)
+    with session_scope() as s:
+        assert notify.deliver_sms(s, gateway_url=gateway, ids=[sms_id]) == {"sent": 1, "failed": 0}
+    [message] = Gateway.received
+    assert message["phone"] == phone
+    code = re.search(r"\d{6}", message["text"]).group(0)  # type: ignore[union-attr]
+    with session_scope() as s:
+        outcome = registration.register_applicant(
+            s, data=_form(phone=phone, username="gateway01", code=code), now=NOW
+        )
+        assert outcome.user is not None, outcome.error
+        s.rollback()  # leave the shared database as it was

@@ -69,6 +69,7 @@ def deliver_sms(
     gateway_url: str | None = None,
     limit: int = 100,
     client: httpx.Client | None = None,
+    ids: list[int] | None = None,
 ) -> dict[str, int]:
     """Send pending SMS. Without a gateway URL they are recorded as delivered locally.
 
@@ -77,12 +78,10 @@ def deliver_sms(
     """
     url = gateway_url if gateway_url is not None else get_settings().sms_gateway_url
     counts = {"sent": 0, "failed": 0}
-    ids = session.exec(
-        select(SmsOutbox.id)
-        .where(SmsOutbox.status == "pending")
-        .order_by(SmsOutbox.id)
-        .limit(limit)
-    ).all()
+    query = select(SmsOutbox.id).where(SmsOutbox.status == "pending")
+    if ids is not None:  # just these (e.g. a verification code the user is waiting for)
+        query = query.where(col(SmsOutbox.id).in_(ids))
+    ids = list(session.exec(query.order_by(SmsOutbox.id).limit(limit)).all())
     own_client = client is None and url is not None
     http = client or (httpx.Client(timeout=5) if url else None)
     try:

@@ -61,11 +61,12 @@ def check_phone(phone: str) -> str:
 
 def send_code(
     session: Session, *, phone: str, purpose: str = "register", now: dt.datetime | None = None
-) -> PhoneCode:
+) -> int:
     """Issue a six-digit code and queue its SMS in the same transaction.
 
     Limits live in the database so every worker enforces them: one code a minute and ten a day
-    per phone; a new code replaces the old one.
+    per phone; a new code replaces the old one. Returns the queued SMS's id, so the caller can
+    hand exactly that message to the gateway after commit.
     """
     settings = get_settings()
     now = now or utcnow()
@@ -95,16 +96,16 @@ def send_code(
         expires_at=now + dt.timedelta(minutes=settings.sms_code_minutes),
     )
     session.add(row)
-    session.add(
-        SmsOutbox(
-            phone=phone,
-            text=t("sms.code_text", "zh", code=code, minutes=settings.sms_code_minutes),
-            created_at=now,
-        )
+    sms = SmsOutbox(
+        phone=phone,
+        text=t("sms.code_text", "zh", code=code, minutes=settings.sms_code_minutes),
+        created_at=now,
     )
+    session.add(sms)
     record(session, actor_id=None, action="sms.code_sent", entity="phone", entity_id=phone[-4:])
     session.flush()
-    return row
+    assert sms.id is not None
+    return sms.id
 
 
 def _consume_code(

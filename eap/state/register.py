@@ -64,9 +64,9 @@ class RegisterState(AppState):
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "phone"}
         try:
             with session_scope() as s:
-                registration.send_code(s, phone=self.fields.get("phone", ""))
+                sms_id = registration.send_code(s, phone=self.fields.get("phone", ""))
             with session_scope() as s:
-                notify.deliver_sms(s, limit=10)
+                notify.deliver_sms(s, ids=[sms_id])
         except DomainError as exc:
             self.field_errors = {
                 **self.field_errors,
