@@ -68,7 +68,7 @@ class ApplyState(AppState):
         if self.project_id:  # coming back: refresh the form and any new notices
             try:
                 self._load_form(resume=True)
-            except DomainError as exc:
+            except Exception as exc:  # translated for the user, never a traceback
                 self.error = self._error(exc)
         return None
 
@@ -122,7 +122,7 @@ class ApplyState(AppState):
         self.stage = current
         try:
             self._load_form(resume=True)
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
 
     @rx.event
@@ -130,7 +130,7 @@ class ApplyState(AppState):
         self.stage, self.error, self.message = value, "", ""
         try:
             self._load_form(resume=True)
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
 
     @rx.event
@@ -144,7 +144,7 @@ class ApplyState(AppState):
         self.error = ""
         try:
             self._load_form()
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
 
     @rx.event
@@ -255,7 +255,7 @@ class NewProjectState(AppState):
                 p = projects.get_project(s, principal=principal, project_id=int(edit))
                 if p.locked:
                     raise DomainError("project.locked")
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
             return None
         self.editing_id = edit

@@ -66,7 +66,7 @@ class RepliesState(AppState):
         self.thread, self.reply_text, self.message, self.error = [], "", "", ""
         try:
             self._list()
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.open_id, self.error = "", self._error(exc)
 
     @rx.event

@@ -72,7 +72,7 @@ class AppointmentsState(AppState):
                     }
                     for r in rows
                 ]
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
 
     def _mine(self) -> None:
@@ -237,7 +237,7 @@ class InquiriesState(AppState):
         self.thread, self.reply_text = [], ""
         try:
             self._list()
-        except DomainError as exc:
+        except Exception as exc:  # translated for the user, never a traceback
             self.open_id, self.error = "", self._error(exc)
 
     @rx.event
