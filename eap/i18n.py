@@ -887,6 +887,15 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.withdrawn": ("公告已撤下", "Notice withdrawn"),
     "project.edit": ("修改项目信息", "Edit project"),
     "export.updated": ("更新时间", "Updated"),
+    "notify.appointment_booked": (
+        "您已预约 {day} {time} {office}（{address}），预约号 {ticket}，请按时到窗口办理。",
+        "Booked {day} {time} at {office} ({address}), ticket {ticket}. Please be on time.",
+    ),
+    "notify.appointment_cancelled": ("预约 {ticket} 已取消", "Booking {ticket} cancelled"),
+    "apply.clock_paused": (
+        "补正期间办理时限暂停计算，补齐后继续",
+        "The time limit is paused until you supply these; it resumes then",
+    ),
     "project.save": ("保存修改", "Save changes"),
     "postcheck.closed": ("该核查任务已完成", "This verification is already recorded"),
     "project.code_taken": ("项目代码 {code} 已被登记", "Project code {code} is already registered"),

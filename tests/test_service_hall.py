@@ -121,6 +121,19 @@ def test_booking_capacity_double_booking_cancel_cutoff_and_check_in(session: Ses
     appointments.book(session, principal=owners[3], slot_id=slot.id or 0, now=now)
     with pytest.raises(PermissionDenied):
         appointments.cancel(session, principal=owners[3], appointment_id=booked[0].id or 0, now=now)
+    confirmations = session.exec(
+        select(Notification).where(
+            Notification.user_id == owners[0].user_id,
+            Notification.key == "notify.appointment_booked",
+        )
+    ).all()
+    assert [c.params["ticket"] for c in confirmations] == [booked[0].ticket]
+    from eap.models import SmsOutbox
+
+    assert any(
+        booked[0].ticket in m.text
+        for m in session.exec(select(SmsOutbox).where(SmsOutbox.phone == "13800138000"))
+    )
     mine = appointments.my_appointments(session, principal=owners[0], now=now)
     assert [m["ticket"] for m in mine] == [booked[0].ticket]
     today = appointments.todays_appointments(session, principal=city.window, now=now)

@@ -259,6 +259,9 @@ def apply_page() -> rx.Component:
                 lambda n: rx.card(
                     rx.vstack(
                         rx.heading(T["apply.notice"], size="3"),
+                        rx.badge(
+                            T["apply.clock_paused"], color_scheme="amber", class_name="paused"
+                        ),
                         rx.text(n["remarks"], size="2"),
                         rx.foreach(
                             n["materials"].to(list[dict]),

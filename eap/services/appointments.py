@@ -24,6 +24,7 @@ from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import region_prefix
 from eap.services.clock import CHINA_TZ, WorkCalendar, local_date
+from eap.services.notify import notify_user
 
 SLOT_MINUTES = 30
 HOURS_RE = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
@@ -162,6 +163,18 @@ def book(
     session.flush()
     appointment.ticket = f"{slot.day:%y%m%d}-{appointment.id:06d}"
     session.add(appointment)
+    office = session.get(Department, slot.department_id)
+    notify_user(
+        session,
+        user_id=principal.user_id,
+        key="notify.appointment_booked",
+        now=now,
+        ticket=appointment.ticket,
+        day=slot.day.isoformat(),
+        time=f"{slot.start}-{slot.end}",
+        office=office.name if office else "",
+        address=office.address if office else "",
+    )
     record(
         session,
         actor_id=principal.user_id,
@@ -195,6 +208,13 @@ def cancel(
         raise DomainError("appointment.cutoff", hours=hours)
     appointment.status, appointment.cancelled_at = "cancelled", now
     session.add(appointment)
+    notify_user(
+        session,
+        user_id=appointment.user_id,
+        key="notify.appointment_cancelled",
+        now=now,
+        ticket=appointment.ticket,
+    )
     session.execute(
         update(AppointmentSlot)
         .where(col(AppointmentSlot.id) == slot.id, col(AppointmentSlot.booked) > 0)
