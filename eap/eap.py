@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.api import api
+from eap.pages.admin_catalogue import process_admin_page
 from eap.pages.apply import apply_page, new_project_page
 from eap.pages.department import department_page
 from eap.pages.guide import guide_page
@@ -18,6 +19,7 @@ from eap.pages.register import register_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
 from eap.pages.window import window_page
+from eap.state.admin_catalogue import ProcessAdminState
 from eap.state.apply import ApplyState, NewProjectState
 from eap.state.base import AppState
 from eap.state.department import DepartmentState
@@ -85,6 +87,12 @@ app.add_page(
     inquiries_page, route="/hall/inquiries", title="咨询投诉 · EAP", on_load=InquiriesState.load
 )
 app.add_page(agents_page, route="/hall/agents", title="代办授权 · EAP", on_load=AgentsState.load)
+app.add_page(
+    process_admin_page,
+    route="/admin/catalogue",
+    title="流程配置 · EAP",
+    on_load=ProcessAdminState.load,
+)
 
 HOMES = [
     ("/agency", "agency", "home.agency"),

@@ -24,6 +24,7 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("/agency", "nav.agency", ("agency",)),
     ("/screen", "nav.screen", ("leader",)),
     ("/admin", "nav.admin", ("admin",)),
+    ("/admin/catalogue", "process.title", ("admin",)),
     ("/admin/audit", "nav.audit", ("auditor",)),
     ("/admin/security", "nav.security", ("security",)),
 ]

@@ -190,6 +190,7 @@ def publish_process_version(
     process_type: int,
     spec: ProcessSpec,
     actor_id: int | None,
+    item_limits: dict[str, int] | None = None,
 ) -> Process:
     """Publish a new version of a city's process; the previous one stops taking new cases.
 
@@ -238,7 +239,7 @@ def publish_process_version(
                     process_id=process.id,
                     item_id=item.id,
                     stage_code=stage_code,
-                    limit_days=item.limit_days,
+                    limit_days=(item_limits or {}).get(item_code, item.limit_days),
                     required=not condition,
                     condition=condition,
                 )

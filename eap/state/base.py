@@ -30,6 +30,7 @@ for _route in (
 ):
     ROUTE_ROLES[_route] = ROUTE_ROLES["/hall"]
 ROUTE_ROLES["/inbox"] = frozenset(HOME_ROUTES)
+ROUTE_ROLES["/admin/catalogue"] = frozenset({"admin"})
 
 
 class AppState(rx.State):
