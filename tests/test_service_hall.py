@@ -24,6 +24,8 @@ def test_questionnaire_answers_decide_the_items_and_drafts_resume(session: Sessi
     asked = {q["key"]: q["value"] for q in form["questions"]}
     assert set(asked) == {"civil_air_defence", "night_work"}
     assert not any(i["code"] == "S3-03" for i in form["items"])
+    templates_offered = {m["code"]: m["template"] for m in form["materials"] if m["template"]}
+    assert templates_offered.get("M001") == "/templates/M001.pdf"
     yes = hall.apply_form(
         session, principal=owner, project_id=pid, stage_code=3, answers={"civil_air_defence": True}
     )

@@ -108,7 +108,23 @@ def new_project_page() -> rx.Component:
 
 def _material(m: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(m["code"], " ", localized(m, "name")),
+        rx.table.cell(
+            m["code"],
+            " ",
+            localized(m, "name"),
+            rx.cond(
+                m["template"] != "",
+                rx.link(
+                    " ",
+                    T["guide.template"],
+                    href=m["template"].to(str),
+                    is_external=True,
+                    size="1",
+                    class_name="template-link",
+                ),
+                "",
+            ),
+        ),
         rx.table.cell(
             rx.cond(
                 m["key"] == "1",

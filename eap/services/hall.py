@@ -181,6 +181,7 @@ def apply_form(
     given its answers, and what is on file."""
     from eap.services.authz import require_applicant
     from eap.services.guide import normalise_answers, stage_form, stage_questions
+    from eap.services.templates import has_template
 
     project = session.get(Project, project_id)
     if project is None:
@@ -212,6 +213,7 @@ def apply_form(
                 "key": "1" if n.is_key else "",
                 "deferrable": "1" if n.deferrable else "",
                 "satisfied_by": n.satisfied_by,
+                "template": f"/templates/{n.code}.pdf" if has_template(n.code) else "",
             }
             for n in form.materials
         ],
