@@ -16,6 +16,7 @@ from eap.pages.inbox import inbox_page
 from eap.pages.login import login_page
 from eap.pages.notices import notice_detail_page, notices_page
 from eap.pages.register import register_page
+from eap.pages.reset import reset_page
 from eap.pages.supervision import supervision_page
 from eap.pages.verify import verify_page
 from eap.pages.window import window_page
@@ -32,6 +33,7 @@ from eap.state.inbox import InboxState
 from eap.state.login import LoginState
 from eap.state.notices import NoticeDetailState, NoticesState
 from eap.state.register import RegisterState
+from eap.state.reset import ResetState
 from eap.state.supervision import SupervisionState
 from eap.state.verify import VerifyState
 from eap.state.window import WindowState
@@ -77,6 +79,7 @@ app.add_page(
     on_load=NewProjectState.load,
 )
 app.add_page(register_page, route="/hall/register", title="注册 · EAP", on_load=RegisterState.load)
+app.add_page(reset_page, route="/hall/reset", title="找回密码 · EAP", on_load=ResetState.load)
 app.add_page(
     appointments_page,
     route="/hall/appointments",

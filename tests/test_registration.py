@@ -256,3 +256,43 @@ def test_code_goes_out_through_the_http_gateway(engine, gateway: str) -> None:  
         )
         assert outcome.user is not None, outcome.error
         s.rollback()  # leave the shared database as it was
+
+
+def test_password_reset_by_sms_code_lifts_the_lockout(session: Session) -> None:
+    user = _registered(session, "company", "resetme01", "13912340010")
+    for _ in range(5):
+        accounts.login(session, username="resetme01", password="Wrong#2026", now=NOW)
+    assert accounts.login(session, username="resetme01", password="Strong#2026", now=NOW).error
+    # A wrong phone sends nothing and says nothing different.
+    assert (
+        registration.send_reset_code(session, username="resetme01", phone="13912340011", now=NOW)
+        is None
+    )
+    assert (
+        registration.send_reset_code(session, username="nobody", phone="13912340010", now=NOW)
+        is None
+    )
+    sms_id = registration.send_reset_code(
+        session, username="resetme01", phone="13912340010", now=NOW + dt.timedelta(minutes=2)
+    )
+    assert sms_id is not None
+    code = _code(session, "13912340010")
+    form = registration.PasswordReset(
+        username="resetme01",
+        phone="13912340010",
+        code=code,
+        password="Renewed#2026",
+        password2="Renewed#2026",
+    )
+    weak = registration.reset_password(
+        session,
+        data=form.model_copy(update={"password": "short", "password2": "short"}),
+        now=NOW + dt.timedelta(minutes=3),
+    )
+    assert weak.error is not None and weak.error.field == "password"
+    done = registration.reset_password(session, data=form, now=NOW + dt.timedelta(minutes=3))
+    assert done.user is not None and done.user.id == user.id
+    ok = accounts.login(session, username="resetme01", password="Renewed#2026", now=NOW)
+    assert ok.error is None
+    again = registration.reset_password(session, data=form, now=NOW + dt.timedelta(minutes=4))
+    assert again.error is not None and again.error.key == "sms.code_missing"

@@ -80,7 +80,9 @@ def login_page() -> rx.Component:
                     rx.link(
                         T["register.link"], href="/hall/register", size="2", id="register-link"
                     ),
+                    rx.link(T["reset.link"], href="/hall/reset", size="2", id="reset-link"),
                     spacing="4",
+                    wrap="wrap",
                 ),
                 spacing="4",
                 width="100%",

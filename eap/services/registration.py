@@ -241,3 +241,65 @@ def register_applicant(
         detail={"kind": fields.kind},
     )
     return RegistrationOutcome(user=user)
+
+
+class PasswordReset(BaseModel):
+    username: str = ""
+    phone: str = ""
+    code: str = ""
+    password: str = ""
+    password2: str = ""
+
+
+def send_reset_code(
+    session: Session, *, username: str, phone: str, now: dt.datetime | None = None
+) -> int | None:
+    """找回密码: a code goes only to the phone on the account. Whether the pair matched is not
+    told to the caller's user (the page says the same either way), so nobody can probe
+    which usernames or phones exist."""
+    phone = check_phone(phone)
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None or user.phone != phone or not user.active:
+        record(
+            session,
+            actor_id=None,
+            action="auth.reset_mismatch",
+            entity="phone",
+            entity_id=phone[-4:],
+        )
+        return None
+    return send_code(session, phone=phone, purpose="reset", now=now)
+
+
+def reset_password(
+    session: Session, *, data: PasswordReset, now: dt.datetime | None = None
+) -> RegistrationOutcome:
+    """Set a new password with the code; also lifts a lockout. Errors are returned, not
+    raised, so a wrong code is counted when the caller commits."""
+    now = now or utcnow()
+    try:
+        phone = check_phone(data.phone)
+        try:
+            accounts.check_password_rules(data.password)
+        except DomainError:
+            raise DomainError("auth.password_rules", field="password") from None
+        if data.password != data.password2:
+            raise DomainError("register.password_mismatch", field="password2")
+        user = session.exec(select(User).where(User.username == data.username.strip())).first()
+        if user is None or user.phone != phone:
+            raise DomainError("sms.code_missing", field="code")  # same answer as no code sent
+        _consume_code(session, phone=phone, purpose="reset", code=data.code, now=now)
+    except DomainError as exc:
+        return RegistrationOutcome(error=exc)
+    user.password_hash = accounts.hash_password(data.password)
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    record(
+        session,
+        actor_id=user.id,
+        action="auth.password_reset",
+        entity="user",
+        entity_id=user.id or "",
+    )
+    session.flush()
+    return RegistrationOutcome(user=user)

@@ -287,3 +287,24 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     _wait_text(driver, "page-message", t("appointment.booked", "zh", ticket="")[:4])
     _wait_text(driver, "my-bookings", "领取纸质证照")
     driver.save_screenshot(str(SCREENSHOTS / "journey-08-appointment.png"))
+
+    # 8. Forgot the password: a code to the account's phone, a new password, sign in with it.
+    driver.find_element(By.ID, "logout").click()
+    _wait_css(driver, "#reset-link").click()
+    _wait_text(driver, "reset-title", t("reset.title", "zh"))
+    _type(driver, "reset-username", username)
+    _type(driver, "reset-phone", phone)
+    driver.find_element(By.ID, "btn-reset-code").click()
+    _wait_text(driver, "reset-message", t("reset.sent", "zh")[:4])
+    with Session(db) as s:
+        sms = s.exec(
+            select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
+        ).first()
+        reset_code = re.search(r"\d{6}", sms.text).group(0)  # type: ignore[union-attr]
+    _type(driver, "reset-code", reset_code)
+    _type(driver, "reset-password", "Renewed#2026")
+    _type(driver, "reset-password2", "Renewed#2026")
+    driver.find_element(By.ID, "btn-reset").click()
+    _wait_text(driver, "login-title", t("login.title", "zh"))
+    sign_in(driver, app_url, username, "Renewed#2026")
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
