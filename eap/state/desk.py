@@ -32,9 +32,10 @@ class RepliesState(AppState):
 
     @rx.event
     def load(self) -> None:
+        self.open_id, self.thread, self.page, self.message, self.error = "", [], 1, "", ""
         try:
             self._list()
-        except DomainError:
+        except DomainError:  # not a department account: the page's own guard redirects
             self.rows, self.total = [], 0
 
     def _list(self) -> None:

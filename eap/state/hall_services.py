@@ -150,6 +150,7 @@ class InquiriesState(AppState):
             return redirect
         principal = self._require(INQUIRIES)
         self.message, self.error, self.field_errors = "", "", {}
+        self.open_id, self.thread, self.page = "", [], 1
         with Session(get_engine()) as s:
             self.items = [
                 {
