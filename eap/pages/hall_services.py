@@ -135,13 +135,15 @@ def _error(name: str) -> rx.Component:
 
 def _message(m: rx.Var) -> rx.Component:
     return rx.box(
-        rx.text(
-            rx.cond(m["staff"] == "1", "🏛 ", "👤 "),
-            m["author"],
-            " · ",
-            m["at"],
-            size="1",
-            color_scheme="gray",
+        rx.hstack(
+            rx.cond(
+                m["staff"] == "1",
+                rx.icon("landmark", size=12, color="var(--gray-10)"),
+                rx.icon("user", size=12, color="var(--gray-10)"),
+            ),
+            rx.text(m["author"], " · ", m["at"], size="1", color_scheme="gray"),
+            spacing="1",
+            align="center",
         ),
         rx.text(m["body"], size="2", white_space="pre-wrap"),
         background=rx.cond(m["staff"] == "1", "var(--accent-3)", "var(--gray-3)"),
