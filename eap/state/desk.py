@@ -109,7 +109,8 @@ class RepliesState(AppState):
             ),
             "inquiry.reply_sent",
         ):
-            self.reply_text = ""
+            # Keep the answered matter in view: the "awaiting reply" filter would hide it.
+            self.reply_text, self.status, self.page = "", "", 1
         self._list()
 
 
