@@ -781,6 +781,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "agent.not_authorised": ("未获该企业授权或授权已失效", "Not authorised by that company"),
     "agent.acting_for": ("代办企业", "Acting for"),
     "agent.choose": ("选择代办企业", "Choose a company"),
+    "agent.no_grants": ("尚未授权代办人员", "No agent authorised yet"),
     "agent.none": ("暂无企业授权您代办", "No company has authorised you yet"),
     "agent.switched": ("已切换代办企业", "Now acting for the chosen company"),
     # appointments

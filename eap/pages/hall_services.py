@@ -389,17 +389,21 @@ def agents_page() -> rx.Component:
                         ),
                         width="100%",
                     ),
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell(T["agent.username"]),
-                                rx.table.column_header_cell(T["agent.until"]),
-                                rx.table.column_header_cell(T["agent.note"]),
-                                rx.table.column_header_cell(""),
-                            )
+                    rx.cond(
+                        G.grants.length() > 0,
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    rx.table.column_header_cell(T["agent.username"]),
+                                    rx.table.column_header_cell(T["agent.until"]),
+                                    rx.table.column_header_cell(T["agent.note"]),
+                                    rx.table.column_header_cell(""),
+                                )
+                            ),
+                            rx.table.body(rx.foreach(G.grants, _grant)),
+                            width="100%",
                         ),
-                        rx.table.body(rx.foreach(G.grants, _grant)),
-                        width="100%",
+                        rx.text(T["agent.no_grants"], color_scheme="gray"),
                     ),
                     width="100%",
                 ),

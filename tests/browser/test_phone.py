@@ -63,3 +63,30 @@ def test_hall_pages_fit_a_phone(app_url: str, browser) -> None:  # type: ignore[
         assert all(v <= 0 for v in wide.values()), wide
     finally:
         driver.set_window_size(1400, 900)
+
+
+def test_hall_pages_in_english(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """The new hall pages follow the language switch (one catalogue, both languages)."""
+    driver = browser
+    driver.delete_all_cookies()
+    driver.get(app_url + "/hall/register")
+    _wait_text(driver, "register-title", t("register.title", "zh"))
+    driver.find_element("id", "lang-toggle").click()
+    _wait_text(driver, "register-title", t("register.title", "en"))
+    assert t("register.send_code", "en") in driver.page_source
+    driver.find_element("id", "lang-toggle").click()
+    _wait_text(driver, "register-title", t("register.title", "zh"))
+    sign_in(driver, app_url, "qiye002")
+    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    driver.find_element("id", "lang-toggle").click()
+    _wait_text(driver, "home-title", t("home.applicant", "en"))
+    for route, key in (
+        ("/hall/appointments", "appointment.title"),
+        ("/hall/inquiries", "inquiry.title"),
+        ("/hall/agents", "agent.title"),
+    ):
+        driver.get(app_url + route)
+        _wait_text(driver, "home-title", t(key, "en"))
+    driver.save_screenshot(str(SCREENSHOTS / "hall-agents-en.png"))
+    driver.find_element("id", "lang-toggle").click()
+    _wait_text(driver, "home-title", t("agent.title", "zh"))
