@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from eap.config import get_settings
 from eap.errors import DomainError, PermissionDenied
-from eap.models import Appointment, AppointmentSlot, Department, Project
+from eap.models import Appointment, AppointmentSlot, Company, Department, Project
 from eap.models.common import utcnow
 from eap.services.accounts import Principal
 from eap.services.audit import record
@@ -124,6 +124,11 @@ def book(
         project = session.get(Project, project_id)
         if project is None or project.company_id != principal.company_id:
             raise PermissionDenied("error.not_found")
+    # One company's bookings go one at a time (a row lock on PostgreSQL; SQLite serialises
+    # writers anyway), so two tabs cannot book two slots of the same day at once.
+    session.exec(
+        select(Company.id).where(Company.id == principal.company_id).with_for_update()
+    ).first()
     # Take the place first: the row lock this takes serialises bookings of the slot, so the
     # double-booking check after it sees any booking that won the race. A savepoint gives the
     # place back if the check refuses, whatever the caller then does with its transaction.
@@ -290,8 +295,6 @@ def todays_appointments(
         .order_by(col(AppointmentSlot.start), col(Appointment.id))
     )
     rows = _rows(session, query)
-    from eap.models import Company
-
     for row in rows:
         appointment = session.get(Appointment, int(row["id"]))
         company = session.get(Company, appointment.company_id) if appointment else None
