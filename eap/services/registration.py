@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from eap.config import get_settings
@@ -198,48 +199,19 @@ def register_applicant(
         _consume_code(session, phone=fields.phone, purpose="register", code=data.code, now=now)
     except DomainError as exc:
         return RegistrationOutcome(error=exc)
-    company_id: int | None = None
-    if fields.kind != "agent":
-        company = Company(
-            kind=fields.kind,
-            uscc=fields.uscc if fields.kind == "company" else fields.id_number,
-            name=fields.name.strip() if fields.kind == "company" else fields.display_name.strip(),
-            legal_rep=fields.legal_rep.strip() or fields.display_name.strip(),
-            contact_phone=fields.phone,
-            region_code=fields.region_code,
+    try:
+        with session.begin_nested():  # a lost race on the username or USCC undoes only this
+            user = _create(session, fields)
+    except IntegrityError:
+        taken = session.exec(select(User).where(User.username == fields.username.strip())).first()
+        key, field = (
+            ("register.username_taken", "username")
+            if taken
+            else ("register.uscc_taken", "uscc")
+            if fields.kind == "company"
+            else ("register.id_taken", "id_number")
         )
-        session.add(company)
-        session.flush()
-        company_id = company.id
-        record(
-            session,
-            actor_id=None,
-            action="company.register",
-            entity="company",
-            entity_id=company.id or "",
-            detail={"kind": fields.kind},
-        )
-    user = accounts.create_user(
-        session,
-        data=UserCreate(
-            username=fields.username.strip(),
-            display_name=fields.display_name.strip(),
-            role="agent" if fields.kind == "agent" else "applicant",
-            company_id=company_id,
-            region_code=None,
-            phone=fields.phone,
-            password=fields.password,
-        ),
-        actor_id=None,
-    )
-    record(
-        session,
-        actor_id=user.id,
-        action="auth.register",
-        entity="user",
-        entity_id=user.id or "",
-        detail={"kind": fields.kind},
-    )
+        return RegistrationOutcome(error=DomainError(key, field=field))
     return RegistrationOutcome(user=user)
 
 
@@ -303,3 +275,49 @@ def reset_password(
     )
     session.flush()
     return RegistrationOutcome(user=user)
+
+
+def _create(session: Session, fields: Registration) -> User:
+    company_id: int | None = None
+    if fields.kind != "agent":
+        company = Company(
+            kind=fields.kind,
+            uscc=fields.uscc if fields.kind == "company" else fields.id_number,
+            name=fields.name.strip() if fields.kind == "company" else fields.display_name.strip(),
+            legal_rep=fields.legal_rep.strip() or fields.display_name.strip(),
+            contact_phone=fields.phone,
+            region_code=fields.region_code,
+        )
+        session.add(company)
+        session.flush()
+        company_id = company.id
+        record(
+            session,
+            actor_id=None,
+            action="company.register",
+            entity="company",
+            entity_id=company.id or "",
+            detail={"kind": fields.kind},
+        )
+    user = accounts.create_user(
+        session,
+        data=UserCreate(
+            username=fields.username.strip(),
+            display_name=fields.display_name.strip(),
+            role="agent" if fields.kind == "agent" else "applicant",
+            company_id=company_id,
+            region_code=None,
+            phone=fields.phone,
+            password=fields.password,
+        ),
+        actor_id=None,
+    )
+    record(
+        session,
+        actor_id=user.id,
+        action="auth.register",
+        entity="user",
+        entity_id=user.id or "",
+        detail={"kind": fields.kind},
+    )
+    return user
