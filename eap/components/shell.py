@@ -74,7 +74,27 @@ def top_bar() -> rx.Component:
                 id="current-user",
                 white_space="nowrap",
             ),
-            rx.link(rx.icon("bell", color="white", size=18), href="/inbox", id="inbox-link"),
+            rx.link(
+                rx.hstack(
+                    rx.icon("bell", color="white", size=18),
+                    rx.cond(
+                        AppState.user.get("unread", "0") != "0",
+                        rx.badge(
+                            AppState.user["unread"],
+                            color_scheme="red",
+                            variant="solid",
+                            radius="full",
+                            size="1",
+                            id="unread-badge",
+                        ),
+                    ),
+                    spacing="1",
+                    align="center",
+                ),
+                href="/inbox",
+                id="inbox-link",
+                title=T["inbox.title"],
+            ),
             lang_button(),
             rx.button(
                 T["nav.logout"],

@@ -22,19 +22,24 @@ def _mine(principal: Principal):  # type: ignore[no-untyped-def]
     return or_(*conds)
 
 
-def inbox_page(
-    session: Session, *, principal: Principal, lang: str, page: int = 1, size: int = 20
-) -> tuple[list[dict[str, str]], int, int]:
-    total = int(
-        session.exec(select(func.count()).select_from(Notification).where(_mine(principal))).one()
-    )
-    unread = int(
+def unread_count(session: Session, *, principal: Principal) -> int:
+    """Unread messages, for the bell in the top bar."""
+    return int(
         session.exec(
             select(func.count())
             .select_from(Notification)
             .where(_mine(principal), col(Notification.read_at).is_(None))
         ).one()
     )
+
+
+def inbox_page(
+    session: Session, *, principal: Principal, lang: str, page: int = 1, size: int = 20
+) -> tuple[list[dict[str, str]], int, int]:
+    total = int(
+        session.exec(select(func.count()).select_from(Notification).where(_mine(principal))).one()
+    )
+    unread = unread_count(session, principal=principal)
     pages = max(1, math.ceil(total / size))
     rows = session.exec(
         select(Notification)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError, PermissionDenied
 from eap.i18n import DEFAULT_LANG, MESSAGES, t
-from eap.services import accounts, overview
+from eap.services import accounts, inbox, overview
 from eap.services.accounts import HOME_ROUTES, Principal
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class AppState(rx.State):
     def _set_user(self, principal: Principal) -> None:
         with Session(get_engine()) as session:
             scope = overview.scope_of(session, principal=principal)
+            unread = inbox.unread_count(session, principal=principal)
         self.user = {
             "id": str(principal.user_id),
             "username": principal.username,
@@ -70,6 +71,7 @@ class AppState(rx.State):
             "department": scope.department,
             "company": scope.company,
             "home": HOME_ROUTES[principal.role],
+            "unread": str(unread),
         }
 
     def _require(self, route: str) -> Principal:

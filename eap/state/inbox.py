@@ -45,3 +45,4 @@ class InboxState(AppState):
         with session_scope() as s:
             inbox.mark_all_read(s, principal=principal)
         self._load()
+        self.user = {**self.user, "unread": str(self.unread)}  # the bell follows

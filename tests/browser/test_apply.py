@@ -148,9 +148,11 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     # The notices are in the inbox too.
     driver.get(app_url + "/inbox")
     _wait_text(driver, "home-title", t("inbox.title", "zh"))
+    _wait_css(driver, "#unread-badge")  # the bell shows the unread count
     _wait_text(driver, "inbox-table", "补正")
     driver.find_element(By.ID, "mark-read").click()
     _wait_text(driver, "unread", "0")
+    assert not driver.find_elements(By.ID, "unread-badge")
     driver.save_screenshot(str(SCREENSHOTS / "inbox.png"))
     # Withdraw the application from the hall, then rate the finished case once.
     driver.get(app_url + "/hall")
