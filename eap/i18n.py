@@ -753,6 +753,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "At least 8 characters with three of: upper case, lower case, digits, symbols",
     ),
     "register.submit": ("注册", "Register"),
+    "register.resend_in": ("秒后可重发", "s to resend"),
     "register.done": ("注册成功，请登录", "Registered. Please sign in"),
     "register.uscc_taken": ("该统一社会信用代码已注册", "This credit code is already registered"),
     "register.id_taken": ("该身份证号已注册", "This ID number is already registered"),

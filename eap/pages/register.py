@@ -101,8 +101,13 @@ def register_page() -> rx.Component:
                             flex="1",
                         ),
                         rx.button(
-                            T["register.send_code"],
+                            rx.cond(
+                                R.code_wait > 0,
+                                rx.text(R.code_wait, " ", T["register.resend_in"]),
+                                T["register.send_code"],
+                            ),
                             on_click=R.send_code,
+                            disabled=R.code_wait > 0,
                             variant="soft",
                             id="btn-send-code",
                         ),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 from sqlmodel import Session, col, select
 
+from eap.config import get_settings
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.models import Region
@@ -22,6 +25,7 @@ class RegisterState(AppState):
     message: str = ""
     error: str = ""
     done: bool = False
+    code_wait: int = 0  # seconds until another code may be asked for
 
     @rx.event
     def load(self) -> None:
@@ -57,8 +61,18 @@ class RegisterState(AppState):
         self.fields = {**self.fields, "kind": kind}
         self.field_errors = {}
 
+    @rx.event(background=True)
+    async def count_down(self) -> None:
+        """Tick the resend button down; the server enforces the wait either way."""
+        while True:
+            async with self:
+                if self.code_wait <= 0:
+                    return
+                self.code_wait -= 1
+            await asyncio.sleep(1)
+
     @rx.event
-    def send_code(self) -> None:
+    def send_code(self) -> rx.event.EventSpec | None:
         """Queue the code's SMS with the row, then hand it to the gateway after commit."""
         self.message, self.error = "", ""
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "phone"}
@@ -72,11 +86,13 @@ class RegisterState(AppState):
                 **self.field_errors,
                 exc.field or "phone": exc.translate(self.lang),
             }
-            return
+            return None
         except Exception as exc:
             self.error = self._error(exc)
-            return
+            return None
         self.message = self._tr("sms.sent")
+        self.code_wait = get_settings().sms_resend_seconds
+        return RegisterState.count_down
 
     @rx.event
     def submit(self) -> rx.event.EventSpec | None:

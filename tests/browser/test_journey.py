@@ -120,6 +120,7 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         _type(driver, element_id, value)
     driver.find_element(By.ID, "btn-send-code").click()
     _wait_text(driver, "reg-message", t("sms.sent", "zh"))
+    _wait_text(driver, "btn-send-code", t("register.resend_in", "zh"))  # counting down
     with Session(db) as s:
         sms = s.exec(
             select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
