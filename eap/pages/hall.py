@@ -278,6 +278,14 @@ def hall_page() -> rx.Component:
         rx.vstack(
             rx.heading(T["home.applicant"], size="6", id="home-title"),
             rx.cond(
+                (H.user["role"] == "agent") & (H.user["company"] == ""),
+                rx.callout(
+                    rx.link(T["agent.choose"], href="/hall/agents"),
+                    icon="info",
+                    id="agent-hint",
+                ),
+            ),
+            rx.cond(
                 H.message != "",
                 rx.callout(H.message, color_scheme="green", icon="check", id="hall-message"),
             ),

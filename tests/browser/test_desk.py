@@ -162,6 +162,7 @@ def test_agent_acts_for_the_authorising_company(app_url: str, browser) -> None: 
     driver.delete_all_cookies()
     sign_in(driver, app_url, "daiban01")
     _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    _wait_text(driver, "agent-hint", t("agent.choose", "zh"))  # not acting for anyone yet
     driver.get(app_url + "/hall/agents")
     _wait_css(driver, ".act-for").click()
     _wait_text(driver, "page-message", t("agent.switched", "zh"))
