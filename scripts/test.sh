@@ -14,3 +14,7 @@ ruff check .
 ruff format --check .
 # pytest exits 5 when it collects no test; set -e turns that (and any failure) into a failed run.
 python -m pytest "$@"
+# The same services on PostgreSQL (production's database), unless only some tests were asked for.
+if [ "$#" -eq 0 ]; then
+  bash scripts/test-postgres.sh
+fi

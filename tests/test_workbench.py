@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.testclient import TestClient
 
 from eap.errors import PermissionDenied
@@ -116,7 +116,11 @@ def test_materials_route_checks_the_session_and_scope(engine: Engine) -> None:
             for k, p in (("owner", owner), ("window", city.window))
         }
         outsider = (
-            s.exec(select(User).where(User.role == "window", User.region_code == "361000"))
+            s.exec(
+                select(User)
+                .where(User.role == "window", User.region_code == "361000")
+                .order_by(col(User.id))
+            )
             .all()[-1]
             .username
         )

@@ -49,7 +49,8 @@ def _record(
         detected_at=now,
         status="open",
     ).on_conflict_do_nothing(index_elements=["kind", "subject"])
-    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT it skipped.
+    return session.execute(stmt.returning(Anomaly.id)).scalar_one_or_none() is not None
 
 
 def detect(

@@ -219,7 +219,9 @@ def list_inquiries(
         query = query.where(Inquiry.status == status)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        query.order_by(col(Inquiry.updated_at).desc()).offset((max(page, 1) - 1) * size).limit(size)
+        query.order_by(col(Inquiry.updated_at).desc(), col(Inquiry.id).desc())
+        .offset((max(page, 1) - 1) * size)
+        .limit(size)
     ).all()
     depts = {
         d.id: d.name

@@ -66,7 +66,7 @@ def list_notices(
     total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
     pages = max(1, math.ceil(total / size))
     rows = session.exec(
-        base.order_by(col(Notice.published_at).desc())
+        base.order_by(col(Notice.published_at).desc(), col(Notice.id).desc())
         .offset((min(max(1, page), pages) - 1) * size)
         .limit(size)
     ).all()

@@ -41,7 +41,9 @@ def list_anomalies(
         stmt = stmt.where(Anomaly.kind == kind)
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(
-        stmt.order_by(col(Anomaly.detected_at).desc()).offset((max(1, page) - 1) * size).limit(size)
+        stmt.order_by(col(Anomaly.detected_at).desc(), col(Anomaly.id).desc())
+        .offset((max(1, page) - 1) * size)
+        .limit(size)
     ).all()
     return [
         {

@@ -68,7 +68,9 @@ def window_queue(session: Session, *, principal: Principal, page: int = 1, size:
     pages = max(1, math.ceil(total / size))
     page = min(max(1, page), pages)
     rows = session.exec(
-        base.order_by(col(StageCase.submitted_at)).offset((page - 1) * size).limit(size)
+        base.order_by(col(StageCase.submitted_at), col(StageCase.id))
+        .offset((page - 1) * size)
+        .limit(size)
     ).all()
     answered = set(
         session.exec(
@@ -394,7 +396,7 @@ def post_check_tasks(
         .where(
             PostCheckTask.department_id == principal.department_id, PostCheckTask.status == status
         )
-        .order_by(col(PostCheckTask.due_date))
+        .order_by(col(PostCheckTask.due_date), col(PostCheckTask.id))
         .limit(limit)
     ).all()
     return [
@@ -428,7 +430,7 @@ def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> li
             Evaluation.grade <= 2,
             col(Evaluation.rectified_at).is_(None),
         )
-        .order_by(col(Evaluation.rectify_by))
+        .order_by(col(Evaluation.rectify_by), col(Evaluation.id))
         .limit(limit)
     ).all()
     return [
