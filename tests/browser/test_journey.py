@@ -282,12 +282,31 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     driver.get(app_url + "/hall/appointments")
     _wait_text(driver, "home-title", t("appointment.title", "zh"))
     _pick(driver, "day", day)
-    _wait_css(driver, "#slots .slot").click()
+    _wait_css(driver, "#slots .slot:not([disabled])").click()
     _type(driver, "appointment-topic", "领取纸质证照")
     driver.find_element(By.ID, "btn-book").click()
     _wait_text(driver, "page-message", t("appointment.booked", "zh", ticket="")[:4])
     _wait_text(driver, "my-bookings", "领取纸质证照")
     driver.save_screenshot(str(SCREENSHOTS / "journey-08-appointment.png"))
+    # Plans change: cancel it (well before the cut-off) and the place is given back.
+    from eap.models import Appointment, AppointmentSlot
+
+    def _booking() -> tuple[Appointment, int]:
+        with Session(db) as s:
+            row = s.exec(
+                select(Appointment)
+                .where(Appointment.topic == "领取纸质证照")
+                .order_by(col(Appointment.id).desc())
+            ).first()
+            assert row is not None
+            return row, s.get(AppointmentSlot, row.slot_id).booked  # type: ignore[union-attr]
+
+    _, taken = _booking()
+    driver.find_element(By.CSS_SELECTOR, ".cancel-booking").click()
+    _wait_text(driver, "page-message", t("appointment.cancelled", "zh"))
+    _wait_text(driver, "my-bookings", t("appointment.status.cancelled", "zh"))
+    booking, left = _booking()
+    assert booking.status == "cancelled" and left == taken - 1
 
     # 8. Forgot the password: a code to the account's phone, a new password, sign in with it.
     driver.find_element(By.ID, "logout").click()
