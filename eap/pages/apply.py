@@ -246,7 +246,15 @@ def apply_page() -> rx.Component:
                 rx.select.root(
                     rx.select.trigger(id="choose-stage"),
                     rx.select.content(
-                        *[rx.select.item(T[f"stage.{s}"], value=str(s)) for s in range(1, 6)]
+                        *[
+                            rx.select.item(
+                                T[f"stage.{s}"],
+                                value=str(s),
+                                # only the project's current stage and the parallel one apply
+                                disabled=(A.open_stage != str(s)) if s != 5 else False,
+                            )
+                            for s in range(1, 6)
+                        ]
                     ),
                     value=A.stage,
                     on_change=A.set_stage,

@@ -38,6 +38,12 @@ class ApplyState(AppState):
     uploaded_ids: dict[str, str] = {}  # material code -> stored file id, for the preview link
     questions: list[dict[str, str]] = []
     upload_code: str = ""
+
+    @rx.var
+    def open_stage(self) -> str:
+        """The main-line stage this project may apply for now (stage 5 is always open)."""
+        return next((p["stage"] for p in self.my_projects if p["id"] == self.project_id), "")
+
     receipt: str = ""
     error: str = ""
     message: str = ""
