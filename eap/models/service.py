@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import utcnow
@@ -86,6 +86,12 @@ class Inquiry(SQLModel, table=True):
     """A consultation (咨询) about an item or a complaint (投诉) about a case, routed to the
     department that owns it."""
 
+    __table_args__ = (
+        # The department's list (by status, newest first) and the applicant's list stay
+        # index reads however many matters pile up.
+        Index("ix_inquiry_dept_status_updated", "department_id", "status", "updated_at"),
+        Index("ix_inquiry_company_updated", "company_id", "updated_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=12, description="consult | complaint")
     company_id: int = Field(foreign_key="company.id", index=True)
