@@ -45,8 +45,13 @@ def reset_page() -> rx.Component:
                 _field("username", "register.username"),
                 _field("phone", "register.phone", "tel"),
                 rx.button(
-                    T["register.send_code"],
+                    rx.cond(
+                        R.code_wait > 0,
+                        rx.text(R.code_wait, " ", T["register.resend_in"]),
+                        T["register.send_code"],
+                    ),
                     on_click=R.send_code,
+                    disabled=R.code_wait > 0,
                     variant="soft",
                     id="btn-reset-code",
                 ),

@@ -13,6 +13,7 @@ from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.models import Company
 from eap.services import agents, appointments, catalogue, inquiries
+from eap.services.clock import today_in_china
 from eap.state.base import AppState
 
 APPOINTMENTS = "/hall/appointments"
@@ -279,7 +280,9 @@ class AgentsState(AppState):
         redirect = self._guard(AGENTS)
         if redirect is not None:
             return redirect
-        self.message, self.error = "", ""
+        self.message, self.error, self.field_errors = "", "", {}
+        if not self.valid_until:  # a year is the usual term of a 授权委托书
+            self.valid_until = (today_in_china() + dt.timedelta(days=365)).isoformat()
         self._reload()
         return None
 

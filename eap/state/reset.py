@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
+from eap.config import get_settings
 from eap.db import session_scope
 from eap.errors import DomainError
 from eap.services import notify, registration
@@ -18,6 +21,17 @@ class ResetState(AppState):
     field_errors: dict[str, str] = {}
     message: str = ""
     error: str = ""
+    code_wait: int = 0  # seconds until another code may be asked for
+
+    @rx.event(background=True)
+    async def count_down(self) -> None:
+        """Tick the resend button down; the server enforces the wait either way."""
+        while True:
+            async with self:
+                if self.code_wait <= 0:
+                    return
+                self.code_wait -= 1
+            await asyncio.sleep(1)
 
     @rx.event
     def load(self) -> None:
@@ -29,7 +43,7 @@ class ResetState(AppState):
             self.fields = {**self.fields, name: value}
 
     @rx.event
-    def send_code(self) -> None:
+    def send_code(self) -> rx.event.EventSpec | None:
         self.message, self.error, self.field_errors = "", "", {}
         try:
             with session_scope() as s:
@@ -41,11 +55,13 @@ class ResetState(AppState):
                     notify.deliver_sms(s, ids=[sms_id])
         except DomainError as exc:
             self.field_errors = {exc.field or "form": exc.translate(self.lang)}
-            return
+            return None
         except Exception as exc:
             self.error = self._error(exc)
-            return
+            return None
         self.message = self._tr("reset.sent")
+        self.code_wait = get_settings().sms_resend_seconds
+        return ResetState.count_down
 
     @rx.event
     def submit(self) -> rx.event.EventSpec | None:
