@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
-from eap.config import get_settings
-from eap.db import session_scope
-from eap.errors import DomainError
-from eap.services import notify, registration
+from eap.services import registration
 from eap.services.registration import PasswordReset
 from eap.state.base import AppState
+from eap.state.phone_code import PhoneCodeMixin
 
 FIELDS = tuple(PasswordReset.model_fields)
 
 
-class ResetState(AppState):
+class ResetState(PhoneCodeMixin, AppState):
     fields: dict[str, str] = {}
-    field_errors: dict[str, str] = {}
-    message: str = ""
-    error: str = ""
-    code_wait: int = 0  # seconds until another code may be asked for
-
-    @rx.event(background=True)
-    async def count_down(self) -> None:
-        """Tick the resend button down; the server enforces the wait either way."""
-        while True:
-            async with self:
-                if self.code_wait <= 0:
-                    return
-                self.code_wait -= 1
-            await asyncio.sleep(1)
 
     @rx.event
     def load(self) -> None:
@@ -44,38 +26,19 @@ class ResetState(AppState):
 
     @rx.event
     def send_code(self) -> rx.event.EventSpec | None:
-        self.message, self.error, self.field_errors = "", "", {}
-        try:
-            with session_scope() as s:
-                sms_id = registration.send_reset_code(
-                    s, username=self.fields.get("username", ""), phone=self.fields.get("phone", "")
-                )
-            if sms_id is not None:
-                with session_scope() as s:
-                    notify.deliver_sms(s, ids=[sms_id])
-        except DomainError as exc:
-            self.field_errors = {exc.field or "form": exc.translate(self.lang)}
-            return None
-        except Exception as exc:
-            self.error = self._error(exc)
-            return None
-        self.message = self._tr("reset.sent")
-        self.code_wait = get_settings().sms_resend_seconds
-        return ResetState.count_down
+        self.field_errors = {}
+        username, phone = self.fields.get("username", ""), self.fields.get("phone", "")
+        if self._send(
+            lambda s: registration.send_reset_code(s, username=username, phone=phone),
+            "reset.sent",
+        ):
+            return ResetState.count_down
+        return None
 
     @rx.event
     def submit(self) -> rx.event.EventSpec | None:
-        self.message, self.error, self.field_errors = "", "", {}
         data = PasswordReset(**{k: v for k, v in self.fields.items() if k in FIELDS})
-        try:
-            with session_scope() as s:
-                outcome = registration.reset_password(s, data=data)
-        except Exception as exc:
-            self.error = self._error(exc)
-            return None
-        if outcome.error is not None:
-            err = outcome.error
-            self.field_errors = {err.field or "form": err.translate(self.lang)}
+        if not self._settle(lambda s: registration.reset_password(s, data=data)):
             return None
         self.fields = {}
         self.notice = self._tr("reset.done")
