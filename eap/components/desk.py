@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.inquiries import inquiry_row
 from eap.components.shell import pager
 from eap.state.desk import RepliesState as R
 from eap.state.desk import TodayState as D
@@ -15,55 +16,6 @@ def _feedback(state: type) -> rx.Component:
     return rx.fragment(
         rx.cond(state.message != "", rx.callout(state.message, color_scheme="green", size="1")),  # type: ignore[attr-defined]
         rx.cond(state.error != "", rx.callout(state.error, color_scheme="red", size="1")),  # type: ignore[attr-defined]
-    )
-
-
-def _row(row: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.badge(T["inquiry.kind." + row["kind"].to(str)]),
-            rx.button(
-                row["subject"],
-                on_click=R.open_thread(row["id"]),
-                variant="ghost",
-                size="2",
-                class_name="reply-open",
-            ),
-            rx.spacer(),
-            rx.badge(T["inquiry.status." + row["status"].to(str)]),
-            rx.text(row["updated"], size="1", color_scheme="gray"),
-            width="100%",
-            align="center",
-        ),
-        rx.cond(
-            R.open_id == row["id"],
-            rx.vstack(
-                rx.foreach(
-                    R.thread,
-                    lambda m: rx.text(
-                        rx.text.strong(m["author"]), " · ", m["at"], "：", m["body"], size="2"
-                    ),
-                ),
-                rx.cond(
-                    row["status"] != "closed",
-                    rx.hstack(
-                        rx.text_area(
-                            value=R.reply_text,
-                            on_change=R.set_reply,
-                            placeholder=T["inquiry.reply"],
-                            flex="1",
-                            id="staff-reply",
-                        ),
-                        rx.button(T["inquiry.reply"], on_click=R.reply, id="btn-staff-reply"),
-                        width="100%",
-                    ),
-                ),
-                width="100%",
-                padding_left="1em",
-            ),
-        ),
-        width="100%",
-        class_name="reply-row",
     )
 
 
@@ -97,7 +49,7 @@ def replies_panel() -> rx.Component:
                 align="center",
             ),
             _feedback(R),
-            rx.foreach(R.rows, _row),
+            rx.foreach(R.rows, lambda row: inquiry_row(row, R, staff=True)),
             rx.cond(R.pages > 1, pager(R)),
             width="100%",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.inquiries import inquiry_row
 from eap.components.shell import pager, shell
 from eap.state.hall_services import AgentsState as G
 from eap.state.hall_services import AppointmentsState as P
@@ -133,87 +134,6 @@ def _error(name: str) -> rx.Component:
     )
 
 
-def _message(m: rx.Var) -> rx.Component:
-    return rx.box(
-        rx.hstack(
-            rx.cond(
-                m["staff"] == "1",
-                rx.icon("landmark", size=12, color="var(--gray-10)"),
-                rx.icon("user", size=12, color="var(--gray-10)"),
-            ),
-            rx.text(m["author"], " · ", m["at"], size="1", color_scheme="gray"),
-            spacing="1",
-            align="center",
-        ),
-        rx.text(m["body"], size="2", white_space="pre-wrap"),
-        background=rx.cond(m["staff"] == "1", "var(--accent-3)", "var(--gray-3)"),
-        padding="0.5em",
-        border_radius="6px",
-        width="100%",
-        class_name="thread-message",
-    )
-
-
-def _inquiry(row: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.badge(T["inquiry.kind." + row["kind"].to(str)]),
-            rx.button(
-                row["subject"],
-                on_click=Q.open_thread(row["id"]),
-                variant="ghost",
-                size="2",
-                class_name="inquiry-open",
-            ),
-            rx.spacer(),
-            rx.text(row["department"], size="1", color_scheme="gray"),
-            rx.badge(
-                T["inquiry.status." + row["status"].to(str)],
-                color_scheme=rx.match(
-                    row["status"], ("answered", "green"), ("closed", "gray"), "amber"
-                ),
-                class_name="inquiry-status",
-            ),
-            rx.text(row["updated"], size="1", color_scheme="gray"),
-            width="100%",
-            align="center",
-        ),
-        rx.cond(
-            Q.open_id == row["id"],
-            rx.vstack(
-                rx.foreach(Q.thread, _message),
-                rx.cond(
-                    row["status"] != "closed",
-                    rx.hstack(
-                        rx.text_area(
-                            value=Q.reply_text,
-                            on_change=Q.set_reply,
-                            placeholder=T["inquiry.reply"],
-                            flex="1",
-                            id="inquiry-reply",
-                        ),
-                        rx.vstack(
-                            rx.button(T["inquiry.reply"], on_click=Q.reply, size="1"),
-                            rx.button(
-                                T["inquiry.close"],
-                                on_click=Q.close,
-                                size="1",
-                                variant="soft",
-                                class_name="inquiry-close",
-                            ),
-                        ),
-                        width="100%",
-                    ),
-                ),
-                width="100%",
-                padding_left="1em",
-            ),
-        ),
-        width="100%",
-        class_name="inquiry-row",
-    )
-
-
 def inquiries_page() -> rx.Component:
     return shell(
         rx.vstack(
@@ -277,7 +197,11 @@ def inquiries_page() -> rx.Component:
             ),
             rx.cond(
                 Q.rows.length() > 0,
-                rx.vstack(rx.foreach(Q.rows, _inquiry), width="100%", spacing="3"),
+                rx.vstack(
+                    rx.foreach(Q.rows, lambda row: inquiry_row(row, Q, staff=False)),
+                    width="100%",
+                    spacing="3",
+                ),
                 rx.text(T["inquiry.none"], color_scheme="gray"),
             ),
             pager(Q),
