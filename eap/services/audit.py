@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from eap.models import AuditLog
+from eap.models.common import utcnow
+
+_INSERT = insert(AuditLog.__table__)  # type: ignore[attr-defined]
 
 
 def record(
@@ -17,14 +21,20 @@ def record(
     entity: str = "",
     entity_id: str | int = "",
     detail: dict[str, Any] | None = None,
-) -> AuditLog:
-    """Add an audit row in the caller's transaction, so it lands with the change or not at all."""
-    row = AuditLog(
-        actor_id=actor_id,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        detail=detail or {},
+) -> None:
+    """Add an audit row in the caller's transaction, so it lands with the change or not at all.
+
+    Written straight away with a prebuilt statement: an append-only row needs none of the
+    session's change tracking, and every state change in the system passes here.
+    """
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor_id": actor_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "detail": detail or {},
+        },
     )
-    session.add(row)
-    return row

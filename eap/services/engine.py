@@ -7,9 +7,11 @@ version check, change it, write the history row, notify — all in the caller's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from eap.errors import ConflictError, DomainError
@@ -128,6 +130,35 @@ def claim(
     return version + 1
 
 
+# Prebuilt statements: the hot path issues them with plain parameters, so SQLAlchemy compiles
+# each once per dialect and the per-transition cost stays near the driver's own.
+_CASE = ItemCase.__table__  # type: ignore[attr-defined]
+_CASE_COLUMNS = tuple(c.name for c in _CASE.columns if c.name not in ("id", "version"))
+_SAVE_CASE = _CASE.update().where(
+    _CASE.c.id == bindparam("b_id"), _CASE.c.version == bindparam("b_version")
+)
+_INSERT_EVENT = insert(CaseEvent.__table__)  # type: ignore[attr-defined]
+
+
+def save_case(session: Session, case: ItemCase, *, read_version: int) -> None:
+    """Write the whole case row in one UPDATE guarded by the version it was read at.
+
+    This is the optimistic lock and the change in a single statement: it lands only if
+    nobody changed the row since, and bumps the version. The in-memory object is marked
+    as saved, so the session does not write it a second time.
+    """
+    values = {name: getattr(case, name) for name in _CASE_COLUMNS}
+    result = session.connection().execute(
+        _SAVE_CASE,
+        {"b_id": case.id, "b_version": read_version, "version": read_version + 1, **values},
+    )
+    if result.rowcount != 1:
+        raise ConflictError("error.conflict")
+    for name, value in values.items():
+        set_committed_value(case, name, value)
+    set_committed_value(case, "version", read_version + 1)
+
+
 def write_event(
     session: Session,
     *,
@@ -139,22 +170,24 @@ def write_event(
     office: str = "",
     now: dt.datetime,
     detail: dict | None = None,
-) -> CaseEvent:
+) -> None:
+    """Append the immutable history row, in the caller's transaction."""
     assert stage_case.id is not None
-    ev = CaseEvent(
-        stage_case_id=stage_case.id,
-        item_case_id=item_case.id if item_case else None,
-        status=item_case.status if item_case else None,
-        action=action,
-        office=office,
-        handler_id=principal.user_id if principal else None,
-        handler_name=principal.display_name if principal else "",
-        opinion=opinion,
-        at=now,
-        detail=detail or {},
+    session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "stage_case_id": stage_case.id,
+            "item_case_id": item_case.id if item_case else None,
+            "status": item_case.status if item_case else None,
+            "action": action,
+            "office": office,
+            "handler_id": principal.user_id if principal else None,
+            "handler_name": principal.display_name if principal else "",
+            "opinion": opinion,
+            "at": now,
+            "detail": detail or {},
+        },
     )
-    session.add(ev)
-    return ev
 
 
 def office_name(session: Session, department_id: int) -> str:
@@ -177,8 +210,12 @@ def transition(
     now: dt.datetime,
     cal: WorkCalendar,
     detail: dict | None = None,
+    then: Callable[[ItemCase], None] | None = None,
 ) -> ItemCase:
-    """Apply one legal BLZT move to an item case, with its clock effects and history row."""
+    """Apply one legal BLZT move to an item case, with its clock effects and history row.
+
+    ``then`` makes further changes to the case that land in the same guarded write.
+    """
     move = MOVES[action]
     if case.status not in move.sources or case.phase != move.phase:
         raise DomainError("case.illegal_transition", action=action, status=case.status)
@@ -193,7 +230,7 @@ def transition(
     if case.blocked_reason and action not in ("refuse", "withdraw"):
         raise DomainError("case.blocked", reason=case.blocked_reason)
     assert case.id is not None
-    case.version = claim(session, ItemCase, case.id, case.version)
+    read_version = case.version
     case.status = move.target
     case.updated_at = now
     if principal is not None and principal.role == "approver":
@@ -217,7 +254,9 @@ def transition(
         case.phase = "done"
         case.decided_at = now
         case.used_days = days_used(case, now=now, cal=cal)
-    session.add(case)
+    if then is not None:
+        then(case)
+    save_case(session, case, read_version=read_version)
     write_event(
         session,
         stage_case=stage_case,
@@ -354,7 +393,7 @@ def release_dependents(
     for dep in candidates:
         waiting, refused = unmet_prerequisites(session, case=dep)
         assert dep.id is not None
-        dep.version = claim(session, ItemCase, dep.id, dep.version)
+        read_version = dep.version
         dep.waiting_on = ",".join(waiting)
         if refused:
             dep.blocked_reason = ",".join(refused)
@@ -363,8 +402,9 @@ def release_dependents(
             start_clock(dep, now=now, cal=cal)
             action = "dependency_met"
         else:
+            save_case(session, dep, read_version=read_version)
             continue
-        session.add(dep)
+        save_case(session, dep, read_version=read_version)
         dep_stage = session.get(StageCase, dep.stage_case_id) or stage_case
         write_event(
             session,

@@ -344,6 +344,19 @@ def accept_case(
     ]
     if not accepted:
         raise DomainError("intake.nothing_to_accept")
+    # Whether a prerequisite is met does not depend on the acceptance of its siblings (neither
+    # before nor after it is approved), so it is decided first and lands in the same write.
+    unmet = {case.id: engine.unmet_prerequisites(session, case=case) for case in accepted}
+
+    def dispatch(case: ItemCase) -> None:
+        waiting, refused = unmet[case.id]
+        if refused:
+            case.blocked_reason = ",".join(refused)
+        elif waiting:
+            case.waiting_on = ",".join(waiting)
+        else:
+            engine.start_clock(case, now=now, cal=cal)
+
     for case in accepted:
         engine.transition(
             session,
@@ -355,17 +368,8 @@ def accept_case(
             now=now,
             cal=cal,
             detail={"owed": sorted(owed)} if owed else None,
+            then=dispatch,
         )
-    session.flush()
-    for case in accepted:
-        waiting, refused = engine.unmet_prerequisites(session, case=case)
-        if refused:
-            case.blocked_reason = ",".join(refused)
-        elif waiting:
-            case.waiting_on = ",".join(waiting)
-        else:
-            engine.start_clock(case, now=now, cal=cal)
-        session.add(case)
     if not project.locked:
         project.locked, project.first_accepted_at = True, now
     if stage_case.stage_code in (1, 2, 3, 4):

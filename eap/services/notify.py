@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
@@ -20,6 +20,10 @@ from eap.models import Company, Notification, Project, SmsOutbox, User
 from eap.models.common import utcnow
 
 MAX_ATTEMPTS = 5
+
+
+_INSERT_NOTE = insert(Notification.__table__)  # type: ignore[attr-defined]
+_INSERT_SMS = insert(SmsOutbox.__table__)  # type: ignore[attr-defined]
 
 
 def notify_applicant(
@@ -31,25 +35,40 @@ def notify_applicant(
     stage_case_id: int | None = None,
     item_case_id: int | None = None,
     **params: Any,
-) -> Notification:
+) -> None:
+    """Tell the project's company: an inbox message, and an SMS to its contact phone.
+
+    Append-only rows, written with prebuilt statements in the caller's transaction.
+    """
     params = {"project": project.name, **params}
-    note = Notification(
-        company_id=project.company_id,
-        key=key,
-        params=params,
-        stage_case_id=stage_case_id,
-        item_case_id=item_case_id,
-        created_at=now,
+    conn = session.connection()
+    conn.execute(
+        _INSERT_NOTE,
+        {
+            "user_id": None,
+            "company_id": project.company_id,
+            "key": key,
+            "params": params,
+            "stage_case_id": stage_case_id,
+            "item_case_id": item_case_id,
+            "created_at": now,
+            "read_at": None,
+        },
     )
-    session.add(note)
     company = session.get(Company, project.company_id)
     if company and company.contact_phone:
-        session.add(
-            SmsOutbox(
-                phone=company.contact_phone, text=t(key, "zh", **params)[:500], created_at=now
-            )
+        conn.execute(
+            _INSERT_SMS,
+            {
+                "phone": company.contact_phone,
+                "text": t(key, "zh", **params)[:500],
+                "status": "pending",
+                "attempts": 0,
+                "created_at": now,
+                "sent_at": None,
+                "error": "",
+            },
         )
-    return note
 
 
 def notify_user(

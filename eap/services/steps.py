@@ -101,9 +101,9 @@ def _move(
     detail: dict | None = None,
 ) -> None:
     assert case.id is not None
-    case.version = engine.claim(session, ItemCase, case.id, case.version)
+    read_version = case.version
     case.step, case.updated_at = step, now
-    session.add(case)
+    engine.save_case(session, case, read_version=read_version)
     engine.write_event(
         session,
         stage_case=stage_case,
@@ -276,9 +276,9 @@ def transfer(
     if not reason.strip():
         raise DomainError("case.reason_required", field="reason")
     assert case.id is not None
-    case.version = engine.claim(session, ItemCase, case.id, case.version)
+    read_version = case.version
     case.assignee_id, case.updated_at = to_user_id, now
-    session.add(case)
+    engine.save_case(session, case, read_version=read_version)
     engine.write_event(
         session,
         stage_case=stage_case,
