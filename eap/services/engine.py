@@ -345,24 +345,42 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
     return ClockView(used, paused, left, state, due, case.due_provisional)
 
 
-def prerequisites(session: Session, item_id: int) -> list[str]:
-    return list(
-        session.exec(select(ItemDependency.requires_code).where(ItemDependency.item_id == item_id))
+_T_DEP = ItemDependency.__table__  # type: ignore[attr-defined]
+_T_ITEM = Item.__table__  # type: ignore[attr-defined]
+_PREREQUISITES = select(_T_DEP.c.requires_code).where(_T_DEP.c.item_id == bindparam("item_id"))
+_STATUSES_OF_CODE = (
+    select(_CASE.c.status)
+    .join(_T_ITEM, _T_ITEM.c.id == _CASE.c.item_id)
+    .where(_CASE.c.project_id == bindparam("project_id"), _T_ITEM.c.code == bindparam("code"))
+)
+_WAITING_ON_CODE = (
+    select(_CASE.c.id)
+    .where(
+        _CASE.c.project_id == bindparam("project_id"),
+        _CASE.c.waiting_on.contains(bindparam("code")),
     )
+    .order_by(_CASE.c.id)
+)
+
+
+def prerequisites(session: Session, item_id: int) -> list[str]:
+    return list(session.connection().execute(_PREREQUISITES, {"item_id": item_id}).scalars())
 
 
 def unmet_prerequisites(session: Session, *, case: ItemCase) -> tuple[list[str], list[str]]:
     """(codes still awaited, codes refused) among the prerequisites within the same project.
 
-    A prerequisite that is not part of this project's cases is not required for it.
+    A prerequisite that is not part of this project's cases is not required for it. Case rows
+    are written as they change (see save_case), so reading the table directly is current.
     """
     waiting, refused = [], []
+    conn = session.connection()
     for code in prerequisites(session, case.item_id):
-        rows = session.exec(
-            select(ItemCase.status)
-            .join(Item, col(Item.id) == col(ItemCase.item_id))
-            .where(ItemCase.project_id == case.project_id, Item.code == code)
-        ).all()
+        rows = (
+            conn.execute(_STATUSES_OF_CODE, {"project_id": case.project_id, "code": code})
+            .scalars()
+            .all()
+        )
         if not rows or any(s in APPROVED_STATES for s in rows):
             continue
         if all(s in TERMINAL for s in rows):
@@ -377,22 +395,22 @@ def release_dependents(
     *,
     stage_case: StageCase,
     decided: ItemCase,
+    item_code: str,
     now: dt.datetime,
     cal: WorkCalendar,
 ) -> list[ItemCase]:
     """After a decision: start waiting items whose prerequisites are now met, block the rest."""
-    item = session.get(Item, decided.item_id)
-    assert item is not None
     touched = []
-    candidates = session.exec(
-        select(ItemCase).where(
-            ItemCase.project_id == decided.project_id,
-            col(ItemCase.waiting_on).contains(item.code),
-        )
-    ).all()
-    for dep in candidates:
+    ids = (
+        session.connection()
+        .execute(_WAITING_ON_CODE, {"project_id": decided.project_id, "code": item_code})
+        .scalars()
+        .all()
+    )
+    for dep_id in ids:
+        dep = session.get(ItemCase, dep_id)
+        assert dep is not None
         waiting, refused = unmet_prerequisites(session, case=dep)
-        assert dep.id is not None
         read_version = dep.version
         dep.waiting_on = ",".join(waiting)
         if refused:
@@ -413,7 +431,7 @@ def release_dependents(
             action=action,
             principal=None,
             now=now,
-            detail={"prerequisite": item.code},
+            detail={"prerequisite": item_code},
         )
         touched.append(dep)
     return touched

@@ -220,6 +220,11 @@ def decide(
             raise DomainError("steps.required")
     if on_commitment and not item.promise_allowed:
         raise DomainError("case.no_commitment", code=item.code)
+
+    def mark_commitment(c: ItemCase) -> None:
+        if outcome != "refuse":
+            c.promise = on_commitment
+
     engine.transition(
         session,
         case=case,
@@ -230,9 +235,9 @@ def decide(
         now=now,
         cal=cal,
         detail={"owed": owed or [], "on_commitment": on_commitment},
+        then=mark_commitment,
     )
     if outcome != "refuse":
-        case.promise = on_commitment
         results.issue_results(
             session, case=case, item=item, project=project, now=now, valid_until=valid_until
         )
@@ -244,8 +249,9 @@ def decide(
                     due_date=cal.add_working_days(local_date(now), POST_CHECK_DAYS).day,
                 )
             )
-    session.flush()
-    engine.release_dependents(session, stage_case=stage_case, decided=case, now=now, cal=cal)
+    engine.release_dependents(
+        session, stage_case=stage_case, decided=case, item_code=item.code, now=now, cal=cal
+    )
     notify_applicant(
         session,
         project=project,

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
@@ -24,6 +24,8 @@ MAX_ATTEMPTS = 5
 
 _INSERT_NOTE = insert(Notification.__table__)  # type: ignore[attr-defined]
 _INSERT_SMS = insert(SmsOutbox.__table__)  # type: ignore[attr-defined]
+_T_COMPANY = Company.__table__  # type: ignore[attr-defined]
+_COMPANY_PHONE = select(_T_COMPANY.c.contact_phone).where(_T_COMPANY.c.id == bindparam("id"))
 
 
 def notify_applicant(
@@ -55,12 +57,12 @@ def notify_applicant(
             "read_at": None,
         },
     )
-    company = session.get(Company, project.company_id)
-    if company and company.contact_phone:
+    phone = conn.execute(_COMPANY_PHONE, {"id": project.company_id}).scalar()
+    if phone:
         conn.execute(
             _INSERT_SMS,
             {
-                "phone": company.contact_phone,
+                "phone": phone,
                 "text": t(key, "zh", **params)[:500],
                 "status": "pending",
                 "attempts": 0,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -29,6 +30,17 @@ from eap.services.notify import notify_applicant
 MAIN_LINE = (1, 2, 3, 4)
 
 
+_T_MATERIAL = Material.__table__  # type: ignore[attr-defined]
+_MATERIAL_OF_ITEM = (
+    select(_T_MATERIAL.c.id)
+    .where(_T_MATERIAL.c.satisfied_by_item == bindparam("code"))
+    .order_by(_T_MATERIAL.c.id)
+    .limit(1)
+)
+_INSERT_DOCUMENT = insert(ApprovalDocument.__table__)  # type: ignore[attr-defined]
+_INSERT_CERTIFICATE = insert(Certificate.__table__)  # type: ignore[attr-defined]
+
+
 def issue_results(
     session: Session,
     *,
@@ -37,36 +49,44 @@ def issue_results(
     project: Project,
     now: dt.datetime,
     valid_until: dt.date | None = None,
-) -> ApprovalDocument:
-    """The approval document for every approval; an e-certificate for permit items."""
+) -> str:
+    """The approval document for every approval; an e-certificate for permit items.
+
+    Returns the document number. Both rows are append-only and written at once.
+    """
     issued = local_date(now)
-    doc = ApprovalDocument(
-        item_case_id=case.id or 0,
-        doc_no=f"{project.region_code[:4]}-{item.code}-{issued.year}-{case.id:07d}",
-        title=f"关于{project.name}{item.name_zh}的批复",
-        issued_on=issued,
-        valid_until=valid_until,
+    doc_no = f"{project.region_code[:4]}-{item.code}-{issued.year}-{case.id:07d}"
+    conn = session.connection()
+    conn.execute(
+        _INSERT_DOCUMENT,
+        {
+            "item_case_id": case.id,
+            "doc_no": doc_no,
+            "title": f"关于{project.name}{item.name_zh}的批复",
+            "issued_on": issued,
+            "valid_until": valid_until,
+            "file_id": None,
+        },
     )
-    session.add(doc)
     if item.result_kind == "permit":
-        material = session.exec(
-            select(Material).where(Material.satisfied_by_item == item.code)
-        ).first()
-        session.add(
-            Certificate(
-                cert_no=f"{project.region_code}{issued:%Y}{item.code.replace('-', '')}{case.id:07d}",
-                item_case_id=case.id or 0,
-                project_id=project.id or 0,
-                company_id=project.company_id,
-                material_id=material.id if material else None,
-                name=item.certificate_name or item.name_zh,
-                issued_on=issued,
-                valid_until=valid_until,
-                verify_token=secrets.token_urlsafe(18),
-            )
+        material_id = conn.execute(_MATERIAL_OF_ITEM, {"code": item.code}).scalar()
+        conn.execute(
+            _INSERT_CERTIFICATE,
+            {
+                "cert_no": f"{project.region_code}{issued:%Y}{item.code.replace('-', '')}"
+                f"{case.id:07d}",
+                "item_case_id": case.id,
+                "project_id": project.id,
+                "company_id": project.company_id,
+                "material_id": material_id,
+                "name": item.certificate_name or item.name_zh,
+                "issued_on": issued,
+                "valid_until": valid_until,
+                "status": "valid",
+                "verify_token": secrets.token_urlsafe(18),
+            },
         )
-    session.flush()
-    return doc
+    return doc_no
 
 
 def revoke_certificates(session: Session, *, item_case_id: int) -> int:

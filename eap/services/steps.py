@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
@@ -23,13 +24,20 @@ STEP_NAMES = ("handle", "review", "sign")
 DEFAULT_CHAIN = ["handle"]
 
 
+_T_CHAIN = StepChain.__table__  # type: ignore[attr-defined]
+_CHAINS = select(_T_CHAIN.c.item_id, _T_CHAIN.c.steps).where(
+    _T_CHAIN.c.department_id == bindparam("department_id"),
+    (_T_CHAIN.c.item_id == bindparam("item_id")) | _T_CHAIN.c.item_id.is_(None),
+)
+
+
 def chain_for(session: Session, *, case: ItemCase) -> list[str]:
-    rows = session.exec(
-        select(StepChain).where(
-            StepChain.department_id == case.department_id,
-            (col(StepChain.item_id) == case.item_id) | (col(StepChain.item_id).is_(None)),
-        )
-    ).all()
+    """The department's steps for this item: its own chain, else the department's, else 承办."""
+    rows = (
+        session.connection()
+        .execute(_CHAINS, {"department_id": case.department_id, "item_id": case.item_id})
+        .all()
+    )
     specific = [r for r in rows if r.item_id == case.item_id]
     chosen = specific or [r for r in rows if r.item_id is None]
     return list(chosen[0].steps) if chosen else list(DEFAULT_CHAIN)
