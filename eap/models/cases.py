@@ -44,7 +44,9 @@ class StageCase(SQLModel, table=True):
     due_date: dt.date | None = None
     limit_days: int = 0
     used_days: int = 0
-    version: int = Field(default=1, description="optimistic lock, see services/engine._claim")
+    version: int = Field(
+        default=1, description="optimistic lock, see services/engine.save_versioned"
+    )
 
 
 class ItemCase(SQLModel, table=True):
@@ -79,7 +81,9 @@ class ItemCase(SQLModel, table=True):
     step: int = Field(default=0, description="position in the department's chain of steps")
     proposal: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     assignee_id: int | None = Field(default=None, foreign_key="user.id")
-    version: int = Field(default=1, description="optimistic lock, see services/engine._claim")
+    version: int = Field(
+        default=1, description="optimistic lock, see services/engine.save_versioned"
+    )
 
 
 class CaseEvent(SQLModel, table=True):

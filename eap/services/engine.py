@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from eap.errors import ConflictError, DomainError
 from eap.models import (
@@ -111,52 +111,51 @@ MOVES: dict[str, Move] = {
 }
 
 
-def claim(
-    session: Session, model: type[ItemCase] | type[StageCase], row_id: int, version: int
-) -> int:
-    """Optimistic lock: bump the version only if nobody else did since we read it.
-
-    The guarded UPDATE also takes the row's write lock, so the rest of the change cannot
-    interleave with another writer's.
-    """
-    result = session.execute(
-        update(model)
-        .where(col(model.id) == row_id, col(model.version) == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ConflictError("error.conflict")
-    return version + 1
-
-
 # Prebuilt statements: the hot path issues them with plain parameters, so SQLAlchemy compiles
 # each once per dialect and the per-transition cost stays near the driver's own.
 _CASE = ItemCase.__table__  # type: ignore[attr-defined]
-_CASE_COLUMNS = tuple(c.name for c in _CASE.columns if c.name not in ("id", "version"))
-_SAVE_CASE = _CASE.update().where(
-    _CASE.c.id == bindparam("b_id"), _CASE.c.version == bindparam("b_version")
-)
 _INSERT_EVENT = insert(CaseEvent.__table__)  # type: ignore[attr-defined]
 
 
-def save_case(session: Session, case: ItemCase, *, read_version: int) -> None:
+def _guarded_update(table):  # type: ignore[no-untyped-def]
+    columns = tuple(c.name for c in table.columns if c.name not in ("id", "version"))
+    stmt = table.update().where(
+        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")
+    )
+    return columns, stmt
+
+
+_GUARDED = {
+    ItemCase: _guarded_update(_CASE),
+    StageCase: _guarded_update(StageCase.__table__),  # type: ignore[attr-defined]
+}
+
+
+def save_versioned(session: Session, row: ItemCase | StageCase, *, read_version: int) -> None:
     """Write the whole case row in one UPDATE guarded by the version it was read at.
 
     This is the optimistic lock and the change in a single statement: it lands only if
     nobody changed the row since, and bumps the version. The in-memory object is marked
     as saved, so the session does not write it a second time.
     """
-    values = {name: getattr(case, name) for name in _CASE_COLUMNS}
+    columns, stmt = _GUARDED[type(row)]
+    values = {name: getattr(row, name) for name in columns}
     result = session.connection().execute(
-        _SAVE_CASE,
-        {"b_id": case.id, "b_version": read_version, "version": read_version + 1, **values},
+        stmt, {"b_id": row.id, "b_version": read_version, "version": read_version + 1, **values}
     )
     if result.rowcount != 1:
         raise ConflictError("error.conflict")
     for name, value in values.items():
-        set_committed_value(case, name, value)
-    set_committed_value(case, "version", read_version + 1)
+        set_committed_value(row, name, value)
+    set_committed_value(row, "version", read_version + 1)
+
+
+def update_stage(session: Session, stage_case: StageCase, **changes: object) -> None:
+    """Change a stage case under its optimistic lock, in one statement."""
+    read_version = stage_case.version
+    for name, value in changes.items():
+        setattr(stage_case, name, value)
+    save_versioned(session, stage_case, read_version=read_version)
 
 
 def write_event(
@@ -256,7 +255,7 @@ def transition(
         case.used_days = days_used(case, now=now, cal=cal)
     if then is not None:
         then(case)
-    save_case(session, case, read_version=read_version)
+    save_versioned(session, case, read_version=read_version)
     write_event(
         session,
         stage_case=stage_case,
@@ -371,7 +370,7 @@ def unmet_prerequisites(session: Session, *, case: ItemCase) -> tuple[list[str],
     """(codes still awaited, codes refused) among the prerequisites within the same project.
 
     A prerequisite that is not part of this project's cases is not required for it. Case rows
-    are written as they change (see save_case), so reading the table directly is current.
+    are written as they change (see save_versioned), so reading the table directly is current.
     """
     waiting, refused = [], []
     conn = session.connection()
@@ -420,9 +419,9 @@ def release_dependents(
             start_clock(dep, now=now, cal=cal)
             action = "dependency_met"
         else:
-            save_case(session, dep, read_version=read_version)
+            save_versioned(session, dep, read_version=read_version)
             continue
-        save_case(session, dep, read_version=read_version)
+        save_versioned(session, dep, read_version=read_version)
         dep_stage = session.get(StageCase, dep.stage_case_id) or stage_case
         write_event(
             session,

@@ -125,13 +125,19 @@ def stage_form(
     ).all()
     items = [(pi, it) for pi, it in rows if condition_holds(pi.condition, facts)]
     needs: dict[int, MaterialNeed] = {}
+    by_item: dict[int, list[tuple[ItemMaterial, Material]]] = {}
+    for im, mat in session.exec(
+        select(ItemMaterial, Material)
+        .join(Material, col(Material.id) == col(ItemMaterial.material_id))
+        .where(col(ItemMaterial.item_id).in_([item.id for _pi, item in items]))
+        .order_by(col(ItemMaterial.id))
+    ):
+        by_item.setdefault(im.item_id, []).append((im, mat))
+    satisfied_by_item: dict[int, str | None] = {}
     for _pi, item in items:
-        for im, mat in session.exec(
-            select(ItemMaterial, Material)
-            .join(Material, col(Material.id) == col(ItemMaterial.material_id))
-            .where(ItemMaterial.item_id == item.id)
-        ):
+        for im, mat in by_item.get(item.id or 0, []):
             assert mat.id is not None
+            satisfied_by_item[mat.id] = mat.satisfied_by_item
             need = needs.get(mat.id)
             if need is None:
                 need = needs[mat.id] = MaterialNeed(
@@ -145,9 +151,9 @@ def stage_form(
     _mark_satisfied(session, project=project, needs=needs, today=today or today_in_china())
     # A result another item of this very stage produces is not asked of the applicant.
     stage_codes = {item.code for _pi, item in items}
-    for mat in session.exec(select(Material).where(col(Material.id).in_(list(needs)))):
-        if mat.satisfied_by_item in stage_codes and not needs[mat.id or 0].satisfied_by:
-            needs[mat.id or 0].satisfied_by = "in_stage"
+    for mat_id, made_by in satisfied_by_item.items():
+        if made_by in stage_codes and not needs[mat_id].satisfied_by:
+            needs[mat_id].satisfied_by = "in_stage"
     return StageForm(
         process.id,
         stage_code,

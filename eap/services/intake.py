@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -31,6 +32,7 @@ from eap.services.guide import normalise_answers, stage_form
 from eap.services.notify import notify_applicant
 
 OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
+_INSERT_STAGE_MATERIAL = insert(StageMaterial.__table__)  # type: ignore[attr-defined]
 
 
 def _department(session: Session, region_code: str, kind: str) -> Department:
@@ -116,34 +118,45 @@ def submit_stage_application(
     session.add(stage_case)
     session.flush()
     assert stage_case.id is not None
-    stage_case.case_no = f"{region}{local_date(now):%Y%m%d}{stage_case.id:08d}"
+    # BLSPSLBM carries the row id, so it is known only once the row is in.
+    engine.update_stage(
+        session, stage_case, case_no=f"{region}{local_date(now):%Y%m%d}{stage_case.id:08d}"
+    )
+    rows = []
     for need in form.materials:
         file_id = uploads.get(need.code)
         source = "upload"
         if file_id is None and need.satisfied_by == "library":
             file_id, source = need.file_id, "library"
+        rows.append(
+            {
+                "stage_case_id": stage_case.id,
+                "material_id": need.material_id,
+                "file_id": file_id,
+                "certificate_id": need.certificate_id if file_id is None else None,
+                "source": "certificate" if file_id is None and need.certificate_id else source,
+                "owed": False,
+                "owed_until": None,
+            }
+        )
+    if rows:
+        session.connection().execute(_INSERT_STAGE_MATERIAL, rows)
+    departments: dict[str, Department] = {}
+    for n, (pi, item) in enumerate(form.items, start=1):
+        if item.dept_kind not in departments:
+            departments[item.dept_kind] = _department(session, region, item.dept_kind)
         session.add(
-            StageMaterial(
+            ItemCase(
+                case_no=f"{stage_case.case_no}{n:02d}",
                 stage_case_id=stage_case.id,
-                material_id=need.material_id,
-                file_id=file_id,
-                certificate_id=need.certificate_id if file_id is None else None,
-                source="certificate" if file_id is None and need.certificate_id else source,
+                project_id=project_id,
+                item_id=item.id or 0,
+                department_id=departments[item.dept_kind].id or 0,
+                limit_days=pi.limit_days,
+                updated_at=now,
             )
         )
-    for n, (pi, item) in enumerate(form.items, start=1):
-        dept = _department(session, region, item.dept_kind)
-        case = ItemCase(
-            stage_case_id=stage_case.id,
-            project_id=project_id,
-            item_id=item.id or 0,
-            department_id=dept.id or 0,
-            limit_days=pi.limit_days,
-            updated_at=now,
-        )
-        session.add(case)
-        session.flush()
-        case.case_no = f"{stage_case.case_no}{n:02d}"
+    session.flush()
     discard_draft(session, project_id=project_id, stage_code=stage_code)
     engine.write_event(
         session,
@@ -183,11 +196,8 @@ def item_cases(session: Session, stage_case_id: int) -> list[ItemCase]:
     )
 
 
-def bump_stage(session: Session, stage_case: StageCase, status: str) -> None:
-    assert stage_case.id is not None
-    stage_case.version = engine.claim(session, StageCase, stage_case.id, stage_case.version)
-    stage_case.status = status
-    session.add(stage_case)
+def bump_stage(session: Session, stage_case: StageCase, status: str, **changes: object) -> None:
+    engine.update_stage(session, stage_case, status=status, **changes)
 
 
 def receive_case(
@@ -199,8 +209,7 @@ def receive_case(
     require_window(principal, stage_case)
     if stage_case.status != "submitted":
         raise DomainError("case.illegal_transition", action="receive", status=stage_case.status)
-    bump_stage(session, stage_case, "received")
-    stage_case.received_at = now
+    bump_stage(session, stage_case, "received", received_at=now)
     cal = WorkCalendar.load(session)
     for case in item_cases(session, stage_case_id):
         if case.status == engine.SUBMITTED:
@@ -333,10 +342,8 @@ def accept_case(
         sm.owed, sm.owed_until = True, owed[m.code]
         session.add(sm)
     cal = WorkCalendar.load(session)
-    bump_stage(session, stage_case, "accepted")
-    stage_case.accepted_at = now
     due = cal.add_working_days(today, stage_case.limit_days)
-    stage_case.due_date = due.day
+    bump_stage(session, stage_case, "accepted", accepted_at=now, due_date=due.day)
     accepted = [
         c
         for c in item_cases(session, stage_case_id)
@@ -437,8 +444,7 @@ def refuse_intake(
             cal=cal,
         )
     if all(c.status in engine.TERMINAL for c in item_cases(session, stage_case_id)):
-        bump_stage(session, stage_case, "refused")
-        stage_case.closed_at = now
+        bump_stage(session, stage_case, "refused", closed_at=now)
     notify_applicant(
         session,
         project=project,
@@ -490,8 +496,7 @@ def withdraw_application(
             now=now,
             cal=cal,
         )
-    bump_stage(session, stage_case, "withdrawn")
-    stage_case.closed_at = now
+    bump_stage(session, stage_case, "withdrawn", closed_at=now)
     notify_applicant(
         session,
         project=project,

@@ -122,11 +122,13 @@ def close_stage(
     if open_cases:
         raise DomainError("stage.items_open", codes=",".join(open_cases))
     cal = WorkCalendar.load(session)
-    assert stage_case.id is not None
-    stage_case.version = engine.claim(session, StageCase, stage_case.id, stage_case.version)
-    stage_case.status, stage_case.closed_at = "closed", now
-    stage_case.used_days = stage_days_used(stage_case, cases, now=now, cal=cal)
-    session.add(stage_case)
+    engine.update_stage(
+        session,
+        stage_case,
+        status="closed",
+        closed_at=now,
+        used_days=stage_days_used(stage_case, cases, now=now, cal=cal),
+    )
     engine.write_event(
         session,
         stage_case=stage_case,

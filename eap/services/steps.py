@@ -111,7 +111,7 @@ def _move(
     assert case.id is not None
     read_version = case.version
     case.step, case.updated_at = step, now
-    engine.save_case(session, case, read_version=read_version)
+    engine.save_versioned(session, case, read_version=read_version)
     engine.write_event(
         session,
         stage_case=stage_case,
@@ -286,7 +286,7 @@ def transfer(
     assert case.id is not None
     read_version = case.version
     case.assignee_id, case.updated_at = to_user_id, now
-    engine.save_case(session, case, read_version=read_version)
+    engine.save_versioned(session, case, read_version=read_version)
     engine.write_event(
         session,
         stage_case=stage_case,
