@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -163,29 +164,40 @@ def stage_form(
     )
 
 
+_T_CERT = Certificate.__table__  # type: ignore[attr-defined]
+_T_LIB = LibraryMaterial.__table__  # type: ignore[attr-defined]
+_VALID_CERTIFICATES = (
+    select(_T_CERT.c.id, _T_CERT.c.material_id, _T_CERT.c.valid_until)
+    .where(
+        _T_CERT.c.project_id == bindparam("project_id"),
+        _T_CERT.c.status == "valid",
+        _T_CERT.c.material_id.in_(bindparam("material_ids", expanding=True)),
+    )
+    .order_by(_T_CERT.c.id)
+)
+_LIBRARY = (
+    select(_T_LIB.c.material_id, _T_LIB.c.file_id, _T_LIB.c.valid_until)
+    .where(
+        _T_LIB.c.company_id == bindparam("company_id"),
+        _T_LIB.c.material_id.in_(bindparam("material_ids", expanding=True)),
+    )
+    .order_by(_T_LIB.c.id)
+)
+
+
 def _mark_satisfied(
     session: Session, *, project: Project, needs: dict[int, MaterialNeed], today: dt.date
 ) -> None:
+    """What earlier certificates (first) or the company's material library already cover."""
     if not needs:
         return
-    certs = session.exec(
-        select(Certificate).where(
-            Certificate.project_id == project.id,
-            Certificate.status == "valid",
-            col(Certificate.material_id).in_(list(needs)),
-        )
-    ).all()
-    for cert in certs:
+    conn = session.connection()
+    ids = list(needs)
+    for cert in conn.execute(_VALID_CERTIFICATES, {"project_id": project.id, "material_ids": ids}):
         if cert.valid_until is None or cert.valid_until >= today:
-            need = needs[cert.material_id or 0]
+            need = needs[cert.material_id]
             need.satisfied_by, need.certificate_id = "certificate", cert.id
-    library = session.exec(
-        select(LibraryMaterial).where(
-            LibraryMaterial.company_id == project.company_id,
-            col(LibraryMaterial.material_id).in_(list(needs)),
-        )
-    ).all()
-    for lib in library:
+    for lib in conn.execute(_LIBRARY, {"company_id": project.company_id, "material_ids": ids}):
         need = needs[lib.material_id]
         if not need.satisfied_by and (lib.valid_until is None or lib.valid_until >= today):
             need.satisfied_by, need.file_id = "library", lib.file_id

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -33,15 +33,48 @@ from eap.services.notify import notify_applicant
 
 OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
 _INSERT_STAGE_MATERIAL = insert(StageMaterial.__table__)  # type: ignore[attr-defined]
+_INSERT_ITEM_CASE = insert(ItemCase.__table__)  # type: ignore[attr-defined]
+# A new item case: submitted (BLZT 0 is ours), at the window, no clock yet.
+_NEW_ITEM_CASE: dict[str, Any] = {
+    "status": engine.SUBMITTED,
+    "phase": "intake",
+    "promise": False,
+    "waiting_on": "",
+    "blocked_reason": "",
+    "clock_started_at": None,
+    "due_date": None,
+    "due_provisional": False,
+    "paused_since": None,
+    "pause_kind": "",
+    "paused_days": 0,
+    "supplements": 0,
+    "handler_id": None,
+    "decided_at": None,
+    "used_days": 0,
+    "step": 0,
+    "proposal": {},
+    "assignee_id": None,
+    "version": 1,
+}
 
 
-def _department(session: Session, region_code: str, kind: str) -> Department:
-    dept = session.exec(
-        select(Department).where(Department.region_code == region_code, Department.kind == kind)
-    ).first()
-    if dept is None:
+_T_DEPT = Department.__table__  # type: ignore[attr-defined]
+_DEPARTMENT_OF_KIND = (
+    select(_T_DEPT.c.id)
+    .where(_T_DEPT.c.region_code == bindparam("region"), _T_DEPT.c.kind == bindparam("kind"))
+    .order_by(_T_DEPT.c.id)
+    .limit(1)
+)
+
+
+def _department_id(session: Session, region_code: str, kind: str) -> int:
+    """The department of a kind in a city, e.g. the 住建局 of 南昌."""
+    dept_id = (
+        session.connection().execute(_DEPARTMENT_OF_KIND, {"region": region_code, "kind": kind})
+    ).scalar()
+    if dept_id is None:
         raise DomainError("intake.no_department", kind=kind)
-    return dept
+    return dept_id
 
 
 def check_files(session: Session, *, project: Project, uploads: dict[str, int]) -> dict[str, int]:
@@ -100,7 +133,7 @@ def submit_stage_application(
 
     stage_def = session.get(StageDef, stage_code)
     assert stage_def is not None
-    lead = _department(session, region, stage_def.lead_kind)
+    lead_id = _department_id(session, region, stage_def.lead_kind)
     project.process_id = form.process_id
     session.add(project)
     stage_case = StageCase(
@@ -108,7 +141,7 @@ def submit_stage_application(
         process_id=form.process_id,
         stage_code=stage_code,
         region_code=region,
-        lead_department_id=lead.id or 0,
+        lead_department_id=lead_id,
         channel=channel,
         answers=answers or {},
         submitted_by=principal.user_id,
@@ -141,22 +174,24 @@ def submit_stage_application(
         )
     if rows:
         session.connection().execute(_INSERT_STAGE_MATERIAL, rows)
-    departments: dict[str, Department] = {}
+    departments: dict[str, int] = {}
+    cases = []
     for n, (pi, item) in enumerate(form.items, start=1):
         if item.dept_kind not in departments:
-            departments[item.dept_kind] = _department(session, region, item.dept_kind)
-        session.add(
-            ItemCase(
-                case_no=f"{stage_case.case_no}{n:02d}",
-                stage_case_id=stage_case.id,
-                project_id=project_id,
-                item_id=item.id or 0,
-                department_id=departments[item.dept_kind].id or 0,
-                limit_days=pi.limit_days,
-                updated_at=now,
-            )
+            departments[item.dept_kind] = _department_id(session, region, item.dept_kind)
+        cases.append(
+            {
+                **_NEW_ITEM_CASE,
+                "case_no": f"{stage_case.case_no}{n:02d}",
+                "stage_case_id": stage_case.id,
+                "project_id": project_id,
+                "item_id": item.id,
+                "department_id": departments[item.dept_kind],
+                "limit_days": pi.limit_days,
+                "updated_at": now,
+            }
         )
-    session.flush()
+    session.connection().execute(_INSERT_ITEM_CASE, cases)
     discard_draft(session, project_id=project_id, stage_code=stage_code)
     engine.write_event(
         session,
@@ -252,42 +287,53 @@ class Missing:
     item_codes: tuple[str, ...]
 
 
+_T_SM = StageMaterial.__table__  # type: ignore[attr-defined]
+_T_CASE = ItemCase.__table__  # type: ignore[attr-defined]
+_T_ITEM = Item.__table__  # type: ignore[attr-defined]
+_T_IM = ItemMaterial.__table__  # type: ignore[attr-defined]
+_T_MAT = Material.__table__  # type: ignore[attr-defined]
+_SUPPLIED = select(_T_SM.c.material_id).where(
+    _T_SM.c.stage_case_id == bindparam("stage_case_id"),
+    (_T_SM.c.file_id.is_not(None)) | (_T_SM.c.certificate_id.is_not(None)),
+)
+# Every (item, material) need of the stage's cases, with whether the case is still open.
+_NEEDS = (
+    select(
+        _T_CASE.c.status,
+        _T_ITEM.c.code.label("item_code"),
+        _T_IM.c.is_key,
+        _T_IM.c.deferrable,
+        _T_MAT.c.id,
+        _T_MAT.c.code,
+        _T_MAT.c.name_zh,
+        _T_MAT.c.name_en,
+        _T_MAT.c.satisfied_by_item,
+    )
+    .join(_T_ITEM, _T_ITEM.c.id == _T_CASE.c.item_id)
+    .outerjoin(_T_IM, _T_IM.c.item_id == _T_ITEM.c.id)
+    .outerjoin(_T_MAT, _T_MAT.c.id == _T_IM.c.material_id)
+    .where(_T_CASE.c.stage_case_id == bindparam("stage_case_id"))
+    .order_by(_T_CASE.c.id, _T_IM.c.id)
+)
+
+
 def completeness(session: Session, *, stage_case_id: int) -> list[Missing]:
     """Materials of the form with neither a file nor a certificate, and who needs them."""
-    supplied = {
-        sm.material_id
-        for sm in session.exec(
-            select(StageMaterial).where(StageMaterial.stage_case_id == stage_case_id)
-        )
-        if sm.file_id is not None or sm.certificate_id is not None
-    }
+    conn = session.connection()
+    params = {"stage_case_id": stage_case_id}
+    supplied = set(conn.execute(_SUPPLIED, params).scalars())
+    rows = conn.execute(_NEEDS, params).all()
+    stage_codes = {r.item_code for r in rows}
     missing: dict[int, dict[str, Any]] = {}
-    stage_codes = set(
-        session.exec(
-            select(Item.code)
-            .join(ItemCase, col(ItemCase.item_id) == col(Item.id))
-            .where(ItemCase.stage_case_id == stage_case_id)
-        )
-    )
-    rows = session.exec(
-        select(ItemCase, Item, ItemMaterial, Material)
-        .join(Item, col(Item.id) == col(ItemCase.item_id))
-        .join(ItemMaterial, col(ItemMaterial.item_id) == col(Item.id))
-        .join(Material, col(Material.id) == col(ItemMaterial.material_id))
-        .where(
-            ItemCase.stage_case_id == stage_case_id,
-            col(ItemCase.status).not_in(list(engine.TERMINAL)),
-        )
-    ).all()
-    for _case, item, im, mat in rows:
-        if mat.id in supplied or mat.satisfied_by_item in stage_codes:
+    for r in rows:
+        if r.id is None or r.status in engine.TERMINAL:
             continue
-        entry = missing.setdefault(
-            mat.id or 0, {"mat": mat, "key": False, "defer": True, "items": []}
-        )
-        entry["key"] = entry["key"] or im.is_key
-        entry["defer"] = entry["defer"] and im.deferrable and not entry["key"]
-        entry["items"].append(item.code)
+        if r.id in supplied or r.satisfied_by_item in stage_codes:
+            continue
+        entry = missing.setdefault(r.id, {"mat": r, "key": False, "defer": True, "items": []})
+        entry["key"] = entry["key"] or r.is_key
+        entry["defer"] = entry["defer"] and r.deferrable and not entry["key"]
+        entry["items"].append(r.item_code)
     return [
         Missing(
             m["mat"].id,

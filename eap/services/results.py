@@ -193,26 +193,32 @@ def stage_days_used(
     return max(0, gross - (critical.paused_days if critical else 0))
 
 
+_T_STAGE = StageCase.__table__  # type: ignore[attr-defined]
+_CLOSED_STAGES = (
+    select(_T_STAGE.c.stage_code, _T_STAGE.c.used_days)
+    .where(
+        _T_STAGE.c.project_id == bindparam("project_id"),
+        _T_STAGE.c.status == "closed",
+        _T_STAGE.c.stage_code.in_(MAIN_LINE),
+    )
+    .order_by(_T_STAGE.c.closed_at, _T_STAGE.c.id)
+)
+_TARGET_DAYS = select(ProcessType.__table__.c.target_days).where(  # type: ignore[attr-defined]
+    ProcessType.__table__.c.code == bindparam("code")  # type: ignore[attr-defined]
+)
+
+
 def full_process_days(session: Session, *, project_id: int) -> int:
     """Sum of the latest closed case of each main-line stage."""
-    total = 0
-    for stage in MAIN_LINE:
-        latest = session.exec(
-            select(StageCase.used_days)
-            .where(
-                StageCase.project_id == project_id,
-                StageCase.stage_code == stage,
-                StageCase.status == "closed",
-            )
-            .order_by(col(StageCase.closed_at).desc())
-        ).first()
-        total += latest or 0
-    return total
+    latest: dict[int, int] = {}
+    for stage, used in session.connection().execute(_CLOSED_STAGES, {"project_id": project_id}):
+        latest[stage] = used  # ordered by closure: the last one wins
+    return sum(latest.values())
 
 
 def project_target(session: Session, *, project: Project) -> int | None:
-    ptype = session.get(ProcessType, project.process_type)
-    return ptype.target_days if ptype else None
+    """The full-process target (working days) of the project's process type."""
+    return session.connection().execute(_TARGET_DAYS, {"code": project.process_type}).scalar()
 
 
 def verify_certificate(session: Session, *, token: str, today: dt.date | None = None) -> dict:
