@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlalchemy.orm.attributes import instance_state
+from sqlmodel import Session, col, select
 
 from eap.errors import ConflictError, DomainError
 from eap.models import (
@@ -145,9 +145,11 @@ def save_versioned(session: Session, row: ItemCase | StageCase, *, read_version:
     )
     if result.rowcount != 1:
         raise ConflictError("error.conflict")
-    for name, value in values.items():
-        set_committed_value(row, name, value)
-    set_committed_value(row, "version", read_version + 1)
+    row.version = read_version + 1
+    # Every column is now as written: mark the whole object clean (what a flush itself does
+    # afterwards), so the session neither writes it again nor re-inspects it at each flush.
+    state = instance_state(row)
+    state._commit_all(state.dict, session.identity_map)
 
 
 def update_stage(session: Session, stage_case: StageCase, **changes: object) -> None:
@@ -436,13 +438,27 @@ def release_dependents(
     return touched
 
 
-def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
-    case = session.get(ItemCase, item_case_id)
-    if case is None:
+_LOAD_CASE = (
+    select(ItemCase, StageCase, Project, Item)
+    .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+    .join(Project, col(Project.id) == col(ItemCase.project_id))
+    .join(Item, col(Item.id) == col(ItemCase.item_id))
+    .where(col(ItemCase.id) == bindparam("id"))
+)
+
+
+def load_case_and_item(
+    session: Session, item_case_id: int
+) -> tuple[ItemCase, StageCase, Project, Item]:
+    """An item case with its stage case, project and catalogue item, in one query."""
+    row = session.execute(_LOAD_CASE, {"id": item_case_id}).first()
+    if row is None:
         raise DomainError("error.not_found")
-    stage_case = session.get(StageCase, case.stage_case_id)
-    project = session.get(Project, case.project_id)
-    assert stage_case is not None and project is not None
+    return row[0], row[1], row[2], row[3]
+
+
+def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
+    case, stage_case, project, _item = load_case_and_item(session, item_case_id)
     return case, stage_case, project
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
-from eap.models import Item, ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
+from eap.models import ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
 from eap.services import engine, results
 from eap.services.accounts import Principal
 from eap.services.audit import record
@@ -23,9 +23,9 @@ POST_CHECK_DAYS = 20
 
 
 def _act(session: Session, principal: Principal, item_case_id: int, *, head: bool = False):  # type: ignore[no-untyped-def]
-    case, stage_case, project = engine.load_case(session, item_case_id)
+    case, stage_case, project, item = engine.load_case_and_item(session, item_case_id)
     require_department(principal, case, head=head)
-    return case, stage_case, project, WorkCalendar.load(session)
+    return case, stage_case, project, item, WorkCalendar.load(session)
 
 
 def start_handling(
@@ -38,7 +38,7 @@ def start_handling(
 ) -> ItemCase:
     """部门开始办理 (BLZT 8)."""
     now = engine.now_or(now)
-    case, stage_case, _project, cal = _act(session, principal, item_case_id)
+    case, stage_case, _project, _item, cal = _act(session, principal, item_case_id)
     engine.transition(
         session,
         case=case,
@@ -64,7 +64,7 @@ def request_supplement(
 ) -> SupplementNotice:
     """补正 (6): the clock stops until the applicant supplies everything listed."""
     now = engine.now_or(now)
-    case, stage_case, project, cal = _act(session, principal, item_case_id)
+    case, stage_case, project, _item, cal = _act(session, principal, item_case_id)
     notice = make_notice(
         session,
         stage_case=stage_case,
@@ -117,7 +117,7 @@ def start_special_procedure(
         raise DomainError("case.reason_required", field="reason")
     if not 1 <= limit_days <= 365:
         raise DomainError("special.limit", field="limit_days")
-    case, stage_case, project, cal = _act(session, principal, item_case_id)
+    case, stage_case, project, _item, cal = _act(session, principal, item_case_id)
     engine.transition(
         session,
         case=case,
@@ -161,7 +161,7 @@ def end_special_procedure(
     now: dt.datetime | None = None,
 ) -> SpecialProcedure:
     now = engine.now_or(now)
-    case, stage_case, _project, cal = _act(session, principal, item_case_id)
+    case, stage_case, _project, _item, cal = _act(session, principal, item_case_id)
     proc = session.exec(
         select(SpecialProcedure).where(
             SpecialProcedure.item_case_id == item_case_id, col(SpecialProcedure.ended_at).is_(None)
@@ -210,9 +210,7 @@ def decide(
         raise DomainError("case.opinion_required", field="opinion")
     if outcome == "approve_owed" and not owed:
         raise DomainError("case.owed_required", field="owed")
-    case, stage_case, project, cal = _act(session, principal, item_case_id)
-    item = session.get(Item, case.item_id)
-    assert item is not None
+    case, stage_case, project, item, cal = _act(session, principal, item_case_id)
     if not signed:
         from eap.services.steps import chain_for
 
@@ -285,7 +283,7 @@ def revoke(
     now = engine.now_or(now)
     if not reason.strip():
         raise DomainError("case.reason_required", field="reason")
-    case, stage_case, project, cal = _act(session, principal, item_case_id, head=True)
+    case, stage_case, project, _item, cal = _act(session, principal, item_case_id, head=True)
     engine.transition(
         session,
         case=case,
