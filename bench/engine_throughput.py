@@ -122,10 +122,12 @@ def run_ours(
                 s.commit()
                 cases = intake.item_cases(s, sc.id)
                 shape.append(len(cases))
-                for _round in range(4):
-                    for case in intake.item_cases(s, sc.id):
-                        if case.status >= 11 or case.waiting_on:
-                            continue
+                # Rounds until nothing is left to handle: items waiting on a prerequisite
+                # start by themselves once it is approved, and are handled in the next round.
+                while ready := [
+                    c for c in intake.item_cases(s, sc.id) if c.status < 11 and not c.waiting_on
+                ]:
+                    for case in ready:
                         who = staff[case.department_id]
                         handling.start_handling(s, principal=who, item_case_id=case.id, now=day)
                         s.commit()

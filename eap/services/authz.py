@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from eap.errors import PermissionDenied
@@ -11,12 +12,24 @@ from eap.services.accounts import Principal
 PROVINCE = "360000"
 
 
+_T_REGION = Region.__table__  # type: ignore[attr-defined]
+_REGION_LEVEL = select(_T_REGION.c.level, _T_REGION.c.parent_code).where(
+    _T_REGION.c.code == bindparam("code")
+)
+
+
 def city_of(session: Session, region_code: str) -> str:
     """The city (or zone) a region belongs to; approvals are handled at that level."""
-    region = session.get(Region, region_code)
-    while region is not None and region.level not in ("city", "zone", "province"):
-        region = session.get(Region, region.parent_code) if region.parent_code else None
-    return region.code if region else region_code
+    conn = session.connection()
+    code: str | None = region_code
+    while code is not None:
+        row = conn.execute(_REGION_LEVEL, {"code": code}).first()
+        if row is None:
+            break
+        if row.level in ("city", "zone", "province"):
+            return code
+        code = row.parent_code
+    return region_code
 
 
 def in_region(principal: Principal, region_code: str) -> bool:

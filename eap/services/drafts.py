@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
@@ -87,11 +88,13 @@ def load_draft(
     }
 
 
+_T_DRAFT = ApplicationDraft.__table__  # type: ignore[attr-defined]
+_DISCARD = delete(_T_DRAFT).where(
+    _T_DRAFT.c.project_id == bindparam("project_id"),
+    _T_DRAFT.c.stage_code == bindparam("stage_code"),
+)
+
+
 def discard_draft(session: Session, *, project_id: int, stage_code: int) -> None:
-    draft = session.exec(
-        select(ApplicationDraft).where(
-            ApplicationDraft.project_id == project_id, ApplicationDraft.stage_code == stage_code
-        )
-    ).first()
-    if draft is not None:
-        session.delete(draft)
+    """The draft is spent once the stage is submitted (its files now belong to the case)."""
+    session.connection().execute(_DISCARD, {"project_id": project_id, "stage_code": stage_code})

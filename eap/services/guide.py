@@ -100,6 +100,13 @@ def normalise_answers(answers: dict[str, Any]) -> dict[str, bool]:
     return out
 
 
+_T_PSTAGE = ProcessStage.__table__  # type: ignore[attr-defined]
+_STAGE_LIMIT = select(_T_PSTAGE.c.limit_days).where(
+    _T_PSTAGE.c.process_id == bindparam("process_id"),
+    _T_PSTAGE.c.stage_code == bindparam("stage_code"),
+)
+
+
 def stage_form(
     session: Session,
     *,
@@ -108,20 +115,22 @@ def stage_form(
     answers: dict[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> StageForm:
-    process = process_for(session, project=project)
-    assert process.id is not None
-    stage = session.exec(
-        select(ProcessStage).where(
-            ProcessStage.process_id == process.id, ProcessStage.stage_code == stage_code
-        )
-    ).first()
-    if stage is None:
+    # A project keeps the process version it was first filed under (a foreign key, so it
+    # exists); only a project's first form looks up its city's active process.
+    process_id = project.process_id or process_for(session, project=project).id
+    assert process_id is not None
+    stage_limit = (
+        session.connection()
+        .execute(_STAGE_LIMIT, {"process_id": process_id, "stage_code": stage_code})
+        .scalar()
+    )
+    if stage_limit is None:
         raise DomainError("guide.no_stage", stage=stage_code)
     facts = {**(project.attributes or {}), **(answers or {})}
     rows = session.exec(
         select(ProcessItem, Item)
         .join(Item, col(Item.id) == col(ProcessItem.item_id))
-        .where(ProcessItem.process_id == process.id, ProcessItem.stage_code == stage_code)
+        .where(ProcessItem.process_id == process_id, ProcessItem.stage_code == stage_code)
         .order_by(col(Item.code))
     ).all()
     items = [(pi, it) for pi, it in rows if condition_holds(pi.condition, facts)]
@@ -156,9 +165,9 @@ def stage_form(
         if made_by in stage_codes and not needs[mat_id].satisfied_by:
             needs[mat_id].satisfied_by = "in_stage"
     return StageForm(
-        process.id,
+        process_id,
         stage_code,
-        stage.limit_days,
+        stage_limit,
         items,
         sorted(needs.values(), key=lambda n: n.code),
     )

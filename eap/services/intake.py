@@ -19,6 +19,7 @@ from eap.models import (
     Material,
     Project,
     StageCase,
+    StageDef,
     StageMaterial,
     StoredFile,
 )
@@ -33,6 +34,15 @@ from eap.services.notify import notify_applicant
 
 OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
 _INSERT_STAGE_MATERIAL = insert(StageMaterial.__table__)  # type: ignore[attr-defined]
+_T_STAGE = StageCase.__table__  # type: ignore[attr-defined]
+_OPEN_STAGE_CASE = select(_T_STAGE.c.id).where(
+    _T_STAGE.c.project_id == bindparam("project_id"),
+    _T_STAGE.c.stage_code == bindparam("stage_code"),
+    _T_STAGE.c.status.in_(OPEN_STAGE_STATES),
+)
+_LEAD_KIND = select(StageDef.__table__.c.lead_kind).where(  # type: ignore[attr-defined]
+    StageDef.__table__.c.code == bindparam("code")  # type: ignore[attr-defined]
+)
 _INSERT_ITEM_CASE = insert(ItemCase.__table__)  # type: ignore[attr-defined]
 # A new item case: submitted (BLZT 0 is ours), at the window, no clock yet.
 _NEW_ITEM_CASE: dict[str, Any] = {
@@ -108,13 +118,11 @@ def submit_stage_application(
         raise DomainError("intake.stage_not_open", stage=stage_code, current=project.current_stage)
     if project.completed_at is not None:
         raise DomainError("intake.project_completed")
-    busy = session.exec(
-        select(StageCase.id).where(
-            StageCase.project_id == project_id,
-            StageCase.stage_code == stage_code,
-            col(StageCase.status).in_(OPEN_STAGE_STATES),
-        )
-    ).first()
+    busy = (
+        session.connection()
+        .execute(_OPEN_STAGE_CASE, {"project_id": project_id, "stage_code": stage_code})
+        .first()
+    )
     if busy:
         raise DomainError("intake.already_open", stage=stage_code)
     answers = normalise_answers(answers or {})
@@ -129,11 +137,8 @@ def submit_stage_application(
     if stray:
         raise DomainError("intake.unknown_material", codes=",".join(stray))
     region = city_of(session, project.region_code)
-    from eap.models import StageDef
-
-    stage_def = session.get(StageDef, stage_code)
-    assert stage_def is not None
-    lead_id = _department_id(session, region, stage_def.lead_kind)
+    lead_kind = session.connection().execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
+    lead_id = _department_id(session, region, lead_kind)
     project.process_id = form.process_id
     session.add(project)
     stage_case = StageCase(
