@@ -7,10 +7,11 @@ version check, change it, write the history row, notify — all in the caller's 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import Table, Update, bindparam, insert
 from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, col, select
 
@@ -117,38 +118,41 @@ _CASE = ItemCase.__table__  # type: ignore[attr-defined]
 _INSERT_EVENT = insert(CaseEvent.__table__)  # type: ignore[attr-defined]
 
 
-def _guarded_update(table):  # type: ignore[no-untyped-def]
-    columns = tuple(c.name for c in table.columns if c.name not in ("id", "version"))
-    stmt = table.update().where(
-        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")
-    )
-    return columns, stmt
-
-
-_GUARDED = {
-    ItemCase: _guarded_update(_CASE),
-    StageCase: _guarded_update(StageCase.__table__),  # type: ignore[attr-defined]
+_VERSIONED = {
+    ItemCase: _CASE,
+    StageCase: StageCase.__table__,  # type: ignore[attr-defined]
 }
 
 
+@functools.cache
+def _guarded_update(table: Table, columns: tuple[str, ...]) -> Update:
+    """One statement per set of changed columns (a handful per move), built once."""
+    return (
+        table.update()
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values({name: bindparam(name) for name in columns})
+    )
+
+
 def save_versioned(session: Session, row: ItemCase | StageCase, *, read_version: int) -> None:
-    """Write the whole case row in one UPDATE guarded by the version it was read at.
+    """Write the row's changed columns in one UPDATE guarded by the version it was read at.
 
     This is the optimistic lock and the change in a single statement: it lands only if
-    nobody changed the row since, and bumps the version. The in-memory object is marked
-    as saved, so the session does not write it a second time.
+    nobody changed the row since, and bumps the version. The in-memory object is then marked
+    clean (what a flush itself does afterwards), so the session does not write it again.
     """
-    columns, stmt = _GUARDED[type(row)]
-    values = {name: getattr(row, name) for name in columns}
+    table = _VERSIONED[type(row)]
+    state = instance_state(row)
+    # committed_state holds exactly the attributes set since the row was loaded or saved.
+    values = {name: state.dict[name] for name in state.committed_state if name != "version"}
+    values["version"] = read_version + 1
     result = session.connection().execute(
-        stmt, {"b_id": row.id, "b_version": read_version, "version": read_version + 1, **values}
+        _guarded_update(table, tuple(sorted(values))),
+        {"b_id": row.id, "b_version": read_version, **values},
     )
     if result.rowcount != 1:
         raise ConflictError("error.conflict")
     row.version = read_version + 1
-    # Every column is now as written: mark the whole object clean (what a flush itself does
-    # afterwards), so the session neither writes it again nor re-inspects it at each flush.
-    state = instance_state(row)
     state._commit_all(state.dict, session.identity_map)
 
 
