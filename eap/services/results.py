@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -25,6 +27,7 @@ from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_lead
 from eap.services.clock import WorkCalendar, local_date, today_in_china
+from eap.services.intake import load_stage
 from eap.services.notify import notify_applicant
 
 MAIN_LINE = (1, 2, 3, 4)
@@ -97,6 +100,18 @@ def revoke_certificates(session: Session, *, item_case_id: int) -> int:
     return len(certs)
 
 
+_T_CASE = ItemCase.__table__  # type: ignore[attr-defined]
+_T_DOC = ApprovalDocument.__table__  # type: ignore[attr-defined]
+_STAGE_ITEMS = select(
+    _T_CASE.c.case_no, _T_CASE.c.status, _T_CASE.c.decided_at, _T_CASE.c.paused_days
+).where(_T_CASE.c.stage_case_id == bindparam("stage_case_id"))
+_DOC_COUNT = (
+    select(func.count())
+    .select_from(_T_DOC.join(_T_CASE, _T_CASE.c.id == _T_DOC.c.item_case_id))
+    .where(_T_CASE.c.stage_case_id == bindparam("stage_case_id"))
+)
+
+
 def close_stage(
     session: Session,
     *,
@@ -111,13 +126,11 @@ def close_stage(
     completes the project and fixes its full-process days.
     """
     now = engine.now_or(now)
-    stage_case = session.get(StageCase, stage_case_id)
-    if stage_case is None:
-        raise DomainError("error.not_found")
+    stage_case, project = load_stage(session, stage_case_id)
     require_lead(principal, stage_case)
     if stage_case.status != "accepted":
         raise DomainError("case.illegal_transition", action="close", status=stage_case.status)
-    cases = session.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)).all()
+    cases = session.connection().execute(_STAGE_ITEMS, {"stage_case_id": stage_case_id}).all()
     open_cases = [c.case_no for c in cases if c.status not in engine.TERMINAL]
     if open_cases:
         raise DomainError("stage.items_open", codes=",".join(open_cases))
@@ -139,8 +152,6 @@ def close_stage(
         now=now,
         office=engine.office_name(session, stage_case.lead_department_id),
     )
-    project = session.get(Project, stage_case.project_id)
-    assert project is not None
     all_ok = all(
         c.status in engine.APPROVED_STATES
         for c in cases
@@ -155,11 +166,7 @@ def close_stage(
             else:
                 project.current_stage = stage_case.stage_code + 1
         session.add(project)
-    docs = session.exec(
-        select(ApprovalDocument.doc_no)
-        .join(ItemCase, col(ItemCase.id) == col(ApprovalDocument.item_case_id))
-        .where(ItemCase.stage_case_id == stage_case_id)
-    ).all()
+    docs = session.connection().execute(_DOC_COUNT, {"stage_case_id": stage_case_id}).scalar()
     notify_applicant(
         session,
         project=project,
@@ -167,7 +174,7 @@ def close_stage(
         now=now,
         stage_case_id=stage_case.id,
         case_no=stage_case.case_no,
-        docs=len(docs),
+        docs=docs,
     )
     record(
         session,
@@ -181,7 +188,7 @@ def close_stage(
 
 
 def stage_days_used(
-    stage_case: StageCase, cases: list[ItemCase], *, now: dt.datetime, cal: WorkCalendar
+    stage_case: StageCase, cases: Sequence[Any], *, now: dt.datetime, cal: WorkCalendar
 ) -> int:
     """Working days from acceptance to closure, less the pauses of the item that finished last
     (the critical one): applicant time is not government time."""
