@@ -167,7 +167,7 @@ def update_stage(session: Session, stage_case: StageCase, **changes: object) -> 
 def write_event(
     session: Session,
     *,
-    stage_case: StageCase,
+    stage_case_id: int | None,
     item_case: ItemCase | None,
     action: str,
     principal: Principal | None,
@@ -177,11 +177,11 @@ def write_event(
     detail: dict | None = None,
 ) -> None:
     """Append the immutable history row, in the caller's transaction."""
-    assert stage_case.id is not None
+    assert stage_case_id is not None
     session.connection().execute(
         _INSERT_EVENT,
         {
-            "stage_case_id": stage_case.id,
+            "stage_case_id": stage_case_id,
             "item_case_id": item_case.id if item_case else None,
             "status": item_case.status if item_case else None,
             "action": action,
@@ -208,7 +208,6 @@ def transition(
     session: Session,
     *,
     case: ItemCase,
-    stage_case: StageCase,
     action: str,
     principal: Principal | None,
     opinion: str = "",
@@ -264,7 +263,7 @@ def transition(
     save_versioned(session, case, read_version=read_version)
     write_event(
         session,
-        stage_case=stage_case,
+        stage_case_id=case.stage_case_id,
         item_case=case,
         action=action,
         principal=principal,
@@ -398,7 +397,6 @@ def unmet_prerequisites(session: Session, *, case: ItemCase) -> tuple[list[str],
 def release_dependents(
     session: Session,
     *,
-    stage_case: StageCase,
     decided: ItemCase,
     item_code: str,
     now: dt.datetime,
@@ -428,10 +426,9 @@ def release_dependents(
             save_versioned(session, dep, read_version=read_version)
             continue
         save_versioned(session, dep, read_version=read_version)
-        dep_stage = session.get(StageCase, dep.stage_case_id) or stage_case
         write_event(
             session,
-            stage_case=dep_stage,
+            stage_case_id=dep.stage_case_id,
             item_case=dep,
             action=action,
             principal=None,

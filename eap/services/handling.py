@@ -28,6 +28,17 @@ def _act(session: Session, principal: Principal, item_case_id: int, *, head: boo
     return case, stage_case, project, item, WorkCalendar.load(session)
 
 
+def _act_on_case(
+    session: Session, principal: Principal, item_case_id: int
+) -> tuple[ItemCase, WorkCalendar]:
+    """For moves that need nothing but the case itself (no notice to the applicant)."""
+    case = session.get(ItemCase, item_case_id)
+    if case is None:
+        raise DomainError("error.not_found")
+    require_department(principal, case)
+    return case, WorkCalendar.load(session)
+
+
 def start_handling(
     session: Session,
     *,
@@ -38,11 +49,10 @@ def start_handling(
 ) -> ItemCase:
     """部门开始办理 (BLZT 8)."""
     now = engine.now_or(now)
-    case, stage_case, _project, _item, cal = _act(session, principal, item_case_id)
+    case, cal = _act_on_case(session, principal, item_case_id)
     engine.transition(
         session,
         case=case,
-        stage_case=stage_case,
         action="start",
         principal=principal,
         opinion=opinion,
@@ -77,7 +87,6 @@ def request_supplement(
     engine.transition(
         session,
         case=case,
-        stage_case=stage_case,
         action="request_supplement",
         principal=principal,
         opinion=remarks,
@@ -121,7 +130,6 @@ def start_special_procedure(
     engine.transition(
         session,
         case=case,
-        stage_case=stage_case,
         action="special_start",
         principal=principal,
         opinion=reason,
@@ -161,7 +169,7 @@ def end_special_procedure(
     now: dt.datetime | None = None,
 ) -> SpecialProcedure:
     now = engine.now_or(now)
-    case, stage_case, _project, _item, cal = _act(session, principal, item_case_id)
+    case, cal = _act_on_case(session, principal, item_case_id)
     proc = session.exec(
         select(SpecialProcedure).where(
             SpecialProcedure.item_case_id == item_case_id, col(SpecialProcedure.ended_at).is_(None)
@@ -172,7 +180,6 @@ def end_special_procedure(
     engine.transition(
         session,
         case=case,
-        stage_case=stage_case,
         action="special_end",
         principal=principal,
         opinion=result,
@@ -226,7 +233,6 @@ def decide(
     engine.transition(
         session,
         case=case,
-        stage_case=stage_case,
         action=outcome,
         principal=principal,
         opinion=opinion,
@@ -247,9 +253,7 @@ def decide(
                     due_date=cal.add_working_days(local_date(now), POST_CHECK_DAYS).day,
                 )
             )
-    engine.release_dependents(
-        session, stage_case=stage_case, decided=case, item_code=item.code, now=now, cal=cal
-    )
+    engine.release_dependents(session, decided=case, item_code=item.code, now=now, cal=cal)
     notify_applicant(
         session,
         project=project,
@@ -287,7 +291,6 @@ def revoke(
     engine.transition(
         session,
         case=case,
-        stage_case=stage_case,
         action="revoke",
         principal=principal,
         opinion=reason,

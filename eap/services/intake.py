@@ -200,7 +200,7 @@ def submit_stage_application(
     discard_draft(session, project_id=project_id, stage_code=stage_code)
     engine.write_event(
         session,
-        stage_case=stage_case,
+        stage_case_id=stage_case.id,
         item_case=None,
         action="submit",
         principal=principal,
@@ -262,7 +262,6 @@ def receive_case(
             engine.transition(
                 session,
                 case=case,
-                stage_case=stage_case,
                 action="receive",
                 principal=principal,
                 now=now,
@@ -425,7 +424,6 @@ def accept_case(
         engine.transition(
             session,
             case=case,
-            stage_case=stage_case,
             action="accept",
             principal=principal,
             opinion=opinion,
@@ -493,7 +491,6 @@ def refuse_intake(
         engine.transition(
             session,
             case=case,
-            stage_case=stage_case,
             action="refuse_intake" if formal else "not_take",
             principal=principal,
             opinion=reason,
@@ -546,7 +543,6 @@ def withdraw_application(
         engine.transition(
             session,
             case=case,
-            stage_case=stage_case,
             action=action,
             principal=principal,
             opinion=reason,

@@ -67,7 +67,7 @@ def request_joint_acceptance(
         )
     engine.write_event(
         session,
-        stage_case=sc,
+        stage_case_id=sc.id,
         item_case=None,
         action="joint.request",
         principal=principal,
@@ -129,7 +129,7 @@ def record_inspection(
     assert sc is not None and case is not None
     engine.write_event(
         session,
-        stage_case=sc,
+        stage_case_id=sc.id,
         item_case=case,
         action="joint.inspect",
         principal=principal,
@@ -185,7 +185,7 @@ def conclude(
     session.add(joint)
     engine.write_event(
         session,
-        stage_case=sc,
+        stage_case_id=sc.id,
         item_case=None,
         action="joint.conclude",
         principal=principal,

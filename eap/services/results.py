@@ -144,7 +144,7 @@ def close_stage(
     )
     engine.write_event(
         session,
-        stage_case=stage_case,
+        stage_case_id=stage_case.id,
         item_case=None,
         action="close_stage",
         principal=principal,
@@ -278,7 +278,7 @@ def deliver_results(
         raise DomainError("deliver.already")
     engine.write_event(
         session,
-        stage_case=stage_case,
+        stage_case_id=stage_case.id,
         item_case=None,
         action="deliver",
         principal=principal,

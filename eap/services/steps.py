@@ -114,7 +114,7 @@ def _move(
     engine.save_versioned(session, case, read_version=read_version)
     engine.write_event(
         session,
-        stage_case=stage_case,
+        stage_case_id=stage_case.id,
         item_case=case,
         action=action,
         principal=principal,
@@ -289,7 +289,7 @@ def transfer(
     engine.save_versioned(session, case, read_version=read_version)
     engine.write_event(
         session,
-        stage_case=stage_case,
+        stage_case_id=stage_case.id,
         item_case=case,
         action="transfer",
         principal=principal,

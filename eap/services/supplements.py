@@ -49,7 +49,6 @@ def request_intake_supplement(
             engine.transition(
                 session,
                 case=case,
-                stage_case=stage_case,
                 action="intake_supplement",
                 principal=principal,
                 opinion=remarks,
@@ -156,7 +155,6 @@ def supply_supplement(
                 engine.transition(
                     session,
                     case=case,
-                    stage_case=stage_case,
                     action="intake_supplied",
                     principal=principal,
                     now=now,
@@ -168,7 +166,6 @@ def supply_supplement(
         engine.transition(
             session,
             case=case,
-            stage_case=stage_case,
             action="supplied",
             principal=principal,
             now=now,
