@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, literal, update
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
@@ -23,9 +23,24 @@ MAX_ATTEMPTS = 5
 
 
 _INSERT_NOTE = insert(Notification.__table__)  # type: ignore[attr-defined]
-_INSERT_SMS = insert(SmsOutbox.__table__)  # type: ignore[attr-defined]
 _T_COMPANY = Company.__table__  # type: ignore[attr-defined]
-_COMPANY_PHONE = select(_T_COMPANY.c.contact_phone).where(_T_COMPANY.c.id == bindparam("id"))
+_T_SMS = SmsOutbox.__table__  # type: ignore[attr-defined]
+# The SMS goes to the company's contact phone, if it has one: read and written in one statement.
+_INSERT_SMS_TO_COMPANY = _T_SMS.insert().from_select(
+    ["phone", "text", "status", "attempts", "created_at", "error"],
+    select(
+        _T_COMPANY.c.contact_phone,
+        bindparam("text", type_=_T_SMS.c.text.type),
+        literal("pending", type_=_T_SMS.c.status.type),
+        literal(0, type_=_T_SMS.c.attempts.type),
+        bindparam("created_at", type_=_T_SMS.c.created_at.type),
+        literal("", type_=_T_SMS.c.error.type),
+    ).where(
+        _T_COMPANY.c.id == bindparam("company_id"),
+        _T_COMPANY.c.contact_phone.is_not(None),
+        _T_COMPANY.c.contact_phone != "",
+    ),
+)
 
 
 def notify_applicant(
@@ -57,20 +72,14 @@ def notify_applicant(
             "read_at": None,
         },
     )
-    phone = conn.execute(_COMPANY_PHONE, {"id": project.company_id}).scalar()
-    if phone:
-        conn.execute(
-            _INSERT_SMS,
-            {
-                "phone": phone,
-                "text": t(key, "zh", **params)[:500],
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "sent_at": None,
-                "error": "",
-            },
-        )
+    conn.execute(
+        _INSERT_SMS_TO_COMPANY,
+        {
+            "company_id": project.company_id,
+            "text": t(key, "zh", **params)[:500],
+            "created_at": now,
+        },
+    )
 
 
 def notify_user(
