@@ -35,6 +35,7 @@ from eap.migrate import upgrade  # noqa: E402
 from eap.models import (  # noqa: E402
     CaseEvent,
     Company,
+    ItemCase,
     LibraryMaterial,
     Material,
     Project,
@@ -97,6 +98,17 @@ def setup(n_projects: int) -> tuple[list[int], dict[int, Principal], Principal, 
     return pids, staff, window, owner
 
 
+def worklist(s: Session, stage_case_id: int) -> list[tuple[int, int, int, str]]:
+    """What the driver needs to pick the next case: (id, department, BLZT, waiting on)."""
+    return list(
+        s.exec(
+            select(ItemCase.id, ItemCase.department_id, ItemCase.status, ItemCase.waiting_on)
+            .where(ItemCase.stage_case_id == stage_case_id)
+            .order_by(col(ItemCase.id))
+        )
+    )
+
+
 def run_ours(
     pids: list[int], staff: dict[int, Principal], window: Principal, owner: Principal
 ) -> tuple[int, float, list[list[int]]]:
@@ -120,21 +132,22 @@ def run_ours(
                 s.commit()
                 intake.accept_case(s, principal=window, stage_case_id=sc.id, now=day)
                 s.commit()
-                cases = intake.item_cases(s, sc.id)
-                shape.append(len(cases))
+                shape.append(len(worklist(s, sc.id)))
                 # Rounds until nothing is left to handle: items waiting on a prerequisite
                 # start by themselves once it is approved, and are handled in the next round.
                 while ready := [
-                    c for c in intake.item_cases(s, sc.id) if c.status < 11 and not c.waiting_on
+                    (cid, dept)
+                    for cid, dept, status, waiting_on in worklist(s, sc.id)
+                    if status < 11 and not waiting_on
                 ]:
-                    for case in ready:
-                        who = staff[case.department_id]
-                        handling.start_handling(s, principal=who, item_case_id=case.id, now=day)
+                    for case_id, dept in ready:
+                        who = staff[dept]
+                        handling.start_handling(s, principal=who, item_case_id=case_id, now=day)
                         s.commit()
                         handling.decide(
                             s,
                             principal=who,
-                            item_case_id=case.id,
+                            item_case_id=case_id,
                             outcome="approve",
                             opinion="同意",
                             now=day,
