@@ -28,6 +28,8 @@ TMP = Path(tempfile.mkdtemp(prefix="eap-bench-"))
 os.environ["EAP_DATABASE_URL"] = f"sqlite:///{TMP / 'engine.db'}"
 os.environ["EAP_UPLOAD_DIR"] = str(TMP / "files")
 
+from sqlalchemy import bindparam  # noqa: E402
+from sqlalchemy import select as sa_select  # noqa: E402
 from sqlmodel import Session, col, func, select  # noqa: E402
 
 from eap.db import get_engine  # noqa: E402
@@ -98,15 +100,18 @@ def setup(n_projects: int) -> tuple[list[int], dict[int, Principal], Principal, 
     return pids, staff, window, owner
 
 
+_CASES = ItemCase.__table__  # type: ignore[attr-defined]
+_WORKLIST = (
+    sa_select(_CASES.c.id, _CASES.c.department_id, _CASES.c.status, _CASES.c.waiting_on)
+    .where(_CASES.c.stage_case_id == bindparam("stage_case_id"))
+    .order_by(_CASES.c.id)
+)
+
+
 def worklist(s: Session, stage_case_id: int) -> list[tuple[int, int, int, str]]:
     """What the driver needs to pick the next case: (id, department, BLZT, waiting on)."""
-    return list(
-        s.exec(
-            select(ItemCase.id, ItemCase.department_id, ItemCase.status, ItemCase.waiting_on)
-            .where(ItemCase.stage_case_id == stage_case_id)
-            .order_by(col(ItemCase.id))
-        )
-    )
+    rows = s.connection().execute(_WORKLIST, {"stage_case_id": stage_case_id})
+    return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 def run_ours(

@@ -106,6 +106,24 @@ _STAGE_LIMIT = select(_T_PSTAGE.c.limit_days).where(
     _T_PSTAGE.c.stage_code == bindparam("stage_code"),
 )
 
+_T_IM = ItemMaterial.__table__  # type: ignore[attr-defined]
+_T_MAT = Material.__table__  # type: ignore[attr-defined]
+_MATERIALS_OF_ITEMS = (
+    select(
+        _T_IM.c.item_id,
+        _T_IM.c.is_key,
+        _T_IM.c.deferrable,
+        _T_MAT.c.id,
+        _T_MAT.c.code,
+        _T_MAT.c.name_zh,
+        _T_MAT.c.name_en,
+        _T_MAT.c.satisfied_by_item,
+    )
+    .join(_T_MAT, _T_MAT.c.id == _T_IM.c.material_id)
+    .where(_T_IM.c.item_id.in_(bindparam("item_ids", expanding=True)))
+    .order_by(_T_IM.c.id)
+)
+
 
 def stage_form(
     session: Session,
@@ -135,28 +153,24 @@ def stage_form(
     ).all()
     items = [(pi, it) for pi, it in rows if condition_holds(pi.condition, facts)]
     needs: dict[int, MaterialNeed] = {}
-    by_item: dict[int, list[tuple[ItemMaterial, Material]]] = {}
-    for im, mat in session.exec(
-        select(ItemMaterial, Material)
-        .join(Material, col(Material.id) == col(ItemMaterial.material_id))
-        .where(col(ItemMaterial.item_id).in_([item.id for _pi, item in items]))
-        .order_by(col(ItemMaterial.id))
+    by_item: dict[int, list[Any]] = {}
+    for row in session.connection().execute(
+        _MATERIALS_OF_ITEMS, {"item_ids": [item.id for _pi, item in items]}
     ):
-        by_item.setdefault(im.item_id, []).append((im, mat))
+        by_item.setdefault(row.item_id, []).append(row)
     satisfied_by_item: dict[int, str | None] = {}
     for _pi, item in items:
-        for im, mat in by_item.get(item.id or 0, []):
-            assert mat.id is not None
-            satisfied_by_item[mat.id] = mat.satisfied_by_item
-            need = needs.get(mat.id)
+        for m in by_item.get(item.id or 0, []):
+            satisfied_by_item[m.id] = m.satisfied_by_item
+            need = needs.get(m.id)
             if need is None:
-                need = needs[mat.id] = MaterialNeed(
-                    mat.id, mat.code, mat.name_zh, mat.name_en, im.is_key, im.deferrable
+                need = needs[m.id] = MaterialNeed(
+                    m.id, m.code, m.name_zh, m.name_en, m.is_key, m.deferrable
                 )
             else:
                 # A material one item needs as key stays key; deferrable only if all allow it.
-                need.is_key = need.is_key or im.is_key
-                need.deferrable = need.deferrable and im.deferrable and not need.is_key
+                need.is_key = need.is_key or m.is_key
+                need.deferrable = need.deferrable and m.deferrable and not need.is_key
             need.item_codes.append(item.code)
     _mark_satisfied(session, project=project, needs=needs, today=today or today_in_china())
     # A result another item of this very stage produces is not asked of the applicant.

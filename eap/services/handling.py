@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -28,11 +29,14 @@ def _act(session: Session, principal: Principal, item_case_id: int, *, head: boo
     return case, stage_case, project, item, WorkCalendar.load(session)
 
 
+_CASE_BY_ID = select(ItemCase).where(col(ItemCase.id) == bindparam("id"))
+
+
 def _act_on_case(
     session: Session, principal: Principal, item_case_id: int
 ) -> tuple[ItemCase, WorkCalendar]:
     """For moves that need nothing but the case itself (no notice to the applicant)."""
-    case = session.get(ItemCase, item_case_id)
+    case = session.execute(_CASE_BY_ID, {"id": item_case_id}).scalar()
     if case is None:
         raise DomainError("error.not_found")
     require_department(principal, case)
