@@ -440,27 +440,33 @@ def release_dependents(
 
 
 _LOAD_CASE = (
-    select(ItemCase, StageCase, Project, Item)
+    select(ItemCase, StageCase, Project)
     .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+    .join(Project, col(Project.id) == col(ItemCase.project_id))
+    .where(col(ItemCase.id) == bindparam("id"))
+)
+_LOAD_CASE_AND_ITEM = (
+    select(ItemCase, Project, Item)
     .join(Project, col(Project.id) == col(ItemCase.project_id))
     .join(Item, col(Item.id) == col(ItemCase.item_id))
     .where(col(ItemCase.id) == bindparam("id"))
 )
 
 
-def load_case_and_item(
-    session: Session, item_case_id: int
-) -> tuple[ItemCase, StageCase, Project, Item]:
-    """An item case with its stage case, project and catalogue item, in one query."""
+def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
+    """An item case with its stage case and project, in one query."""
     row = session.execute(_LOAD_CASE, {"id": item_case_id}).first()
     if row is None:
         raise DomainError("error.not_found")
-    return row[0], row[1], row[2], row[3]
+    return row[0], row[1], row[2]
 
 
-def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
-    case, stage_case, project, _item = load_case_and_item(session, item_case_id)
-    return case, stage_case, project
+def load_case_and_item(session: Session, item_case_id: int) -> tuple[ItemCase, Project, Item]:
+    """An item case with its project and catalogue item, in one query."""
+    row = session.execute(_LOAD_CASE_AND_ITEM, {"id": item_case_id}).first()
+    if row is None:
+        raise DomainError("error.not_found")
+    return row[0], row[1], row[2]
 
 
 def now_or(now: dt.datetime | None) -> dt.datetime:

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
-from eap.models import ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
+from eap.models import ItemCase, PostCheckTask, SpecialProcedure, StageCase, SupplementNotice
 from eap.services import engine, results
 from eap.services.accounts import Principal
 from eap.services.audit import record
@@ -24,9 +24,9 @@ POST_CHECK_DAYS = 20
 
 
 def _act(session: Session, principal: Principal, item_case_id: int, *, head: bool = False):  # type: ignore[no-untyped-def]
-    case, stage_case, project, item = engine.load_case_and_item(session, item_case_id)
+    case, project, item = engine.load_case_and_item(session, item_case_id)
     require_department(principal, case, head=head)
-    return case, stage_case, project, item, WorkCalendar.load(session)
+    return case, project, item, WorkCalendar.load(session)
 
 
 _CASE_BY_ID = select(ItemCase).where(col(ItemCase.id) == bindparam("id"))
@@ -78,7 +78,9 @@ def request_supplement(
 ) -> SupplementNotice:
     """补正 (6): the clock stops until the applicant supplies everything listed."""
     now = engine.now_or(now)
-    case, stage_case, project, _item, cal = _act(session, principal, item_case_id)
+    case, project, _item, cal = _act(session, principal, item_case_id)
+    stage_case = session.get(StageCase, case.stage_case_id)
+    assert stage_case is not None
     notice = make_notice(
         session,
         stage_case=stage_case,
@@ -103,7 +105,7 @@ def request_supplement(
         project=project,
         key="notify.supplement",
         now=now,
-        stage_case_id=stage_case.id,
+        stage_case_id=case.stage_case_id,
         item_case_id=case.id,
         case_no=case.case_no,
         count=len(notice.materials),
@@ -130,7 +132,7 @@ def start_special_procedure(
         raise DomainError("case.reason_required", field="reason")
     if not 1 <= limit_days <= 365:
         raise DomainError("special.limit", field="limit_days")
-    case, stage_case, project, _item, cal = _act(session, principal, item_case_id)
+    case, project, _item, cal = _act(session, principal, item_case_id)
     engine.transition(
         session,
         case=case,
@@ -155,7 +157,7 @@ def start_special_procedure(
         project=project,
         key="notify.special",
         now=now,
-        stage_case_id=stage_case.id,
+        stage_case_id=case.stage_case_id,
         item_case_id=case.id,
         case_no=case.case_no,
         days=limit_days,
@@ -221,7 +223,7 @@ def decide(
         raise DomainError("case.opinion_required", field="opinion")
     if outcome == "approve_owed" and not owed:
         raise DomainError("case.owed_required", field="owed")
-    case, stage_case, project, item, cal = _act(session, principal, item_case_id)
+    case, project, item, cal = _act(session, principal, item_case_id)
     if not signed:
         from eap.services.steps import chain_for
 
@@ -263,7 +265,7 @@ def decide(
         project=project,
         key="notify.refused" if outcome == "refuse" else "notify.approved",
         now=now,
-        stage_case_id=stage_case.id,
+        stage_case_id=case.stage_case_id,
         item_case_id=case.id,
         case_no=case.case_no,
         item=item.name_zh,
@@ -291,7 +293,7 @@ def revoke(
     now = engine.now_or(now)
     if not reason.strip():
         raise DomainError("case.reason_required", field="reason")
-    case, stage_case, project, _item, cal = _act(session, principal, item_case_id, head=True)
+    case, project, _item, cal = _act(session, principal, item_case_id, head=True)
     engine.transition(
         session,
         case=case,
@@ -307,7 +309,7 @@ def revoke(
         project=project,
         key="notify.revoked",
         now=now,
-        stage_case_id=stage_case.id,
+        stage_case_id=case.stage_case_id,
         item_case_id=case.id,
         case_no=case.case_no,
         reason=reason,
