@@ -26,12 +26,13 @@ class StageCase(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     process_id: int = Field(foreign_key="process.id")
     stage_code: int = Field(foreign_key="stagedef.code")
-    region_code: str = Field(foreign_key="region.code", index=True)
+    # Served by ix_stagecase_region_status_submitted (its leading column).
+    region_code: str = Field(foreign_key="region.code")
     lead_department_id: int = Field(foreign_key="department.id")
+    # Status lookups use ix_stagecase_status_due (its leading column).
     status: str = Field(
         default="submitted",
         max_length=16,
-        index=True,
         description="submitted received supplement accepted closed refused withdrawn",
     )
     channel: int = Field(default=2, description="SLFS: 1 window, 2 online")
@@ -60,8 +61,10 @@ class ItemCase(SQLModel, table=True):
     stage_case_id: int = Field(foreign_key="stagecase.id", index=True)
     project_id: int = Field(foreign_key="project.id", index=True)
     item_id: int = Field(foreign_key="item.id")
-    department_id: int = Field(foreign_key="department.id", index=True)
-    status: int = Field(default=0, index=True, description="BLZT; 0 = submitted, not yet received")
+    # Both served by the leading columns of the composite indexes above; a separate index on
+    # each would only add pages to every status change.
+    department_id: int = Field(foreign_key="department.id")
+    status: int = Field(default=0, description="BLZT; 0 = submitted, not yet received")
     phase: str = Field(default="intake", max_length=10, description="intake | handling | done")
     limit_days: int = Field(description="SXBLSX snapshot at acceptance")
     promise: bool = Field(default=False, description="approved on commitment (告知承诺)")
