@@ -223,6 +223,49 @@ def test_concurrent_actions_one_wins_one_conflicts(engine: Engine) -> None:
         assert s.get(ItemCase, case_id).status == eng.HANDLING  # type: ignore[union-attr]
 
 
+def test_batch_move_conflicts_whole_when_one_case_changed(engine: Engine) -> None:
+    """The window accepts an application whose item someone else changed meanwhile: the whole
+    acceptance is a conflict and no item of it is accepted, nor any history written."""
+    with Session(engine) as s:
+        city = city_staff(s)
+        owner = applicant(s)
+        pid = project(s, owner, ptype=4)
+        sc = intake.submit_stage_application(
+            s, principal=owner, project_id=pid, stage_code=1, now=at(D(2026, 4, 1))
+        )
+        intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 4, 1)))
+        s.commit()
+        sc_id = sc.id
+        ids = [c.id for c in intake.item_cases(s, sc_id)]
+    assert len(ids) >= 2
+    with Session(engine) as a, Session(engine) as b:
+        cases = intake.item_cases(a, sc_id)  # read at version N
+        other = b.get(ItemCase, ids[-1])
+        assert other is not None
+        read = other.version
+        other.updated_at = at(D(2026, 4, 2))
+        eng.save_versioned(b, other, read_version=read)
+        b.commit()
+        with pytest.raises(ConflictError):
+            eng.transition_all(
+                a,
+                cases=cases,
+                action="accept",
+                principal=city.window,
+                now=at(D(2026, 4, 2)),
+                cal=eng.WorkCalendar.load(a),
+            )
+        a.rollback()
+    with Session(engine) as s:
+        assert {c.status for c in intake.item_cases(s, sc_id)} == {eng.RECEIVED}
+        accepted = s.exec(
+            select(CaseEvent).where(
+                col(CaseEvent.item_case_id).in_(ids), CaseEvent.action == "accept"
+            )
+        ).all()
+        assert accepted == []
+
+
 def test_failure_midway_leaves_nothing_half_written(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A decision whose notification step fails writes neither status, history nor result."""
     with Session(engine) as s:

@@ -141,19 +141,34 @@ def save_versioned(session: Session, row: ItemCase | StageCase, *, read_version:
     nobody changed the row since, and bumps the version. The in-memory object is then marked
     clean (what a flush itself does afterwards), so the session does not write it again.
     """
-    table = _VERSIONED[type(row)]
-    state = instance_state(row)
-    # committed_state holds exactly the attributes set since the row was loaded or saved.
-    values = {name: state.dict[name] for name in state.committed_state if name != "version"}
-    values["version"] = read_version + 1
-    result = session.connection().execute(
-        _guarded_update(table, tuple(sorted(values))),
-        {"b_id": row.id, "b_version": read_version, **values},
-    )
-    if result.rowcount != 1:
-        raise ConflictError("error.conflict")
-    row.version = read_version + 1
-    state._commit_all(state.dict, session.identity_map)
+    save_versioned_all(session, [(row, read_version)])
+
+
+def save_versioned_all(
+    session: Session, rows: list[tuple[ItemCase, int]] | list[tuple[ItemCase | StageCase, int]]
+) -> None:
+    """save_versioned for several rows: one batch UPDATE per table and set of changed columns.
+    Any row changed by someone else since it was read makes the whole batch a conflict."""
+    batches: dict[tuple[Table, tuple[str, ...]], list[dict[str, object]]] = {}
+    for row, read_version in rows:
+        state = instance_state(row)
+        # committed_state holds exactly the attributes set since the row was loaded or saved.
+        values = {name: state.dict[name] for name in state.committed_state if name != "version"}
+        values["version"] = read_version + 1
+        key = (_VERSIONED[type(row)], tuple(sorted(values)))
+        batches.setdefault(key, []).append({"b_id": row.id, "b_version": read_version, **values})
+    conn = session.connection()
+    for (table, columns), params in batches.items():
+        if len(params) > 1 and not conn.dialect.supports_sane_multi_rowcount:
+            matched = sum(conn.execute(_guarded_update(table, columns), p).rowcount for p in params)
+        else:
+            matched = conn.execute(_guarded_update(table, columns), params).rowcount
+        if matched != len(params):
+            raise ConflictError("error.conflict")
+    for row, read_version in rows:
+        row.version = read_version + 1
+        state = instance_state(row)
+        state._commit_all(state.dict, session.identity_map)
 
 
 def update_stage(session: Session, stage_case: StageCase, **changes: object) -> None:
@@ -162,6 +177,32 @@ def update_stage(session: Session, stage_case: StageCase, **changes: object) -> 
     for name, value in changes.items():
         setattr(stage_case, name, value)
     save_versioned(session, stage_case, read_version=read_version)
+
+
+def _event_row(
+    *,
+    stage_case_id: int | None,
+    item_case: ItemCase | None,
+    action: str,
+    principal: Principal | None,
+    opinion: str,
+    office: str,
+    now: dt.datetime,
+    detail: dict | None,
+) -> dict[str, object]:
+    assert stage_case_id is not None
+    return {
+        "stage_case_id": stage_case_id,
+        "item_case_id": item_case.id if item_case else None,
+        "status": item_case.status if item_case else None,
+        "action": action,
+        "office": office,
+        "handler_id": principal.user_id if principal else None,
+        "handler_name": principal.display_name if principal else "",
+        "opinion": opinion,
+        "at": now,
+        "detail": detail or {},
+    }
 
 
 def write_event(
@@ -177,21 +218,18 @@ def write_event(
     detail: dict | None = None,
 ) -> None:
     """Append the immutable history row, in the caller's transaction."""
-    assert stage_case_id is not None
     session.connection().execute(
         _INSERT_EVENT,
-        {
-            "stage_case_id": stage_case_id,
-            "item_case_id": item_case.id if item_case else None,
-            "status": item_case.status if item_case else None,
-            "action": action,
-            "office": office,
-            "handler_id": principal.user_id if principal else None,
-            "handler_name": principal.display_name if principal else "",
-            "opinion": opinion,
-            "at": now,
-            "detail": detail or {},
-        },
+        _event_row(
+            stage_case_id=stage_case_id,
+            item_case=item_case,
+            action=action,
+            principal=principal,
+            opinion=opinion,
+            office=office,
+            now=now,
+            detail=detail,
+        ),
     )
 
 
@@ -204,22 +242,17 @@ def office_name(session: Session, department_id: int) -> str:
     return names[department_id]
 
 
-def transition(
-    session: Session,
-    *,
+def _apply_move(
     case: ItemCase,
+    *,
     action: str,
     principal: Principal | None,
-    opinion: str = "",
     now: dt.datetime,
     cal: WorkCalendar,
-    detail: dict | None = None,
-    then: Callable[[ItemCase], None] | None = None,
-) -> ItemCase:
-    """Apply one legal BLZT move to an item case, with its clock effects and history row.
-
-    ``then`` makes further changes to the case that land in the same guarded write.
-    """
+    then: Callable[[ItemCase], None] | None,
+) -> int:
+    """Check a move is legal and make it on the object (clock effects included); returns the
+    version the case was read at, for the guarded write."""
     move = MOVES[action]
     if case.status not in move.sources or case.phase != move.phase:
         raise DomainError("case.illegal_transition", action=action, status=case.status)
@@ -260,19 +293,77 @@ def transition(
         case.used_days = days_used(case, now=now, cal=cal)
     if then is not None:
         then(case)
-    save_versioned(session, case, read_version=read_version)
-    write_event(
+    return read_version
+
+
+def transition(
+    session: Session,
+    *,
+    case: ItemCase,
+    action: str,
+    principal: Principal | None,
+    opinion: str = "",
+    now: dt.datetime,
+    cal: WorkCalendar,
+    detail: dict | None = None,
+    then: Callable[[ItemCase], None] | None = None,
+) -> ItemCase:
+    """Apply one legal BLZT move to an item case, with its clock effects and history row.
+
+    ``then`` makes further changes to the case that land in the same guarded write.
+    """
+    transition_all(
         session,
-        stage_case_id=case.stage_case_id,
-        item_case=case,
+        cases=[case],
         action=action,
         principal=principal,
         opinion=opinion,
-        office=office_name(session, case.department_id),
         now=now,
+        cal=cal,
         detail=detail,
+        then=then,
     )
     return case
+
+
+def transition_all(
+    session: Session,
+    *,
+    cases: list[ItemCase],
+    action: str,
+    principal: Principal | None,
+    opinion: str = "",
+    now: dt.datetime,
+    cal: WorkCalendar,
+    detail: dict | None = None,
+    then: Callable[[ItemCase], None] | None = None,
+) -> None:
+    """The same move on several item cases at once (the window's 接件 or 受理 of a whole
+    application): every case is checked before anything is written, then the changes go in
+    as guarded batch writes and the history rows as one batch insert."""
+    if not cases:
+        return
+    read_versions = [
+        _apply_move(case, action=action, principal=principal, now=now, cal=cal, then=then)
+        for case in cases
+    ]
+    save_versioned_all(session, list(zip(cases, read_versions, strict=True)))
+    session.connection().execute(
+        _INSERT_EVENT,
+        [
+            _event_row(
+                stage_case_id=case.stage_case_id,
+                item_case=case,
+                action=action,
+                principal=principal,
+                opinion=opinion,
+                office=office_name(session, case.department_id),
+                now=now,
+                detail=detail,
+            )
+            for case in cases
+        ],
+    )
 
 
 def start_clock(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> None:

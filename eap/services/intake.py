@@ -256,17 +256,14 @@ def receive_case(
     if stage_case.status != "submitted":
         raise DomainError("case.illegal_transition", action="receive", status=stage_case.status)
     bump_stage(session, stage_case, "received", received_at=now)
-    cal = WorkCalendar.load(session)
-    for case in item_cases(session, stage_case_id):
-        if case.status == engine.SUBMITTED:
-            engine.transition(
-                session,
-                case=case,
-                action="receive",
-                principal=principal,
-                now=now,
-                cal=cal,
-            )
+    engine.transition_all(
+        session,
+        cases=[c for c in item_cases(session, stage_case_id) if c.status == engine.SUBMITTED],
+        action="receive",
+        principal=principal,
+        now=now,
+        cal=WorkCalendar.load(session),
+    )
     notify_applicant(
         session,
         project=project,
@@ -420,18 +417,17 @@ def accept_case(
         else:
             engine.start_clock(case, now=now, cal=cal)
 
-    for case in accepted:
-        engine.transition(
-            session,
-            case=case,
-            action="accept",
-            principal=principal,
-            opinion=opinion,
-            now=now,
-            cal=cal,
-            detail={"owed": sorted(owed)} if owed else None,
-            then=dispatch,
-        )
+    engine.transition_all(
+        session,
+        cases=accepted,
+        action="accept",
+        principal=principal,
+        opinion=opinion,
+        now=now,
+        cal=cal,
+        detail={"owed": sorted(owed)} if owed else None,
+        then=dispatch,
+    )
     if not project.locked:
         project.locked, project.first_accepted_at = True, now
     if stage_case.stage_code in (1, 2, 3, 4):
