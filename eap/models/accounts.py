@@ -77,9 +77,11 @@ class AuditLog(SQLModel, table=True):
     """Append-only record of every state change and security event."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    # Read newest first by id (the audit page); no query filters by time or action, so those
+    # columns carry no index that every state change in the system would have to write.
+    at: dt.datetime = Field(default_factory=utcnow)
     actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
-    action: str = Field(max_length=60, index=True)
+    action: str = Field(max_length=60)
     entity: str = Field(default="", max_length=40)
     entity_id: str = Field(default="", max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
