@@ -8,9 +8,11 @@ Side by side, in the same run:
          row, committed;
   floor through SQLAlchemy: the same two statements and commit issued through a Session, to
          show what the mandated toolkit costs before any domain work.
-Prints transitions/second for each and the ratios. Target: ours >= 0.2 x floor.
+Ours and the floors alternate over several rounds (fresh projects each round) so that
+machine noise falls on both; prints every round and the median round's figures and ratios.
+SpiffWorkflow runs once, on the first round's shapes. Target: ours >= 0.2 x floor.
 
-Usage: python -m bench.engine_throughput [--projects N]
+Usage: python -m bench.engine_throughput [--projects N] [--rounds R]
 """
 
 from __future__ import annotations
@@ -169,7 +171,9 @@ def run_ours(
             select(func.count()).select_from(CaseEvent).where(col(CaseEvent.status).is_not(None))
         ).one()
         assert s.exec(
-            select(func.count()).select_from(Project).where(col(Project.completed_at).is_not(None))
+            select(func.count())
+            .select_from(Project)
+            .where(col(Project.id).in_(pids), col(Project.completed_at).is_not(None))
         ).one() == len(pids)
     return after - before, elapsed, shapes
 
@@ -249,8 +253,8 @@ def run_spiff(shapes: list[list[int]]) -> tuple[int, float]:
     return transitions, elapsed
 
 
-def run_floor(transitions: int) -> float:
-    db = sqlite3.connect(TMP / "floor.db")
+def run_floor(transitions: int, name: str = "floor") -> float:
+    db = sqlite3.connect(TMP / f"{name}.db")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE itemcase (id INTEGER PRIMARY KEY, status INT, version INT)")
@@ -277,14 +281,14 @@ def run_floor(transitions: int) -> float:
     return elapsed
 
 
-def run_orm_floor(transitions: int) -> float:
+def run_orm_floor(transitions: int, name: str = "orm_floor") -> float:
     """The floor's exact work (one UPDATE, one INSERT, commit) issued through SQLAlchemy Core
     on a Session, as our services must (SQLModel is the stack): what the toolkit alone costs."""
     from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event
     from sqlalchemy import insert as sa_insert
     from sqlalchemy import update as sa_update
 
-    eng = create_engine(f"sqlite:///{TMP / 'orm_floor.db'}")
+    eng = create_engine(f"sqlite:///{TMP / f'{name}.db'}")
 
     @event.listens_for(eng, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -338,26 +342,37 @@ def run_orm_floor(transitions: int) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--projects", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    pids, staff, window, owner = setup(args.projects)
-    n_ours, t_ours, shapes = run_ours(pids, staff, window, owner)
+    pids, staff, window, owner = setup(args.projects * args.rounds)
+    # Ours and the floors take turns, round after round, so a busy moment of the machine falls
+    # on both sides; the verdict is the median round.
+    rounds = []
+    shapes: list[list[int]] = []
+    for r in range(args.rounds):
+        chunk = pids[r * args.projects : (r + 1) * args.projects]
+        n_ours, t_ours, round_shapes = run_ours(chunk, staff, window, owner)
+        shapes = shapes or round_shapes
+        t_floor = run_floor(n_ours, name=f"floor{r}")
+        t_orm_floor = run_orm_floor(n_ours, name=f"orm_floor{r}")
+        ours, floor, orm_floor = n_ours / t_ours, n_ours / t_floor, n_ours / t_orm_floor
+        rounds.append((ours / floor, ours, floor, orm_floor))
+        print(
+            f"round {r + 1}: {n_ours} item transitions  ours {ours:8.1f}/s  floor {floor:8.1f}/s  "
+            f"floor through SQLAlchemy {orm_floor:8.1f}/s  ours/floor {ours / floor:.3f}"
+        )
     n_spiff, t_spiff = run_spiff(shapes)
-    t_floor = run_floor(n_ours)
-    t_orm_floor = run_orm_floor(n_ours)
-    ours, spiff, floor = n_ours / t_ours, n_spiff / t_spiff, n_ours / t_floor
-    orm_floor = n_ours / t_orm_floor
-    print(f"projects: {len(pids)}  item transitions: {n_ours} (spiff: {n_spiff})")
-    print(f"ours : {ours:10.1f} transitions/s  ({t_ours:.2f} s)")
-    print(f"spiff: {spiff:10.1f} transitions/s  ({t_spiff:.2f} s)")
-    print(f"floor: {floor:10.1f} transitions/s  ({t_floor:.2f} s)")
-    print(f"floor through SQLAlchemy: {orm_floor:10.1f} transitions/s  ({t_orm_floor:.2f} s)")
+    ratio, ours, floor, orm_floor = sorted(rounds)[len(rounds) // 2]
+    spiff = n_spiff / t_spiff
+    print(f"projects per round: {args.projects}  rounds: {args.rounds}  (median round below)")
+    print(f"ours : {ours:10.1f} transitions/s")
+    print(f"spiff: {spiff:10.1f} transitions/s  ({n_spiff} transitions, {t_spiff:.2f} s)")
+    print(f"floor: {floor:10.1f} transitions/s")
+    print(f"floor through SQLAlchemy: {orm_floor:10.1f} transitions/s")
     print(f"ours / spiff = {ours / spiff:.2f}")
     print(f"SQLAlchemy floor / floor = {orm_floor / floor:.3f}  (the toolkit's own share)")
     print(f"ours / SQLAlchemy floor = {ours / orm_floor:.3f}")
-    print(
-        f"ours / floor = {ours / floor:.3f}  (target >= 0.200: "
-        f"{'met' if ours / floor >= 0.2 else 'NOT met'})"
-    )
+    print(f"ours / floor = {ratio:.3f}  (target >= 0.200: {'met' if ratio >= 0.2 else 'NOT met'})")
     return 0
 
 
