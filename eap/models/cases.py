@@ -199,7 +199,8 @@ class Notification(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     stage_case_id: int | None = Field(default=None, foreign_key="stagecase.id")
     item_case_id: int | None = Field(default=None, foreign_key="itemcase.id")
-    created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    # The inbox reads by recipient, newest first by id: time needs no index of its own.
+    created_at: dt.datetime = Field(default_factory=utcnow)
     read_at: dt.datetime | None = None
 
 

@@ -442,11 +442,18 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
 
 _T_DEP = ItemDependency.__table__  # type: ignore[attr-defined]
 _T_ITEM = Item.__table__  # type: ignore[attr-defined]
-_PREREQUISITES = select(_T_DEP.c.requires_code).where(_T_DEP.c.item_id == bindparam("item_id"))
-_STATUSES_OF_CODE = (
-    select(_CASE.c.status)
+_PREREQUISITES = (
+    select(_T_DEP.c.item_id, _T_DEP.c.requires_code)
+    .where(_T_DEP.c.item_id.in_(bindparam("item_ids", expanding=True)))
+    .order_by(_T_DEP.c.id)
+)
+_STATUSES_OF_CODES = (
+    select(_T_ITEM.c.code, _CASE.c.status)
     .join(_T_ITEM, _T_ITEM.c.id == _CASE.c.item_id)
-    .where(_CASE.c.project_id == bindparam("project_id"), _T_ITEM.c.code == bindparam("code"))
+    .where(
+        _CASE.c.project_id == bindparam("project_id"),
+        _T_ITEM.c.code.in_(bindparam("codes", expanding=True)),
+    )
 )
 _WAITING_ON_CODE = (
     select(_CASE.c.id)
@@ -458,31 +465,49 @@ _WAITING_ON_CODE = (
 )
 
 
-def prerequisites(session: Session, item_id: int) -> list[str]:
-    return list(session.connection().execute(_PREREQUISITES, {"item_id": item_id}).scalars())
-
-
 def unmet_prerequisites(session: Session, *, case: ItemCase) -> tuple[list[str], list[str]]:
     """(codes still awaited, codes refused) among the prerequisites within the same project.
 
     A prerequisite that is not part of this project's cases is not required for it. Case rows
     are written as they change (see save_versioned), so reading the table directly is current.
     """
-    waiting, refused = [], []
+    assert case.id is not None
+    return unmet_prerequisites_all(session, cases=[case])[case.id]
+
+
+def unmet_prerequisites_all(
+    session: Session, *, cases: list[ItemCase]
+) -> dict[int, tuple[list[str], list[str]]]:
+    """unmet_prerequisites for several cases of one project, in two queries."""
+    if not cases:
+        return {}
     conn = session.connection()
-    for code in prerequisites(session, case.item_id):
-        rows = (
-            conn.execute(_STATUSES_OF_CODE, {"project_id": case.project_id, "code": code})
-            .scalars()
-            .all()
-        )
-        if not rows or any(s in APPROVED_STATES for s in rows):
-            continue
-        if all(s in TERMINAL for s in rows):
-            refused.append(code)
-        else:
-            waiting.append(code)
-    return waiting, refused
+    needs: dict[int, list[str]] = {}
+    for item_id, code in conn.execute(
+        _PREREQUISITES, {"item_ids": sorted({c.item_id for c in cases})}
+    ):
+        needs.setdefault(item_id, []).append(code)
+    statuses: dict[str, list[int]] = {}
+    codes = sorted({code for codes in needs.values() for code in codes})
+    if codes:
+        for code, status in conn.execute(
+            _STATUSES_OF_CODES, {"project_id": cases[0].project_id, "codes": codes}
+        ):
+            statuses.setdefault(code, []).append(status)
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    for case in cases:
+        assert case.project_id == cases[0].project_id and case.id is not None
+        waiting, refused = [], []
+        for code in needs.get(case.item_id, []):
+            rows = statuses.get(code, [])
+            if not rows or any(s in APPROVED_STATES for s in rows):
+                continue
+            if all(s in TERMINAL for s in rows):
+                refused.append(code)
+            else:
+                waiting.append(code)
+        out[case.id] = (waiting, refused)
+    return out
 
 
 def release_dependents(

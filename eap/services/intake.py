@@ -406,7 +406,7 @@ def accept_case(
         raise DomainError("intake.nothing_to_accept")
     # Whether a prerequisite is met does not depend on the acceptance of its siblings (neither
     # before nor after it is approved), so it is decided first and lands in the same write.
-    unmet = {case.id: engine.unmet_prerequisites(session, case=case) for case in accepted}
+    unmet = engine.unmet_prerequisites_all(session, cases=accepted)
 
     def dispatch(case: ItemCase) -> None:
         waiting, refused = unmet[case.id]
