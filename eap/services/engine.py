@@ -561,12 +561,52 @@ _LOAD_CASE = (
     .join(Project, col(Project.id) == col(ItemCase.project_id))
     .where(col(ItemCase.id) == bindparam("id"))
 )
-_LOAD_CASE_AND_ITEM = (
-    select(ItemCase, Project, Item)
-    .join(Project, col(Project.id) == col(ItemCase.project_id))
-    .join(Item, col(Item.id) == col(ItemCase.item_id))
-    .where(col(ItemCase.id) == bindparam("id"))
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What a department's move reads of the project: it never changes the project."""
+
+    id: int
+    name: str
+    region_code: str
+    company_id: int
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What a department's move reads of the catalogue item."""
+
+    id: int
+    code: str
+    name_zh: str
+    result_kind: str
+    promise_allowed: bool
+    certificate_name: str
+
+
+_T_PROJECT = Project.__table__  # type: ignore[attr-defined]
+_CASE_FACTS = (
+    select(
+        _T_PROJECT.c.id,
+        _T_PROJECT.c.name,
+        _T_PROJECT.c.region_code,
+        _T_PROJECT.c.company_id,
+        _T_ITEM.c.id,
+        _T_ITEM.c.code,
+        _T_ITEM.c.name_zh,
+        _T_ITEM.c.result_kind,
+        _T_ITEM.c.promise_allowed,
+        _T_ITEM.c.certificate_name,
+    )
+    .select_from(
+        _CASE.join(_T_PROJECT, _T_PROJECT.c.id == _CASE.c.project_id).join(
+            _T_ITEM, _T_ITEM.c.id == _CASE.c.item_id
+        )
+    )
+    .where(_CASE.c.id == bindparam("id"))
 )
+_CASE_BY_ID = select(ItemCase).where(col(ItemCase.id) == bindparam("id"))
 
 
 def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
@@ -577,12 +617,21 @@ def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase,
     return row[0], row[1], row[2]
 
 
-def load_case_and_item(session: Session, item_case_id: int) -> tuple[ItemCase, Project, Item]:
-    """An item case with its project and catalogue item, in one query."""
-    row = session.execute(_LOAD_CASE_AND_ITEM, {"id": item_case_id}).first()
-    if row is None:
+def load_item_case(session: Session, item_case_id: int) -> ItemCase:
+    case = session.execute(_CASE_BY_ID, {"id": item_case_id}).scalar()
+    if case is None:
         raise DomainError("error.not_found")
-    return row[0], row[1], row[2]
+    return case
+
+
+def load_case_and_facts(
+    session: Session, item_case_id: int
+) -> tuple[ItemCase, ProjectFacts, ItemFacts]:
+    """An item case to change, with the project and item facts the move reads (two queries:
+    only the case is a tracked object)."""
+    case = load_item_case(session, item_case_id)
+    row = session.connection().execute(_CASE_FACTS, {"id": item_case_id}).one()
+    return case, ProjectFacts(*row[:4]), ItemFacts(*row[4:])
 
 
 def now_or(now: dt.datetime | None) -> dt.datetime:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
@@ -24,21 +23,16 @@ POST_CHECK_DAYS = 20
 
 
 def _act(session: Session, principal: Principal, item_case_id: int, *, head: bool = False):  # type: ignore[no-untyped-def]
-    case, project, item = engine.load_case_and_item(session, item_case_id)
+    case, project, item = engine.load_case_and_facts(session, item_case_id)
     require_department(principal, case, head=head)
     return case, project, item, WorkCalendar.load(session)
-
-
-_CASE_BY_ID = select(ItemCase).where(col(ItemCase.id) == bindparam("id"))
 
 
 def _act_on_case(
     session: Session, principal: Principal, item_case_id: int
 ) -> tuple[ItemCase, WorkCalendar]:
     """For moves that need nothing but the case itself (no notice to the applicant)."""
-    case = session.execute(_CASE_BY_ID, {"id": item_case_id}).scalar()
-    if case is None:
-        raise DomainError("error.not_found")
+    case = engine.load_item_case(session, item_case_id)
     require_department(principal, case)
     return case, WorkCalendar.load(session)
 

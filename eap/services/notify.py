@@ -8,7 +8,7 @@ rolled-back decision sends nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import bindparam, insert, literal, update
@@ -18,6 +18,9 @@ from eap.config import get_settings
 from eap.i18n import t
 from eap.models import Company, Notification, Project, SmsOutbox, User
 from eap.models.common import utcnow
+
+if TYPE_CHECKING:
+    from eap.services.engine import ProjectFacts
 
 MAX_ATTEMPTS = 5
 
@@ -46,7 +49,7 @@ _INSERT_SMS_TO_COMPANY = _T_SMS.insert().from_select(
 def notify_applicant(
     session: Session,
     *,
-    project: Project,
+    project: Project | ProjectFacts,
     key: str,
     now: dt.datetime,
     stage_case_id: int | None = None,

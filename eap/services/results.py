@@ -48,8 +48,8 @@ def issue_results(
     session: Session,
     *,
     case: ItemCase,
-    item: Item,
-    project: Project,
+    item: Item | engine.ItemFacts,
+    project: Project | engine.ProjectFacts,
     now: dt.datetime,
     valid_until: dt.date | None = None,
 ) -> str:
