@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from eap.errors import DomainError
 from eap.models import (
@@ -41,12 +41,24 @@ class MaterialNeed:
     certificate_id: int | None = None
 
 
+@dataclass(frozen=True)
+class FormItem:
+    """An item the stage's form applies for, with its promised limit in this process."""
+
+    item_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    dept_kind: str
+    limit_days: int
+
+
 @dataclass
 class StageForm:
     process_id: int
     stage_code: int
     stage_limit: int
-    items: list[tuple[ProcessItem, Item]]
+    items: list[FormItem]
     materials: list[MaterialNeed]
 
 
@@ -106,6 +118,25 @@ _STAGE_LIMIT = select(_T_PSTAGE.c.limit_days).where(
     _T_PSTAGE.c.stage_code == bindparam("stage_code"),
 )
 
+_T_PI = ProcessItem.__table__  # type: ignore[attr-defined]
+_T_ITEM = Item.__table__  # type: ignore[attr-defined]
+_PROCESS_ITEMS = (
+    select(
+        _T_PI.c.item_id,
+        _T_PI.c.limit_days,
+        _T_PI.c.condition,
+        _T_ITEM.c.code,
+        _T_ITEM.c.name_zh,
+        _T_ITEM.c.name_en,
+        _T_ITEM.c.dept_kind,
+    )
+    .join(_T_ITEM, _T_ITEM.c.id == _T_PI.c.item_id)
+    .where(
+        _T_PI.c.process_id == bindparam("process_id"),
+        _T_PI.c.stage_code == bindparam("stage_code"),
+    )
+    .order_by(_T_ITEM.c.code)
+)
 _T_IM = ItemMaterial.__table__  # type: ignore[attr-defined]
 _T_MAT = Material.__table__  # type: ignore[attr-defined]
 _MATERIALS_OF_ITEMS = (
@@ -145,22 +176,23 @@ def stage_form(
     if stage_limit is None:
         raise DomainError("guide.no_stage", stage=stage_code)
     facts = {**(project.attributes or {}), **(answers or {})}
-    rows = session.exec(
-        select(ProcessItem, Item)
-        .join(Item, col(Item.id) == col(ProcessItem.item_id))
-        .where(ProcessItem.process_id == process_id, ProcessItem.stage_code == stage_code)
-        .order_by(col(Item.code))
-    ).all()
-    items = [(pi, it) for pi, it in rows if condition_holds(pi.condition, facts)]
+    rows = session.connection().execute(
+        _PROCESS_ITEMS, {"process_id": process_id, "stage_code": stage_code}
+    )
+    items = [
+        FormItem(r.item_id, r.code, r.name_zh, r.name_en, r.dept_kind, r.limit_days)
+        for r in rows
+        if condition_holds(r.condition, facts)
+    ]
     needs: dict[int, MaterialNeed] = {}
     by_item: dict[int, list[Any]] = {}
     for row in session.connection().execute(
-        _MATERIALS_OF_ITEMS, {"item_ids": [item.id for _pi, item in items]}
+        _MATERIALS_OF_ITEMS, {"item_ids": [item.item_id for item in items]}
     ):
         by_item.setdefault(row.item_id, []).append(row)
     satisfied_by_item: dict[int, str | None] = {}
-    for _pi, item in items:
-        for m in by_item.get(item.id or 0, []):
+    for item in items:
+        for m in by_item.get(item.item_id, []):
             satisfied_by_item[m.id] = m.satisfied_by_item
             need = needs.get(m.id)
             if need is None:
@@ -174,7 +206,7 @@ def stage_form(
             need.item_codes.append(item.code)
     _mark_satisfied(session, project=project, needs=needs, today=today or today_in_china())
     # A result another item of this very stage produces is not asked of the applicant.
-    stage_codes = {item.code for _pi, item in items}
+    stage_codes = {item.code for item in items}
     for mat_id, made_by in satisfied_by_item.items():
         if made_by in stage_codes and not needs[mat_id].satisfied_by:
             needs[mat_id].satisfied_by = "in_stage"

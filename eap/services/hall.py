@@ -201,9 +201,9 @@ def apply_form(
                 "code": it.code,
                 "name_zh": it.name_zh,
                 "name_en": it.name_en,
-                "limit": str(pi.limit_days),
+                "limit": str(it.limit_days),
             }
-            for pi, it in form.items
+            for it in form.items
         ],
         "materials": [
             {

@@ -181,7 +181,7 @@ def submit_stage_application(
         session.connection().execute(_INSERT_STAGE_MATERIAL, rows)
     departments: dict[str, int] = {}
     cases = []
-    for n, (pi, item) in enumerate(form.items, start=1):
+    for n, item in enumerate(form.items, start=1):
         if item.dept_kind not in departments:
             departments[item.dept_kind] = _department_id(session, region, item.dept_kind)
         cases.append(
@@ -190,9 +190,9 @@ def submit_stage_application(
                 "case_no": f"{stage_case.case_no}{n:02d}",
                 "stage_case_id": stage_case.id,
                 "project_id": project_id,
-                "item_id": item.id,
+                "item_id": item.item_id,
                 "department_id": departments[item.dept_kind],
-                "limit_days": pi.limit_days,
+                "limit_days": item.limit_days,
                 "updated_at": now,
             }
         )
