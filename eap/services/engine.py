@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Table, Update, bindparam, insert
+from sqlalchemy import Table, Update, bindparam, exists, insert
 from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, col, select
 
@@ -583,6 +583,7 @@ class ItemFacts:
     result_kind: str
     promise_allowed: bool
     certificate_name: str
+    has_dependents: bool  # some catalogue item waits for this one's approval
 
 
 _T_PROJECT = Project.__table__  # type: ignore[attr-defined]
@@ -598,6 +599,7 @@ _CASE_FACTS = (
         _T_ITEM.c.result_kind,
         _T_ITEM.c.promise_allowed,
         _T_ITEM.c.certificate_name,
+        exists().where(_T_DEP.c.requires_code == _T_ITEM.c.code),
     )
     .select_from(
         _CASE.join(_T_PROJECT, _T_PROJECT.c.id == _CASE.c.project_id).join(

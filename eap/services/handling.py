@@ -253,7 +253,8 @@ def decide(
                     due_date=cal.add_working_days(local_date(now), POST_CHECK_DAYS).day,
                 )
             )
-    engine.release_dependents(session, decided=case, item_code=item.code, now=now, cal=cal)
+    if item.has_dependents:
+        engine.release_dependents(session, decided=case, item_code=item.code, now=now, cal=cal)
     notify_applicant(
         session,
         project=project,
