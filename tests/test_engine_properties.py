@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from eap.errors import ConflictError, DomainError
 from eap.models import CaseEvent, ItemCase, Notification, StageCase
+from eap.services import case_store, handling, intake, supplements
 from eap.services import engine as eng
-from eap.services import handling, intake, supplements
 from eap.services.accounts import Principal
 from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
@@ -244,7 +244,7 @@ def test_batch_move_conflicts_whole_when_one_case_changed(engine: Engine) -> Non
         assert other is not None
         read = other.version
         other.updated_at = at(D(2026, 4, 2))
-        eng.save_versioned(b, other, read_version=read)
+        case_store.save_versioned(b, other, read_version=read)
         b.commit()
         with pytest.raises(ConflictError):
             eng.transition_all(

@@ -46,7 +46,7 @@ class StageCase(SQLModel, table=True):
     limit_days: int = 0
     used_days: int = 0
     version: int = Field(
-        default=1, description="optimistic lock, see services/engine.save_versioned"
+        default=1, description="optimistic lock, see services/case_store.save_versioned"
     )
 
 
@@ -85,7 +85,7 @@ class ItemCase(SQLModel, table=True):
     proposal: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     assignee_id: int | None = Field(default=None, foreign_key="user.id")
     version: int = Field(
-        default=1, description="optimistic lock, see services/engine.save_versioned"
+        default=1, description="optimistic lock, see services/case_store.save_versioned"
     )
 
 

@@ -1,23 +1,21 @@
 """The item-case state machine (BLZT), its clock and its immutable history.
 
-Every transition: check who acts, check the move is legal, claim the row with an optimistic
-version check, change it, write the history row, notify — all in the caller's transaction.
+Every transition: check who acts, check the move is legal, make it on the case, write it under
+the optimistic lock and append the history row (case_store), notify — all in the caller's
+transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Table, Update, bindparam, exists, insert
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
-from eap.errors import ConflictError, DomainError
+from eap.errors import DomainError
 from eap.models import (
-    CaseEvent,
     Department,
     Item,
     ItemCase,
@@ -28,6 +26,13 @@ from eap.models import (
 )
 from eap.models.common import utcnow
 from eap.services.accounts import Principal
+from eap.services.case_store import (
+    append_events,
+    event_row,
+    save_versioned,
+    save_versioned_all,
+    write_event,
+)
 from eap.services.clock import WorkCalendar, local_date
 
 # National BLZT codes (DOMAIN §5); 0 is ours: submitted online, not yet received at the window.
@@ -112,125 +117,7 @@ MOVES: dict[str, Move] = {
 }
 
 
-# Prebuilt statements: the hot path issues them with plain parameters, so SQLAlchemy compiles
-# each once per dialect and the per-transition cost stays near the driver's own.
 _CASE = ItemCase.__table__  # type: ignore[attr-defined]
-_INSERT_EVENT = insert(CaseEvent.__table__)  # type: ignore[attr-defined]
-
-
-_VERSIONED = {
-    ItemCase: _CASE,
-    StageCase: StageCase.__table__,  # type: ignore[attr-defined]
-}
-
-
-@functools.cache
-def _guarded_update(table: Table, columns: tuple[str, ...]) -> Update:
-    """One statement per set of changed columns (a handful per move), built once."""
-    return (
-        table.update()
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values({name: bindparam(name) for name in columns})
-    )
-
-
-def save_versioned(session: Session, row: ItemCase | StageCase, *, read_version: int) -> None:
-    """Write the row's changed columns in one UPDATE guarded by the version it was read at.
-
-    This is the optimistic lock and the change in a single statement: it lands only if
-    nobody changed the row since, and bumps the version. The in-memory object is then marked
-    clean (what a flush itself does afterwards), so the session does not write it again.
-    """
-    save_versioned_all(session, [(row, read_version)])
-
-
-def save_versioned_all(
-    session: Session, rows: list[tuple[ItemCase, int]] | list[tuple[ItemCase | StageCase, int]]
-) -> None:
-    """save_versioned for several rows: one batch UPDATE per table and set of changed columns.
-    Any row changed by someone else since it was read makes the whole batch a conflict."""
-    batches: dict[tuple[Table, tuple[str, ...]], list[dict[str, object]]] = {}
-    for row, read_version in rows:
-        state = instance_state(row)
-        # committed_state holds exactly the attributes set since the row was loaded or saved.
-        values = {name: state.dict[name] for name in state.committed_state if name != "version"}
-        values["version"] = read_version + 1
-        key = (_VERSIONED[type(row)], tuple(sorted(values)))
-        batches.setdefault(key, []).append({"b_id": row.id, "b_version": read_version, **values})
-    conn = session.connection()
-    for (table, columns), params in batches.items():
-        if len(params) > 1 and not conn.dialect.supports_sane_multi_rowcount:
-            matched = sum(conn.execute(_guarded_update(table, columns), p).rowcount for p in params)
-        else:
-            matched = conn.execute(_guarded_update(table, columns), params).rowcount
-        if matched != len(params):
-            raise ConflictError("error.conflict")
-    for row, read_version in rows:
-        row.version = read_version + 1
-        state = instance_state(row)
-        state._commit_all(state.dict, session.identity_map)
-
-
-def update_stage(session: Session, stage_case: StageCase, **changes: object) -> None:
-    """Change a stage case under its optimistic lock, in one statement."""
-    read_version = stage_case.version
-    for name, value in changes.items():
-        setattr(stage_case, name, value)
-    save_versioned(session, stage_case, read_version=read_version)
-
-
-def _event_row(
-    *,
-    stage_case_id: int | None,
-    item_case: ItemCase | None,
-    action: str,
-    principal: Principal | None,
-    opinion: str,
-    office: str,
-    now: dt.datetime,
-    detail: dict | None,
-) -> dict[str, object]:
-    assert stage_case_id is not None
-    return {
-        "stage_case_id": stage_case_id,
-        "item_case_id": item_case.id if item_case else None,
-        "status": item_case.status if item_case else None,
-        "action": action,
-        "office": office,
-        "handler_id": principal.user_id if principal else None,
-        "handler_name": principal.display_name if principal else "",
-        "opinion": opinion,
-        "at": now,
-        "detail": detail or {},
-    }
-
-
-def write_event(
-    session: Session,
-    *,
-    stage_case_id: int | None,
-    item_case: ItemCase | None,
-    action: str,
-    principal: Principal | None,
-    opinion: str = "",
-    office: str = "",
-    now: dt.datetime,
-    detail: dict | None = None,
-) -> None:
-    """Append the immutable history row, in the caller's transaction."""
-    session.connection().execute(
-        _INSERT_EVENT,
-        _event_row(
-            stage_case_id=stage_case_id,
-            item_case=item_case,
-            action=action,
-            principal=principal,
-            opinion=opinion,
-            office=office,
-            now=now,
-            detail=detail,
-        ),
-    )
 
 
 def office_name(session: Session, department_id: int) -> str:
@@ -348,10 +235,10 @@ def transition_all(
         for case in cases
     ]
     save_versioned_all(session, list(zip(cases, read_versions, strict=True)))
-    session.connection().execute(
-        _INSERT_EVENT,
+    append_events(
+        session,
         [
-            _event_row(
+            event_row(
                 stage_case_id=case.stage_case_id,
                 item_case=case,
                 action=action,

@@ -23,7 +23,7 @@ from eap.models import (
     StageMaterial,
     StoredFile,
 )
-from eap.services import engine
+from eap.services import case_store, engine
 from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import city_of, require_applicant, require_window
@@ -157,7 +157,7 @@ def submit_stage_application(
     session.flush()
     assert stage_case.id is not None
     # BLSPSLBM carries the row id, so it is known only once the row is in.
-    engine.update_stage(
+    case_store.update_stage(
         session, stage_case, case_no=f"{region}{local_date(now):%Y%m%d}{stage_case.id:08d}"
     )
     rows = []
@@ -198,7 +198,7 @@ def submit_stage_application(
         )
     session.connection().execute(_INSERT_ITEM_CASE, cases)
     discard_draft(session, project_id=project_id, stage_code=stage_code)
-    engine.write_event(
+    case_store.write_event(
         session,
         stage_case_id=stage_case.id,
         item_case=None,
@@ -243,7 +243,7 @@ def item_cases(session: Session, stage_case_id: int) -> list[ItemCase]:
 
 
 def bump_stage(session: Session, stage_case: StageCase, status: str, **changes: object) -> None:
-    engine.update_stage(session, stage_case, status=status, **changes)
+    case_store.update_stage(session, stage_case, status=status, **changes)
 
 
 def receive_case(

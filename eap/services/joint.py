@@ -18,7 +18,7 @@ from eap.models import (
     Project,
     StageCase,
 )
-from eap.services import engine
+from eap.services import case_store, engine
 from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_lead
@@ -65,7 +65,7 @@ def request_joint_acceptance(
                 joint_id=joint.id or 0, item_case_id=case.id or 0, department_id=case.department_id
             )
         )
-    engine.write_event(
+    case_store.write_event(
         session,
         stage_case_id=sc.id,
         item_case=None,
@@ -127,7 +127,7 @@ def record_inspection(
     sc = session.get(StageCase, joint.stage_case_id)
     case = session.get(ItemCase, insp.item_case_id)
     assert sc is not None and case is not None
-    engine.write_event(
+    case_store.write_event(
         session,
         stage_case_id=sc.id,
         item_case=case,
@@ -183,7 +183,7 @@ def conclude(
     joint.passed = all(i.passed for i in inspections)
     joint.status, joint.conclusion, joint.concluded_at = "concluded", conclusion.strip(), now
     session.add(joint)
-    engine.write_event(
+    case_store.write_event(
         session,
         stage_case_id=sc.id,
         item_case=None,

@@ -22,7 +22,7 @@ from eap.models import (
     Project,
     StageCase,
 )
-from eap.services import engine
+from eap.services import case_store, engine
 from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_lead
@@ -135,14 +135,14 @@ def close_stage(
     if open_cases:
         raise DomainError("stage.items_open", codes=",".join(open_cases))
     cal = WorkCalendar.load(session)
-    engine.update_stage(
+    case_store.update_stage(
         session,
         stage_case,
         status="closed",
         closed_at=now,
         used_days=stage_days_used(stage_case, cases, now=now, cal=cal),
     )
-    engine.write_event(
+    case_store.write_event(
         session,
         stage_case_id=stage_case.id,
         item_case=None,
@@ -276,7 +276,7 @@ def deliver_results(
         )
     ).first():
         raise DomainError("deliver.already")
-    engine.write_event(
+    case_store.write_event(
         session,
         stage_case_id=stage_case.id,
         item_case=None,

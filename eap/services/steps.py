@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import ItemCase, StepChain, User
-from eap.services import engine, handling
+from eap.services import case_store, engine, handling
 from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_department
@@ -111,8 +111,8 @@ def _move(
     assert case.id is not None
     read_version = case.version
     case.step, case.updated_at = step, now
-    engine.save_versioned(session, case, read_version=read_version)
-    engine.write_event(
+    case_store.save_versioned(session, case, read_version=read_version)
+    case_store.write_event(
         session,
         stage_case_id=stage_case.id,
         item_case=case,
@@ -286,8 +286,8 @@ def transfer(
     assert case.id is not None
     read_version = case.version
     case.assignee_id, case.updated_at = to_user_id, now
-    engine.save_versioned(session, case, read_version=read_version)
-    engine.write_event(
+    case_store.save_versioned(session, case, read_version=read_version)
+    case_store.write_event(
         session,
         stage_case_id=stage_case.id,
         item_case=case,
