@@ -139,17 +139,18 @@ _PROCESS_ITEMS = (
 )
 _T_IM = ItemMaterial.__table__  # type: ignore[attr-defined]
 _T_MAT = Material.__table__  # type: ignore[attr-defined]
+# What one item's need of one material says (also read by intake's completeness check).
+NEED_COLUMNS = (
+    _T_IM.c.is_key,
+    _T_IM.c.deferrable,
+    _T_MAT.c.id,
+    _T_MAT.c.code,
+    _T_MAT.c.name_zh,
+    _T_MAT.c.name_en,
+    _T_MAT.c.satisfied_by_item,
+)
 _MATERIALS_OF_ITEMS = (
-    select(
-        _T_IM.c.item_id,
-        _T_IM.c.is_key,
-        _T_IM.c.deferrable,
-        _T_MAT.c.id,
-        _T_MAT.c.code,
-        _T_MAT.c.name_zh,
-        _T_MAT.c.name_en,
-        _T_MAT.c.satisfied_by_item,
-    )
+    select(_T_IM.c.item_id, *NEED_COLUMNS)
     .join(_T_MAT, _T_MAT.c.id == _T_IM.c.material_id)
     .where(_T_IM.c.item_id.in_(bindparam("item_ids", expanding=True)))
     .order_by(_T_IM.c.id)

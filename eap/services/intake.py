@@ -29,7 +29,7 @@ from eap.services.audit import record
 from eap.services.authz import city_of, require_applicant, require_window
 from eap.services.clock import WorkCalendar, local_date
 from eap.services.drafts import discard_draft
-from eap.services.guide import normalise_answers, stage_form
+from eap.services.guide import NEED_COLUMNS, normalise_answers, stage_form
 from eap.services.notify import notify_applicant
 
 OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
@@ -305,17 +305,7 @@ _SUPPLIED = select(_T_SM.c.material_id).where(
 )
 # Every (item, material) need of the stage's cases, with whether the case is still open.
 _NEEDS = (
-    select(
-        _T_CASE.c.status,
-        _T_ITEM.c.code.label("item_code"),
-        _T_IM.c.is_key,
-        _T_IM.c.deferrable,
-        _T_MAT.c.id,
-        _T_MAT.c.code,
-        _T_MAT.c.name_zh,
-        _T_MAT.c.name_en,
-        _T_MAT.c.satisfied_by_item,
-    )
+    select(_T_CASE.c.status, _T_ITEM.c.code.label("item_code"), *NEED_COLUMNS)
     .join(_T_ITEM, _T_ITEM.c.id == _T_CASE.c.item_id)
     .outerjoin(_T_IM, _T_IM.c.item_id == _T_ITEM.c.id)
     .outerjoin(_T_MAT, _T_MAT.c.id == _T_IM.c.material_id)
