@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session, create_engine
 
 from eap.config import get_settings
@@ -50,3 +50,11 @@ def session_scope() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def reading(session: Session) -> Connection:
+    """The session's connection for a Core read. Pending ORM changes are written first, as
+    autoflush does before an ORM query, so the read sees this transaction's own changes
+    (a clean session makes this a no-op)."""
+    session.flush()
+    return session.connection()

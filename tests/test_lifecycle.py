@@ -480,3 +480,28 @@ def test_intake_refusal_and_supplement_notice(session: Session) -> None:
     )
     assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.REFUSED_INTAKE}
     assert sc.status == "refused"
+
+
+def test_core_reads_see_this_units_pending_changes(session: Session) -> None:
+    """A material attached through the session but not yet written out still counts for the
+    completeness check in the same unit of work (as an ORM query's autoflush would see it)."""
+    from eap.models import StageMaterial
+
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    day = D(2026, 5, 11)
+    sc = intake.submit_stage_application(
+        session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
+    )
+    missing = {m.code: m for m in intake.completeness(session, stage_case_id=sc.id)}
+    assert "M001" in missing
+    file_id = upload_missing(session, owner, pid, 1)["M001"]
+    row = session.exec(
+        select(StageMaterial).where(
+            StageMaterial.stage_case_id == sc.id,
+            StageMaterial.material_id == missing["M001"].material_id,
+        )
+    ).one()
+    row.file_id = file_id
+    session.add(row)  # pending: not flushed yet
+    assert "M001" not in {m.code for m in intake.completeness(session, stage_case_id=sc.id)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
+from eap.db import reading
 from eap.errors import PermissionDenied
 from eap.models import ItemCase, Project, Region, StageCase
 from eap.services.accounts import Principal
@@ -20,7 +21,7 @@ _REGION_LEVEL = select(_T_REGION.c.level, _T_REGION.c.parent_code).where(
 
 def city_of(session: Session, region_code: str) -> str:
     """The city (or zone) a region belongs to; approvals are handled at that level."""
-    conn = session.connection()
+    conn = reading(session)
     code: str | None = region_code
     while code is not None:
         row = conn.execute(_REGION_LEVEL, {"code": code}).first()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
+from eap.db import reading
 from eap.errors import DomainError
 from eap.models import (
     Department,
@@ -368,7 +369,7 @@ def unmet_prerequisites_all(
     """unmet_prerequisites for several cases of one project, in two queries."""
     if not cases:
         return {}
-    conn = session.connection()
+    conn = reading(session)
     needs: dict[int, list[str]] = {}
     for item_id, code in conn.execute(
         _PREREQUISITES, {"item_ids": sorted({c.item_id for c in cases})}
@@ -408,7 +409,7 @@ def release_dependents(
     """After a decision: start waiting items whose prerequisites are now met, block the rest."""
     touched = []
     ids = (
-        session.connection()
+        reading(session)
         .execute(_WAITING_ON_CODE, {"project_id": decided.project_id, "code": item_code})
         .scalars()
         .all()
@@ -519,7 +520,7 @@ def load_case_and_facts(
     """An item case to change, with the project and item facts the move reads (two queries:
     only the case is a tracked object)."""
     case = load_item_case(session, item_case_id)
-    row = session.connection().execute(_CASE_FACTS, {"id": item_case_id}).one()
+    row = reading(session).execute(_CASE_FACTS, {"id": item_case_id}).one()
     return case, ProjectFacts(*row[:4]), ItemFacts(*row[4:])
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from eap.db import reading
 from eap.errors import DomainError
 from eap.models import (
     Certificate,
@@ -170,14 +171,14 @@ def stage_form(
     process_id = project.process_id or process_for(session, project=project).id
     assert process_id is not None
     stage_limit = (
-        session.connection()
+        reading(session)
         .execute(_STAGE_LIMIT, {"process_id": process_id, "stage_code": stage_code})
         .scalar()
     )
     if stage_limit is None:
         raise DomainError("guide.no_stage", stage=stage_code)
     facts = {**(project.attributes or {}), **(answers or {})}
-    rows = session.connection().execute(
+    rows = reading(session).execute(
         _PROCESS_ITEMS, {"process_id": process_id, "stage_code": stage_code}
     )
     items = [
@@ -187,7 +188,7 @@ def stage_form(
     ]
     needs: dict[int, MaterialNeed] = {}
     by_item: dict[int, list[Any]] = {}
-    for row in session.connection().execute(
+    for row in reading(session).execute(
         _MATERIALS_OF_ITEMS, {"item_ids": [item.item_id for item in items]}
     ):
         by_item.setdefault(row.item_id, []).append(row)
@@ -247,7 +248,7 @@ def _mark_satisfied(
     """What earlier certificates (first) or the company's material library already cover."""
     if not needs:
         return
-    conn = session.connection()
+    conn = reading(session)
     ids = list(needs)
     for cert in conn.execute(_VALID_CERTIFICATES, {"project_id": project.id, "material_ids": ids}):
         if cert.valid_until is None or cert.valid_until >= today:

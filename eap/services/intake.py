@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, select
 
+from eap.db import reading
 from eap.errors import DomainError
 from eap.models import (
     Department,
@@ -80,7 +81,7 @@ _DEPARTMENT_OF_KIND = (
 def _department_id(session: Session, region_code: str, kind: str) -> int:
     """The department of a kind in a city, e.g. the 住建局 of 南昌."""
     dept_id = (
-        session.connection().execute(_DEPARTMENT_OF_KIND, {"region": region_code, "kind": kind})
+        reading(session).execute(_DEPARTMENT_OF_KIND, {"region": region_code, "kind": kind})
     ).scalar()
     if dept_id is None:
         raise DomainError("intake.no_department", kind=kind)
@@ -119,7 +120,7 @@ def submit_stage_application(
     if project.completed_at is not None:
         raise DomainError("intake.project_completed")
     busy = (
-        session.connection()
+        reading(session)
         .execute(_OPEN_STAGE_CASE, {"project_id": project_id, "stage_code": stage_code})
         .first()
     )
@@ -137,7 +138,7 @@ def submit_stage_application(
     if stray:
         raise DomainError("intake.unknown_material", codes=",".join(stray))
     region = city_of(session, project.region_code)
-    lead_kind = session.connection().execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
+    lead_kind = reading(session).execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
     lead_id = _department_id(session, region, lead_kind)
     project.process_id = form.process_id
     session.add(project)
@@ -316,7 +317,7 @@ _NEEDS = (
 
 def completeness(session: Session, *, stage_case_id: int) -> list[Missing]:
     """Materials of the form with neither a file nor a certificate, and who needs them."""
-    conn = session.connection()
+    conn = reading(session)
     params = {"stage_case_id": stage_case_id}
     supplied = set(conn.execute(_SUPPLIED, params).scalars())
     rows = conn.execute(_NEEDS, params).all()

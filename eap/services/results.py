@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, col, select
 
+from eap.db import reading
 from eap.errors import DomainError
 from eap.models import (
     ApprovalDocument,
@@ -130,7 +131,7 @@ def close_stage(
     require_lead(principal, stage_case)
     if stage_case.status != "accepted":
         raise DomainError("case.illegal_transition", action="close", status=stage_case.status)
-    cases = session.connection().execute(_STAGE_ITEMS, {"stage_case_id": stage_case_id}).all()
+    cases = reading(session).execute(_STAGE_ITEMS, {"stage_case_id": stage_case_id}).all()
     open_cases = [c.case_no for c in cases if c.status not in engine.TERMINAL]
     if open_cases:
         raise DomainError("stage.items_open", codes=",".join(open_cases))
@@ -166,7 +167,7 @@ def close_stage(
             else:
                 project.current_stage = stage_case.stage_code + 1
         session.add(project)
-    docs = session.connection().execute(_DOC_COUNT, {"stage_case_id": stage_case_id}).scalar()
+    docs = reading(session).execute(_DOC_COUNT, {"stage_case_id": stage_case_id}).scalar()
     notify_applicant(
         session,
         project=project,
@@ -218,14 +219,14 @@ _TARGET_DAYS = select(ProcessType.__table__.c.target_days).where(  # type: ignor
 def full_process_days(session: Session, *, project_id: int) -> int:
     """Sum of the latest closed case of each main-line stage."""
     latest: dict[int, int] = {}
-    for stage, used in session.connection().execute(_CLOSED_STAGES, {"project_id": project_id}):
+    for stage, used in reading(session).execute(_CLOSED_STAGES, {"project_id": project_id}):
         latest[stage] = used  # ordered by closure: the last one wins
     return sum(latest.values())
 
 
 def project_target(session: Session, *, project: Project) -> int | None:
     """The full-process target (working days) of the project's process type."""
-    return session.connection().execute(_TARGET_DAYS, {"code": project.process_type}).scalar()
+    return reading(session).execute(_TARGET_DAYS, {"code": project.process_type}).scalar()
 
 
 def verify_certificate(session: Session, *, token: str, today: dt.date | None = None) -> dict:

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from eap.db import reading
 from eap.errors import DomainError, PermissionDenied
 from eap.models import ItemCase, StepChain, User
 from eap.services import case_store, engine, handling
@@ -34,7 +35,7 @@ _CHAINS = select(_T_CHAIN.c.item_id, _T_CHAIN.c.steps).where(
 def chain_for(session: Session, *, case: ItemCase) -> list[str]:
     """The department's steps for this item: its own chain, else the department's, else 承办."""
     rows = (
-        session.connection()
+        reading(session)
         .execute(_CHAINS, {"department_id": case.department_id, "item_id": case.item_id})
         .all()
     )
