@@ -22,56 +22,35 @@ from pathlib import Path
 TMP = Path(tempfile.mkdtemp(prefix="eap-bench-sup-"))
 os.environ["EAP_UPLOAD_DIR"] = str(TMP / "files")
 
-from sqlalchemy import delete, insert  # noqa: E402
+from sqlalchemy import delete  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from eap.db import make_engine  # noqa: E402
-from eap.migrate import upgrade  # noqa: E402
+from bench.seeded import insert_chunked, seeded_province  # noqa: E402
 from eap.models import (  # noqa: E402
     Alert,
-    Company,
     Department,
-    Item,
     ItemCase,
     KpiDaily,
     Notification,
-    Process,
-    Project,
     SmsOutbox,
     StageCase,
 )
 from eap.services import kpi, supervision  # noqa: E402
 from eap.services.clock import CHINA_TZ  # noqa: E402
-from eap.services.demo import seed_demo  # noqa: E402
+from eap.services.intake import NEW_ITEM_CASE  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
 TODAY = NOW.date()
 
 
 def build(path: Path, *, open_far: int, finished: int, near: int, kpi_years: int):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    engine = make_engine(url)
+    seeded = seeded_province(path, project_code="2026-360102-47-01-000001")
+    engine = seeded.engine
     with Session(engine) as s:
-        seed_demo(s, companies=3, seed=1)
-        s.commit()
-        company = s.exec(select(Company)).first()
-        process = s.exec(select(Process).where(Process.region_code == "360100")).first()
         dept = s.exec(select(Department).where(Department.code == "360100-zj")).one()
-        item = s.exec(select(Item)).first()
-        project = Project(
-            project_code="2026-360102-47-01-000001",
-            name="基准",
-            total_investment=1,
-            region_code="360102",
-            process_type=1,
-            company_id=company.id,
-        )
-        s.add(project)
-        s.flush()
         sc = StageCase(
-            project_id=project.id,
-            process_id=process.id,
+            project_id=seeded.project_id,
+            process_id=seeded.process_id,
             stage_code=3,
             region_code="360100",
             lead_department_id=dept.id,
@@ -84,24 +63,16 @@ def build(path: Path, *, open_far: int, finished: int, near: int, kpi_years: int
 
         def case(status: int, due: dt.date) -> dict:
             return {
+                **NEW_ITEM_CASE,
                 "stage_case_id": sc.id,
-                "project_id": project.id,
-                "item_id": item.id,
+                "project_id": seeded.project_id,
+                "item_id": seeded.item_id,
                 "department_id": dept.id,
                 "status": status,
                 "phase": "handling",
                 "limit_days": 10,
                 "due_date": due,
                 "case_no": f"B{len(rows)}",
-                "waiting_on": "",
-                "blocked_reason": "",
-                "pause_kind": "",
-                "promise": False,
-                "due_provisional": False,
-                "paused_days": 0,
-                "supplements": 0,
-                "used_days": 0,
-                "version": 1,
                 "updated_at": NOW,
             }
 
@@ -111,8 +82,7 @@ def build(path: Path, *, open_far: int, finished: int, near: int, kpi_years: int
             rows.append(case(11, TODAY - dt.timedelta(days=1 + i % 3000)))
         for i in range(near):
             rows.append(case(8, TODAY + dt.timedelta(days=i % 2)))
-        for chunk in range(0, len(rows), 5000):
-            s.execute(insert(ItemCase), rows[chunk : chunk + 5000])
+        insert_chunked(s, ItemCase, rows)
         s.commit()
         krows = []
         start = TODAY - dt.timedelta(days=365 * kpi_years)
@@ -155,8 +125,7 @@ def build(path: Path, *, open_far: int, finished: int, near: int, kpi_years: int
                         }
                     )
             day += dt.timedelta(days=1)
-        for chunk in range(0, len(krows), 5000):
-            s.execute(insert(KpiDaily), krows[chunk : chunk + 5000])
+        insert_chunked(s, KpiDaily, krows)
         s.commit()
     return engine
 

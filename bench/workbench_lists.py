@@ -24,52 +24,31 @@ os.environ["EAP_UPLOAD_DIR"] = str(TMP / "files")
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from eap.db import make_engine  # noqa: E402
-from eap.migrate import upgrade  # noqa: E402
+from bench.seeded import insert_chunked, seeded_province  # noqa: E402
 from eap.models import (  # noqa: E402
-    Company,
     Department,
     Inquiry,
-    Item,
     ItemCase,
-    Process,
-    Project,
     StageCase,
     User,
 )
 from eap.services import inquiries, workbench  # noqa: E402
 from eap.services.accounts import Principal  # noqa: E402
 from eap.services.clock import CHINA_TZ  # noqa: E402
-from eap.services.demo import seed_demo  # noqa: E402
+from eap.services.intake import NEW_ITEM_CASE  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
 
 
 def build(path: Path, cases: int):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    engine = make_engine(url)
+    seeded = seeded_province(path, project_code="2026-360102-47-01-000009")
+    engine = seeded.engine
     with Session(engine) as s:
-        seed_demo(s, companies=3, seed=1)
-        s.commit()
-        company = s.exec(select(Company)).first()
-        process = s.exec(select(Process).where(Process.region_code == "360100")).first()
         depts = s.exec(select(Department).where(Department.region_code == "360100")).all()
-        item = s.exec(select(Item)).first()
-        project = Project(
-            project_code="2026-360102-47-01-000009",
-            name="基准",
-            total_investment=1,
-            region_code="360102",
-            process_type=1,
-            company_id=company.id,
-        )
-        s.add(project)
-        s.flush()
         stage_rows = [
             {
-                "project_id": project.id,
-                "process_id": process.id,
+                "project_id": seeded.project_id,
+                "process_id": seeded.process_id,
                 "stage_code": 1,
                 "region_code": "360100",
                 "lead_department_id": depts[0].id,
@@ -88,37 +67,26 @@ def build(path: Path, cases: int):  # type: ignore[no-untyped-def]
         first_sc = s.exec(select(StageCase.id)).first()
         rows = [
             {
+                **NEW_ITEM_CASE,
                 "stage_case_id": first_sc,
-                "project_id": project.id,
-                "item_id": item.id,
+                "project_id": seeded.project_id,
+                "item_id": seeded.item_id,
                 "department_id": depts[i % len(depts)].id,
                 "status": 8 if i % 4 == 0 else 11,
                 "phase": "handling",
                 "limit_days": 10,
                 "due_date": NOW.date() + dt.timedelta(days=i % 400 - 200),
                 "case_no": f"B{i}",
-                "waiting_on": "",
-                "blocked_reason": "",
-                "pause_kind": "",
-                "promise": False,
-                "due_provisional": False,
-                "paused_days": 0,
-                "supplements": 0,
-                "used_days": 0,
-                "version": 1,
                 "updated_at": NOW,
-                "step": 0,
-                "proposal": {},
             }
             for i in range(cases)
         ]
-        for chunk in range(0, len(rows), 5000):
-            s.execute(insert(ItemCase), rows[chunk : chunk + 5000])
+        insert_chunked(s, ItemCase, rows)
         user = s.exec(select(User).where(User.username == "qiye001")).one()
         asks = [
             {
                 "kind": "consult" if i % 3 else "complaint",
-                "company_id": company.id,
+                "company_id": seeded.company_id,
                 "user_id": user.id,
                 "department_id": depts[i % len(depts)].id,
                 "subject": f"咨询{i}",
@@ -128,8 +96,7 @@ def build(path: Path, cases: int):  # type: ignore[no-untyped-def]
             }
             for i in range(cases)
         ]
-        for chunk in range(0, len(asks), 5000):
-            s.execute(insert(Inquiry), asks[chunk : chunk + 5000])
+        insert_chunked(s, Inquiry, asks)
         s.commit()
     return engine
 

@@ -46,7 +46,7 @@ _LEAD_KIND = select(StageDef.__table__.c.lead_kind).where(  # type: ignore[attr-
 )
 _INSERT_ITEM_CASE = insert(ItemCase.__table__)  # type: ignore[attr-defined]
 # A new item case: submitted (BLZT 0 is ours), at the window, no clock yet.
-_NEW_ITEM_CASE: dict[str, Any] = {
+NEW_ITEM_CASE: dict[str, Any] = {
     "status": engine.SUBMITTED,
     "phase": "intake",
     "promise": False,
@@ -187,7 +187,7 @@ def submit_stage_application(
             departments[item.dept_kind] = _department_id(session, region, item.dept_kind)
         cases.append(
             {
-                **_NEW_ITEM_CASE,
+                **NEW_ITEM_CASE,
                 "case_no": f"{stage_case.case_no}{n:02d}",
                 "stage_case_id": stage_case.id,
                 "project_id": project_id,
