@@ -474,16 +474,15 @@ def refuse_intake(
     ]
     if not targets:
         raise DomainError("error.not_found")
-    for case in targets:
-        engine.transition(
-            session,
-            case=case,
-            action="refuse_intake" if formal else "not_take",
-            principal=principal,
-            opinion=reason,
-            now=now,
-            cal=cal,
-        )
+    engine.transition_all(
+        session,
+        cases=targets,
+        action="refuse_intake" if formal else "not_take",
+        principal=principal,
+        opinion=reason,
+        now=now,
+        cal=cal,
+    )
     if all(c.status in engine.TERMINAL for c in item_cases(session, stage_case_id)):
         bump_stage(session, stage_case, "refused", closed_at=now)
     notify_applicant(
@@ -523,13 +522,17 @@ def withdraw_application(
     if stage_case.status in ("closed", "refused", "withdrawn"):
         raise DomainError("case.illegal_transition", action="withdraw", status=stage_case.status)
     cal = WorkCalendar.load(session)
-    for case in item_cases(session, stage_case_id):
-        if case.status in engine.TERMINAL:
-            continue
-        action = "withdraw_before" if case.phase == "intake" else "withdraw"
-        engine.transition(
+    open_cases = [c for c in item_cases(session, stage_case_id) if c.status not in engine.TERMINAL]
+    # 撤件 (2) before acceptance, 撤回 (14) after: one batch move each (sorted out first, since
+    # a move changes the phase).
+    by_action = {
+        "withdraw_before": [c for c in open_cases if c.phase == "intake"],
+        "withdraw": [c for c in open_cases if c.phase != "intake"],
+    }
+    for action, cases in by_action.items():
+        engine.transition_all(
             session,
-            case=case,
+            cases=cases,
             action=action,
             principal=principal,
             opinion=reason,

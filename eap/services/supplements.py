@@ -42,20 +42,21 @@ def request_intake_supplement(
         remarks=remarks,
         now=now,
     )
-    cal = WorkCalendar.load(session)
     bump_stage(session, stage_case, "supplement")
-    for case in item_cases(session, stage_case_id):
-        if case.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED):
-            engine.transition(
-                session,
-                case=case,
-                action="intake_supplement",
-                principal=principal,
-                opinion=remarks,
-                now=now,
-                cal=cal,
-                detail={"notice": notice.id},
-            )
+    engine.transition_all(
+        session,
+        cases=[
+            c
+            for c in item_cases(session, stage_case_id)
+            if c.status in (engine.RECEIVED, engine.SUPPLEMENT_SUPPLIED)
+        ],
+        action="intake_supplement",
+        principal=principal,
+        opinion=remarks,
+        now=now,
+        cal=WorkCalendar.load(session),
+        detail={"notice": notice.id},
+    )
     notify_applicant(
         session,
         project=project,
@@ -150,16 +151,18 @@ def supply_supplement(
     cal = WorkCalendar.load(session)
     if notice.item_case_id is None:
         bump_stage(session, stage_case, "received")
-        for case in item_cases(session, stage_case.id or 0):
-            if case.status == engine.SUPPLEMENT_REQUESTED:
-                engine.transition(
-                    session,
-                    case=case,
-                    action="intake_supplied",
-                    principal=principal,
-                    now=now,
-                    cal=cal,
-                )
+        engine.transition_all(
+            session,
+            cases=[
+                c
+                for c in item_cases(session, stage_case.id or 0)
+                if c.status == engine.SUPPLEMENT_REQUESTED
+            ],
+            action="intake_supplied",
+            principal=principal,
+            now=now,
+            cal=cal,
+        )
     else:
         case = session.get(ItemCase, notice.item_case_id)
         assert case is not None
