@@ -8,6 +8,7 @@ is *provisional*: the clock still answers, and says so. It never raises on a dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,32 +53,50 @@ class WorkCalendar:
     """Answers working-day questions. Build one per unit of work with :meth:`load`."""
 
     def __init__(
-        self, overrides: dict[dt.date, str] | None = None, known_years: set[int] | None = None
+        self,
+        overrides: dict[dt.date, str] | None = None,
+        known_years: set[int] | None = None,
+        *,
+        loader: Callable[[], tuple[dict[dt.date, str], set[int]]] | None = None,
     ) -> None:
         self._overrides = overrides or {}
         self._known = set(PACKAGE_YEARS) | (known_years or set())
         self._cache: dict[dt.date, bool] = {}
+        self._loader = loader
 
     @classmethod
     def load(cls, session: Session) -> WorkCalendar:
-        """Read the overrides once per session (one unit of work); an import in this session
-        drops the memo, so nothing stale outlives it and no worker keeps its own copy."""
+        """The calendar of this session (one unit of work). The overrides are read when a date
+        is first asked about, so a move that computes no date costs no query; an import in this
+        session drops the memo, so nothing stale outlives it and no worker keeps its own copy."""
         cached = session.info.get("eap.calendar")
         if cached is not None:
             return cached
-        overrides = {o.day: o.kind for o in session.exec(select(HolidayOverride))}
-        years = {y.year for y in session.exec(select(CalendarYear))}
-        cal = cls(overrides, years)
+
+        def read() -> tuple[dict[dt.date, str], set[int]]:
+            rows = session.exec(select(HolidayOverride.day, HolidayOverride.kind))
+            years = set(session.exec(select(CalendarYear.year)))
+            return {day: kind for day, kind in rows}, years
+
+        cal = cls(loader=read)
         session.info["eap.calendar"] = cal
         return cal
 
+    def _ensure_loaded(self) -> None:
+        if self._loader is not None:
+            overrides, years = self._loader()
+            self._loader = None
+            self._overrides, self._known = overrides, self._known | years
+
     def is_provisional(self, day: dt.date) -> bool:
+        self._ensure_loaded()
         return day.year not in self._known
 
     def is_working_day(self, day: dt.date) -> bool:
         cached = self._cache.get(day)
         if cached is not None:
             return cached
+        self._ensure_loaded()
         kind = self._overrides.get(day)
         if kind is not None:
             result = kind == "workday"

@@ -121,12 +121,16 @@ MOVES: dict[str, Move] = {
 _CASE = ItemCase.__table__  # type: ignore[attr-defined]
 
 
+_T_DEPARTMENT = Department.__table__  # type: ignore[attr-defined]
+_DEPARTMENT_NAME = select(_T_DEPARTMENT.c.name).where(_T_DEPARTMENT.c.id == bindparam("id"))
+
+
 def office_name(session: Session, department_id: int) -> str:
     """Department name for history rows, memoised for the life of this session only."""
     names: dict[int, str] = session.info.setdefault("eap.office_names", {})
     if department_id not in names:
-        dept = session.get(Department, department_id)
-        names[department_id] = dept.name if dept else ""
+        name = reading(session).execute(_DEPARTMENT_NAME, {"id": department_id}).scalar()
+        names[department_id] = name or ""
     return names[department_id]
 
 
