@@ -57,46 +57,51 @@ class WorkCalendar:
         overrides: dict[dt.date, str] | None = None,
         known_years: set[int] | None = None,
         *,
-        loader: Callable[[], tuple[dict[dt.date, str], set[int]]] | None = None,
+        overrides_loader: Callable[[], dict[dt.date, str]] | None = None,
+        years_loader: Callable[[], set[int]] | None = None,
     ) -> None:
         self._overrides = overrides or {}
         self._known = set(PACKAGE_YEARS) | (known_years or set())
         self._cache: dict[dt.date, bool] = {}
-        self._loader = loader
+        self._overrides_loader = overrides_loader
+        self._years_loader = years_loader
 
     @classmethod
     def load(cls, session: Session) -> WorkCalendar:
-        """The calendar of this session (one unit of work). The overrides are read when a date
-        is first asked about, so a move that computes no date costs no query; an import in this
-        session drops the memo, so nothing stale outlives it and no worker keeps its own copy."""
+        """The calendar of this session (one unit of work). Its tables are read when first
+        needed — the overrides when a date is first asked about, the imported years only for a
+        year the package does not know — so a move that computes no date costs no query. An
+        import in this session drops the memo, so nothing stale outlives it and no worker keeps
+        its own copy."""
         cached = session.info.get("eap.calendar")
         if cached is not None:
             return cached
 
-        def read() -> tuple[dict[dt.date, str], set[int]]:
+        def overrides() -> dict[dt.date, str]:
             rows = session.exec(select(HolidayOverride.day, HolidayOverride.kind))
-            years = set(session.exec(select(CalendarYear.year)))
-            return {day: kind for day, kind in rows}, years
+            return {day: kind for day, kind in rows}
 
-        cal = cls(loader=read)
+        def years() -> set[int]:
+            return set(session.exec(select(CalendarYear.year)))
+
+        cal = cls(overrides_loader=overrides, years_loader=years)
         session.info["eap.calendar"] = cal
         return cal
 
-    def _ensure_loaded(self) -> None:
-        if self._loader is not None:
-            overrides, years = self._loader()
-            self._loader = None
-            self._overrides, self._known = overrides, self._known | years
-
     def is_provisional(self, day: dt.date) -> bool:
-        self._ensure_loaded()
+        if day.year in self._known:
+            return False
+        if self._years_loader is not None:
+            self._known |= self._years_loader()
+            self._years_loader = None
         return day.year not in self._known
 
     def is_working_day(self, day: dt.date) -> bool:
         cached = self._cache.get(day)
         if cached is not None:
             return cached
-        self._ensure_loaded()
+        if self._overrides_loader is not None:
+            self._overrides, self._overrides_loader = self._overrides_loader(), None
         kind = self._overrides.get(day)
         if kind is not None:
             result = kind == "workday"
