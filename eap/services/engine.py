@@ -125,9 +125,13 @@ _T_DEPARTMENT = Department.__table__  # type: ignore[attr-defined]
 _DEPARTMENT_NAME = select(_T_DEPARTMENT.c.name).where(_T_DEPARTMENT.c.id == bindparam("id"))
 
 
+def _office_names(session: Session) -> dict[int, str]:
+    return session.info.setdefault("eap.office_names", {})
+
+
 def office_name(session: Session, department_id: int) -> str:
     """Department name for history rows, memoised for the life of this session only."""
-    names: dict[int, str] = session.info.setdefault("eap.office_names", {})
+    names = _office_names(session)
     if department_id not in names:
         name = reading(session).execute(_DEPARTMENT_NAME, {"id": department_id}).scalar()
         names[department_id] = name or ""
@@ -500,7 +504,12 @@ _CASE_FACTS = (
     )
     .where(_CASE.c.id == bindparam("id"))
 )
-_CASE_BY_ID = select(ItemCase).where(col(ItemCase.id) == bindparam("id"))
+# The case with its department's name, which its history rows carry as the office (BLCS).
+_CASE_BY_ID = (
+    select(ItemCase, _T_DEPARTMENT.c.name)
+    .join(_T_DEPARTMENT, _T_DEPARTMENT.c.id == col(ItemCase.department_id))
+    .where(col(ItemCase.id) == bindparam("id"))
+)
 
 
 def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase, Project]:
@@ -512,9 +521,11 @@ def load_case(session: Session, item_case_id: int) -> tuple[ItemCase, StageCase,
 
 
 def load_item_case(session: Session, item_case_id: int) -> ItemCase:
-    case = session.execute(_CASE_BY_ID, {"id": item_case_id}).scalar()
-    if case is None:
+    row = session.execute(_CASE_BY_ID, {"id": item_case_id}).first()
+    if row is None:
         raise DomainError("error.not_found")
+    case, office = row
+    _office_names(session)[case.department_id] = office
     return case
 
 
