@@ -8,6 +8,7 @@ is *provisional*: the clock still answers, and says so. It never raises on a dat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,15 @@ def _package_years() -> range:
 
 
 PACKAGE_YEARS = _package_years()
+
+
+@functools.lru_cache(maxsize=4096)
+def _default_working_day(day: dt.date) -> bool:
+    """The package's answer (or weekends only outside its years): a pure function of the date,
+    the same in every worker, so it is memoised for the process. Overrides come on top."""
+    if day.year in PACKAGE_YEARS:
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -103,12 +113,7 @@ class WorkCalendar:
         if self._overrides_loader is not None:
             self._overrides, self._overrides_loader = self._overrides_loader(), None
         kind = self._overrides.get(day)
-        if kind is not None:
-            result = kind == "workday"
-        elif day.year in PACKAGE_YEARS:
-            result = chinese_calendar.is_workday(day)
-        else:
-            result = day.weekday() < 5
+        result = kind == "workday" if kind is not None else _default_working_day(day)
         self._cache[day] = result
         return result
 
