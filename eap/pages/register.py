@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.phone_form import field_error, form_field, form_outcome, send_code_button
 from eap.components.shell import lang_button
 from eap.state.register import RegisterState as R
 
 T = R.t
 
 
-def _error(name: str) -> rx.Component:
-    return rx.cond(
-        R.field_errors.contains(name),
-        rx.text(R.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
-    )
-
-
 def _field(name: str, label: str, type_: str = "text", hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="2", weight="medium"),
-        rx.input(
-            value=R.fields.get(name, ""),
-            on_change=lambda v: R.set_field(name, v),
-            type=type_,
-            width="100%",
-            id=f"reg-{name}",
-            auto_complete="new-password" if type_ == "password" else "off",
-        ),
-        rx.text(T[hint], size="1", color_scheme="gray") if hint else rx.fragment(),
-        _error(name),
-        width="100%",
-        spacing="1",
-    )
+    return form_field(R, "reg", name, label, type_, hint)
 
 
 def register_page() -> rx.Component:
@@ -84,7 +64,7 @@ def register_page() -> rx.Component:
                             value=R.fields["region_code"],
                             on_change=lambda v: R.set_field("region_code", v),
                         ),
-                        _error("region_code"),
+                        field_error(R, "region_code"),
                         width="100%",
                         spacing="1",
                     ),
@@ -100,20 +80,10 @@ def register_page() -> rx.Component:
                             id="reg-phone",
                             flex="1",
                         ),
-                        rx.button(
-                            rx.cond(
-                                R.code_wait > 0,
-                                rx.text(R.code_wait, " ", T["register.resend_in"]),
-                                T["register.send_code"],
-                            ),
-                            on_click=R.send_code,
-                            disabled=R.code_wait > 0,
-                            variant="soft",
-                            id="btn-send-code",
-                        ),
+                        send_code_button(R, "btn-send-code"),
                         width="100%",
                     ),
-                    _error("phone"),
+                    field_error(R, "phone"),
                     width="100%",
                     spacing="1",
                 ),
@@ -121,17 +91,7 @@ def register_page() -> rx.Component:
                 _field("username", "register.username", hint="register.username_hint"),
                 _field("password", "register.password", "password", "register.password_hint"),
                 _field("password2", "register.password2", "password"),
-                rx.cond(
-                    R.field_errors.contains("form"),
-                    rx.callout(R.field_errors["form"], color_scheme="red", icon="triangle_alert"),
-                ),
-                rx.cond(
-                    R.message != "",
-                    rx.callout(R.message, color_scheme="green", icon="check", id="reg-message"),
-                ),
-                rx.cond(
-                    R.error != "", rx.callout(R.error, color_scheme="red", icon="triangle_alert")
-                ),
+                form_outcome(R, "reg-message"),
                 rx.button(
                     T["register.submit"],
                     on_click=R.submit,

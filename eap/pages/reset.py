@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.phone_form import form_field, form_outcome, send_code_button
 from eap.components.shell import lang_button
 from eap.state.reset import ResetState as R
 
@@ -11,24 +12,7 @@ T = R.t
 
 
 def _field(name: str, label: str, type_: str = "text", hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="2", weight="medium"),
-        rx.input(
-            value=R.fields.get(name, ""),
-            on_change=lambda v: R.set_field(name, v),
-            type=type_,
-            width="100%",
-            id=f"reset-{name}",
-            auto_complete="new-password" if type_ == "password" else "off",
-        ),
-        rx.text(T[hint], size="1", color_scheme="gray") if hint else rx.fragment(),
-        rx.cond(
-            R.field_errors.contains(name),
-            rx.text(R.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
-        ),
-        width="100%",
-        spacing="1",
-    )
+    return form_field(R, "reset", name, label, type_, hint)
 
 
 def reset_page() -> rx.Component:
@@ -44,31 +28,11 @@ def reset_page() -> rx.Component:
                 ),
                 _field("username", "register.username"),
                 _field("phone", "register.phone", "tel"),
-                rx.button(
-                    rx.cond(
-                        R.code_wait > 0,
-                        rx.text(R.code_wait, " ", T["register.resend_in"]),
-                        T["register.send_code"],
-                    ),
-                    on_click=R.send_code,
-                    disabled=R.code_wait > 0,
-                    variant="soft",
-                    id="btn-reset-code",
-                ),
+                send_code_button(R, "btn-reset-code"),
                 _field("code", "register.code"),
                 _field("password", "reset.new_password", "password", "register.password_hint"),
                 _field("password2", "register.password2", "password"),
-                rx.cond(
-                    R.field_errors.contains("form"),
-                    rx.callout(R.field_errors["form"], color_scheme="red", icon="triangle_alert"),
-                ),
-                rx.cond(
-                    R.message != "",
-                    rx.callout(R.message, color_scheme="green", icon="check", id="reset-message"),
-                ),
-                rx.cond(
-                    R.error != "", rx.callout(R.error, color_scheme="red", icon="triangle_alert")
-                ),
+                form_outcome(R, "reset-message"),
                 rx.button(
                     T["reset.submit"], on_click=R.submit, width="100%", size="3", id="btn-reset"
                 ),
