@@ -4,6 +4,8 @@ its page."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
 from sqlmodel import Session
 
@@ -11,22 +13,17 @@ from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services import appointments, exports, inquiries
 from eap.state.base import AppState
+from eap.state.inquiry_threads import InquiryThreadsMixin
 
 DEPARTMENT = "/workbench/department"
 WINDOW = "/workbench/window"
-PAGE_SIZE = 10
 
 
-class RepliesState(AppState):
+class RepliesState(InquiryThreadsMixin, AppState):
     """咨询投诉答复: the department's open matters first, with their threads."""
 
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
+    inquiry_route: ClassVar[str] = DEPARTMENT
     status: str = "open"
-    open_id: str = ""
-    thread: list[dict[str, str]] = []
-    reply_text: str = ""
     message: str = ""
     error: str = ""
 
@@ -38,37 +35,10 @@ class RepliesState(AppState):
         except DomainError:  # not a department account: the page's own guard redirects
             self.rows, self.total = [], 0
 
-    def _list(self) -> None:
-        principal = self._require(DEPARTMENT)
-        with Session(get_engine()) as s:
-            self.rows, self.total = inquiries.list_inquiries(
-                s, principal=principal, status=self.status, page=self.page, size=PAGE_SIZE
-            )
-            if self.open_id:
-                self.thread = inquiries.thread(s, principal=principal, inquiry_id=int(self.open_id))
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
     @rx.event
     def set_status(self, value: str) -> None:
         self.status, self.page, self.open_id = ("" if value == "all" else value), 1, ""
         self._list()
-
-    @rx.event
-    def goto_page(self, delta: int) -> None:
-        self.page = min(max(1, self.page + delta), self.pages)
-        self._list()
-
-    @rx.event
-    def open_thread(self, inquiry_id: str) -> None:
-        self.open_id = "" if self.open_id == inquiry_id else inquiry_id
-        self.thread, self.reply_text, self.message, self.error = [], "", "", ""
-        try:
-            self._list()
-        except Exception as exc:  # translated for the user, never a traceback
-            self.open_id, self.error = "", self._error(exc)
 
     @rx.event
     def export(self) -> rx.event.EventSpec:
@@ -97,20 +67,10 @@ class RepliesState(AppState):
         return rx.download(data=data, filename="inquiries.xlsx")
 
     @rx.event
-    def set_reply(self, value: str) -> None:
-        self.reply_text = value
-
-    @rx.event
     def reply(self) -> None:
-        if self._perform(
-            DEPARTMENT,
-            lambda s, p: inquiries.reply(
-                s, principal=p, inquiry_id=int(self.open_id or 0), body=self.reply_text
-            ),
-            "inquiry.reply_sent",
-        ):
+        if self._send_reply():
             # Keep the answered matter in view: the "awaiting reply" filter would hide it.
-            self.reply_text, self.status, self.page = "", "", 1
+            self.status, self.page = "", 1
         self._list()
 
 

@@ -5,6 +5,7 @@ session and lets the service decide who may do what."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -15,11 +16,11 @@ from eap.models import Company
 from eap.services import agents, appointments, catalogue, inquiries
 from eap.services.clock import today_in_china
 from eap.state.base import AppState
+from eap.state.inquiry_threads import InquiryThreadsMixin
 
 APPOINTMENTS = "/hall/appointments"
 INQUIRIES = "/hall/inquiries"
 AGENTS = "/hall/agents"
-PAGE_SIZE = 10
 
 
 class AppointmentsState(AppState):
@@ -126,7 +127,8 @@ class AppointmentsState(AppState):
         self._mine()
 
 
-class InquiriesState(AppState):
+class InquiriesState(InquiryThreadsMixin, AppState):
+    inquiry_route: ClassVar[str] = INQUIRIES
     kind: str = "consult"
     item_code: str = ""
     case_id: str = ""
@@ -134,12 +136,6 @@ class InquiriesState(AppState):
     body: str = ""
     items: list[dict[str, str]] = []
     cases: list[dict[str, str]] = []
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    open_id: str = ""
-    thread: list[dict[str, str]] = []
-    reply_text: str = ""
     field_errors: dict[str, str] = {}
     message: str = ""
     error: str = ""
@@ -165,19 +161,6 @@ class InquiriesState(AppState):
         self._list()
         return None
 
-    def _list(self) -> None:
-        principal = self._require(INQUIRIES)
-        with Session(get_engine()) as s:
-            self.rows, self.total = inquiries.list_inquiries(
-                s, principal=principal, page=self.page, size=PAGE_SIZE
-            )
-            if self.open_id:
-                self.thread = inquiries.thread(s, principal=principal, inquiry_id=int(self.open_id))
-
-    @rx.var
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
     @rx.event
     def set_kind(self, value: str | list[str]) -> None:
         self.kind = value if isinstance(value, str) else (value[0] if value else "consult")
@@ -197,15 +180,6 @@ class InquiriesState(AppState):
     @rx.event
     def set_body(self, value: str) -> None:
         self.body = value
-
-    @rx.event
-    def set_reply(self, value: str) -> None:
-        self.reply_text = value
-
-    @rx.event
-    def goto_page(self, delta: int) -> None:
-        self.page = min(max(1, self.page + delta), self.pages)
-        self._list()
 
     @rx.event
     def ask(self) -> None:
@@ -234,24 +208,8 @@ class InquiriesState(AppState):
         self._list()
 
     @rx.event
-    def open_thread(self, inquiry_id: str) -> None:
-        self.open_id = "" if self.open_id == inquiry_id else inquiry_id
-        self.thread, self.reply_text = [], ""
-        try:
-            self._list()
-        except Exception as exc:  # translated for the user, never a traceback
-            self.open_id, self.error = "", self._error(exc)
-
-    @rx.event
     def reply(self) -> None:
-        if self._perform(
-            INQUIRIES,
-            lambda s, p: inquiries.reply(
-                s, principal=p, inquiry_id=int(self.open_id), body=self.reply_text
-            ),
-            "inquiry.reply_sent",
-        ):
-            self.reply_text = ""
+        self._send_reply()
         self._list()
 
     @rx.event

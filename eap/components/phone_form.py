@@ -1,0 +1,70 @@
+"""What the sign-up and password-reset forms share: a labelled field with its error, the send-code
+button that counts down, and the outcome callouts. ``S`` is the page's state (both use
+PhoneCodeMixin and keep their own ``fields``); ``prefix`` keeps each page's element ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+
+def field_error(S: Any, name: str) -> rx.Component:  # noqa: N803 - a state class
+    return rx.cond(
+        S.field_errors.contains(name),
+        rx.text(S.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
+    )
+
+
+def form_field(
+    S: Any,  # noqa: N803 - a state class
+    prefix: str,
+    name: str,
+    label: str,
+    type_: str = "text",
+    hint: str = "",
+) -> rx.Component:
+    return rx.vstack(
+        rx.text(S.t[label], size="2", weight="medium"),
+        rx.input(
+            value=S.fields.get(name, ""),
+            on_change=lambda v: S.set_field(name, v),
+            type=type_,
+            width="100%",
+            id=f"{prefix}-{name}",
+            auto_complete="new-password" if type_ == "password" else "off",
+        ),
+        rx.text(S.t[hint], size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(S, name),
+        width="100%",
+        spacing="1",
+    )
+
+
+def send_code_button(S: Any, button_id: str) -> rx.Component:  # noqa: N803 - a state class
+    return rx.button(
+        rx.cond(
+            S.code_wait > 0,
+            rx.text(S.code_wait, " ", S.t["register.resend_in"]),
+            S.t["register.send_code"],
+        ),
+        on_click=S.send_code,
+        disabled=S.code_wait > 0,
+        variant="soft",
+        id=button_id,
+    )
+
+
+def form_outcome(S: Any, message_id: str) -> rx.Component:  # noqa: N803 - a state class
+    """The form-level error, the success message and any other error, in that order."""
+    return rx.fragment(
+        rx.cond(
+            S.field_errors.contains("form"),
+            rx.callout(S.field_errors["form"], color_scheme="red", icon="triangle_alert"),
+        ),
+        rx.cond(
+            S.message != "",
+            rx.callout(S.message, color_scheme="green", icon="check", id=message_id),
+        ),
+        rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", icon="triangle_alert")),
+    )
