@@ -8,7 +8,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
-from eap.models import ItemCase, PostCheckTask, SpecialProcedure, StageCase, SupplementNotice
+from eap.models import ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
 from eap.services import engine, results
 from eap.services.accounts import Principal
 from eap.services.audit import record
@@ -73,11 +73,9 @@ def request_supplement(
     """补正 (6): the clock stops until the applicant supplies everything listed."""
     now = engine.now_or(now)
     case, project, _item, cal = _act(session, principal, item_case_id)
-    stage_case = session.get(StageCase, case.stage_case_id)
-    assert stage_case is not None
     notice = make_notice(
         session,
-        stage_case=stage_case,
+        stage_case_id=case.stage_case_id,
         item_case=case,
         principal=principal,
         materials=materials,

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
-from eap.models import ItemCase, Material, StageCase, StageMaterial, SupplementNotice
+from eap.models import ItemCase, Material, StageMaterial, SupplementNotice
 from eap.services import engine
 from eap.services.accounts import Principal
 from eap.services.audit import record
@@ -35,7 +35,7 @@ def request_intake_supplement(
         raise DomainError("case.illegal_transition", action="supplement", status=stage_case.status)
     notice = make_notice(
         session,
-        stage_case=stage_case,
+        stage_case_id=stage_case_id,
         item_case=None,
         principal=principal,
         materials=materials,
@@ -73,7 +73,7 @@ def request_intake_supplement(
 def make_notice(
     session: Session,
     *,
-    stage_case: StageCase,
+    stage_case_id: int,
     item_case: ItemCase | None,
     principal: Principal,
     materials: list[dict[str, str]],
@@ -88,14 +88,14 @@ def make_notice(
         for mat in session.exec(
             select(Material)
             .join(StageMaterial, col(StageMaterial.material_id) == col(Material.id))
-            .where(StageMaterial.stage_case_id == stage_case.id)
+            .where(StageMaterial.stage_case_id == stage_case_id)
         )
     }
     unknown = [c for c in codes if c not in in_form]
     if unknown:
         raise DomainError("intake.unknown_material", codes=",".join(unknown))
     notice = SupplementNotice(
-        stage_case_id=stage_case.id or 0,
+        stage_case_id=stage_case_id,
         item_case_id=item_case.id if item_case else None,
         materials=[
             {
