@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import localized
+from eap.components.forms import field_error
 from eap.components.shell import shell
 from eap.state.apply import FLAGS
 from eap.state.apply import ApplyState as A
@@ -24,10 +25,7 @@ def _field(name: str, label: str, type_: str = "text") -> rx.Component:
             width="100%",
             id=f"field-{name}",
         ),
-        rx.cond(
-            N.field_errors.contains(name),
-            rx.text(N.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
-        ),
+        field_error(N, name),
         width="100%",
         spacing="1",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.forms import field_error
 from eap.components.inquiries import inquiry_row
 from eap.components.shell import pager, shell
 from eap.state.hall_services import AgentsState as G
@@ -127,13 +128,6 @@ def appointments_page() -> rx.Component:
     )
 
 
-def _error(name: str) -> rx.Component:
-    return rx.cond(
-        Q.field_errors.contains(name),
-        rx.text(Q.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
-    )
-
-
 def inquiries_page() -> rx.Component:
     return shell(
         rx.vstack(
@@ -171,8 +165,8 @@ def inquiries_page() -> rx.Component:
                             on_change=Q.set_case_id,
                         ),
                     ),
-                    _error("item_code"),
-                    _error("item_case_id"),
+                    field_error(Q, "item_code"),
+                    field_error(Q, "item_case_id"),
                     rx.input(
                         value=Q.subject,
                         on_change=Q.set_subject,
@@ -180,7 +174,7 @@ def inquiries_page() -> rx.Component:
                         width="100%",
                         id="inquiry-subject",
                     ),
-                    _error("subject"),
+                    field_error(Q, "subject"),
                     rx.text_area(
                         value=Q.body,
                         on_change=Q.set_body,
@@ -188,8 +182,8 @@ def inquiries_page() -> rx.Component:
                         width="100%",
                         id="inquiry-body",
                     ),
-                    _error("body"),
-                    _error("form"),
+                    field_error(Q, "body"),
+                    field_error(Q, "form"),
                     rx.button(T["inquiry.send"], on_click=Q.ask, id="btn-inquiry-send"),
                     width="100%",
                 ),
@@ -250,13 +244,6 @@ def _company(c: rx.Var) -> rx.Component:
     )
 
 
-def _grant_error(name: str) -> rx.Component:
-    return rx.cond(
-        G.field_errors.contains(name),
-        rx.text(G.field_errors[name], color_scheme="red", size="1", id=f"error-{name}"),
-    )
-
-
 def agents_page() -> rx.Component:
     is_agent = G.user["role"] == "agent"
     return shell(
@@ -287,7 +274,7 @@ def agents_page() -> rx.Component:
                                     placeholder=T["agent.username"],
                                     id="agent-username",
                                 ),
-                                _grant_error("agent_username"),
+                                field_error(G, "agent_username"),
                                 spacing="1",
                             ),
                             rx.vstack(
@@ -298,7 +285,7 @@ def agents_page() -> rx.Component:
                                     id="agent-until",
                                     title=T["agent.until"],
                                 ),
-                                _grant_error("valid_until"),
+                                field_error(G, "valid_until"),
                                 spacing="1",
                             ),
                             rx.input(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.phone_form import form_field, form_outcome, send_code_button
+from eap.components.forms import form_field, form_outcome, send_code_button
 from eap.components.shell import lang_button
 from eap.state.reset import ResetState as R
 

@@ -1,6 +1,8 @@
-"""What the sign-up and password-reset forms share: a labelled field with its error, the send-code
-button that counts down, and the outcome callouts. ``S`` is the page's state (both use
-PhoneCodeMixin and keep their own ``fields``); ``prefix`` keeps each page's element ids."""
+"""Form pieces the pages share. ``S`` is the page's state class.
+
+- field_error: a field's translated error beside it (any state with ``field_errors``);
+- form_field, send_code_button, form_outcome: the sign-up and password-reset forms (states
+  with PhoneCodeMixin and their own ``fields``); ``prefix`` keeps each page's element ids."""
 
 from __future__ import annotations
 
