@@ -47,6 +47,23 @@ def localized(row: rx.Var, field: str) -> rx.Var:
     return rx.cond(AppState.lang == "en", row[f"{field}_en"], row[f"{field}_zh"])
 
 
+def template_link(material: rx.Var, size: str | None = None) -> rx.Component:
+    """The blank template (PDF) of a material, where the catalogue has one."""
+    sized = {"size": size} if size else {}
+    return rx.cond(
+        material["template"] != "",
+        rx.link(
+            " ",
+            T["guide.template"],
+            href=material["template"].to(str),
+            is_external=True,
+            class_name="template-link",
+            **sized,
+        ),
+        "",
+    )
+
+
 def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Component:  # type: ignore[no-untyped-def]
     """Every material of the form beside the checklist: present, owed or missing."""
     return rx.table.root(

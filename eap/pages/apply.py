@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.cases import localized
+from eap.components.cases import localized, template_link
 from eap.components.forms import field_error
 from eap.components.shell import shell
 from eap.state.apply import FLAGS
@@ -110,18 +110,7 @@ def _material(m: rx.Var) -> rx.Component:
             m["code"],
             " ",
             localized(m, "name"),
-            rx.cond(
-                m["template"] != "",
-                rx.link(
-                    " ",
-                    T["guide.template"],
-                    href=m["template"].to(str),
-                    is_external=True,
-                    size="1",
-                    class_name="template-link",
-                ),
-                "",
-            ),
+            template_link(m, size="1"),
         ),
         rx.table.cell(
             rx.cond(

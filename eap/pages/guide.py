@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.cases import localized
+from eap.components.cases import localized, template_link
 from eap.components.shell import lang_button
 from eap.state.guide import GuideState as G
 
@@ -71,17 +71,7 @@ def _item(i: rx.Var) -> rx.Component:
                             m["deferrable"] == "1", rx.badge(T["apply.deferrable"], size="1"), ""
                         ),
                     ),
-                    rx.cond(
-                        m["template"] != "",
-                        rx.link(
-                            " ",
-                            T["guide.template"],
-                            href=m["template"].to(str),
-                            is_external=True,
-                            class_name="template-link",
-                        ),
-                        "",
-                    ),
+                    template_link(m),
                     size="2",
                 ),
             ),
