@@ -243,10 +243,6 @@ def item_cases(session: Session, stage_case_id: int) -> list[ItemCase]:
     )
 
 
-def bump_stage(session: Session, stage_case: StageCase, status: str, **changes: object) -> None:
-    case_store.update_stage(session, stage_case, status=status, **changes)
-
-
 def receive_case(
     session: Session, *, principal: Principal, stage_case_id: int, now: dt.datetime | None = None
 ) -> StageCase:
@@ -256,7 +252,7 @@ def receive_case(
     require_window(principal, stage_case)
     if stage_case.status != "submitted":
         raise DomainError("case.illegal_transition", action="receive", status=stage_case.status)
-    bump_stage(session, stage_case, "received", received_at=now)
+    case_store.update_stage(session, stage_case, status="received", received_at=now)
     engine.transition_all(
         session,
         cases=[c for c in item_cases(session, stage_case_id) if c.status == engine.SUBMITTED],
@@ -387,7 +383,9 @@ def accept_case(
         session.add(sm)
     cal = WorkCalendar.load(session)
     due = cal.add_working_days(today, stage_case.limit_days)
-    bump_stage(session, stage_case, "accepted", accepted_at=now, due_date=due.day)
+    case_store.update_stage(
+        session, stage_case, status="accepted", accepted_at=now, due_date=due.day
+    )
     accepted = [
         c
         for c in item_cases(session, stage_case_id)
@@ -484,7 +482,7 @@ def refuse_intake(
         cal=cal,
     )
     if all(c.status in engine.TERMINAL for c in item_cases(session, stage_case_id)):
-        bump_stage(session, stage_case, "refused", closed_at=now)
+        case_store.update_stage(session, stage_case, status="refused", closed_at=now)
     notify_applicant(
         session,
         project=project,
@@ -539,7 +537,7 @@ def withdraw_application(
             now=now,
             cal=cal,
         )
-    bump_stage(session, stage_case, "withdrawn", closed_at=now)
+    case_store.update_stage(session, stage_case, status="withdrawn", closed_at=now)
     notify_applicant(
         session,
         project=project,

@@ -9,12 +9,12 @@ from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
 from eap.models import ItemCase, Material, StageMaterial, SupplementNotice
-from eap.services import engine
+from eap.services import case_store, engine
 from eap.services.accounts import Principal
 from eap.services.audit import record
 from eap.services.authz import require_applicant, require_window
 from eap.services.clock import WorkCalendar
-from eap.services.intake import bump_stage, check_files, item_cases, load_stage
+from eap.services.intake import check_files, item_cases, load_stage
 from eap.services.notify import notify_applicant
 
 
@@ -42,7 +42,7 @@ def request_intake_supplement(
         remarks=remarks,
         now=now,
     )
-    bump_stage(session, stage_case, "supplement")
+    case_store.update_stage(session, stage_case, status="supplement")
     engine.transition_all(
         session,
         cases=[
@@ -150,7 +150,7 @@ def supply_supplement(
     session.add(notice)
     cal = WorkCalendar.load(session)
     if notice.item_case_id is None:
-        bump_stage(session, stage_case, "received")
+        case_store.update_stage(session, stage_case, status="received")
         engine.transition_all(
             session,
             cases=[
