@@ -37,6 +37,7 @@ from sqlalchemy import select as sa_select  # noqa: E402
 from sqlmodel import Session, col, func, select  # noqa: E402
 
 from eap.db import get_engine  # noqa: E402
+from eap.demo.seed import seed_demo  # noqa: E402
 from eap.migrate import upgrade  # noqa: E402
 from eap.models import (  # noqa: E402
     CaseEvent,
@@ -47,10 +48,10 @@ from eap.models import (  # noqa: E402
     Project,
     User,
 )
-from eap.services import files, handling, intake, results  # noqa: E402
-from eap.services.accounts import Principal  # noqa: E402
-from eap.services.clock import CHINA_TZ  # noqa: E402
-from eap.services.demo import seed_demo  # noqa: E402
+from eap.services.approval import filing, handling, intake, results
+from eap.services.core import files
+from eap.services.core.clock import CHINA_TZ  # noqa: E402
+from eap.services.core.principal import Principal  # noqa: E402
 
 LEAD = {1: "fgw", 2: "zrzy", 3: "zj", 4: "zj"}
 
@@ -76,7 +77,7 @@ def setup(n_projects: int) -> tuple[list[int], dict[int, Principal], Principal, 
             )
             s.add(LibraryMaterial(company_id=company.id, material_id=mat.id, file_id=f.id))
         from eap.models.projects import ProjectCreate
-        from eap.services import projects
+        from eap.services.hall import projects
 
         pids = []
         for i in range(n_projects):
@@ -158,7 +159,7 @@ def run_ours(
             shape = []
             for stage in (1, 2, 3, 4):
                 sc = act(
-                    intake.submit_stage_application,
+                    filing.submit_stage_application,
                     principal=owner,
                     project_id=pid,
                     stage_code=stage,

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, insert
 from sqlmodel import Session, select
 
 from eap.db import make_engine
+from eap.demo.seed import seed_demo
 from eap.migrate import upgrade
 from eap.models import Company, Item, Process, Project
-from eap.services.demo import seed_demo
 
 
 @dataclass(frozen=True)

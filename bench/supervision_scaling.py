@@ -35,9 +35,10 @@ from eap.models import (  # noqa: E402
     SmsOutbox,
     StageCase,
 )
-from eap.services import kpi, supervision  # noqa: E402
-from eap.services.clock import CHINA_TZ  # noqa: E402
-from eap.services.intake import NEW_ITEM_CASE  # noqa: E402
+from eap.services.approval.filing import NEW_ITEM_CASE
+from eap.services.core.clock import CHINA_TZ  # noqa: E402
+from eap.services.supervision import alerts as supervision
+from eap.services.supervision import kpi
 
 NOW = dt.datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
 TODAY = NOW.date()

@@ -32,10 +32,11 @@ from eap.models import (  # noqa: E402
     StageCase,
     User,
 )
-from eap.services import inquiries, workbench  # noqa: E402
-from eap.services.accounts import Principal  # noqa: E402
-from eap.services.clock import CHINA_TZ  # noqa: E402
-from eap.services.intake import NEW_ITEM_CASE  # noqa: E402
+from eap.services.approval import workbench
+from eap.services.approval.filing import NEW_ITEM_CASE
+from eap.services.core.clock import CHINA_TZ  # noqa: E402
+from eap.services.core.principal import Principal  # noqa: E402
+from eap.services.hall import inquiries
 
 NOW = dt.datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
 

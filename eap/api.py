@@ -13,8 +13,9 @@ from starlette.routing import Route
 from eap.db import session_scope
 from eap.errors import DomainError
 from eap.i18n import t
-from eap.services import accounts, files
-from eap.services.audit import record
+from eap.services.admin import accounts
+from eap.services.core import files
+from eap.services.core.audit import record
 
 
 def serve_material(request: Request) -> Response:
@@ -52,7 +53,7 @@ def serve_material(request: Request) -> Response:
 
 def serve_document(request: Request) -> Response:
     """A certificate or approval document as PDF, for those entitled to the case."""
-    from eap.services import documents
+    from eap.services.approval import documents
 
     lang = request.cookies.get("eap_lang", "zh")
     kind = request.path_params.get("kind")
@@ -96,7 +97,7 @@ def serve_document(request: Request) -> Response:
 
 def serve_template(request: Request) -> Response:
     """Blank templates are public documents, like the guide they belong to."""
-    from eap.services import templates
+    from eap.services.hall import templates
 
     lang = request.cookies.get("eap_lang", "zh")
     code = str(request.path_params.get("code", ""))

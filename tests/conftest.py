@@ -32,7 +32,7 @@ from eap.migrate import upgrade  # noqa: E402
 def engine() -> Engine:
     upgrade(os.environ["EAP_DATABASE_URL"])
     engine = get_engine()
-    from eap.services.catalogue import load_all
+    from eap.services.admin.catalogue import load_all
 
     with Session(engine) as session:
         load_all(session)

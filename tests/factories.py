@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from eap.demo.seed import make_uscc
 from eap.models import Company, Department, StageCase, User
 from eap.models.accounts import UserCreate
 from eap.models.projects import ProjectCreate
-from eap.services import accounts, files, guide, projects
-from eap.services.accounts import Principal
-from eap.services.clock import CHINA_TZ
-from eap.services.demo import make_uscc
+from eap.services.admin import accounts
+from eap.services.approval import filing
+from eap.services.core import files
+from eap.services.core.clock import CHINA_TZ
+from eap.services.core.principal import Principal
+from eap.services.hall import guide, projects
 
 KINDS = ("window", "fgw", "zrzy", "zj", "sthj", "sl", "rf", "jt", "cg", "qx", "szgy")
 _rng = random.Random(1)
@@ -163,9 +166,8 @@ def file_stage(
     answers: dict | None = None,
 ) -> StageCase:
     """The applicant files a stage with every material uploaded, at 09:00 on ``day``."""
-    from eap.services import intake
 
-    return intake.submit_stage_application(
+    return filing.submit_stage_application(
         session,
         principal=owner,
         project_id=project_id,
@@ -180,7 +182,7 @@ def file_and_accept(
     session: Session, city: City, owner: Principal, project_id: int, stage: int, *, day: dt.date
 ) -> StageCase:
     """File a stage, then the window receives (10:00) and accepts it (11:00) the same day."""
-    from eap.services import intake
+    from eap.services.approval import intake
 
     sc = file_stage(session, owner, project_id, stage, day=day)
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))

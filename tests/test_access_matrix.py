@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import ItemCase
-from eap.services import handling, intake, results, steps, supplements
-from eap.services.accounts import Principal
+from eap.services.approval import filing, handling, intake, results, steps, supplements
+from eap.services.core.principal import Principal
 from tests.factories import _user, applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
 
@@ -44,7 +44,7 @@ def _scenario(session: Session, phase: str):  # type: ignore[no-untyped-def]
     nc, gz = city_staff(session, "360100"), city_staff(session, "360700")
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -158,7 +158,7 @@ ACTIONS: list[tuple[str, str, str, Action]] = [
         "withdraw",
         "accepted",
         "owner",
-        lambda s, p, sc, c: intake.withdraw_application(
+        lambda s, p, sc, c: filing.withdraw_application(
             s, principal=p, stage_case_id=sc, reason="撤回"
         ),
     ),

@@ -11,7 +11,7 @@ from eap.errors import DomainError
 from eap.models import AuditLog, Department, User
 from eap.models.accounts import UserCreate
 from eap.models.common import utcnow
-from eap.services import accounts
+from eap.services.admin import accounts
 
 PW = "Strong#Pass1"
 

@@ -17,7 +17,7 @@ from eap.models import (
     Region,
     StageDef,
 )
-from eap.services import catalogue
+from eap.services.admin import catalogue
 
 
 def test_regions(session: Session) -> None:

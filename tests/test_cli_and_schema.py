@@ -85,8 +85,8 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
     from sqlmodel import Session, select
 
     from eap.models import Company, User
-    from eap.services.accounts import ROLES
-    from eap.services.identifiers import validate_uscc
+    from eap.services.core.identifiers import validate_uscc
+    from eap.services.core.principal import ROLES
 
     with Session(engine) as s:
         roles = set(s.exec(select(User.role)))

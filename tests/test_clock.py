@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from eap.errors import DomainError
-from eap.services.clock import CHINA_TZ, WorkCalendar, import_year_file
+from eap.services.core.clock import CHINA_TZ, WorkCalendar, import_year_file
 
 D = dt.date
 CAL = WorkCalendar()

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from eap.errors import PermissionDenied
 from eap.models import ApprovalDocument, Certificate
-from eap.services import documents, handling, results
+from eap.services.approval import documents, handling, results
 from tests.factories import applicant, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
 

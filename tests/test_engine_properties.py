@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from eap.errors import ConflictError, DomainError
 from eap.models import CaseEvent, ItemCase, Notification, StageCase
-from eap.services import case_store, handling, intake, supplements
-from eap.services import engine as eng
-from eap.services.accounts import Principal
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.approval import case_store, filing, handling, intake, moves, supplements
+from eap.services.core.clock import WorkCalendar
+from eap.services.core.principal import Principal
 from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
 
@@ -97,7 +98,7 @@ def _apply(
             now=now,
         )
     elif action == "withdraw_item":
-        intake.withdraw_application(
+        filing.withdraw_application(
             session, principal=owner, stage_case_id=case.stage_case_id, reason="撤回", now=now
         )
     elif action == "revoke":
@@ -107,7 +108,7 @@ def _apply(
 
 
 def _file(session: Session, owner: Principal) -> int:
-    from eap.services import files
+    from eap.services.core import files
     from tests.factories import pdf
 
     return files.store_file(session, principal=owner, filename="m.pdf", content=pdf()).id or 0
@@ -158,7 +159,7 @@ def _run_sequence(session: Session, steps: list[tuple[str, int]]) -> None:
         ok_moves += 1
     # Invariants: every status is a BLZT code; the history replays to the current status
     # through legal moves only; no case is paused once finished.
-    legal_targets = {m.target for m in eng.MOVES.values()}
+    legal_targets = {m.target for m in moves.MOVES.values()}
     for case in cases:
         session.refresh(case)
         assert case.status in legal_targets
@@ -167,14 +168,14 @@ def _run_sequence(session: Session, steps: list[tuple[str, int]]) -> None:
         ).all()
         statuses = [e.status for e in trail if e.status is not None]
         assert statuses and statuses[-1] == case.status
-        previous = eng.SUBMITTED
+        previous = Blzt.SUBMITTED
         for ev in trail:
-            if ev.action in eng.MOVES:
-                move = eng.MOVES[ev.action]
+            if ev.action in moves.MOVES:
+                move = moves.MOVES[ev.action]
                 assert previous in move.sources and ev.status == move.target, (ev.action, previous)
                 previous = ev.status
         assert all(a.at <= b.at for a, b in zip(trail, trail[1:], strict=False))
-        if case.status in eng.TERMINAL:
+        if case.status in TERMINAL:
             assert case.paused_since is None and case.phase == "done"
         assert case.paused_days >= 0
 
@@ -220,7 +221,7 @@ def test_concurrent_actions_one_wins_one_conflicts(engine: Engine) -> None:
             select(CaseEvent).where(CaseEvent.item_case_id == case_id, CaseEvent.action == "start")
         ).all()
         assert len(events) == 1
-        assert s.get(ItemCase, case_id).status == eng.HANDLING  # type: ignore[union-attr]
+        assert s.get(ItemCase, case_id).status == Blzt.HANDLING  # type: ignore[union-attr]
 
 
 def test_batch_move_conflicts_whole_when_one_case_changed(engine: Engine) -> None:
@@ -230,16 +231,16 @@ def test_batch_move_conflicts_whole_when_one_case_changed(engine: Engine) -> Non
         city = city_staff(s)
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
-        sc = intake.submit_stage_application(
+        sc = filing.submit_stage_application(
             s, principal=owner, project_id=pid, stage_code=1, now=at(D(2026, 4, 1))
         )
         intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 4, 1)))
         s.commit()
         sc_id = sc.id
-        ids = [c.id for c in intake.item_cases(s, sc_id)]
+        ids = [c.id for c in case_store.item_cases(s, sc_id)]
     assert len(ids) >= 2
     with Session(engine) as a, Session(engine) as b:
-        cases = intake.item_cases(a, sc_id)  # read at version N
+        cases = case_store.item_cases(a, sc_id)  # read at version N
         other = b.get(ItemCase, ids[-1])
         assert other is not None
         read = other.version
@@ -247,17 +248,17 @@ def test_batch_move_conflicts_whole_when_one_case_changed(engine: Engine) -> Non
         case_store.save_versioned(b, other, read_version=read)
         b.commit()
         with pytest.raises(ConflictError):
-            eng.transition_all(
+            moves.transition_all(
                 a,
                 cases=cases,
                 action="accept",
                 principal=city.window,
                 now=at(D(2026, 4, 2)),
-                cal=eng.WorkCalendar.load(a),
+                cal=WorkCalendar.load(a),
             )
         a.rollback()
     with Session(engine) as s:
-        assert {c.status for c in intake.item_cases(s, sc_id)} == {eng.RECEIVED}
+        assert {c.status for c in case_store.item_cases(s, sc_id)} == {Blzt.RECEIVED}
         accepted = s.exec(
             select(CaseEvent).where(
                 col(CaseEvent.item_case_id).in_(ids), CaseEvent.action == "accept"
@@ -297,7 +298,7 @@ def test_failure_midway_leaves_nothing_half_written(engine: Engine, monkeypatch)
         )
     with Session(engine) as s:
         fresh = s.get(ItemCase, case_id)
-        assert fresh is not None and fresh.status == eng.HANDLING and fresh.version == version
+        assert fresh is not None and fresh.status == Blzt.HANDLING and fresh.version == version
         assert _counts(engine, case_id) == counts_before
         assert (
             s.exec(select(ApprovalDocument).where(ApprovalDocument.item_case_id == case_id)).first()
@@ -321,7 +322,7 @@ def test_history_rows_cannot_be_edited(session: Session) -> None:
     city = city_staff(session)
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(D(2026, 4, 1))
     )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id)

@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import Session
 
 from eap.errors import DomainError, PermissionDenied
-from eap.services import evaluation, intake
+from eap.services.approval import filing
+from eap.services.hall import evaluation
 from tests.factories import applicant, at, city_staff, project, upload_missing
 
 D = dt.date
@@ -18,7 +19,7 @@ def _finished(session: Session):  # type: ignore[no-untyped-def]
     city = city_staff(session)
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -34,7 +35,7 @@ def test_rating_rules(session: Session) -> None:
     with pytest.raises(DomainError) as err:
         evaluation.rate_case(session, principal=owner, stage_case_id=sc.id, grade=5)
     assert err.value.key == "evaluation.not_finished"
-    intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="不建了")
+    filing.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="不建了")
     with pytest.raises(PermissionDenied):
         evaluation.rate_case(session, principal=applicant(session), stage_case_id=sc.id, grade=5)
     with pytest.raises(DomainError) as err:
@@ -74,10 +75,10 @@ def test_rating_rules(session: Session) -> None:
 
 
 def test_bad_grades_listed_for_the_lead_until_rectified(session: Session) -> None:
-    from eap.services import workbench
+    from eap.services.approval import workbench
 
     city, owner, sc = _finished(session)
-    intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="不建了")
+    filing.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="不建了")
     ev = evaluation.rate_case(
         session, principal=owner, stage_case_id=sc.id, grade=2, comment="等待时间长"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from eap.services import guide_public
+from eap.services.hall import guide_public
 
 
 def test_browse_filters(session: Session) -> None:

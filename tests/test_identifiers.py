@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from eap.demo.seed import make_uscc
 from eap.errors import DomainError
-from eap.services.demo import make_uscc
-from eap.services.identifiers import (
+from eap.services.core.identifiers import (
     USCC_CHARSET,
     mask_id,
     mask_phone,

@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from eap.services import inbox, intake
+from eap.services.approval import intake
+from eap.services.core import inbox
 from tests.factories import _user, applicant, at, city_staff, file_stage, project
 
 D = dt.date

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import JointInspection, Notification
-from eap.services import intake, joint
+from eap.services.approval import filing, intake, joint
 from tests.factories import applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import run_stage
 
@@ -23,7 +23,7 @@ def test_joint_acceptance(session: Session) -> None:
     day = D(2026, 3, 2)
     for stage in (1, 2, 3):
         _sc, day = run_stage(session, city, owner, pid, stage, day)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,

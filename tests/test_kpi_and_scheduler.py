@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from eap import scheduler
+from eap.demo.simulate import simulate
 from eap.models import Anomaly, ItemCase, KpiDaily, Project, StageCase
-from eap.services import anomalies, engine, kpi, scheduler
-from eap.services.clock import CHINA_TZ, local_date
-from eap.services.simulate import simulate
+from eap.models.cases import Blzt
+from eap.services.core.clock import CHINA_TZ, local_date
+from eap.services.supervision import anomalies, kpi
 from tests.test_cli_and_schema import run
 
 NOW = dt.datetime(2026, 11, 20, 18, tzinfo=CHINA_TZ)
@@ -24,7 +26,7 @@ NOW = dt.datetime(2026, 11, 20, 18, tzinfo=CHINA_TZ)
 @pytest.fixture(scope="module")
 def history(engine: Engine) -> Engine:
     """A committed, simulated history of 40 projects from the demo staff."""
-    from eap.services.demo import seed_demo
+    from eap.demo.seed import seed_demo
 
     with Session(engine) as s:
         seed_demo(s, companies=30, seed=9)
@@ -62,7 +64,7 @@ def direct(session: Session, start: dt.date, end: dt.date, group_by: str) -> dic
         ):
             out[k]["completed"] += 1
             out[k]["on_time"] += int(local_date(case.decided_at) <= case.due_date)
-            out[k]["refused"] += int(case.status == engine.REFUSED)
+            out[k]["refused"] += int(case.status == Blzt.REFUSED)
             hists[k].append(case.used_days)
         if case.due_date and start <= case.due_date <= end and case.status not in kpi.NOT_COUNTED:
             out[k]["due"] += 1
@@ -168,7 +170,7 @@ def test_anomaly_checks_record_evidence_once(history: Engine) -> None:
     with Session(history) as s:
         # Make one decided case implausibly fast and another skip its handling step.
         case = s.exec(
-            select(ItemCase).where(ItemCase.status == engine.APPROVED, ItemCase.limit_days >= 5)
+            select(ItemCase).where(ItemCase.status == Blzt.APPROVED, ItemCase.limit_days >= 5)
         ).first()
         case.decided_at = case.clock_started_at + dt.timedelta(minutes=5)
         s.add(case)

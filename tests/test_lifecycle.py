@@ -20,8 +20,10 @@ from eap.models import (
     SmsOutbox,
     StageCase,
 )
-from eap.services import engine, guide, handling, intake, results, supplements
-from eap.services.clock import WorkCalendar
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.approval import case_clock, filing, handling, intake, results, supplements
+from eap.services.core.clock import WorkCalendar
+from eap.services.hall import guide
 from tests.factories import (
     City,
     applicant,
@@ -53,9 +55,7 @@ def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) 
     """Start and approve every open item, prerequisites first, a working day apart."""
     for _ in range(10):
         open_cases = [
-            c
-            for c in cases_by_code(session, stage_case_id).values()
-            if c.status not in engine.TERMINAL
+            c for c in cases_by_code(session, stage_case_id).values() if c.status not in TERMINAL
         ]
         if not open_cases:
             return day
@@ -64,7 +64,7 @@ def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) 
                 continue
             kind = _kind(session, case)
             who = city.approvers[kind]
-            if case.status == engine.ACCEPTED:
+            if case.status == Blzt.ACCEPTED:
                 handling.start_handling(
                     session, principal=who, item_case_id=case.id, now=at(day, 9)
                 )
@@ -98,7 +98,7 @@ def run_stage(
     answers: dict | None = None,
 ) -> tuple[StageCase, dt.date]:
     uploads = upload_missing(session, owner, project_id, stage, answers=answers)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=project_id,
@@ -118,7 +118,7 @@ def run_stage(
 
 def _lead_for(session: Session, sc: StageCase):  # type: ignore[no-untyped-def]
     from eap.models import User
-    from eap.services.accounts import Principal
+    from eap.services.core.principal import Principal
 
     user = session.exec(select(User).where(User.department_id == sc.lead_department_id)).first()
     if user is None:
@@ -137,7 +137,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
     # --- Stage 1 by hand: dependency waiting, a supplement and a special procedure across
     # the 2026 National Day holiday (1-7 Oct; Sat 10 Oct is a working day).
     uploads = upload_missing(session, owner, pid, 1)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -181,8 +181,8 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
         ],
         now=at(D(2026, 9, 30)),
     )
-    assert c["S1-05"].status == engine.SUPPLEMENT_REQUESTED
-    view = engine.clock_view(c["S1-05"], now=at(D(2026, 10, 8), 9), cal=CAL)
+    assert c["S1-05"].status == Blzt.SUPPLEMENT_REQUESTED
+    view = case_clock.clock_view(c["S1-05"], now=at(D(2026, 10, 8), 9), cal=CAL)
     assert view.state == "paused"
     with pytest.raises(DomainError) as err:  # everything at once, or nothing
         supplements.supply_supplement(
@@ -192,7 +192,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
             uploads=upload_missing(session, owner, pid, 1, skip={"M003"}) and {},
         )
     assert err.value.key == "supplement.incomplete"
-    from eap.services import files
+    from eap.services.core import files
     from tests.factories import pdf
 
     fresh = {
@@ -202,7 +202,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
     supplements.supply_supplement(
         session, principal=owner, notice_id=notice.id, uploads=fresh, now=at(D(2026, 10, 8), 14)
     )
-    assert c["S1-05"].status == engine.SUPPLEMENT_SUPPLIED
+    assert c["S1-05"].status == Blzt.SUPPLEMENT_SUPPLIED
     assert c["S1-05"].paused_days == 1
     assert c["S1-05"].due_date == next_wd(due_before, 1)
     # S1-01 approved on 9 Oct releases S1-02, whose clock starts then.
@@ -242,7 +242,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
     )
     assert c["S1-02"].paused_days == 2 and c["S1-02"].due_date == next_wd(due_before, 2)
     for hour, (code, who) in enumerate((("S1-05", zrzy), ("S1-06", zrzy), ("S1-02", fgw))):
-        if c[code].status == engine.ACCEPTED:
+        if c[code].status == Blzt.ACCEPTED:
             handling.start_handling(
                 session, principal=who, item_case_id=c[code].id, now=at(D(2026, 10, 15), 9)
             )
@@ -276,7 +276,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
     assert proj.completed_at is not None
     expected = sum(s.used_days for s in (sc, sc2, sc3, sc4))
     assert proj.used_days == expected > 0
-    assert proj.used_days <= results.project_target(session, project=proj)
+    assert proj.used_days <= case_clock.project_target(session, project=proj)
     # Results: a document per approval, certificates for permits with unique numbers.
     docs = session.exec(select(ApprovalDocument)).all()
     certs = session.exec(select(Certificate).where(Certificate.project_id == pid)).all()
@@ -311,7 +311,7 @@ def test_social_investment_with_commitment_and_deferred_materials(session: Sessi
     pid = project(session, owner, ptype=3, region="360702", attributes={"filing_only": True})
     day = D(2026, 3, 2)
     uploads = upload_missing(session, owner, pid, 1, skip={"M010"})  # deferrable contract
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session, principal=owner, project_id=pid, stage_code=1, uploads=uploads, now=at(day, 9)
     )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
@@ -362,7 +362,7 @@ def test_social_investment_with_commitment_and_deferred_materials(session: Sessi
         owed=["M010"],
         now=at(day, 16),
     )
-    assert c["S1-06"].status == engine.APPROVED_OWED
+    assert c["S1-06"].status == Blzt.APPROVED_OWED
     results.close_stage(session, principal=fgw, stage_case_id=sc.id, now=at(next_wd(day)))
     # The commitment proves false: post-check records it and the head revokes.
     handling.record_post_check(
@@ -373,7 +373,7 @@ def test_social_investment_with_commitment_and_deferred_materials(session: Sessi
     handling.revoke(
         session, principal=city.heads["fgw"], item_case_id=c["S1-04"].id, reason="承诺不实"
     )
-    assert c["S1-04"].status == engine.REVOKED
+    assert c["S1-04"].status == Blzt.REVOKED
     day = next_wd(day, 2)
     for stage in (2, 5, 3, 4):
         _sc, day = run_stage(session, city, owner, pid, stage, day)
@@ -414,7 +414,7 @@ def test_refused_prerequisite_blocks_dependent(session: Session) -> None:
         opinion="前置事项未通过",
         now=at(day, 16),
     )
-    assert c["S1-02"].status == engine.REFUSED
+    assert c["S1-02"].status == Blzt.REFUSED
 
 
 def test_withdrawal_before_and_after_acceptance(session: Session) -> None:
@@ -422,7 +422,7 @@ def test_withdrawal_before_and_after_acceptance(session: Session) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
     day = D(2026, 5, 11)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -430,9 +430,9 @@ def test_withdrawal_before_and_after_acceptance(session: Session) -> None:
         uploads=upload_missing(session, owner, pid, 1),
         now=at(day, 9),
     )
-    intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="信息有误")
-    assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.WITHDRAWN_BEFORE}
-    sc = intake.submit_stage_application(
+    filing.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="信息有误")
+    assert {c.status for c in cases_by_code(session, sc.id).values()} == {Blzt.WITHDRAWN_BEFORE}
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -442,8 +442,8 @@ def test_withdrawal_before_and_after_acceptance(session: Session) -> None:
     )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
     intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
-    intake.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="暂缓建设")
-    assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.WITHDRAWN}
+    filing.withdraw_application(session, principal=owner, stage_case_id=sc.id, reason="暂缓建设")
+    assert {c.status for c in cases_by_code(session, sc.id).values()} == {Blzt.WITHDRAWN}
 
 
 def test_intake_refusal_and_supplement_notice(session: Session) -> None:
@@ -451,7 +451,7 @@ def test_intake_refusal_and_supplement_notice(session: Session) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
     day = D(2026, 5, 11)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
     )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
@@ -478,7 +478,7 @@ def test_intake_refusal_and_supplement_notice(session: Session) -> None:
         reason="项目不属于本级审批权限",
         now=at(day, 16),
     )
-    assert {c.status for c in cases_by_code(session, sc.id).values()} == {engine.REFUSED_INTAKE}
+    assert {c.status for c in cases_by_code(session, sc.id).values()} == {Blzt.REFUSED_INTAKE}
     assert sc.status == "refused"
 
 
@@ -490,7 +490,7 @@ def test_core_reads_see_this_units_pending_changes(session: Session) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
     day = D(2026, 5, 11)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
     )
     missing = {m.code: m for m in intake.completeness(session, stage_case_id=sc.id)}

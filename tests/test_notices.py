@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from eap.errors import DomainError, PermissionDenied
-from eap.services import notices
+from eap.services.admin import notices
 from tests.factories import _user, applicant
 
 

@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import SmsOutbox
-from eap.services import files, handling, intake, notify, projects, results
+from eap.services.approval import filing, handling, intake, results
+from eap.services.core import files, notify
+from eap.services.hall import projects
 from tests.conftest import Gateway
 from tests.factories import applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
@@ -26,7 +28,7 @@ def test_sms_delivered_through_http_gateway_with_retry(engine: Engine, gateway: 
         city = city_staff(s)
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
-        sc = intake.submit_stage_application(
+        sc = filing.submit_stage_application(
             s,
             principal=owner,
             project_id=pid,
@@ -69,7 +71,7 @@ def _accepted_case(session: Session):  # type: ignore[no-untyped-def]
     nc = city_staff(session, "360100")
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -96,7 +98,7 @@ def test_staff_act_only_in_their_region_and_department(session: Session) -> None
         lambda: handling.start_handling(session, principal=nc.window, item_case_id=case.id),
         lambda: handling.start_handling(session, principal=owner, item_case_id=case.id),
         lambda: intake.receive_case(session, principal=gz.window, stage_case_id=sc.id),
-        lambda: intake.withdraw_application(
+        lambda: filing.withdraw_application(
             session, principal=stranger, stage_case_id=sc.id, reason="x"
         ),
         lambda: results.close_stage(session, principal=gz.approvers["fgw"], stage_case_id=sc.id),
@@ -169,7 +171,7 @@ def test_project_rules(session: Session) -> None:
     projects.update_project(session, principal=owner, project_id=pid, changes={"name": "新名称"})
     assert session.get(Project, pid).name == "新名称"
     city = city_staff(session)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -185,5 +187,5 @@ def test_project_rules(session: Session) -> None:
         projects.update_project(session, principal=owner, project_id=pid, changes={"name": "再改"})
     assert err.value.key == "project.locked"
     with pytest.raises(DomainError) as err:
-        intake.submit_stage_application(session, principal=owner, project_id=pid, stage_code=2)
+        filing.submit_stage_application(session, principal=owner, project_id=pid, stage_code=2)
     assert err.value.key == "intake.stage_not_open"

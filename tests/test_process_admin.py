@@ -10,7 +10,9 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Process, ProcessItem, ProcessStage, StageCase
-from eap.services import catalogue, intake, process_admin
+from eap.services.admin import catalogue
+from eap.services.admin import processes as process_admin
+from eap.services.approval import case_store
 from tests.factories import _user, applicant, city_staff, file_stage, project
 
 MONDAY = dt.date(2026, 11, 30)
@@ -53,7 +55,7 @@ def test_admin_publishes_new_limits_and_running_cases_keep_theirs(session: Sessi
     fresh = project(session, owner, ptype=1)
     sc = file_stage(session, owner, fresh, 1, day=MONDAY)
     assert sc.process_id == new.id and sc.limit_days == 12
-    cases = intake.item_cases(session, sc.id or 0)
+    cases = case_store.item_cases(session, sc.id or 0)
     assert any(c.limit_days == 1 for c in cases)
     after = process_admin.process_view(
         session, principal=admin, region_code="360100", process_type=1

@@ -8,12 +8,15 @@ import re
 import pytest
 from sqlmodel import Session, col, select
 
+from eap.demo.seed import make_uscc
 from eap.errors import DomainError, PermissionDenied
 from eap.models import AgentGrant, Company, PhoneCode, SmsOutbox, User
-from eap.services import accounts, agents, intake, registration
-from eap.services.demo import make_uscc
-from eap.services.identifiers import id_check_char
-from eap.services.registration import Registration
+from eap.services.admin import accounts
+from eap.services.approval import filing
+from eap.services.core.identifiers import id_check_char
+from eap.services.core.principal import Principal, token_hash
+from eap.services.hall import agents, registration
+from eap.services.hall.registration import Registration
 from tests.factories import _rng, at, project
 
 NOW = at(dt.date(2026, 11, 30), 10)
@@ -158,7 +161,7 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
         session, "agent", "agent01", "13912340004", uscc="", id_number=_id_number("002")
     )
     assert agent_user.role == "agent" and agent_user.company_id is None
-    owner = accounts.Principal.of(owner_user)
+    owner = Principal.of(owner_user)
     pid = project(session, owner)
     login = accounts.login(session, username="agent01", password="Strong#2026", now=NOW)
     token = login.token
@@ -181,8 +184,8 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
     agents.act_for(session, principal=agent, token=token, company_id=owner.company_id, now=NOW)
     acting = accounts.resolve_session(session, token=token, now=NOW)
     assert acting is not None and acting.company_id == owner.company_id
-    assert intake.submit_stage_application is not None
-    from eap.services import hall
+    assert filing.submit_stage_application is not None
+    from eap.services.hall import hall
 
     assert hall.apply_form(session, principal=acting, project_id=pid, stage_code=1)["items"]
     # an agent cannot pass the authorisation on
@@ -203,7 +206,7 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
 
 
 def test_expired_grant_ends_access_and_only_agents_can_be_granted(session: Session) -> None:
-    owner = accounts.Principal.of(_registered(session, "company", "owner02", "13912340005"))
+    owner = Principal.of(_registered(session, "company", "owner02", "13912340005"))
     _registered(session, "agent", "agent02", "13912340006", uscc="", id_number=_id_number("003"))
     with pytest.raises(DomainError) as exc:
         agents.grant_agent(
@@ -228,7 +231,7 @@ def test_expired_grant_ends_access_and_only_agents_can_be_granted(session: Sessi
     later = NOW + dt.timedelta(days=2)
     from eap.models import UserSession
 
-    row = session.get(UserSession, accounts.token_hash(token))
+    row = session.get(UserSession, token_hash(token))
     assert row is not None
     row.last_seen_at = later  # keep the session alive; only the grant has run out
     session.add(row)
@@ -239,7 +242,7 @@ def test_expired_grant_ends_access_and_only_agents_can_be_granted(session: Sessi
 def test_code_goes_out_through_the_http_gateway(engine, gateway: str) -> None:  # type: ignore[no-untyped-def]
     """The code the user types is the one the gateway on 127.0.0.1 received."""
     from eap.db import session_scope
-    from eap.services import notify
+    from eap.services.core import notify
     from tests.conftest import Gateway
 
     phone = "13912349999"

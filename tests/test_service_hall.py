@@ -11,7 +11,9 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Appointment, AppointmentSlot, Department, Inquiry, Notification
-from eap.services import appointments, drafts, files, hall, inquiries, intake, templates
+from eap.services.approval import case_store
+from eap.services.core import files
+from eap.services.hall import appointments, drafts, hall, inquiries, templates
 from tests.factories import applicant, at, city_staff, file_and_accept, pdf, project
 
 MONDAY = dt.date(2026, 11, 30)
@@ -243,7 +245,7 @@ def test_consultation_and_complaint_are_routed_and_threaded(session: Session) ->
         inquiries.reply(session, principal=city.approvers["zj"], inquiry_id=q.id or 0, body="x")
 
     sc = file_and_accept(session, city, owner, pid, 1, day=MONDAY)
-    case = intake.item_cases(session, sc.id or 0)[0]
+    case = case_store.item_cases(session, sc.id or 0)[0]
     c = inquiries.ask(
         session,
         principal=owner,
@@ -278,7 +280,7 @@ def test_blank_templates_render_with_their_fields(session: Session) -> None:
     assert data.startswith(b"%PDF") and len(data) > 2000
     with pytest.raises(DomainError):
         templates.template_pdf(session, material_code="M019")  # drawings have no template
-    from eap.services import guide_public
+    from eap.services.hall import guide_public
 
     items = guide_public.browse(session, text="S1-04")
     links = {m["code"]: m["template"] for m in items[0]["materials"]}

@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import CaseEvent
-from eap.services import engine, handling, intake, steps
+from eap.models.cases import Blzt
+from eap.services.approval import filing, handling, intake, steps
 from tests.factories import _user, applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
 
@@ -20,7 +21,7 @@ def test_handle_review_sign_with_send_back_and_transfer(session: Session) -> Non
     city = city_staff(session)
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -104,7 +105,7 @@ def test_handle_review_sign_with_send_back_and_transfer(session: Session) -> Non
     with pytest.raises(PermissionDenied):
         steps.sign(session, principal=reviewer, item_case_id=case.id)
     steps.sign(session, principal=head, item_case_id=case.id, opinion="同意，签发")
-    assert case.status == engine.APPROVED and case.step == 0
+    assert case.status == Blzt.APPROVED and case.step == 0
     actions = session.exec(
         select(CaseEvent.action)
         .where(CaseEvent.item_case_id == case.id)

@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from eap.models import Alert, Notification
-from eap.services import handling, supervision, supplements
-from eap.services.clock import WorkCalendar, local_date
+from eap.services.approval import handling, supplements
+from eap.services.core.clock import WorkCalendar, local_date
+from eap.services.supervision import alerts as supervision
 from tests.factories import applicant, at, city_staff, file_and_accept, project
 from tests.test_lifecycle import cases_by_code
 
@@ -98,7 +99,7 @@ def test_paused_case_raises_nothing_and_finished_case_closes_alerts(session: Ses
     )
     seen = walk(session, D(2026, 11, 3), D(2026, 11, 12), {case.id})
     assert seen == {}  # paused over its urge, due and overdue days
-    from eap.services import files
+    from eap.services.core import files
     from tests.factories import pdf
 
     f = files.store_file(session, principal=owner, filename="m.pdf", content=pdf())

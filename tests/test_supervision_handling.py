@@ -11,15 +11,11 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Anomaly, ItemCase
-from eap.services import (
-    anomalies,
-    exports,
-    handling,
-    intake,
-    supervision,
-    supervision_views,
-    supplements,
-)
+from eap.services.approval import filing, handling, supplements
+from eap.services.core import exports
+from eap.services.supervision import alerts as supervision
+from eap.services.supervision import anomalies
+from eap.services.supervision import views as supervision_views
 from tests.factories import (
     _user,
     applicant,
@@ -102,7 +98,7 @@ def test_alert_scope_and_actions(session: Session) -> None:
 def test_anomaly_kinds_and_handling(session: Session) -> None:
     city, owner, sc, c = _overdue_case(session)
     # An application nobody received for days.
-    late = intake.submit_stage_application(
+    late = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=sc.project_id,
@@ -113,7 +109,7 @@ def test_anomaly_kinds_and_handling(session: Session) -> None:
     case = c["S1-06"]
     zrzy = city.approvers["zrzy"]
     handling.start_handling(session, principal=zrzy, item_case_id=case.id, now=at(D(2026, 11, 3)))
-    from eap.services import files
+    from eap.services.core import files
     from tests.factories import pdf
 
     for day in (4, 6):  # two supplements on one case

@@ -11,7 +11,8 @@ from starlette.testclient import TestClient
 
 from eap.errors import PermissionDenied
 from eap.models import StageMaterial, User
-from eap.services import accounts, handling, intake, workbench
+from eap.services.admin import accounts
+from eap.services.approval import filing, handling, intake, workbench
 from tests.factories import applicant, at, city_staff, project, upload_missing
 from tests.test_lifecycle import cases_by_code
 
@@ -22,7 +23,7 @@ def _submitted(session: Session, region: str = "360100"):  # type: ignore[no-unt
     city = city_staff(session, region)
     owner = applicant(session, region[:4] + "02")
     pid = project(session, owner, ptype=1, region=region[:4] + "02")
-    sc = intake.submit_stage_application(
+    sc = filing.submit_stage_application(
         session,
         principal=owner,
         project_id=pid,
@@ -142,7 +143,7 @@ def test_materials_route_checks_the_session_and_scope(engine: Engine) -> None:
 
 def test_deliver_results_once_and_post_check_list(session: Session) -> None:
     from eap.errors import DomainError
-    from eap.services import results
+    from eap.services.approval import results
 
     city, owner, sc = _submitted(session)
     c0 = workbench.lead_stage_cases(session, principal=city.approvers["fgw"]).rows
@@ -171,7 +172,7 @@ def test_deliver_results_once_and_post_check_list(session: Session) -> None:
     # Commitment approvals (S1-04 is 告知承诺 in type 3) show up as post-check tasks.
     owner3 = applicant(session)
     pid = project(session, owner3, ptype=3, attributes={"filing_only": True})
-    sc3 = intake.submit_stage_application(
+    sc3 = filing.submit_stage_application(
         session,
         principal=owner3,
         project_id=pid,

@@ -27,7 +27,7 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
 
 def cmd_catalogue_load(_args: argparse.Namespace) -> int:
     from eap.db import session_scope
-    from eap.services.catalogue import load_all
+    from eap.services.admin.catalogue import load_all
 
     with session_scope() as session:
         counts = load_all(session)
@@ -37,7 +37,7 @@ def cmd_catalogue_load(_args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from eap.db import session_scope
-    from eap.services.demo import seed_demo
+    from eap.demo.seed import seed_demo
 
     with session_scope() as session:
         counts = seed_demo(session, companies=args.companies, seed=args.seed)
@@ -50,20 +50,21 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         existing = session.exec(select(func.count()).select_from(Project)).one()
     # Seeding again keeps the history that is there: simulate only into an empty province.
     if args.projects and not existing:
-        from eap.services.simulate import simulate
+        from eap.demo.simulate import simulate
 
         with session_scope() as session:
             counts["projects"] = simulate(
                 session, projects_count=args.projects, seed=args.seed
             ).projects
         # The demo opens with its supervision already current: alerts, anomalies, KPIs.
-        from eap.services import anomalies, kpi, supervision
+        from eap.services.supervision import alerts as supervision
+        from eap.services.supervision import anomalies, kpi
 
         with Session(get_engine()) as session:
             counts["alerts"] = sum(supervision.sweep_deadlines(session).new.values())
             counts["anomalies"] = sum(anomalies.detect(session, window_days=400).values())
             counts["kpi_rows"] = kpi.rebuild(session)["rows"]
-        from eap.services.demo_hall import seed_hall_activity
+        from eap.demo.hall_activity import seed_hall_activity
 
         with session_scope() as session:
             counts.update(seed_hall_activity(session, seed=args.seed))
@@ -73,7 +74,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_demo_simulate(args: argparse.Namespace) -> int:
     from eap.db import session_scope
-    from eap.services.simulate import simulate
+    from eap.demo.simulate import simulate
 
     with session_scope() as session:
         stats = simulate(session, projects_count=args.projects, seed=args.seed)
@@ -85,7 +86,7 @@ def cmd_export_spgl(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from eap.db import get_engine
-    from eap.services.spgl import export_jsonl
+    from eap.services.exchange.spgl import export_jsonl
 
     with Session(get_engine()) as session:
         counts = export_jsonl(session, out_dir=Path(args.out))
@@ -97,7 +98,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from eap.db import get_engine
-    from eap.services.supervision import sweep_deadlines
+    from eap.services.supervision.alerts import sweep_deadlines
 
     at = None
     if args.at:
@@ -106,7 +107,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         except ValueError:
             raise DomainError("calendar.bad_date", line=1, text=args.at) from None
         if at.tzinfo is None:
-            from eap.services.clock import CHINA_TZ
+            from eap.services.core.clock import CHINA_TZ
 
             at = at.replace(tzinfo=CHINA_TZ)
     with Session(get_engine()) as session:
@@ -119,7 +120,7 @@ def cmd_kpi_rebuild(_args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from eap.db import get_engine
-    from eap.services.kpi import rebuild
+    from eap.services.supervision.kpi import rebuild
 
     with Session(get_engine()) as session:
         print(json.dumps(rebuild(session)))
@@ -130,7 +131,7 @@ def cmd_anomalies(_args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from eap.db import get_engine
-    from eap.services.anomalies import detect
+    from eap.services.supervision.anomalies import detect
 
     with Session(get_engine()) as session:
         print(json.dumps(detect(session)))
@@ -140,7 +141,7 @@ def cmd_anomalies(_args: argparse.Namespace) -> int:
 def cmd_scheduler(args: argparse.Namespace) -> int:
     import logging
 
-    from eap.services import scheduler
+    from eap import scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.once:
@@ -153,7 +154,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
 def cmd_calendar_import(args: argparse.Namespace) -> int:
     from eap.db import session_scope
-    from eap.services.clock import import_year_file
+    from eap.services.core.clock import import_year_file
 
     path = Path(args.file)
     if not path.is_file():
@@ -168,7 +169,7 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from eap.db import get_engine
-    from eap.services.clock import WorkCalendar
+    from eap.services.core.clock import WorkCalendar
 
     try:
         start = dt.date.fromisoformat(args.start)
@@ -184,7 +185,7 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from eap.services import identifiers
+    from eap.services.core import identifiers
 
     fn = {
         "project-code": identifiers.validate_project_code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.state.base import AppState
+from eap.state.core.base import AppState
 
 T = AppState.t
 CLOCK_COLOURS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import localized
-from eap.state.department import DepartmentState as D
+from eap.state.approval.department import DepartmentState as D
 
 T = D.t
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from eap.state.base import AppState
+from eap.state.core.base import AppState
 
 T = AppState.t
 

@@ -7,27 +7,10 @@ from functools import reduce
 
 import reflex as rx
 
-from eap.state.base import AppState
+from eap.routes import NAV
+from eap.state.core.base import AppState
 
 T = AppState.t
-
-# (route, label key, roles that see the link)
-NAV: list[tuple[str, str, tuple[str, ...]]] = [
-    ("/hall", "nav.hall", ("applicant", "agent")),
-    ("/hall/apply", "nav.apply", ("applicant", "agent")),
-    ("/hall/appointments", "nav.appointments", ("applicant", "agent")),
-    ("/hall/inquiries", "nav.inquiries", ("applicant", "agent")),
-    ("/hall/agents", "nav.agents", ("applicant", "agent")),
-    ("/workbench/window", "nav.workbench", ("window",)),
-    ("/workbench/department", "nav.workbench", ("approver",)),
-    ("/supervision", "nav.supervision", ("supervisor",)),
-    ("/agency", "nav.agency", ("agency",)),
-    ("/screen", "nav.screen", ("leader",)),
-    ("/admin", "nav.admin", ("admin",)),
-    ("/admin/catalogue", "process.title", ("admin",)),
-    ("/admin/audit", "nav.audit", ("auditor",)),
-    ("/admin/security", "nav.security", ("security",)),
-]
 
 
 def lang_button() -> rx.Component:

@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import utcnow
+
+
+class Blzt(IntEnum):
+    """An item case's status: the national 办理状态 (BLZT) codes of DOMAIN §5; 0 is ours
+    (submitted online, not yet received at the window)."""
+
+    SUBMITTED = 0
+    RECEIVED = 1
+    WITHDRAWN_BEFORE = 2
+    ACCEPTED = 3
+    NOT_TAKEN = 4
+    REFUSED_INTAKE = 5
+    SUPPLEMENT_REQUESTED = 6
+    SUPPLEMENT_SUPPLIED = 7
+    HANDLING = 8
+    SPECIAL_START = 9
+    SPECIAL_END = 10
+    APPROVED = 11
+    APPROVED_OWED = 12
+    REFUSED = 13
+    WITHDRAWN = 14
+    REVOKED = 15
+
+
+TERMINAL: frozenset[int] = frozenset(
+    {
+        Blzt.WITHDRAWN_BEFORE,
+        Blzt.NOT_TAKEN,
+        Blzt.REFUSED_INTAKE,
+        Blzt.APPROVED,
+        Blzt.APPROVED_OWED,
+        Blzt.REFUSED,
+        Blzt.WITHDRAWN,
+        Blzt.REVOKED,
+    }
+)
+APPROVED_STATES: frozenset[int] = frozenset({Blzt.APPROVED, Blzt.APPROVED_OWED})
+# States in which the department is actively handling the case.
+ACTIVE: frozenset[int] = frozenset({Blzt.HANDLING, Blzt.SUPPLEMENT_SUPPLIED, Blzt.SPECIAL_END})
 
 
 class StageCase(SQLModel, table=True):

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Project, StageCase, SupplementNotice, User
-from eap.services import intake, supplements
-from eap.services.accounts import Principal
+from eap.services.approval import intake, supplements
+from eap.services.core.principal import Principal
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
 from tests.browser.test_supervision import _wait_css

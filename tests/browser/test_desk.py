@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Appointment, AppointmentSlot, AuditLog, Department, Inquiry, Project, User
-from eap.services import inquiries
-from eap.services.accounts import Principal
-from eap.services.clock import today_in_china
+from eap.services.core.clock import today_in_china
+from eap.services.core.principal import Principal
+from eap.services.hall import inquiries
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
 from tests.browser.test_supervision import _wait_css

@@ -8,10 +8,12 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Department, ItemCase, JointAcceptance, User
+from eap.models.cases import TERMINAL, Blzt
 from eap.models.projects import ProjectCreate
-from eap.services import engine as eng
-from eap.services import files, guide, handling, intake, projects, results
-from eap.services.accounts import Principal
+from eap.services.approval import filing, handling, intake, results
+from eap.services.core import files
+from eap.services.core.principal import Principal
+from eap.services.hall import guide, projects
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
 from tests.browser.test_supervision import _wait_css
@@ -55,7 +57,7 @@ def _to_stage_four() -> str:
                 for n in form.materials
                 if not n.satisfied_by
             }
-            sc = intake.submit_stage_application(
+            sc = filing.submit_stage_application(
                 s, principal=owner, project_id=p.id, stage_code=stage, uploads=uploads
             )
             intake.receive_case(s, principal=window, stage_case_id=sc.id)
@@ -65,11 +67,11 @@ def _to_stage_four() -> str:
                 return sc.case_no
             for _ in range(3):
                 for case in s.exec(select(ItemCase).where(ItemCase.stage_case_id == sc.id)):
-                    if case.status in eng.TERMINAL or case.waiting_on:
+                    if case.status in TERMINAL or case.waiting_on:
                         continue
                     kind = s.get(Department, case.department_id).kind
                     approver = who(f"nc_{kind}")
-                    if case.status == eng.ACCEPTED:
+                    if case.status == Blzt.ACCEPTED:
                         handling.start_handling(s, principal=approver, item_case_id=case.id)
                     handling.decide(
                         s,

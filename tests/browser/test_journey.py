@@ -18,6 +18,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from eap.db import make_engine
+from eap.demo.seed import make_uscc
 from eap.i18n import t
 from eap.models import (
     Certificate,
@@ -28,10 +29,10 @@ from eap.models import (
     StageCase,
     User,
 )
-from eap.services import appointments, evaluation, handling, intake, results, supplements
-from eap.services import engine as case_engine
-from eap.services.accounts import Principal
-from eap.services.demo import make_uscc
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.approval import handling, intake, results, supplements
+from eap.services.core.principal import Principal
+from eap.services.hall import appointments, evaluation
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_apply import _card, _pick, _upload
 from tests.browser.test_roles import _wait_text, sign_in
@@ -58,7 +59,7 @@ def _approve_everything(s: Session, stage_case_id: int) -> None:
         open_cases = [
             c
             for c in s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id))
-            if c.status not in case_engine.TERMINAL
+            if c.status not in TERMINAL
         ]
         if not open_cases:
             break
@@ -72,7 +73,7 @@ def _approve_everything(s: Session, stage_case_id: int) -> None:
                     )
                 ).first()
             )
-            if case.status == case_engine.ACCEPTED:
+            if case.status == Blzt.ACCEPTED:
                 handling.start_handling(s, principal=who, item_case_id=case.id or 0)
             handling.decide(
                 s, principal=who, item_case_id=case.id or 0, outcome="approve", opinion="同意"

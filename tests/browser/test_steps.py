@@ -8,10 +8,12 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import ItemCase, StageCase, User
+from eap.models.cases import Blzt
 from eap.models.projects import ProjectCreate
-from eap.services import engine as eng
-from eap.services import files, guide, intake, projects, steps
-from eap.services.accounts import Principal
+from eap.services.approval import filing, intake, steps
+from eap.services.core import files
+from eap.services.core.principal import Principal
+from eap.services.hall import guide, projects
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
 from tests.browser.test_workbench import _click, _message, _open_case
@@ -54,7 +56,7 @@ def test_handler_proposes_head_signs(app_url: str, browser) -> None:  # type: ig
             for n in form.materials
             if not n.satisfied_by
         }
-        sc = intake.submit_stage_application(
+        sc = filing.submit_stage_application(
             s, principal=owner, project_id=p.id, stage_code=1, uploads=uploads
         )
         intake.receive_case(s, principal=window, stage_case_id=sc.id)
@@ -102,6 +104,6 @@ def _walk(driver, app_url: str, case_no: str, case_id: int, stage_case_id: int) 
     _click(driver, "#btn-sign")
     _message(driver)
     with Session(engine) as s:
-        assert s.get(ItemCase, case_id).status == eng.APPROVED  # type: ignore[union-attr]
+        assert s.get(ItemCase, case_id).status == Blzt.APPROVED  # type: ignore[union-attr]
         assert s.get(StageCase, stage_case_id).status == "accepted"  # type: ignore[union-attr]
     driver.find_element(By.ID, "logout").click()

@@ -11,10 +11,12 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Company, ItemCase, Notification, StageCase, User
+from eap.models.cases import Blzt
 from eap.models.projects import ProjectCreate
-from eap.services import engine as eng
-from eap.services import files, intake, projects, supplements
-from eap.services.accounts import Principal
+from eap.services.approval import filing, supplements
+from eap.services.core import files
+from eap.services.core.principal import Principal
+from eap.services.hall import projects
 from tests.browser.conftest import APP_DB, SCREENSHOTS
 from tests.browser.test_roles import _wait_text, sign_in
 from tests.browser.test_supervision import _wait_css
@@ -44,7 +46,7 @@ def _application() -> tuple[int, Principal]:
                 process_type=4,
             ),
         )
-        from eap.services import guide
+        from eap.services.hall import guide
 
         form = guide.stage_form(s, project=p, stage_code=1)
         uploads = {
@@ -54,7 +56,7 @@ def _application() -> tuple[int, Principal]:
             for n in form.materials
             if not n.satisfied_by
         }
-        sc = intake.submit_stage_application(
+        sc = filing.submit_stage_application(
             s, principal=owner, project_id=p.id, stage_code=1, uploads=uploads
         )
         s.commit()
@@ -126,7 +128,7 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
             c.department_id: c
             for c in s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id))
         }
-        assert {c.status for c in items.values()} == {eng.ACCEPTED}
+        assert {c.status for c in items.values()} == {Blzt.ACCEPTED}
         by_kind = {}
         from eap.models import Department
 
@@ -172,7 +174,7 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
     _wait_text(driver, "home-title", t("home.approver", "zh"))
     with Session(engine) as s:
         done = s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)).all()
-        assert {c.status for c in done} == {eng.APPROVED}
+        assert {c.status for c in done} == {Blzt.APPROVED}
     # The lead department sees the stage with every item done and closes it.
     _open_case(driver, ".lead-case", case_no)
     _wait_css(driver, "#parallel-items")

@@ -1,0 +1,1 @@
+"""The demo province: seeding and the simulator that drives projects through the services."""

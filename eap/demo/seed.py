@@ -1,0 +1,205 @@
+"""The demo province (演示数据): every city, its departments, staff for every role, companies."""
+
+from __future__ import annotations
+
+import random
+
+from sqlmodel import Session, select
+
+from eap.models import Company, Department, Region, User
+from eap.models.accounts import UserCreate
+from eap.services.admin import catalogue
+from eap.services.admin.accounts import create_user, hash_password
+from eap.services.core.identifiers import USCC_CHARSET, uscc_check_char
+
+DEMO_PASSWORD = "Demo@2026"
+
+CITY_SLUGS = {
+    "360100": "nc",
+    "360200": "jdz",
+    "360300": "px",
+    "360400": "jj",
+    "360500": "xy",
+    "360600": "yt",
+    "360700": "gz",
+    "360800": "ja",
+    "360900": "yc",
+    "361000": "fz",
+    "361100": "sr",
+    "369900": "gjxq",
+}
+APPROVING_KINDS = ("fgw", "zrzy", "zj", "sthj", "sl", "rf", "jt", "cg", "qx", "szgy")
+
+_WORDS = [
+    "恒信",
+    "鑫源",
+    "赣江",
+    "洪都",
+    "庐山",
+    "井冈",
+    "瑞丰",
+    "华晟",
+    "嘉禾",
+    "锦程",
+    "宏图",
+    "景泰",
+    "昌盛",
+    "章贡",
+    "滕王",
+    "鄱湖",
+    "青云",
+    "翠湖",
+    "白鹭",
+    "红谷",
+]
+_TRADES = [
+    "建设",
+    "置业",
+    "实业",
+    "房地产开发",
+    "工程",
+    "城市建设投资",
+    "产业园开发",
+    "新材料",
+    "电子科技",
+    "物流",
+]
+_SURNAMES = list("王李张刘陈杨黄赵吴周徐孙胡朱高林何郭罗")
+_GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+]
+
+
+def _org_code(rng: random.Random) -> str:
+    """A 9-character organisation code (GB 11714) with its own check character."""
+    body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c, 36) * w for c, w in zip(body, weights, strict=True))
+    check = 11 - total % 11
+    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
+
+
+def make_uscc(rng: random.Random, region_code: str) -> str:
+    first17 = "91" + region_code + _org_code(rng)
+    assert all(c in USCC_CHARSET for c in first17)
+    return first17 + uscc_check_char(first17)
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(_SURNAMES) + rng.choice(_GIVEN)
+
+
+def _phone(rng: random.Random) -> str:
+    return "1" + rng.choice("3589") + "".join(rng.choice("0123456789") for _ in range(9))
+
+
+def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> dict[str, int]:
+    """Create the demo province. Idempotent: existing accounts and companies are kept."""
+    rng = random.Random(seed)
+    counts = catalogue.load_all(session)
+    pw = hash_password(DEMO_PASSWORD)
+    existing = set(session.exec(select(User.username)))
+    made = 0
+
+    def add(username: str, name: str, role: str, **scope: object) -> None:
+        nonlocal made
+        if username in existing:
+            return
+        data = UserCreate(
+            username=username,
+            display_name=name,
+            role=role,
+            password=DEMO_PASSWORD,
+            phone=_phone(rng),
+            **scope,  # type: ignore[arg-type]
+        )
+        create_user(session, data=data, actor_id=None, hashed=pw)
+        existing.add(username)
+        made += 1
+
+    add("admin", "系统管理员", "admin", region_code="360000")
+    add("auditor", "审计员", "auditor", region_code="360000")
+    add("security", "安全员", "security", region_code="360000")
+    add("leader", "省领导", "leader", region_code="360000")
+    add("sheng_duban", "省级督查员", "supervisor", region_code="360000")
+    depts = {(d.region_code, d.kind): d for d in session.exec(select(Department))}
+    for code, slug in CITY_SLUGS.items():
+        city = session.get(Region, code)
+        assert city is not None
+        add(
+            f"{slug}_window",
+            f"{city.name}综合窗口",
+            "window",
+            region_code=code,
+            department_id=depts[(code, "window")].id,
+        )
+        add(f"{slug}_duban", f"{city.name}督查员", "supervisor", region_code=code)
+        add(f"{slug}_leader", f"{city.name}领导", "leader", region_code=code)
+        for kind in APPROVING_KINDS:
+            dept = depts[(code, kind)]
+            add(
+                f"{slug}_{kind}",
+                f"{dept.name}经办人",
+                "approver",
+                region_code=code,
+                department_id=dept.id,
+            )
+            add(
+                f"{slug}_{kind}_head",
+                f"{dept.name}负责人",
+                "approver",
+                region_code=code,
+                department_id=dept.id,
+                is_head=True,
+            )
+    counties = list(session.exec(select(Region.code).where(Region.level == "county")))
+    have = session.exec(select(Company)).all()
+    for i in range(len(have), companies):
+        region = rng.choice(counties)
+        city = session.get(Region, region[:4] + "00")
+        assert city is not None
+        name = f"{city.name.removesuffix('市')}{rng.choice(_WORDS)}{rng.choice(_TRADES)}有限公司"
+        uscc = make_uscc(rng, region)
+        company = Company(
+            uscc=uscc,
+            name=name if i else "南昌洪都建设有限公司",
+            legal_rep=_person(rng),
+            contact_phone=_phone(rng),
+            region_code=region if i else "360102",
+        )
+        session.add(company)
+        session.flush()
+        have.append(company)
+    for n, company in enumerate(have[:20], start=1):
+        add(
+            f"qiye{n:03d}",
+            company.legal_rep or "申报人",
+            "applicant",
+            region_code=company.region_code,
+            company_id=company.id,
+        )
+    add("daiban01", "帮办代办员", "agent", region_code="360100")
+    add("zhongjie01", "中介机构用户", "agency", region_code="360100", company_id=have[-1].id)
+    session.flush()
+    counts["users"] = made
+    counts["companies"] = len(have)
+    return counts

@@ -1,0 +1,441 @@
+"""Demo history (演示数据模拟): drive projects through the engine's own services with
+realistic working-day timings, so the demo province has a year of cases in every state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from eap.errors import DomainError
+from eap.models import (
+    Company,
+    Department,
+    Item,
+    ItemCase,
+    Project,
+    StageCase,
+    SupplementNotice,
+    User,
+)
+from eap.models.accounts import UserCreate
+from eap.models.cases import APPROVED_STATES, TERMINAL
+from eap.models.projects import ProjectCreate
+from eap.services.admin.accounts import create_user
+from eap.services.approval import case_store, filing, handling, intake, results, supplements
+from eap.services.core import files
+from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
+from eap.services.core.principal import Principal
+from eap.services.hall import evaluation, guide, projects
+
+PDF = b"%PDF-1.4\n% EAP demo material\n"
+PROJECT_WORDS = [
+    "综合楼",
+    "安置房",
+    "学校",
+    "医院门诊楼",
+    "产业园厂房",
+    "体育馆",
+    "污水处理厂",
+    "道路改造",
+    "商业综合体",
+    "住宅小区",
+]
+
+
+@dataclass
+class Staff:
+    window: Principal
+    approvers: dict[int, Principal] = field(default_factory=dict)  # department id -> principal
+    heads: dict[int, Principal] = field(default_factory=dict)
+
+
+@dataclass
+class SimStats:
+    projects: int = 0
+    stage_cases: int = 0
+    transitions: int = 0
+    completed: int = 0
+
+
+class Simulator:
+    def __init__(self, session: Session, *, seed: int, now: dt.datetime) -> None:
+        self.s = session
+        self.rng = random.Random(seed)
+        self.now = now
+        self.cal = WorkCalendar.load(session)
+        self.staff: dict[str, Staff] = {}
+        self.stats = SimStats()
+
+    # --- people -------------------------------------------------------------------------
+    def _staff(self, region: str) -> Staff:
+        if region in self.staff:
+            return self.staff[region]
+        users = self.s.exec(
+            select(User).where(
+                User.region_code == region, col(User.role).in_(["window", "approver"])
+            )
+        ).all()
+        windows = [u for u in users if u.role == "window"]
+        if not windows:
+            raise DomainError("simulate.no_staff", region=region)
+        staff = Staff(Principal.of(windows[0]))
+        for u in users:
+            if u.role == "approver" and u.department_id is not None:
+                (staff.heads if u.is_head else staff.approvers).setdefault(
+                    u.department_id, Principal.of(u)
+                )
+        self.staff[region] = staff
+        return staff
+
+    def _approver(self, staff: Staff, dept_id: int) -> Principal:
+        who = staff.approvers.get(dept_id) or staff.heads.get(dept_id)
+        if who is None:
+            raise DomainError("simulate.no_staff", region=str(dept_id))
+        return who
+
+    def _lead(self, staff: Staff, sc: StageCase) -> Principal:
+        if sc.lead_department_id == staff.window.department_id:
+            return staff.window
+        return self._approver(staff, sc.lead_department_id)
+
+    def _applicant(self, company: Company) -> Principal:
+        user = self.s.exec(
+            select(User).where(User.company_id == company.id, User.role == "applicant")
+        ).first()
+        if user is None:
+            from eap.services.admin.accounts import hash_password
+
+            user = create_user(
+                self.s,
+                data=UserCreate(
+                    username=f"c{company.id:05d}",
+                    display_name=company.legal_rep or "申报人",
+                    role="applicant",
+                    password="-",
+                    region_code=company.region_code,
+                    company_id=company.id,
+                    phone=company.contact_phone,
+                ),
+                actor_id=None,
+                hashed=hash_password(self.rng.randbytes(12).hex()),
+            )
+        return Principal.of(user)
+
+    # --- time ---------------------------------------------------------------------------
+    def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
+        minute = self.rng.randint(0, 59)
+        return dt.datetime.combine(
+            day, dt.time(hour or self.rng.randint(9, 16), minute), tzinfo=CHINA_TZ
+        )
+
+    def later(self, day: dt.date, lo: int, hi: int) -> dt.date:
+        return self.cal.add_working_days(day, self.rng.randint(lo, hi)).day
+
+    def past(self, day: dt.date) -> bool:
+        return self.at(day, 17) < self.now
+
+    # --- projects -----------------------------------------------------------------------
+    def new_project(self, company: Company, start: dt.date) -> tuple[int, Principal]:
+        owner = self._applicant(company)
+        ptype = self.rng.choice([1, 1, 2, 3, 3, 3, 4, 4, 5, 6])
+        region = company.region_code
+        serial = self.rng.randint(1, 999_999)
+        code = f"{start.year}-{region}-{self.rng.choice(['47', '48', '04', '50'])}-01-{serial:06d}"
+        while self.s.exec(select(Project.id).where(Project.project_code == code)).first():
+            serial = (serial + 1) % 1_000_000
+            code = code[:-6] + f"{serial:06d}"
+        attrs = {
+            k: self.rng.random() < p
+            for k, p in (
+                ("filing_only", 0.7),
+                ("civil_air_defence", 0.5),
+                ("gas", 0.4),
+                ("near_river", 0.1),
+                ("energy_review", 0.3),
+                ("night_work", 0.2),
+                ("affects_road", 0.3),
+            )
+        }
+        attrs["needs_core_approval"] = not attrs["filing_only"]
+        name = f"{company.name.removesuffix('有限公司')}{self.rng.choice(PROJECT_WORDS)}项目"
+        p = projects.register_project(
+            self.s,
+            principal=owner,
+            data=ProjectCreate(
+                project_code=code,
+                name=name,
+                region_code=region,
+                location=f"{name}地块",
+                total_investment=round(self.rng.uniform(500, 80000), 1),
+                land_area=round(self.rng.uniform(2000, 120000)),
+                floor_area=round(self.rng.uniform(1000, 300000)),
+                process_type=ptype,
+                industry="房屋建筑" if ptype != 2 else "市政道路",
+                attributes=attrs,
+                planned_start=start + dt.timedelta(days=120),
+                planned_finish=start + dt.timedelta(days=900),
+            ),
+        )
+        assert p.id is not None
+        return p.id, owner
+
+    def run_project(self, company: Company, start: dt.date) -> None:
+        pid, owner = self.new_project(company, start)
+        self.stats.projects += 1
+        day = start
+        stages = [1, 2, 5, 3, 4]
+        for stage in stages:
+            if not self.past(day):
+                return
+            outcome, day = self.run_stage(pid, owner, stage, day)
+            if outcome != "closed":
+                return
+            day = self.later(day, 2, 15)  # the applicant prepares the next stage
+        self.stats.completed += 1
+
+    def _uploads(self, owner: Principal, pid: int, stage: int, skip: set[str]) -> dict[str, int]:
+        project = self.s.get(Project, pid)
+        assert project is not None
+        form = guide.stage_form(self.s, project=project, stage_code=stage)
+        out = {}
+        for need in form.materials:
+            if need.satisfied_by or need.code in skip:
+                continue
+            f = files.store_file(self.s, principal=owner, filename=f"{need.code}.pdf", content=PDF)
+            out[need.code] = f.id or 0
+        return out
+
+    def run_stage(
+        self, pid: int, owner: Principal, stage: int, day: dt.date
+    ) -> tuple[str, dt.date]:
+        s, rng = self.s, self.rng
+        project = s.get(Project, pid)
+        assert project is not None
+        form = guide.stage_form(s, project=project, stage_code=stage)
+        if not form.items:
+            return "closed", day
+        deferrable = [n.code for n in form.materials if n.deferrable and not n.satisfied_by]
+        skip = {rng.choice(deferrable)} if deferrable and rng.random() < 0.2 else set()
+        sc = filing.submit_stage_application(
+            s,
+            principal=owner,
+            project_id=pid,
+            stage_code=stage,
+            uploads=self._uploads(owner, pid, stage, skip),
+            now=self.at(day, 9),
+        )
+        self.stats.stage_cases += 1
+        staff = self._staff(sc.region_code)
+        day = self.later(day, 0, 1) if rng.random() < 0.9 else self.later(day, 2, 4)
+        if not self.past(day):
+            return "open", day
+        intake.receive_case(s, principal=staff.window, stage_case_id=sc.id, now=self.at(day, 10))
+        if rng.random() < 0.03:
+            filing.withdraw_application(
+                s,
+                principal=owner,
+                stage_case_id=sc.id,
+                reason="申请人主动撤件",
+                now=self.at(day, 15),
+            )
+            return "withdrawn", day
+        if rng.random() < 0.12:
+            missing = intake.completeness(s, stage_case_id=sc.id)
+            codes = [m.code for m in missing] or [form.materials[0].code]
+            notice = supplements.request_intake_supplement(
+                s,
+                principal=staff.window,
+                stage_case_id=sc.id,
+                materials=[{"code": c, "remark": "材料不规范，请补正"} for c in codes],
+                now=self.at(day, 11),
+            )
+            day = self.later(day, 1, 4)
+            if not self.past(day):
+                return "open", day
+            self._supply(owner, notice, day)
+            skip = set()
+        owed = {c: self.later(day, 10, 20) for c in skip}
+        intake.accept_case(
+            s, principal=staff.window, stage_case_id=sc.id, owed=owed, now=self.at(day, 14)
+        )
+        self.stats.transitions += 2 * len(form.items)
+        last = self.handle_items(sc, staff, owner, day)
+        if last is None:
+            return "open", day
+        day = self.later(last, 0, 2)
+        if not self.past(day):
+            return "open", day
+        results.close_stage(
+            s,
+            principal=self._lead(staff, sc),
+            stage_case_id=sc.id,
+            opinion="同步出件",
+            now=self.at(day, 16),
+        )
+        if rng.random() < 0.7:  # most applicants rate a finished case (好差评)
+            grade = rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 10, 4, 1])[0]
+            evaluation.rate_case(
+                s,
+                principal=owner,
+                stage_case_id=sc.id or 0,
+                grade=grade,
+                comment="办理时间偏长，材料要求反复" if grade <= 2 else "",
+                now=self.at(day, 17),
+            )
+        refused = any(c.status not in APPROVED_STATES for c in case_store.item_cases(s, sc.id or 0))
+        return ("refused" if refused else "closed"), day
+
+    def _supply(self, owner: Principal, notice: SupplementNotice, day: dt.date) -> None:
+        uploads = {}
+        for m in notice.materials:
+            f = files.store_file(self.s, principal=owner, filename=f"{m['code']}.pdf", content=PDF)
+            uploads[m["code"]] = f.id or 0
+        supplements.supply_supplement(
+            self.s, principal=owner, notice_id=notice.id or 0, uploads=uploads, now=self.at(day, 10)
+        )
+        self.stats.transitions += 1
+
+    def handle_items(
+        self, sc: StageCase, staff: Staff, owner: Principal, accepted: dt.date
+    ) -> dt.date | None:
+        """Handle every item, prerequisites first; None when work is still going on today."""
+        s = self.s
+        finished: dict[int, dt.date] = {}
+        for _round in range(6):
+            pending = [c for c in case_store.item_cases(s, sc.id or 0) if c.id not in finished]
+            if not pending:
+                break
+            for case in pending:
+                if case.status in TERMINAL:
+                    finished[case.id or 0] = accepted
+                    continue
+                if case.waiting_on:
+                    continue
+                start = (
+                    case.clock_started_at.astimezone(CHINA_TZ).date()
+                    if case.clock_started_at
+                    else accepted
+                )
+                end = self.handle_item(case, staff, owner, start)
+                if end is None:
+                    return None
+                finished[case.id or 0] = end
+        return max(finished.values(), default=accepted)
+
+    def handle_item(
+        self, case: ItemCase, staff: Staff, owner: Principal, day: dt.date
+    ) -> dt.date | None:
+        s, rng = self.s, self.rng
+        who = self._approver(staff, case.department_id)
+        day = self.later(day, 0, 1)
+        if not self.past(day):
+            return None
+        if case.blocked_reason:
+            handling.decide(
+                s,
+                principal=who,
+                item_case_id=case.id or 0,
+                outcome="refuse",
+                opinion="前置事项未通过，不予许可",
+                now=self.at(day, 16),
+            )
+            return day
+        handling.start_handling(s, principal=who, item_case_id=case.id or 0, now=self.at(day, 9))
+        self.stats.transitions += 1
+        budget = max(1, case.limit_days)
+        r = rng.random()
+        if r < 0.15:
+            day = self.later(day, 1, max(1, budget // 3))
+            if not self.past(day):
+                return None
+            notice = handling.request_supplement(
+                s,
+                principal=who,
+                item_case_id=case.id or 0,
+                materials=[{"code": "M001", "remark": "表单信息与附件不一致"}],
+                now=self.at(day),
+            )
+            self.stats.transitions += 1
+            day = self.later(day, 1, 6)
+            if not self.past(day):
+                return None
+            self._supply(owner, notice, day)
+        elif r < 0.23:
+            day = self.later(day, 1, max(1, budget // 3))
+            if not self.past(day):
+                return None
+            kind = rng.choice(["expert", "hearing", "survey", "notice", "testing"])
+            limit = rng.randint(3, 15)
+            handling.start_special_procedure(
+                s,
+                principal=who,
+                item_case_id=case.id or 0,
+                kind=kind,
+                reason="依法启动特别程序",
+                limit_days=limit,
+                now=self.at(day),
+            )
+            day = self.later(day, 1, limit + (3 if rng.random() < 0.2 else 0))
+            if not self.past(day):
+                return None
+            handling.end_special_procedure(
+                s, principal=who, item_case_id=case.id or 0, result="特别程序结束", now=self.at(day)
+            )
+            self.stats.transitions += 2
+        overdue = rng.random() < 0.08
+        day = self.later(day, 1, budget + (rng.randint(1, 5) if overdue else 0))
+        if not self.past(day):
+            return None
+        item = s.get(Item, case.item_id)
+        assert item is not None
+        outcome = "refuse" if rng.random() < 0.04 else "approve"
+        commitment = item.promise_allowed and outcome == "approve" and rng.random() < 0.5
+        handling.decide(
+            s,
+            principal=who,
+            item_case_id=case.id or 0,
+            outcome=outcome,
+            opinion="经审查，符合法定条件，准予许可"
+            if outcome == "approve"
+            else "经审查，不符合法定条件",
+            on_commitment=commitment,
+            now=self.at(day, 16),
+        )
+        self.stats.transitions += 1
+        return day
+
+
+def simulate(
+    session: Session,
+    *,
+    projects_count: int,
+    seed: int,
+    now: dt.datetime | None = None,
+    commit_each: bool = True,
+) -> SimStats:
+    """Run ``projects_count`` projects from companies of the demo province, starting over the
+    past year; cases still in progress at ``now`` stay open, as in a live system."""
+    now = now_or(now)
+    sim = Simulator(session, seed=seed, now=now)
+    companies = session.exec(select(Company).order_by(col(Company.id))).all()
+    if not companies:
+        raise DomainError("simulate.no_companies")
+    cities = {
+        d.region_code for d in session.exec(select(Department).where(Department.kind == "window"))
+    }
+    for _ in range(projects_count):
+        company = sim.rng.choice(companies)
+        if company.region_code[:4] + "00" not in cities:
+            continue
+        start = sim.cal.add_working_days(
+            now.astimezone(CHINA_TZ).date() - dt.timedelta(days=sim.rng.randint(20, 380)), 0
+        ).day
+        while not sim.cal.is_working_day(start):
+            start += dt.timedelta(days=1)
+        sim.run_project(company, start)
+        if commit_each:
+            session.commit()
+    return sim.stats

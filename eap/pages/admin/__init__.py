@@ -1,0 +1,1 @@
+"""Pages — 系统管理 administration."""

@@ -1,0 +1,126 @@
+"""Process configuration (/admin/catalogue): stage and item limits per city and process type."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.components.cases import localized
+from eap.components.shell import shell
+from eap.state.admin.catalogue import ProcessAdminState as P
+
+T = P.t
+
+
+def _days(key: rx.Var, width: str = "6em") -> rx.Component:
+    return rx.vstack(
+        rx.input(
+            value=P.limits[key].to(str),
+            on_change=lambda v: P.set_limit(key, v),
+            type="number",
+            min="1",
+            max="365",
+            width=width,
+            id="limit-" + key.to(str).replace(":", "-"),
+        ),
+        rx.cond(
+            P.field_errors.contains(key),
+            rx.text(
+                P.field_errors[key].to(str), color_scheme="red", size="1", class_name="field-error"
+            ),
+        ),
+        spacing="1",
+    )
+
+
+def _item(i: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(i["code"]),
+        rx.table.cell(localized(i, "name")),
+        rx.table.cell(
+            rx.cond(i["condition"] != "", T["question." + i["condition"].to(str)], ""),
+            size="1",
+        ),
+        rx.table.cell(i["statutory"]),
+        rx.table.cell(_days("item:" + i["code"].to(str))),
+    )
+
+
+def _stage(st: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(T["stage." + st["stage"].to(str)], size="3"),
+                rx.spacer(),
+                rx.text(T["process.stage_limit"], size="2"),
+                _days("stage:" + st["stage"].to(str)),
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(T["home.catalogue.code"]),
+                        rx.table.column_header_cell(T["home.catalogue.name"]),
+                        rx.table.column_header_cell(T["process.condition"]),
+                        rx.table.column_header_cell(T["process.statutory"]),
+                        rx.table.column_header_cell(T["process.item_limit_label"]),
+                    )
+                ),
+                rx.table.body(rx.foreach(st["items"].to(list[dict]), _item)),
+                size="1",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def process_admin_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            rx.heading(T["process.title"], size="6", id="home-title"),
+            rx.hstack(
+                rx.select.root(
+                    rx.select.trigger(id="process-city"),
+                    rx.select.content(
+                        rx.foreach(P.cities, lambda c: rx.select.item(c["name"], value=c["code"]))
+                    ),
+                    value=P.city,
+                    on_change=P.set_city,
+                ),
+                rx.select.root(
+                    rx.select.trigger(id="process-type"),
+                    rx.select.content(
+                        *[rx.select.item(T[f"ptype.{n}"], value=str(n)) for n in range(1, 7)]
+                    ),
+                    value=P.ptype,
+                    on_change=P.set_ptype,
+                ),
+                rx.text(
+                    T["process.version"],
+                    ": ",
+                    P.view["code"].to(str),
+                    " v",
+                    P.view["version"].to(str),
+                    size="2",
+                    id="process-version",
+                ),
+                align="center",
+                wrap="wrap",
+            ),
+            rx.cond(
+                P.message != "",
+                rx.callout(P.message, color_scheme="green", icon="check", id="process-message"),
+            ),
+            rx.cond(
+                P.error != "",
+                rx.callout(P.error, color_scheme="red", icon="triangle_alert", id="process-error"),
+            ),
+            rx.foreach(P.view["stages"].to(list[dict]), _stage),
+            rx.button(T["process.publish"], on_click=P.publish, size="3", id="btn-publish"),
+            width="100%",
+            spacing="4",
+        )
+    )

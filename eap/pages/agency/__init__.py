@@ -1,0 +1,1 @@
+"""Pages — 统一中介服务 intermediary market."""

@@ -1,0 +1,1 @@
+"""Pages — 审批业务 window and department workbenches."""

@@ -1,0 +1,516 @@
+"""A department's workbench page (/workbench/department)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.components.cases import (
+    clock_badge,
+    feedback,
+    history_table,
+    localized,
+    materials_table,
+    status_text,
+)
+from eap.components.department_tasks import alerts, bad_grades, post_checks
+from eap.components.desk import replies_panel
+from eap.components.shell import pager, shell
+from eap.state.approval.department import DepartmentState as D
+
+T = D.t
+
+
+def _select(value, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:  # type: ignore[no-untyped-def]
+    return rx.select.root(
+        rx.select.trigger(id=id_),
+        rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),
+        value=value,
+        on_change=on_change,
+        size="2",
+    )
+
+
+def inbox() -> rx.Component:
+    return rx.vstack(
+        rx.heading(T["home.approver"], size="6", id="home-title"),
+        rx.hstack(
+            _select(
+                D.stage,
+                [("0", "filter.all_stages")] + [(str(s), f"stage.{s}") for s in range(1, 6)],
+                D.set_stage,
+                "filter-stage",
+            ),
+            _select(
+                D.status,
+                [("0", "filter.all_status")] + [(str(s), f"blzt.{s}") for s in (3, 6, 7, 8, 9, 10)],
+                D.set_status,
+                "filter-status",
+            ),
+            rx.input(
+                value=D.text, on_change=D.set_text, placeholder=T["filter.text"], id="filter-text"
+            ),
+            _select(
+                D.ptype,
+                [("0", "filter.all_types")] + [(str(t), f"ptype.{t}") for t in range(1, 11)],
+                D.set_ptype,
+                "filter-ptype",
+            ),
+            rx.button(T["kpi.query"], on_click=D.search, variant="soft"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=D.export_inbox,
+                variant="soft",
+                id="export-inbox",
+            ),
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(T[f"inbox.{c}"])
+                        for c in ("case_no", "item", "project", "status", "clock", "due")
+                    ]
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    D.rows,
+                    lambda r: rx.table.row(
+                        rx.table.cell(
+                            rx.button(
+                                r["case_no"],
+                                on_click=D.open_case(r["id"]),
+                                variant="ghost",
+                                size="1",
+                                class_name="inbox-case",
+                            )
+                        ),
+                        rx.table.cell(localized(r, "item")),
+                        rx.table.cell(r["project"]),
+                        rx.table.cell(status_text(r["status"])),
+                        rx.table.cell(clock_badge(r["clock"], r["left"])),
+                        rx.table.cell(r["due"]),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+            variant="surface",
+            id="dept-inbox",
+        ),
+        pager(D),
+        rx.cond(
+            D.lead_rows.length() > 0,
+            rx.card(
+                rx.vstack(
+                    rx.heading(T["dept.lead_stages"], size="3"),
+                    rx.table.root(
+                        rx.table.body(
+                            rx.foreach(
+                                D.lead_rows,
+                                lambda r: rx.table.row(
+                                    rx.table.cell(
+                                        rx.button(
+                                            r["case_no"],
+                                            on_click=D.open_stage(r["id"]),
+                                            variant="ghost",
+                                            size="1",
+                                            class_name="lead-case",
+                                        )
+                                    ),
+                                    rx.table.cell(r["project"]),
+                                    rx.table.cell(T["stage." + r["stage"].to(str)]),
+                                    rx.table.cell(
+                                        T["dept.items_done"], ": ", r["done"], " / ", r["items"]
+                                    ),
+                                    rx.table.cell(r["due"]),
+                                ),
+                            )
+                        ),
+                        size="1",
+                        width="100%",
+                        id="lead-stages",
+                    ),
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+        post_checks(),
+        bad_grades(),
+        alerts(),
+        width="100%",
+    )
+
+
+def _decision_buttons() -> rx.Component:
+    """Direct decisions without a chain; with one, the steps 经办 → 审核 → 签发."""
+    step = D.item["step_name"]
+    return rx.cond(
+        D.item["chain_len"] == "1",
+        rx.hstack(
+            rx.button(
+                T["dept.approve"], on_click=D.approve, color_scheme="green", id="btn-approve"
+            ),
+            rx.button(
+                T["dept.approve_owed"],
+                on_click=D.approve_owed,
+                variant="soft",
+                color_scheme="green",
+                id="btn-approve-owed",
+            ),
+            rx.button(T["dept.refuse"], on_click=D.refuse, color_scheme="red", id="btn-refuse"),
+        ),
+        rx.hstack(
+            rx.badge(T["steps." + step.to(str)], color_scheme="indigo", id="current-step"),
+            rx.cond(
+                step == "handle",
+                rx.hstack(
+                    rx.button(
+                        T["steps.propose_approve"],
+                        on_click=D.propose_approve,
+                        color_scheme="green",
+                        id="btn-propose-approve",
+                    ),
+                    rx.button(
+                        T["steps.propose_refuse"],
+                        on_click=D.propose_refuse,
+                        color_scheme="red",
+                        variant="soft",
+                        id="btn-propose-refuse",
+                    ),
+                ),
+            ),
+            rx.cond(
+                step == "review",
+                rx.button(
+                    T["steps.review_pass"], on_click=D.review, color_scheme="green", id="btn-review"
+                ),
+            ),
+            rx.cond(
+                step == "sign",
+                rx.button(
+                    T["steps.sign_now"], on_click=D.sign, color_scheme="green", id="btn-sign"
+                ),
+            ),
+            rx.cond(
+                step != "handle",
+                rx.button(
+                    T["steps.send_back"], on_click=D.send_back, variant="soft", id="btn-send-back"
+                ),
+            ),
+            align="center",
+        ),
+    )
+
+
+def actions() -> rx.Component:
+    st = D.item["status"]
+    active = (st == "8") | (st == "7") | (st == "10")
+    has_item = D.item.contains("id")
+    return rx.vstack(
+        rx.text_area(
+            value=D.opinion,
+            on_change=D.set_opinion,
+            width="100%",
+            placeholder=T["dept.opinion"],
+            id="dept-opinion",
+        ),
+        rx.hstack(
+            rx.cond(st == "3", rx.button(T["dept.start"], on_click=D.start, id="btn-start")),
+            rx.cond(
+                active,
+                rx.hstack(
+                    _decision_buttons(),
+                    rx.button(
+                        T["dept.supplement"],
+                        on_click=D.supplement,
+                        color_scheme="amber",
+                        id="btn-supplement",
+                    ),
+                    rx.cond(
+                        D.item["promise_allowed"] == "1",
+                        rx.checkbox(
+                            T["dept.on_commitment"],
+                            checked=D.on_commitment,
+                            on_change=D.set_on_commitment,
+                        ),
+                    ),
+                    wrap="wrap",
+                    align="center",
+                ),
+            ),
+            rx.cond(
+                active,
+                rx.hstack(
+                    _select(
+                        D.special_kind,
+                        [
+                            (k, f"special.{k}")
+                            for k in ("expert", "hearing", "survey", "notice", "testing", "other")
+                        ],
+                        D.set_special_kind,
+                        "special-kind",
+                    ),
+                    rx.input(
+                        value=D.special_days,
+                        on_change=D.set_special_days,
+                        width="5em",
+                        type="number",
+                        id="special-days",
+                    ),
+                    rx.button(
+                        T["dept.special_start"],
+                        on_click=D.special_start,
+                        variant="soft",
+                        id="btn-special-start",
+                    ),
+                    align="center",
+                ),
+            ),
+            rx.cond(
+                st == "9",
+                rx.button(T["dept.special_end"], on_click=D.special_end, id="btn-special-end"),
+            ),
+            rx.cond(
+                has_item & (D.colleagues.length() > 0) & (st != "11") & (st != "13"),
+                rx.hstack(
+                    rx.select.root(
+                        rx.select.trigger(placeholder=T["steps.transfer_to"]),
+                        rx.select.content(
+                            rx.foreach(
+                                D.colleagues, lambda c: rx.select.item(c["name"], value=c["id"])
+                            )
+                        ),
+                        value=D.transfer_to,
+                        on_change=D.set_transfer_to,
+                        size="2",
+                    ),
+                    rx.button(
+                        T["steps.transfer"], on_click=D.transfer, variant="soft", id="btn-transfer"
+                    ),
+                    align="center",
+                ),
+            ),
+            rx.cond(
+                D.is_lead & (D.case["status"] == "accepted"),
+                rx.button(
+                    T["dept.close_stage"],
+                    on_click=D.close_stage,
+                    color_scheme="indigo",
+                    id="btn-close-stage",
+                ),
+            ),
+            wrap="wrap",
+        ),
+        width="100%",
+    )
+
+
+def _clock_line(i: rx.Var) -> rx.Component:
+    return rx.hstack(
+        status_text(i["status"]),
+        clock_badge(i["clock"]),
+        rx.text(
+            T["case.due"],
+            ": ",
+            i["due"],
+            " · ",
+            T["clock.used"],
+            ": ",
+            i["used"],
+            " · ",
+            T["case.paused_days"],
+            ": ",
+            i["paused"],
+            " · ",
+            T["clock.limit"],
+            ": ",
+            i["limit"],
+            size="2",
+        ),
+        align="center",
+    )
+
+
+def joint_panel() -> rx.Component:
+    """联合验收 on a completion-acceptance stage."""
+    j = D.joint
+    return rx.cond(
+        D.case["stage"] == "4",
+        rx.card(
+            rx.vstack(
+                rx.heading(T["joint.title"], size="3"),
+                rx.hstack(
+                    rx.text(T["joint.visit"], size="2"),
+                    rx.input(
+                        type="date", value=D.visit_date, on_change=D.set_visit_date, id="joint-date"
+                    ),
+                    align="center",
+                ),
+                rx.cond(
+                    j.contains("id"),
+                    rx.vstack(
+                        rx.text(
+                            T["joint.visit"],
+                            ": ",
+                            j["site_visit_on"],
+                            " · ",
+                            rx.cond(
+                                j["passed"] == "1",
+                                T["joint.pass"],
+                                rx.cond(j["passed"] == "0", T["joint.fail"], ""),
+                            ),
+                            " ",
+                            j["conclusion"],
+                            size="2",
+                            id="joint-status",
+                        ),
+                        rx.table.root(
+                            rx.table.body(
+                                rx.foreach(
+                                    D.joint_rows,
+                                    lambda r: rx.table.row(
+                                        rx.table.cell(r["department"]),
+                                        rx.table.cell(localized(r, "item")),
+                                        rx.table.cell(r["visited_on"]),
+                                        rx.table.cell(
+                                            rx.cond(
+                                                r["passed"] == "1",
+                                                T["joint.pass"],
+                                                rx.cond(
+                                                    r["passed"] == "0",
+                                                    T["joint.fail"],
+                                                    T["joint.pending"],
+                                                ),
+                                            )
+                                        ),
+                                        rx.table.cell(r["opinion"]),
+                                        rx.table.cell(
+                                            rx.cond(
+                                                (r["mine"] == "1")
+                                                & (r["passed"] == "")
+                                                & (j["status"] == "open"),
+                                                rx.hstack(
+                                                    rx.button(
+                                                        T["joint.pass"],
+                                                        size="1",
+                                                        color_scheme="green",
+                                                        on_click=D.inspect_pass(r["id"]),
+                                                        class_name="joint-pass",
+                                                    ),
+                                                    rx.button(
+                                                        T["joint.fail"],
+                                                        size="1",
+                                                        color_scheme="red",
+                                                        variant="soft",
+                                                        on_click=D.inspect_fail(r["id"]),
+                                                    ),
+                                                ),
+                                            )
+                                        ),
+                                    ),
+                                )
+                            ),
+                            size="1",
+                            width="100%",
+                            id="joint-table",
+                        ),
+                        rx.cond(
+                            D.is_lead & (j["status"] == "open"),
+                            rx.button(
+                                T["joint.conclude"],
+                                on_click=D.conclude_joint,
+                                color_scheme="indigo",
+                                id="btn-joint-conclude",
+                            ),
+                        ),
+                        width="100%",
+                    ),
+                    rx.cond(
+                        D.is_lead & (D.case["status"] == "accepted"),
+                        rx.button(
+                            T["joint.request"], on_click=D.request_joint, id="btn-joint-request"
+                        ),
+                    ),
+                ),
+                width="100%",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def case_panel() -> rx.Component:
+    """One item case, or (for the lead department) a whole stage case."""
+    c, i = D.case, D.item
+    has_item = D.item.contains("id")
+    return rx.card(
+        rx.vstack(
+            rx.heading(
+                rx.cond(has_item, localized(i, "item"), c["case_no"]),
+                " · ",
+                rx.cond(has_item, i["case_no"], T["stagecase." + c["status"].to(str)]),
+                size="4",
+                id="case-title",
+            ),
+            rx.text(
+                c["project"],
+                " (",
+                c["project_code"],
+                ") · ",
+                T["case.stage"],
+                ": ",
+                rx.cond(D.lang == "en", c["stage_en"], c["stage_zh"]),
+                size="2",
+            ),
+            rx.cond(has_item, _clock_line(i)),
+            feedback(D.message, D.error),
+            actions(),
+            joint_panel(),
+            rx.heading(T["case.parallel"], size="3"),
+            rx.table.root(
+                rx.table.body(
+                    rx.foreach(
+                        D.siblings,
+                        lambda s: rx.table.row(
+                            rx.table.cell(localized(s, "item")),
+                            rx.table.cell(s["department"]),
+                            rx.table.cell(status_text(s["status"])),
+                            rx.table.cell(clock_badge(s["clock"])),
+                            rx.table.cell(s["due"]),
+                        ),
+                    )
+                ),
+                size="1",
+                width="100%",
+                id="parallel-items",
+            ),
+            rx.heading(T["case.materials"], size="3"),
+            materials_table(D.materials, D.ticked, D.toggle),
+            rx.cond(
+                has_item,
+                rx.vstack(
+                    rx.heading(T["case.history"], size="3"), history_table(D.history), width="100%"
+                ),
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def department_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            inbox(),
+            rx.cond(D.case.contains("id"), case_panel()),
+            replies_panel(),
+            width="100%",
+            spacing="4",
+        )
+    )

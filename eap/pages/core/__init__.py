@@ -1,0 +1,1 @@
+"""Pages — shared: sign-in, home, inbox."""

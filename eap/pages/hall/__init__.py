@@ -1,0 +1,1 @@
+"""Pages — 网上办事大厅 online service hall."""

@@ -1,0 +1,361 @@
+"""Applicant pages: register a project (/hall/projects/new) and apply (/hall/apply)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.components.cases import localized, template_link
+from eap.components.forms import field_error
+from eap.components.shell import shell
+from eap.state.hall.apply import FLAGS
+from eap.state.hall.apply import ApplyState as A
+from eap.state.hall.apply import NewProjectState as N
+
+T = A.t
+UPLOAD_ID = "material_upload"
+
+
+def _field(name: str, label: str, type_: str = "text") -> rx.Component:
+    return rx.vstack(
+        rx.text(T[label], size="2", weight="medium"),
+        rx.input(
+            value=N.fields[name],
+            on_change=lambda v: N.set_field(name, v),
+            type=type_,
+            width="100%",
+            id=f"field-{name}",
+        ),
+        field_error(N, name),
+        width="100%",
+        spacing="1",
+    )
+
+
+def new_project_page() -> rx.Component:
+    return shell(
+        rx.card(
+            rx.vstack(
+                rx.heading(
+                    rx.cond(N.editing_id != "", T["project.edit"], T["apply.new_project"]),
+                    size="5",
+                    id="home-title",
+                ),
+                rx.grid(
+                    _field("project_code", "project.f.code"),
+                    _field("name", "project.f.name"),
+                    _field("region_code", "project.f.region"),
+                    _field("location", "project.f.location"),
+                    _field("total_investment", "project.f.investment", "number"),
+                    _field("land_area", "project.f.land_area", "number"),
+                    _field("floor_area", "project.f.floor_area", "number"),
+                    rx.vstack(
+                        rx.text(T["project.f.type"], size="2", weight="medium"),
+                        rx.select.root(
+                            rx.select.trigger(id="field-process_type"),
+                            rx.select.content(
+                                *[
+                                    rx.select.item(T[f"ptype.{n}"], value=str(n))
+                                    for n in range(1, 7)
+                                ]
+                            ),
+                            value=N.fields["process_type"],
+                            on_change=lambda v: N.set_field("process_type", v),
+                        ),
+                        rx.cond(
+                            N.field_errors.contains("process_type"),
+                            rx.text(N.field_errors["process_type"], color_scheme="red", size="1"),
+                        ),
+                        spacing="1",
+                    ),
+                    columns="2",
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.text(T["apply.questions"], size="2", weight="medium"),
+                rx.hstack(
+                    *[
+                        rx.checkbox(
+                            T[f"flag.{f}"],
+                            checked=N.flags.contains(f),
+                            on_change=lambda c, f=f: N.toggle_flag(f, c),
+                        )
+                        for f in FLAGS
+                    ],
+                    wrap="wrap",
+                    spacing="4",
+                ),
+                rx.cond(
+                    N.field_errors.contains("form"),
+                    rx.callout(N.field_errors["form"], color_scheme="red", icon="triangle_alert"),
+                ),
+                rx.cond(
+                    N.error != "", rx.callout(N.error, color_scheme="red", icon="triangle_alert")
+                ),
+                rx.button(
+                    rx.cond(N.editing_id != "", T["project.save"], T["apply.register"]),
+                    on_click=N.register,
+                    id="btn-register",
+                ),
+                width="100%",
+                spacing="4",
+            ),
+            width="100%",
+        )
+    )
+
+
+def _material(m: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            m["code"],
+            " ",
+            localized(m, "name"),
+            template_link(m, size="1"),
+        ),
+        rx.table.cell(
+            rx.cond(
+                m["key"] == "1",
+                rx.badge(T["material.key"], color_scheme="red"),
+                rx.cond(
+                    m["deferrable"] == "1", rx.badge(T["apply.deferrable"], color_scheme="gray"), ""
+                ),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                m["satisfied_by"] != "",
+                rx.badge(T["apply.satisfied." + m["satisfied_by"].to(str)], color_scheme="green"),
+                rx.cond(
+                    A.uploaded.contains(m["code"]),
+                    rx.hstack(
+                        rx.badge(A.uploaded[m["code"]].to(str), color_scheme="blue"),
+                        rx.link(
+                            T["apply.preview"],
+                            href="/files/" + A.uploaded_ids[m["code"]].to(str),
+                            is_external=True,
+                            size="1",
+                            class_name="preview-link",
+                        ),
+                        align="center",
+                    ),
+                    rx.badge(T["material.missing"], color_scheme="red"),
+                ),
+            )
+        ),
+    )
+
+
+def _question(q: rx.Var) -> rx.Component:
+    """One yes/no question of the guided questionnaire (智能引导)."""
+    return rx.hstack(
+        rx.text(T["question." + q["key"].to(str)], size="2", flex="1"),
+        rx.button(
+            T["question.yes"],
+            size="1",
+            variant=rx.cond(q["value"] == "1", "solid", "outline"),
+            on_click=A.set_answer(q["key"], "yes"),
+            id="q-" + q["key"].to(str) + "-yes",
+        ),
+        rx.button(
+            T["question.no"],
+            size="1",
+            variant=rx.cond(q["value"] == "1", "outline", "solid"),
+            on_click=A.set_answer(q["key"], "no"),
+            id="q-" + q["key"].to(str) + "-no",
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def _uploader() -> rx.Component:
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(placeholder=T["apply.which_material"], id="upload-code"),
+            rx.select.content(
+                rx.foreach(
+                    A.materials,
+                    lambda m: rx.cond(
+                        m["satisfied_by"] == "", rx.select.item(m["code"], value=m["code"])
+                    ),
+                ),
+                rx.foreach(
+                    A.notices,
+                    lambda n: rx.foreach(
+                        n["materials"].to(list[dict]),
+                        lambda m: rx.select.item(m["code"], value=m["code"]),
+                    ),
+                ),
+            ),
+            value=A.upload_code,
+            on_change=A.set_upload_code,
+        ),
+        rx.upload(
+            rx.button(T["apply.choose_file"], variant="soft"),
+            id=UPLOAD_ID,
+            max_files=1,
+            multiple=False,
+            accept={
+                "application/pdf": [".pdf"],
+                "image/png": [".png"],
+                "image/jpeg": [".jpg", ".jpeg"],
+            },
+            on_drop=A.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
+        ),
+        rx.text(T["apply.file_rules"], size="1", color_scheme="gray"),
+        align="center",
+        wrap="wrap",
+    )
+
+
+def apply_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(T["apply.title"], size="6", id="home-title"),
+                rx.spacer(),
+                rx.link(
+                    rx.button(T["apply.new_project"], variant="soft"), href="/hall/projects/new"
+                ),
+                width="100%",
+            ),
+            rx.hstack(
+                rx.select.root(
+                    rx.select.trigger(placeholder=T["apply.choose_project"], id="choose-project"),
+                    rx.select.content(
+                        rx.foreach(
+                            A.my_projects, lambda p: rx.select.item(p["name"], value=p["id"])
+                        )
+                    ),
+                    value=A.project_id,
+                    on_change=A.set_project,
+                ),
+                rx.select.root(
+                    rx.select.trigger(id="choose-stage"),
+                    rx.select.content(
+                        *[
+                            rx.select.item(
+                                T[f"stage.{s}"],
+                                value=str(s),
+                                # only the project's current stage and the parallel one apply
+                                disabled=(A.open_stage != str(s)) if s != 5 else False,
+                            )
+                            for s in range(1, 6)
+                        ]
+                    ),
+                    value=A.stage,
+                    on_change=A.set_stage,
+                ),
+                wrap="wrap",
+            ),
+            rx.cond(
+                A.error != "",
+                rx.callout(A.error, color_scheme="red", icon="triangle_alert", id="apply-error"),
+            ),
+            rx.cond(
+                A.message != "",
+                rx.callout(A.message, color_scheme="green", icon="check", id="apply-message"),
+            ),
+            rx.cond(
+                A.receipt != "",
+                rx.callout(
+                    T["apply.receipt"] + " " + A.receipt,
+                    color_scheme="green",
+                    icon="check",
+                    id="receipt",
+                ),
+            ),
+            rx.foreach(
+                A.notices,
+                lambda n: rx.card(
+                    rx.vstack(
+                        rx.heading(T["apply.notice"], size="3"),
+                        rx.badge(
+                            T["apply.clock_paused"], color_scheme="amber", class_name="paused"
+                        ),
+                        rx.text(n["remarks"], size="2"),
+                        rx.foreach(
+                            n["materials"].to(list[dict]),
+                            lambda m: rx.text(
+                                m["code"],
+                                " ",
+                                localized(m, "name"),
+                                " — ",
+                                m["remark"],
+                                " ",
+                                rx.cond(A.uploaded.contains(m["code"]), "✔", ""),
+                                size="2",
+                            ),
+                        ),
+                        rx.button(
+                            T["apply.answer"],
+                            on_click=A.answer_notice(n["id"]),
+                            class_name="answer-notice",
+                        ),
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                A.questions.length() > 0,
+                rx.card(
+                    rx.vstack(
+                        rx.heading(T["apply.questions"], size="3"),
+                        rx.foreach(A.questions, _question),
+                        width="100%",
+                        spacing="2",
+                    ),
+                    width="100%",
+                    id="questionnaire",
+                ),
+            ),
+            rx.cond(
+                A.items.length() > 0,
+                rx.card(
+                    rx.vstack(
+                        rx.heading(T["apply.form"], size="3"),
+                        rx.text(
+                            T["apply.items"],
+                            ": ",
+                            rx.foreach(
+                                A.items,
+                                lambda i: rx.badge(
+                                    localized(i, "name"),
+                                    " ",
+                                    i["limit"],
+                                    T["apply.days"],
+                                    margin_right="0.3em",
+                                ),
+                            ),
+                            size="2",
+                        ),
+                        rx.table.root(
+                            rx.table.body(rx.foreach(A.materials, _material)),
+                            size="1",
+                            width="100%",
+                            id="form-materials",
+                        ),
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
+            ),
+            rx.cond((A.items.length() > 0) | (A.notices.length() > 0), _uploader()),
+            rx.cond(
+                A.items.length() > 0,
+                rx.hstack(
+                    rx.button(T["apply.submit"], on_click=A.submit, size="3", id="btn-submit"),
+                    rx.button(
+                        T["apply.save_draft"],
+                        on_click=A.save_draft,
+                        size="3",
+                        variant="soft",
+                        id="btn-draft",
+                    ),
+                ),
+            ),
+            width="100%",
+            spacing="4",
+        )
+    )

@@ -1,0 +1,1 @@
+"""Pages — 数据展示 big screen."""

@@ -1,0 +1,1 @@
+"""Pages — 效能督查 supervision."""

@@ -1,0 +1,423 @@
+"""Supervision pages (审批效能督查): alerts, anomalies, KPIs and city rankings."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from eap.components.shell import pager, shell
+from eap.state.supervision.board import SupervisionState as S
+
+T = S.t
+
+LEVEL_COLOURS = {"urge": "amber", "supervise": "orange", "inspect": "red"}
+
+
+def _level_badge(level: rx.Var) -> rx.Component:
+    return rx.match(
+        level,
+        *[
+            (lv, rx.badge(T[f"alert.level.{lv}"], color_scheme=c))
+            for lv, c in LEVEL_COLOURS.items()
+        ],
+        rx.badge(level),
+    )
+
+
+def _select(value: rx.Var, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:  # type: ignore[no-untyped-def]
+    return rx.select.root(
+        rx.select.trigger(id=id_),
+        rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),
+        value=value,
+        on_change=on_change,
+        size="2",
+    )
+
+
+def alerts_tab() -> rx.Component:
+    cols = ["level", "case_no", "item", "department", "due_date", "raised_at", "status"]
+    return rx.vstack(
+        rx.hstack(
+            _select(
+                rx.cond(S.level == "", "all", S.level),
+                [
+                    ("all", "supervision.all_levels"),
+                    ("urge", "alert.level.urge"),
+                    ("supervise", "alert.level.supervise"),
+                    ("inspect", "alert.level.inspect"),
+                ],
+                S.set_level,
+                "level-filter",
+            ),
+            _select(
+                rx.cond(S.status == "", "all", S.status),
+                [
+                    ("all", "supervision.all_status"),
+                    ("open", "alert.status.open"),
+                    ("acknowledged", "alert.status.acknowledged"),
+                    ("noticed", "alert.status.noticed"),
+                    ("answered", "alert.status.answered"),
+                    ("closed", "alert.status.closed"),
+                ],
+                S.set_status,
+                "status-filter",
+            ),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=S.export_alerts,
+                variant="soft",
+                id="export-alerts",
+            ),
+            width="100%",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[rx.table.column_header_cell(T[f"supervision.col.{c}"]) for c in cols]
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.alerts,
+                    lambda a: rx.table.row(
+                        rx.table.cell(_level_badge(a["level"])),
+                        rx.table.cell(
+                            rx.link(
+                                rx.cond(
+                                    a["case_no"] != "",
+                                    a["case_no"],
+                                    a["target_kind"] + " #" + a["target_id"],
+                                ),
+                                on_click=S.open_alert(a["id"], a["target_kind"], a["target_id"]),
+                                cursor="pointer",
+                            )
+                        ),
+                        rx.table.cell(a["item"]),
+                        rx.table.cell(a["department"]),
+                        rx.table.cell(a["due_date"]),
+                        rx.table.cell(a["raised_at"]),
+                        rx.table.cell(T["alert.status." + a["status"].to(str)]),
+                    ),
+                )
+            ),
+            variant="surface",
+            size="1",
+            width="100%",
+            id="alerts-table",
+        ),
+        pager(S),
+        rx.cond(S.selected_alert > 0, alert_panel()),
+        width="100%",
+    )
+
+
+def alert_panel() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.cond(
+                S.detail.contains("case_no"),
+                rx.vstack(
+                    rx.heading(S.detail["item"], " · ", S.detail["case_no"], size="3"),
+                    rx.text(
+                        S.detail["project"],
+                        " (",
+                        S.detail["project_code"],
+                        ") · ",
+                        S.detail["department"],
+                        size="2",
+                    ),
+                    rx.text(
+                        T["case.due"],
+                        ": ",
+                        S.detail["due"],
+                        " · ",
+                        T["case.paused_days"],
+                        ": ",
+                        S.detail["paused"],
+                        " · ",
+                        T["case.supplements"],
+                        ": ",
+                        S.detail["supplements"],
+                        size="2",
+                    ),
+                    rx.table.root(
+                        rx.table.body(
+                            rx.foreach(
+                                S.events,
+                                lambda e: rx.table.row(
+                                    rx.table.cell(e["at"]),
+                                    rx.table.cell(e["status"]),
+                                    rx.table.cell(e["action"]),
+                                    rx.table.cell(e["office"]),
+                                    rx.table.cell(e["handler"]),
+                                    rx.table.cell(e["opinion"]),
+                                ),
+                            )
+                        ),
+                        size="1",
+                        width="100%",
+                        id="case-history",
+                    ),
+                    width="100%",
+                ),
+            ),
+            rx.text_area(
+                value=S.action_text,
+                on_change=S.set_action_text,
+                placeholder=T["supervision.text_hint"],
+                width="100%",
+                id="action-text",
+            ),
+            rx.hstack(
+                rx.button(
+                    T["supervision.ack"], on_click=S.act("ack"), variant="soft", id="act-ack"
+                ),
+                rx.button(
+                    T["supervision.comment"],
+                    on_click=S.act("comment"),
+                    variant="soft",
+                    id="act-comment",
+                ),
+                rx.button(
+                    T["supervision.notice"],
+                    on_click=S.act("notice"),
+                    color_scheme="orange",
+                    id="act-notice",
+                ),
+                rx.button(
+                    T["supervision.close"],
+                    on_click=S.act("close"),
+                    color_scheme="gray",
+                    id="act-close",
+                ),
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def anomalies_tab() -> rx.Component:
+    cols = ["kind", "subject", "region", "evidence", "detected", "status", "actions"]
+    return rx.vstack(
+        rx.hstack(
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=S.export_anomalies,
+                variant="soft",
+            ),
+            width="100%",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[rx.table.column_header_cell(T[f"supervision.col.{c}"]) for c in cols]
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.anomalies,
+                    lambda a: rx.table.row(
+                        rx.table.cell(T["anomaly." + a["kind"].to(str)]),
+                        rx.table.cell(a["subject"]),
+                        rx.table.cell(a["region"]),
+                        rx.table.cell(a["evidence"]),
+                        rx.table.cell(a["detected"]),
+                        rx.table.cell(T["alert.status." + a["status"].to(str)]),
+                        rx.table.cell(
+                            rx.hstack(
+                                rx.button(
+                                    T["supervision.ack"],
+                                    size="1",
+                                    variant="soft",
+                                    on_click=S.act_anomaly(a["id"], "ack"),
+                                ),
+                                rx.button(
+                                    T["supervision.comment"],
+                                    size="1",
+                                    variant="soft",
+                                    on_click=S.act_anomaly(a["id"], "comment"),
+                                ),
+                                rx.button(
+                                    T["supervision.close"],
+                                    size="1",
+                                    color_scheme="gray",
+                                    on_click=S.act_anomaly(a["id"], "close"),
+                                    class_name="close-anomaly",
+                                ),
+                            )
+                        ),
+                    ),
+                )
+            ),
+            variant="surface",
+            size="1",
+            width="100%",
+            id="anomalies-table",
+        ),
+        rx.text_area(
+            value=S.action_text,
+            on_change=S.set_action_text,
+            width="100%",
+            placeholder=T["supervision.text_hint"],
+        ),
+        width="100%",
+    )
+
+
+def _period_picker(load, prefix: str) -> rx.Component:  # type: ignore[no-untyped-def]
+    return rx.hstack(
+        rx.text(T["kpi.period"], size="2"),
+        rx.input(type="date", value=S.kpi_start, on_change=S.set_kpi_start, id=f"{prefix}-start"),
+        rx.text("~"),
+        rx.input(type="date", value=S.kpi_end, on_change=S.set_kpi_end, id=f"{prefix}-end"),
+        rx.button(T["kpi.query"], on_click=load, id=f"{prefix}-query"),
+        align="center",
+    )
+
+
+def kpi_tab() -> rx.Component:
+    cols = [
+        "key",
+        "accepted",
+        "completed",
+        "on_time",
+        "overdue",
+        "avg",
+        "p90",
+        "supplement",
+        "refusal",
+        "special",
+        "satisfaction",
+    ]
+    return rx.vstack(
+        rx.hstack(
+            _period_picker(S.load_kpis, "kpi"),
+            _select(
+                S.group_by,
+                [
+                    (g, f"kpi.by.{g}")
+                    for g in (
+                        "city_code",
+                        "county_code",
+                        "department_id",
+                        "stage_code",
+                        "process_type",
+                    )
+                ],
+                S.set_group_by,
+                "group-by",
+            ),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=S.export_kpis,
+                variant="soft",
+                id="export-kpi",
+            ),
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(T[f"kpi.col.{c}"]) for c in cols])
+            ),
+            rx.table.body(
+                rx.foreach(S.kpi_rows, lambda r: rx.table.row(*[rx.table.cell(r[c]) for c in cols]))
+            ),
+            variant="surface",
+            size="1",
+            width="100%",
+            id="kpi-table",
+        ),
+        project_table(),
+        width="100%",
+    )
+
+
+def project_table() -> rx.Component:
+    """Full-process working days per city against the target for the process type."""
+    pcols = ("key", "completed", "avg", "within")
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(T["kpi.projects"], size="3"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("file-spreadsheet"),
+                T["export.xlsx"],
+                on_click=S.export_project_kpis,
+                variant="soft",
+                id="export-projects",
+            ),
+            width="100%",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(T[f"kpi.pcol.{c}"]) for c in pcols])
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.project_rows, lambda r: rx.table.row(*[rx.table.cell(r[c]) for c in pcols])
+                )
+            ),
+            variant="surface",
+            size="1",
+            width="100%",
+            id="project-kpi-table",
+        ),
+        width="100%",
+    )
+
+
+def ranking_tab() -> rx.Component:
+    return rx.vstack(
+        _period_picker(S.load_rankings, "ranking"),
+        rx.grid(
+            rx.card(
+                rx.plotly(data=S.ranking, id="ranking-chart", width="100%", use_resize_handler=True)
+            ),
+            rx.card(rx.plotly(data=S.trend, width="100%", use_resize_handler=True)),
+            columns="2",
+            spacing="4",
+            width="100%",
+        ),
+        rx.card(
+            rx.plotly(data=S.distribution, width="100%", use_resize_handler=True), width="100%"
+        ),
+        width="100%",
+    )
+
+
+def supervision_page() -> rx.Component:
+    return shell(
+        rx.vstack(
+            rx.heading(T["home.supervisor"], size="6", id="home-title"),
+            rx.cond(
+                S.message != "",
+                rx.callout(S.message, icon="info", width="100%", id="supervision-message"),
+            ),
+            rx.tabs.root(
+                rx.tabs.list(
+                    rx.tabs.trigger(T["supervision.alerts"], value="alerts", id="tab-alerts"),
+                    rx.tabs.trigger(
+                        T["supervision.anomalies"], value="anomalies", id="tab-anomalies"
+                    ),
+                    rx.tabs.trigger(T["supervision.kpi"], value="kpi", id="tab-kpi"),
+                    rx.tabs.trigger(T["supervision.ranking"], value="ranking", id="tab-ranking"),
+                ),
+                rx.tabs.content(alerts_tab(), value="alerts", padding_top="1em"),
+                rx.tabs.content(anomalies_tab(), value="anomalies", padding_top="1em"),
+                rx.tabs.content(kpi_tab(), value="kpi", padding_top="1em"),
+                rx.tabs.content(ranking_tab(), value="ranking", padding_top="1em"),
+                value=S.tab,
+                on_change=S.set_tab,
+                width="100%",
+            ),
+            width="100%",
+            spacing="4",
+        )
+    )

@@ -1,0 +1,246 @@
+"""Every route of the application in one table (路由表): its page, roles, menu label, home.
+
+``eap.eap`` registers the pages from it, ``state.core.base`` authorises with it, the shell's
+navigation is drawn from it and each role's home page is read from it. Pages and their on-load
+handlers are named as ``"module:attribute"`` strings and imported only by ``eap.eap``, so this
+module imports nothing of the app and any layer may read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eap.services.core.principal import ROLES, Role
+
+HALL_ROLES = frozenset({Role.APPLICANT, Role.AGENT})
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    page: str  # "module:function" building the page
+    title: str  # the browser tab's title
+    roles: frozenset[str] | None  # who may open it; None: public
+    on_load: tuple[str, ...] = ()  # "module:State.handler", run in order
+    nav: str | None = None  # message key of its link in the top bar (for ``roles``)
+    home_of: frozenset[str] = frozenset()  # the roles that land here after signing in
+    role_home: str | None = None  # a role's generic home page (pages.core.home)
+
+
+_P, _S = "eap.pages", "eap.state"
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "/login",
+        f"{_P}.core.login:login_page",
+        "登录 · EAP",
+        None,
+        (f"{_S}.core.login:LoginState.on_load",),
+    ),
+    Route("/", "reflex:fragment", "EAP", None, (f"{_S}.core.base:AppState.go_home",)),
+    Route(
+        "/verify/[token]",
+        f"{_P}.hall.verify:verify_page",
+        "证照核验 · EAP",
+        None,
+        (f"{_S}.hall.verify:VerifyState.load",),
+    ),
+    Route(
+        "/guide",
+        f"{_P}.hall.guide:guide_page",
+        "办事指南 · EAP",
+        None,
+        (f"{_S}.hall.guide:GuideState.load",),
+    ),
+    Route(
+        "/notices",
+        f"{_P}.hall.notices:notices_page",
+        "通知公告 · EAP",
+        None,
+        (f"{_S}.hall.notices:NoticesState.load",),
+    ),
+    Route(
+        "/notices/[notice_id]",
+        f"{_P}.hall.notices:notice_detail_page",
+        "通知公告 · EAP",
+        None,
+        (f"{_S}.hall.notices:NoticeDetailState.load",),
+    ),
+    Route(
+        "/hall/register",
+        f"{_P}.hall.register:register_page",
+        "注册 · EAP",
+        None,
+        (f"{_S}.hall.register:RegisterState.load",),
+    ),
+    Route(
+        "/hall/reset",
+        f"{_P}.hall.reset:reset_page",
+        "找回密码 · EAP",
+        None,
+        (f"{_S}.hall.reset:ResetState.load",),
+    ),
+    # 网上办事大厅 online service hall
+    Route(
+        "/hall",
+        f"{_P}.hall.hall:hall_page",
+        "网上办事大厅 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.hall:HallState.load",),
+        "nav.hall",
+        HALL_ROLES,
+    ),
+    Route(
+        "/hall/apply",
+        f"{_P}.hall.apply:apply_page",
+        "申报 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.apply:ApplyState.load",),
+        "nav.apply",
+    ),
+    Route(
+        "/hall/projects/new",
+        f"{_P}.hall.apply:new_project_page",
+        "项目登记 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.apply:NewProjectState.load",),
+    ),
+    Route(
+        "/hall/appointments",
+        f"{_P}.hall.hall_services:appointments_page",
+        "预约办事 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.hall_services:AppointmentsState.load",),
+        "nav.appointments",
+    ),
+    Route(
+        "/hall/inquiries",
+        f"{_P}.hall.hall_services:inquiries_page",
+        "咨询投诉 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.hall_services:InquiriesState.load",),
+        "nav.inquiries",
+    ),
+    Route(
+        "/hall/agents",
+        f"{_P}.hall.hall_services:agents_page",
+        "代办授权 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.hall_services:AgentsState.load",),
+        "nav.agents",
+    ),
+    # 审批业务 workbenches
+    Route(
+        "/workbench/window",
+        f"{_P}.approval.window:window_page",
+        "综合窗口 · EAP",
+        frozenset({Role.WINDOW}),
+        (f"{_S}.approval.window:WindowState.load", f"{_S}.approval.desk:TodayState.load"),
+        "nav.workbench",
+        frozenset({Role.WINDOW}),
+    ),
+    Route(
+        "/workbench/department",
+        f"{_P}.approval.department:department_page",
+        "部门审批 · EAP",
+        frozenset({Role.APPROVER}),
+        (f"{_S}.approval.department:DepartmentState.load", f"{_S}.approval.desk:RepliesState.load"),
+        "nav.workbench",
+        frozenset({Role.APPROVER}),
+    ),
+    # 效能督查 supervision
+    Route(
+        "/supervision",
+        f"{_P}.supervision.board:supervision_page",
+        "效能督查 · EAP",
+        frozenset({Role.SUPERVISOR}),
+        (f"{_S}.supervision.board:SupervisionState.load",),
+        "nav.supervision",
+        frozenset({Role.SUPERVISOR}),
+    ),
+    # 统一中介服务 and 数据展示 (home pages until their subsystems land)
+    Route(
+        "/agency",
+        f"{_P}.core.home:home_page",
+        "EAP",
+        frozenset({Role.AGENCY}),
+        (f"{_S}.core.home:HomeState.load",),
+        "nav.agency",
+        frozenset({Role.AGENCY}),
+        "home.agency",
+    ),
+    Route(
+        "/screen",
+        f"{_P}.core.home:home_page",
+        "EAP",
+        frozenset({Role.LEADER}),
+        (f"{_S}.core.home:HomeState.load",),
+        "nav.screen",
+        frozenset({Role.LEADER}),
+        "home.leader",
+    ),
+    # 系统管理 administration
+    Route(
+        "/admin",
+        f"{_P}.core.home:home_page",
+        "EAP",
+        frozenset({Role.ADMIN}),
+        (f"{_S}.core.home:HomeState.load",),
+        "nav.admin",
+        frozenset({Role.ADMIN}),
+        "home.admin",
+    ),
+    Route(
+        "/admin/catalogue",
+        f"{_P}.admin.catalogue:process_admin_page",
+        "流程配置 · EAP",
+        frozenset({Role.ADMIN}),
+        (f"{_S}.admin.catalogue:ProcessAdminState.load",),
+        "process.title",
+    ),
+    Route(
+        "/admin/audit",
+        f"{_P}.core.home:home_page",
+        "EAP",
+        frozenset({Role.AUDITOR}),
+        (f"{_S}.core.home:HomeState.load",),
+        "nav.audit",
+        frozenset({Role.AUDITOR}),
+        "home.auditor",
+    ),
+    Route(
+        "/admin/security",
+        f"{_P}.core.home:home_page",
+        "EAP",
+        frozenset({Role.SECURITY}),
+        (f"{_S}.core.home:HomeState.load",),
+        "nav.security",
+        frozenset({Role.SECURITY}),
+        "home.security",
+    ),
+    # every signed-in role
+    Route(
+        "/inbox",
+        f"{_P}.core.inbox:inbox_page",
+        "消息 · EAP",
+        frozenset(ROLES),
+        (f"{_S}.core.inbox:InboxState.load",),
+    ),
+)
+
+BY_PATH: dict[str, Route] = {r.path: r for r in ROUTES}
+# Which roles may open which signed-in page; checked on the server in every handler.
+ROUTE_ROLES: dict[str, frozenset[str]] = {r.path: r.roles for r in ROUTES if r.roles is not None}
+HOME_ROUTES: dict[str, str] = {role: r.path for r in ROUTES for role in r.home_of}
+# The top bar's links: (route, label key, roles that see it), in table order.
+NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (r.path, r.nav, tuple(sorted(r.roles))) for r in ROUTES if r.nav and r.roles
+)
+
+
+def _check() -> None:
+    missing = set(ROLES) - set(HOME_ROUTES)
+    if missing:  # a role with no home would be signed in to nowhere
+        raise RuntimeError(f"roles without a home route: {sorted(missing)}")
+
+
+_check()

@@ -1,0 +1,110 @@
+"""The one scheduler per deployment (定时任务). Run ``python -m eap scheduler``.
+
+Never started at import or in a web worker. Several scheduler processes may run (for
+fail-over); only the holder of the database lease runs jobs. Every job is idempotent and works
+"as of now", so after downtime the first run catches up once, not once per missed interval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from eap.config import get_settings
+from eap.db import get_engine
+from eap.models import JobRun, SchedulerLease
+from eap.models.common import utcnow
+
+log = logging.getLogger("eap.scheduler")
+LEASE = "scheduler"
+HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def acquire_lease(
+    session: Session, *, holder: str, ttl: dt.timedelta, now: dt.datetime | None = None
+) -> bool:
+    """Take or renew the lease; True if ``holder`` now holds it."""
+    now = now or utcnow()
+    res = session.execute(
+        update(SchedulerLease)
+        .where(
+            col(SchedulerLease.name) == LEASE,
+            (col(SchedulerLease.holder) == holder) | (col(SchedulerLease.expires_at) < now),
+        )
+        .values(holder=holder, expires_at=now + ttl)
+    )
+    if res.rowcount:  # type: ignore[attr-defined]
+        session.commit()
+        return True
+    if session.get(SchedulerLease, LEASE) is None:
+        try:
+            session.add(SchedulerLease(name=LEASE, holder=holder, expires_at=now + ttl))
+            session.commit()
+            return True
+        except IntegrityError:
+            session.rollback()
+    session.rollback()
+    return False
+
+
+def run_job(
+    name: str,
+    fn: Callable[[Session], Any],
+    *,
+    holder: str = HOLDER,
+    ttl: dt.timedelta = dt.timedelta(minutes=3),
+) -> Any:
+    with Session(get_engine()) as session:
+        if not acquire_lease(session, holder=holder, ttl=ttl):
+            log.info("%s: another scheduler holds the lease; skipped", name)
+            return None
+        result = fn(session)
+        run = session.get(JobRun, name) or JobRun(name=name, last_run_at=utcnow())
+        run.last_run_at = utcnow()
+        if name != "kpi":
+            run.last_result = result if isinstance(result, dict) else {"result": str(result)}
+        session.add(run)
+        session.commit()
+        log.info("%s: %s", name, result)
+        return result
+
+
+def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
+    """name -> (job, interval in seconds)."""
+    from eap.services.core import notify
+    from eap.services.supervision import alerts as supervision
+    from eap.services.supervision import anomalies, kpi
+
+    minutes = get_settings().sweep_minutes
+    return {
+        "sweep": (lambda s: supervision.sweep_deadlines(s).__dict__, minutes * 60),
+        "sms": (lambda s: notify.deliver_sms(s), 60),
+        "anomalies": (lambda s: anomalies.detect(s), 3600),
+        "kpi": (lambda s: kpi.maintain(s), 1800),
+    }
+
+
+def serve() -> None:
+    """Block and run the jobs; each runs once at start (catch-up), then on its interval."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = BlockingScheduler(
+        timezone="Asia/Shanghai",
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+    start = dt.datetime.now(dt.UTC)
+    for name, (fn, seconds) in jobs().items():
+        scheduler.add_job(
+            run_job, "interval", seconds=seconds, args=[name, fn], id=name, next_run_time=start
+        )
+    log.info("scheduler %s starting", HOLDER)
+    scheduler.start()

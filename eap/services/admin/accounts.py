@@ -1,0 +1,206 @@
+"""Accounts, roles and login sessions (DOMAIN §2).
+
+Sessions live in the database, so every web worker agrees on who is signed in and when a
+session went idle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, replace
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from eap.config import get_settings
+from eap.errors import DomainError
+from eap.models import Department, User, UserSession
+from eap.models.accounts import UserCreate
+from eap.models.common import utcnow
+from eap.services.core.audit import record
+from eap.services.core.principal import ROLES, STAFF_ROLES, Principal, token_hash
+
+_hasher = PasswordHasher()
+
+
+def check_password_rules(password: str) -> None:
+    classes = sum(
+        bool(re.search(p, password)) for p in (r"[A-Z]", r"[a-z]", r"\d", r"[^A-Za-z0-9]")
+    )
+    if len(password) < 8 or classes < 3:
+        raise DomainError("auth.password_rules", field="password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session, *, data: UserCreate, actor_id: int | None, hashed: str | None = None
+) -> User:
+    """Create an account; staff accounts must name their region and department."""
+    if data.role not in ROLES:
+        raise DomainError("error.forbidden")
+    if data.role in STAFF_ROLES and not data.region_code:
+        raise DomainError("account.scope_required", field="region_code")
+    if data.role in ("window", "approver") and not data.department_id:
+        raise DomainError("account.scope_required", field="department_id")
+    if data.department_id is not None:
+        dept = session.get(Department, data.department_id)
+        if dept is None or (data.region_code and dept.region_code != data.region_code):
+            raise DomainError("account.scope_mismatch", field="department_id")
+    if hashed is None:
+        check_password_rules(data.password)
+    user = User.model_validate(
+        data.model_dump(exclude={"password"}),
+        update={"password_hash": hashed or hash_password(data.password)},
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor_id=actor_id, action="user.create", entity="user", entity_id=user.id or "")
+    return user
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """Success carries the raw token; failure carries the error. Commit either way: a failed
+    attempt must be remembered for the lockout."""
+
+    token: str = ""
+    principal: Principal | None = None
+    error: DomainError | None = None
+
+
+def login(
+    session: Session, *, username: str, password: str, now: dt.datetime | None = None
+) -> LoginOutcome:
+    """Check the password and open a session.
+
+    Five wrong passwords lock the account for fifteen minutes; the lock is kept on the user row
+    (not in memory) so it holds across workers and restarts.
+    """
+    try:
+        token, principal = _login(session, username=username, password=password, now=now)
+    except DomainError as exc:
+        return LoginOutcome(error=exc)
+    return LoginOutcome(token=token, principal=principal)
+
+
+def _login(
+    session: Session, *, username: str, password: str, now: dt.datetime | None
+) -> tuple[str, Principal]:
+    settings = get_settings()
+    now = now or utcnow()
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        # Hash anyway so response time does not reveal which usernames exist.
+        _hasher.hash(password or "x")
+        raise DomainError("auth.bad_credentials") from None
+    if user.locked_until and user.locked_until > now:
+        record(
+            session,
+            actor_id=user.id,
+            action="auth.login_locked",
+            entity="user",
+            entity_id=user.id or "",
+        )
+        raise DomainError("auth.locked", minutes=settings.lockout_minutes)
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        if user.failed_logins >= settings.lockout_threshold:
+            user.locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
+            user.failed_logins = 0
+            record(
+                session,
+                actor_id=user.id,
+                action="auth.locked",
+                entity="user",
+                entity_id=user.id or "",
+            )
+        else:
+            record(
+                session,
+                actor_id=user.id,
+                action="auth.login_failed",
+                entity="user",
+                entity_id=user.id or "",
+            )
+        session.add(user)
+        session.flush()
+        if user.locked_until and user.locked_until > now:
+            raise DomainError("auth.locked", minutes=settings.lockout_minutes) from None
+        raise DomainError("auth.bad_credentials") from None
+    if not user.active:
+        raise DomainError("auth.inactive")
+    user.failed_logins = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.add(user)
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(
+        UserSession(token_hash=token_hash(token), user_id=user.id, created_at=now, last_seen_at=now)
+    )
+    record(session, actor_id=user.id, action="auth.login", entity="user", entity_id=user.id)
+    session.flush()
+    return token, Principal.of(user)
+
+
+def resolve_session(
+    session: Session, *, token: str, now: dt.datetime | None = None, touch: bool = True
+) -> Principal | None:
+    """The principal behind a token, or None if the session is unknown, ended or idle too long."""
+    if not token:
+        return None
+    now = now or utcnow()
+    row = session.get(UserSession, token_hash(token))
+    if row is None or row.ended_at is not None:
+        return None
+    idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
+    if now - row.last_seen_at > idle:
+        row.ended_at, row.end_reason = now, "idle"
+        session.add(row)
+        record(
+            session,
+            actor_id=row.user_id,
+            action="auth.session_idle",
+            entity="user",
+            entity_id=row.user_id,
+        )
+        session.flush()
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    if touch:
+        row.last_seen_at = now
+        session.add(row)
+        session.flush()
+    principal = Principal.of(user)
+    if user.role == "agent" and row.acting_company_id is not None:
+        from eap.services.hall.agents import grant_is_valid
+
+        # Re-checked on every request: a revoked or expired grant ends the agent's access.
+        if grant_is_valid(
+            session, company_id=row.acting_company_id, agent_id=user.id or 0, now=now
+        ):
+            principal = replace(principal, company_id=row.acting_company_id)
+    return principal
+
+
+def logout(session: Session, *, token: str, now: dt.datetime | None = None) -> None:
+    row = session.get(UserSession, token_hash(token)) if token else None
+    if row is None or row.ended_at is not None:
+        return
+    row.ended_at, row.end_reason = now or utcnow(), "logout"
+    session.add(row)
+    record(
+        session, actor_id=row.user_id, action="auth.logout", entity="user", entity_id=row.user_id
+    )
+    session.flush()

@@ -1,0 +1,121 @@
+"""Process configuration (流程配置) by the administrator: a city's stage limits and the
+promised limit of each item, published as a new version. Cases already filed keep the
+version they started on; only new applications take the new one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from eap.errors import DomainError
+from eap.models import Item, Process, ProcessItem, ProcessStage, ProcessType, Region
+from eap.services.admin import catalogue
+from eap.services.core.principal import Principal
+
+
+def _active(session: Session, region_code: str, process_type: int) -> Process:
+    process = catalogue.active_process(session, region_code=region_code, process_type=process_type)
+    if process is None:
+        raise DomainError("guide.no_process")
+    return process
+
+
+def process_view(
+    session: Session, *, principal: Principal, region_code: str, process_type: int
+) -> dict[str, Any]:
+    """The active version: each stage's limit and its items with promised and statutory limits."""
+    principal.require_role("admin")
+    process = _active(session, region_code, process_type)
+    stages = []
+    for stage in session.exec(
+        select(ProcessStage)
+        .where(ProcessStage.process_id == process.id)
+        .order_by(col(ProcessStage.stage_code))
+    ):
+        rows = session.exec(
+            select(ProcessItem, Item)
+            .join(Item, col(Item.id) == col(ProcessItem.item_id))
+            .where(
+                ProcessItem.process_id == process.id,
+                ProcessItem.stage_code == stage.stage_code,
+            )
+            .order_by(col(Item.code))
+        ).all()
+        stages.append(
+            {
+                "stage": str(stage.stage_code),
+                "limit": str(stage.limit_days),
+                "items": [
+                    {
+                        "code": item.code,
+                        "name_zh": item.name_zh,
+                        "name_en": item.name_en,
+                        "limit": str(pi.limit_days),
+                        "statutory": str(item.limit_days),
+                        "condition": pi.condition,
+                    }
+                    for pi, item in rows
+                ],
+            }
+        )
+    return {
+        "id": str(process.id),
+        "code": process.code,
+        "version": str(process.version),
+        "name": process.name,
+        "stages": stages,
+    }
+
+
+def publish_revision(
+    session: Session,
+    *,
+    principal: Principal,
+    region_code: str,
+    process_type: int,
+    stage_limits: dict[int, int],
+    item_limits: dict[str, int],
+) -> Process:
+    """New version with changed limits. A promised limit may be shorter than the statutory
+    one, never longer; limits are whole working days from 1 to 365."""
+    principal.require_role("admin")
+    if session.get(Region, region_code) is None or session.get(ProcessType, process_type) is None:
+        raise DomainError("error.not_found")
+    current = _active(session, region_code, process_type)
+    items: dict[int, list[tuple[str, str]]] = {}
+    statutory: dict[str, int] = {}
+    for pi, item in session.exec(
+        select(ProcessItem, Item)
+        .join(Item, col(Item.id) == col(ProcessItem.item_id))
+        .where(ProcessItem.process_id == current.id)
+        .order_by(col(Item.code))
+    ):
+        items.setdefault(pi.stage_code, []).append((item.code, pi.condition))
+        statutory[item.code] = item.limit_days
+        item_limits.setdefault(item.code, pi.limit_days)
+    limits = {
+        s.stage_code: s.limit_days
+        for s in session.exec(select(ProcessStage).where(ProcessStage.process_id == current.id))
+    }
+    for stage, days in stage_limits.items():
+        if stage not in limits:
+            raise DomainError("error.not_found")
+        if not 1 <= days <= 365:
+            raise DomainError("process.limit_range", field=f"stage:{stage}")
+        limits[stage] = days
+    for code, days in item_limits.items():
+        if code not in statutory:
+            raise DomainError("catalogue.unknown_item", code=code)
+        if not 1 <= days <= statutory[code]:
+            raise DomainError(
+                "process.item_limit", field=f"item:{code}", code=code, max=statutory[code]
+            )
+    return catalogue.publish_process_version(
+        session,
+        region_code=region_code,
+        process_type=process_type,
+        spec=catalogue.ProcessSpec(limits, items),
+        actor_id=principal.user_id,
+        item_limits=item_limits,
+    )

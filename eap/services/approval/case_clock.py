@@ -1,0 +1,99 @@
+"""An item case's clock (办理时限): started at acceptance, paused and resumed, counted in
+working days, and what staff and applicants see of it (DOMAIN §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam
+from sqlmodel import Session, select
+
+from eap.db import reading
+from eap.models import ItemCase, ProcessType, Project
+from eap.models.cases import TERMINAL
+from eap.services.core.clock import WorkCalendar, local_date
+
+
+def start_clock(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> None:
+    """The acceptance day is not counted; the deadline is the end of the Nth working day."""
+    case.clock_started_at = now
+    due = cal.add_working_days(local_date(now), case.limit_days)
+    case.due_date, case.due_provisional = due.day, due.provisional
+
+
+def resume_clock(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> int:
+    """End a pause: the deadline moves on by the working days it took."""
+    if case.paused_since is None:
+        return 0
+    paused = cal.paused_working_days(case.paused_since, now)
+    case.paused_days += paused
+    if case.due_date is not None:
+        moved = cal.extend(case.due_date, paused)
+        case.due_date = moved.day
+        case.due_provisional = case.due_provisional or moved.provisional
+    case.paused_since, case.pause_kind = None, ""
+    return paused
+
+
+def days_used(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> int:
+    if case.clock_started_at is None:
+        return 0
+    gross = cal.working_days_between(local_date(case.clock_started_at), local_date(now))
+    running_pause = (
+        cal.paused_working_days(case.paused_since, now) if case.paused_since is not None else 0
+    )
+    return max(0, gross - case.paused_days - running_pause)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """What the applicant and staff see of an item's clock (DOMAIN §6)."""
+
+    used: int
+    paused: int
+    left: int | None
+    state: str  # normal warning due overdue paused done waiting
+    due_date: dt.date | None
+    provisional: bool
+
+
+def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockView:
+    used = days_used(case, now=now, cal=cal)
+    running = (
+        cal.paused_working_days(case.paused_since, now) if case.paused_since is not None else 0
+    )
+    paused = case.paused_days + running
+    if case.status in TERMINAL:
+        return ClockView(
+            case.used_days, case.paused_days, None, "done", case.due_date, case.due_provisional
+        )
+    if case.due_date is None:
+        return ClockView(0, 0, None, "waiting", None, False)
+    today = local_date(now)
+    due = cal.extend(case.due_date, running).day if running else case.due_date
+    if today > due:
+        left = -cal.working_days_between(due, today)
+    else:
+        left = cal.working_days_between(today, due)
+    if case.paused_since is not None:
+        state = "paused"
+    elif today > due:
+        state = "overdue"
+    elif today == due:
+        state = "due"
+    elif left <= 1:
+        state = "warning"
+    else:
+        state = "normal"
+    return ClockView(used, paused, left, state, due, case.due_provisional)
+
+
+_TARGET_DAYS = select(ProcessType.__table__.c.target_days).where(  # type: ignore[attr-defined]
+    ProcessType.__table__.c.code == bindparam("code")  # type: ignore[attr-defined]
+)
+
+
+def project_target(session: Session, *, project: Project) -> int | None:
+    """The full-process target (working days) of the project's process type."""
+    return reading(session).execute(_TARGET_DAYS, {"code": project.process_type}).scalar()

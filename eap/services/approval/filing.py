@@ -1,0 +1,270 @@
+"""The applicant's filing of a stage application (申报): submit the one form's answers and
+materials (an item case per item, BLZT 0) and withdraw it (撤件 / 撤回)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import bindparam, insert
+from sqlmodel import Session, select
+
+from eap.db import reading
+from eap.errors import DomainError
+from eap.models import (
+    Department,
+    ItemCase,
+    Project,
+    StageCase,
+    StageDef,
+    StageMaterial,
+    StoredFile,
+)
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.approval import case_store, moves
+from eap.services.core.audit import record
+from eap.services.core.authz import city_of, require_applicant
+from eap.services.core.clock import WorkCalendar, local_date, now_or
+from eap.services.core.notify import notify_applicant
+from eap.services.core.principal import Principal
+from eap.services.hall.drafts import discard_draft
+from eap.services.hall.guide import normalise_answers, stage_form
+
+OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
+_INSERT_STAGE_MATERIAL = insert(StageMaterial.__table__)  # type: ignore[attr-defined]
+_T_STAGE = StageCase.__table__  # type: ignore[attr-defined]
+_OPEN_STAGE_CASE = select(_T_STAGE.c.id).where(
+    _T_STAGE.c.project_id == bindparam("project_id"),
+    _T_STAGE.c.stage_code == bindparam("stage_code"),
+    _T_STAGE.c.status.in_(OPEN_STAGE_STATES),
+)
+_LEAD_KIND = select(StageDef.__table__.c.lead_kind).where(  # type: ignore[attr-defined]
+    StageDef.__table__.c.code == bindparam("code")  # type: ignore[attr-defined]
+)
+_INSERT_ITEM_CASE = insert(ItemCase.__table__)  # type: ignore[attr-defined]
+# A new item case: submitted (BLZT 0 is ours), at the window, no clock yet.
+NEW_ITEM_CASE: dict[str, Any] = {
+    "status": Blzt.SUBMITTED,
+    "phase": "intake",
+    "promise": False,
+    "waiting_on": "",
+    "blocked_reason": "",
+    "clock_started_at": None,
+    "due_date": None,
+    "due_provisional": False,
+    "paused_since": None,
+    "pause_kind": "",
+    "paused_days": 0,
+    "supplements": 0,
+    "handler_id": None,
+    "decided_at": None,
+    "used_days": 0,
+    "step": 0,
+    "proposal": {},
+    "assignee_id": None,
+    "version": 1,
+}
+
+
+_T_DEPT = Department.__table__  # type: ignore[attr-defined]
+_DEPARTMENT_OF_KIND = (
+    select(_T_DEPT.c.id)
+    .where(_T_DEPT.c.region_code == bindparam("region"), _T_DEPT.c.kind == bindparam("kind"))
+    .order_by(_T_DEPT.c.id)
+    .limit(1)
+)
+
+
+def _department_id(session: Session, region_code: str, kind: str) -> int:
+    """The department of a kind in a city, e.g. the 住建局 of 南昌."""
+    dept_id = (
+        reading(session).execute(_DEPARTMENT_OF_KIND, {"region": region_code, "kind": kind})
+    ).scalar()
+    if dept_id is None:
+        raise DomainError("intake.no_department", kind=kind)
+    return dept_id
+
+
+def check_files(session: Session, *, project: Project, uploads: dict[str, int]) -> dict[str, int]:
+    for code, file_id in uploads.items():
+        file = session.get(StoredFile, file_id)
+        if file is None or file.company_id != project.company_id:
+            raise DomainError("intake.bad_file", field=code, code=code)
+    return uploads
+
+
+def submit_stage_application(
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: int,
+    stage_code: int,
+    answers: dict[str, Any] | None = None,
+    uploads: dict[str, int] | None = None,
+    channel: int = 2,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """File the one form for a stage: one stage case, one item case per applicable item."""
+    now = now_or(now)
+    project = session.get(Project, project_id)
+    if project is None:
+        raise DomainError("error.not_found")
+    require_applicant(principal, project)
+    if stage_code not in (1, 2, 3, 4, 5):
+        raise DomainError("intake.bad_stage", stage=stage_code)
+    if stage_code != 5 and stage_code != project.current_stage:
+        raise DomainError("intake.stage_not_open", stage=stage_code, current=project.current_stage)
+    if project.completed_at is not None:
+        raise DomainError("intake.project_completed")
+    busy = (
+        reading(session)
+        .execute(_OPEN_STAGE_CASE, {"project_id": project_id, "stage_code": stage_code})
+        .first()
+    )
+    if busy:
+        raise DomainError("intake.already_open", stage=stage_code)
+    answers = normalise_answers(answers or {})
+    form = stage_form(
+        session, project=project, stage_code=stage_code, answers=answers, today=local_date(now)
+    )
+    if not form.items:
+        raise DomainError("intake.no_items", stage=stage_code)
+    uploads = check_files(session, project=project, uploads=uploads or {})
+    known = {need.code for need in form.materials}
+    stray = sorted(set(uploads) - known)
+    if stray:
+        raise DomainError("intake.unknown_material", codes=",".join(stray))
+    region = city_of(session, project.region_code)
+    lead_kind = reading(session).execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
+    lead_id = _department_id(session, region, lead_kind)
+    project.process_id = form.process_id
+    session.add(project)
+    stage_case = StageCase(
+        project_id=project_id,
+        process_id=form.process_id,
+        stage_code=stage_code,
+        region_code=region,
+        lead_department_id=lead_id,
+        channel=channel,
+        answers=answers or {},
+        submitted_by=principal.user_id,
+        submitted_at=now,
+        limit_days=form.stage_limit,
+    )
+    session.add(stage_case)
+    session.flush()
+    assert stage_case.id is not None
+    # BLSPSLBM carries the row id, so it is known only once the row is in.
+    case_store.update_stage(
+        session, stage_case, case_no=f"{region}{local_date(now):%Y%m%d}{stage_case.id:08d}"
+    )
+    rows = []
+    for need in form.materials:
+        file_id = uploads.get(need.code)
+        source = "upload"
+        if file_id is None and need.satisfied_by == "library":
+            file_id, source = need.file_id, "library"
+        rows.append(
+            {
+                "stage_case_id": stage_case.id,
+                "material_id": need.material_id,
+                "file_id": file_id,
+                "certificate_id": need.certificate_id if file_id is None else None,
+                "source": "certificate" if file_id is None and need.certificate_id else source,
+                "owed": False,
+                "owed_until": None,
+            }
+        )
+    if rows:
+        session.connection().execute(_INSERT_STAGE_MATERIAL, rows)
+    departments: dict[str, int] = {}
+    cases = []
+    for n, item in enumerate(form.items, start=1):
+        if item.dept_kind not in departments:
+            departments[item.dept_kind] = _department_id(session, region, item.dept_kind)
+        cases.append(
+            {
+                **NEW_ITEM_CASE,
+                "case_no": f"{stage_case.case_no}{n:02d}",
+                "stage_case_id": stage_case.id,
+                "project_id": project_id,
+                "item_id": item.item_id,
+                "department_id": departments[item.dept_kind],
+                "limit_days": item.limit_days,
+                "updated_at": now,
+            }
+        )
+    session.connection().execute(_INSERT_ITEM_CASE, cases)
+    discard_draft(session, project_id=project_id, stage_code=stage_code)
+    case_store.write_event(
+        session,
+        stage_case_id=stage_case.id,
+        item_case=None,
+        action="submit",
+        principal=principal,
+        now=now,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.submit",
+        entity="stagecase",
+        entity_id=stage_case.id,
+    )
+    session.flush()
+    return stage_case
+
+
+def withdraw_application(
+    session: Session,
+    *,
+    principal: Principal,
+    stage_case_id: int,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """The applicant withdraws: before acceptance every item is 撤件 (2); after, every open
+    item is 撤回 (14) and decisions already made stand."""
+    now = now_or(now)
+    stage_case, project = case_store.load_stage(session, stage_case_id)
+    require_applicant(principal, project)
+    if stage_case.status in ("closed", "refused", "withdrawn"):
+        raise DomainError("case.illegal_transition", action="withdraw", status=stage_case.status)
+    cal = WorkCalendar.load(session)
+    open_cases = [
+        c for c in case_store.item_cases(session, stage_case_id) if c.status not in TERMINAL
+    ]
+    # 撤件 (2) before acceptance, 撤回 (14) after: one batch move each (sorted out first, since
+    # a move changes the phase).
+    by_action = {
+        "withdraw_before": [c for c in open_cases if c.phase == "intake"],
+        "withdraw": [c for c in open_cases if c.phase != "intake"],
+    }
+    for action, cases in by_action.items():
+        moves.transition_all(
+            session,
+            cases=cases,
+            action=action,
+            principal=principal,
+            opinion=reason,
+            now=now,
+            cal=cal,
+        )
+    case_store.update_stage(session, stage_case, status="withdrawn", closed_at=now)
+    notify_applicant(
+        session,
+        project=project,
+        key="notify.withdrawn",
+        now=now,
+        stage_case_id=stage_case.id,
+        case_no=stage_case.case_no,
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="case.withdraw",
+        entity="stagecase",
+        entity_id=stage_case_id,
+    )
+    session.flush()
+    return stage_case

@@ -1,0 +1,447 @@
+"""Read models for the approver workbench (审批工作台): the window's intake queue, a
+department's inbox, and case views. Everything is scoped by region and department here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, func, or_, select
+
+from eap.errors import DomainError, PermissionDenied
+from eap.models import (
+    CaseEvent,
+    Department,
+    Item,
+    ItemCase,
+    ItemMaterial,
+    Material,
+    Project,
+    StageCase,
+    StageDef,
+    StageMaterial,
+    StoredFile,
+    SupplementNotice,
+)
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.approval import case_clock
+from eap.services.core.authz import can_view_stage_case
+from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
+from eap.services.core.principal import Principal
+
+QUEUE_STATES = ("submitted", "received", "supplement")
+INBOX_STATES = [
+    Blzt.ACCEPTED,
+    Blzt.HANDLING,
+    Blzt.SUPPLEMENT_REQUESTED,
+    Blzt.SUPPLEMENT_SUPPLIED,
+    Blzt.SPECIAL_START,
+    Blzt.SPECIAL_END,
+]
+
+
+def _ts(value: dt.datetime | None) -> str:
+    return value.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, str]]
+    page: int
+    pages: int
+    total: int
+
+
+def window_queue(session: Session, *, principal: Principal, page: int = 1, size: int = 20) -> Page:
+    """The window's queue: applications waiting, received, or back from a supplement."""
+    if principal.role != "window" or not principal.region_code:
+        raise PermissionDenied()
+    base = (
+        select(StageCase, Project.name, Project.project_code)
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .where(
+            StageCase.region_code == principal.region_code, col(StageCase.status).in_(QUEUE_STATES)
+        )
+    )
+    total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        base.order_by(col(StageCase.submitted_at), col(StageCase.id))
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    answered = set(
+        session.exec(
+            select(SupplementNotice.stage_case_id).where(
+                col(SupplementNotice.stage_case_id).in_([sc.id for sc, *_ in rows]),
+                col(SupplementNotice.answered_at).is_not(None),
+                col(SupplementNotice.item_case_id).is_(None),
+            )
+        )
+    )
+    return Page(
+        [
+            {
+                "id": str(sc.id),
+                "case_no": sc.case_no,
+                "project": name,
+                "project_code": code,
+                "stage": str(sc.stage_code),
+                "status": sc.status,
+                "returned": "1" if sc.id in answered and sc.status == "received" else "",
+                "submitted": _ts(sc.submitted_at),
+            }
+            for sc, name, code in rows
+        ],
+        page,
+        pages,
+        total,
+    )
+
+
+def department_inbox(
+    session: Session,
+    *,
+    principal: Principal,
+    stage: int | None = None,
+    process_type: int | None = None,
+    status: int | None = None,
+    text: str = "",
+    page: int = 1,
+    size: int = 20,
+    now: dt.datetime | None = None,
+) -> Page:
+    """The department's item cases in hand, earliest deadline first, with each clock's state."""
+    if principal.role != "approver" or principal.department_id is None:
+        raise PermissionDenied()
+    now = now_or(now)
+    cal = WorkCalendar.load(session)
+    base = (
+        select(ItemCase, StageCase.stage_code, Project.name, Project.process_type, Item)
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .where(
+            ItemCase.department_id == principal.department_id,
+            col(ItemCase.status).in_(INBOX_STATES),
+        )
+    )
+    if stage:
+        base = base.where(StageCase.stage_code == stage)
+    if process_type:
+        base = base.where(Project.process_type == process_type)
+    if status:
+        base = base.where(ItemCase.status == status)
+    if text.strip():
+        like = f"%{text.strip()}%"
+        base = base.where(
+            or_(
+                col(ItemCase.case_no).like(like),
+                col(Project.name).like(like),
+                col(Item.name_zh).like(like),
+            )
+        )
+    total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        base.order_by(col(ItemCase.due_date).is_(None), col(ItemCase.due_date), col(ItemCase.id))
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    out = []
+    for case, stage_code, pname, ptype, item in rows:
+        view = case_clock.clock_view(case, now=now, cal=cal)
+        out.append(
+            {
+                "id": str(case.id),
+                "case_no": case.case_no,
+                "project": pname,
+                "item_zh": item.name_zh,
+                "item_en": item.name_en,
+                "stage": str(stage_code),
+                "ptype": str(ptype),
+                "status": str(case.status),
+                "due": view.due_date.isoformat() if view.due_date else "",
+                "left": "" if view.left is None else str(view.left),
+                "clock": view.state,
+                "waiting": case.waiting_on,
+            }
+        )
+    return Page(out, page, pages, total)
+
+
+def _materials(session: Session, stage_case_id: int) -> list[dict[str, str]]:
+    rows = session.exec(
+        select(StageMaterial, Material, StoredFile)
+        .join(Material, col(Material.id) == col(StageMaterial.material_id))
+        .join(StoredFile, col(StoredFile.id) == col(StageMaterial.file_id), isouter=True)
+        .where(StageMaterial.stage_case_id == stage_case_id)
+        .order_by(col(Material.code))
+    ).all()
+    keys = {
+        m: k
+        for m, k in session.exec(
+            select(ItemMaterial.material_id, ItemMaterial.is_key)
+            .join(ItemCase, col(ItemCase.item_id) == col(ItemMaterial.item_id))
+            .where(ItemCase.stage_case_id == stage_case_id, col(ItemMaterial.is_key))
+        )
+    }
+    return [
+        {
+            "code": mat.code,
+            "name_zh": mat.name_zh,
+            "name_en": mat.name_en,
+            "key": "1" if sm.material_id in keys else "",
+            "source": sm.source,
+            "file_id": str(sm.file_id or ""),
+            "filename": f.filename if f else "",
+            "size": str(f.size) if f else "",
+            "owed": sm.owed_until.isoformat() if sm.owed else "",
+            "present": "1" if (sm.file_id or sm.certificate_id) else "",
+        }
+        for sm, mat, f in rows
+    ]
+
+
+def stage_case_view(
+    session: Session, *, principal: Principal, stage_case_id: int, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The whole application: project, answers, materials side by side with the checklist,
+    every item with its department and clock, notices."""
+    now = now_or(now)
+    sc = session.get(StageCase, stage_case_id)
+    project = session.get(Project, sc.project_id) if sc else None
+    if sc is None or project is None or not can_view_stage_case(session, principal, sc, project):
+        raise PermissionDenied("error.not_found")
+    cal = WorkCalendar.load(session)
+    stage = session.get(StageDef, sc.stage_code)
+    items = []
+    for case, item, dept in session.exec(
+        select(ItemCase, Item, Department)
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Department, col(Department.id) == col(ItemCase.department_id))
+        .where(ItemCase.stage_case_id == stage_case_id)
+        .order_by(col(ItemCase.id))
+    ):
+        view = case_clock.clock_view(case, now=now, cal=cal)
+        items.append(
+            {
+                "id": str(case.id),
+                "case_no": case.case_no,
+                "item_zh": item.name_zh,
+                "item_en": item.name_en,
+                "department": dept.name,
+                "status": str(case.status),
+                "clock": view.state,
+                "due": view.due_date.isoformat() if view.due_date else "",
+                "used": str(view.used),
+                "paused": str(view.paused),
+                "left": "" if view.left is None else str(view.left),
+                "waiting": case.waiting_on,
+                "blocked": case.blocked_reason,
+            }
+        )
+    notices = [
+        {
+            "id": str(n.id),
+            "issued": _ts(n.issued_at),
+            "answered": _ts(n.answered_at),
+            "materials": ", ".join(m["code"] + " " + m["name_zh"] for m in n.materials),
+            "remarks": n.remarks,
+        }
+        for n in session.exec(
+            select(SupplementNotice)
+            .where(SupplementNotice.stage_case_id == stage_case_id)
+            .order_by(col(SupplementNotice.id))
+        )
+    ]
+    return {
+        "case": {
+            "id": str(sc.id),
+            "case_no": sc.case_no,
+            "status": sc.status,
+            "stage": str(sc.stage_code),
+            "stage_zh": stage.name_zh if stage else "",
+            "stage_en": stage.name_en if stage else "",
+            "submitted": _ts(sc.submitted_at),
+            "accepted": _ts(sc.accepted_at),
+            "due": sc.due_date.isoformat() if sc.due_date else "",
+            "lead_department_id": str(sc.lead_department_id),
+            "project": project.name,
+            "project_code": project.project_code,
+            "location": project.location,
+            "investment": f"{project.total_investment:g}",
+            "floor_area": f"{project.floor_area:g}",
+            "ptype": str(project.process_type),
+        },
+        "materials": _materials(session, stage_case_id),
+        "items": items,
+        "notices": notices,
+    }
+
+
+def item_case_view(
+    session: Session, *, principal: Principal, item_case_id: int, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """One item case for its department: the application around it and its whole history."""
+    case = session.get(ItemCase, item_case_id)
+    if case is None:
+        raise DomainError("error.not_found")
+    if principal.role == "approver" and principal.department_id != case.department_id:
+        sc = session.get(StageCase, case.stage_case_id)
+        if sc is None or sc.lead_department_id != principal.department_id:
+            raise PermissionDenied("error.not_found")
+    view = stage_case_view(session, principal=principal, stage_case_id=case.stage_case_id, now=now)
+    item = session.get(Item, case.item_id)
+    view["item"] = next(i for i in view["items"] if i["id"] == str(case.id))
+    view["item"]["promise_allowed"] = "1" if item and item.promise_allowed else ""
+    view["item"]["limit"] = str(case.limit_days)
+    from eap.services.approval.step_chains import chain_for
+
+    chain = chain_for(session, case=case)
+    view["item"]["chain_len"] = str(len(chain))
+    view["item"]["step_name"] = chain[min(case.step, len(chain) - 1)]
+    view["item"]["proposal"] = case.proposal.get("outcome", "") if case.proposal else ""
+    view["history"] = [
+        {
+            "at": _ts(e.at),
+            "status": str(e.status or ""),
+            "action": e.action,
+            "office": e.office,
+            "handler": e.handler_name,
+            "opinion": e.opinion,
+        }
+        for e in session.exec(
+            select(CaseEvent)
+            .where(CaseEvent.item_case_id == item_case_id)
+            .order_by(col(CaseEvent.id))
+        )
+    ]
+    return view
+
+
+def lead_stage_cases(
+    session: Session, *, principal: Principal, page: int = 1, size: int = 20
+) -> Page:
+    """Stage cases this department leads that are still open, with how many items are done."""
+    if principal.role not in ("approver", "window") or principal.department_id is None:
+        raise PermissionDenied()
+    base = (
+        select(StageCase, Project.name)
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .where(
+            StageCase.lead_department_id == principal.department_id, StageCase.status == "accepted"
+        )
+    )
+    total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    open_items = (
+        select(func.count())
+        .select_from(ItemCase)
+        .where(
+            col(ItemCase.stage_case_id) == col(StageCase.id),
+            col(ItemCase.status).not_in(list(TERMINAL)),
+        )
+        .scalar_subquery()
+    )
+    # Stages ready to close come first, then by deadline.
+    rows = session.exec(
+        base.order_by(open_items > 0, col(StageCase.due_date), col(StageCase.id))
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    counts: dict[int, tuple[int, int]] = {}
+    ids = [sc.id for sc, _ in rows]
+    for sid, status in session.exec(
+        select(ItemCase.stage_case_id, ItemCase.status).where(col(ItemCase.stage_case_id).in_(ids))
+    ):
+        done, total_items = counts.get(sid, (0, 0))
+        counts[sid] = (done + int(status in TERMINAL), total_items + 1)
+    return Page(
+        [
+            {
+                "id": str(sc.id),
+                "case_no": sc.case_no,
+                "project": name,
+                "stage": str(sc.stage_code),
+                "due": sc.due_date.isoformat() if sc.due_date else "",
+                "done": str(counts.get(sc.id or 0, (0, 0))[0]),
+                "items": str(counts.get(sc.id or 0, (0, 0))[1]),
+            }
+            for sc, name in rows
+        ],
+        page,
+        pages,
+        total,
+    )
+
+
+def post_check_tasks(
+    session: Session, *, principal: Principal, status: str = "open", limit: int = 100
+) -> list[dict[str, str]]:
+    """告知承诺 post-check tasks of the principal's department, earliest due first."""
+    from eap.models import PostCheckTask
+
+    if principal.role != "approver" or principal.department_id is None:
+        raise PermissionDenied()
+    rows = session.exec(
+        select(PostCheckTask, ItemCase.case_no, Item.name_zh, Item.name_en, Project.name)
+        .join(ItemCase, col(ItemCase.id) == col(PostCheckTask.item_case_id))
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .where(
+            PostCheckTask.department_id == principal.department_id, PostCheckTask.status == status
+        )
+        .order_by(col(PostCheckTask.due_date), col(PostCheckTask.id))
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": str(t.id),
+            "item_case_id": str(t.item_case_id),
+            "case_no": case_no,
+            "item_zh": zh,
+            "item_en": en,
+            "project": pname,
+            "due": t.due_date.isoformat(),
+            "status": t.status,
+            "note": t.note,
+        }
+        for t, case_no, zh, en, pname in rows
+    ]
+
+
+def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> list[dict[str, str]]:
+    """差评 on stage cases this department leads that still await rectification."""
+    from eap.models import Evaluation
+
+    if principal.role != "approver" or principal.department_id is None:
+        raise PermissionDenied()
+    rows = session.exec(
+        select(Evaluation, StageCase.case_no, Project.name)
+        .join(StageCase, col(StageCase.id) == col(Evaluation.stage_case_id))
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .where(
+            StageCase.lead_department_id == principal.department_id,
+            Evaluation.grade <= 2,
+            col(Evaluation.rectified_at).is_(None),
+        )
+        .order_by(col(Evaluation.rectify_by), col(Evaluation.id))
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": str(e.id),
+            "case_no": case_no,
+            "project": pname,
+            "grade": str(e.grade),
+            "comment": e.comment,
+            "rectify_by": e.rectify_by.isoformat() if e.rectify_by else "",
+        }
+        for e, case_no, pname in rows
+    ]

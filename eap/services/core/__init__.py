@@ -1,0 +1,1 @@
+"""Shared kernel (共用内核): clock, principal, authorisation scope, audit, notifications, files, identifiers."""

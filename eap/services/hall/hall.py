@@ -1,0 +1,253 @@
+"""The applicant's view of their projects (网上办事大厅 · 我的项目): every stage, every item in
+words, each clock, and the results (documents and e-certificates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from eap.errors import PermissionDenied
+from eap.models import (
+    ApprovalDocument,
+    Certificate,
+    Item,
+    ItemCase,
+    Project,
+    StageCase,
+    SupplementNotice,
+)
+from eap.services.approval import case_clock
+from eap.services.approval.case_clock import project_target
+from eap.services.core.clock import WorkCalendar, now_or
+from eap.services.core.principal import Principal
+
+OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
+FINISHED_STAGE = ("closed", "refused", "withdrawn")
+
+
+def count_projects(session: Session, *, principal: Principal) -> int:
+    if principal.company_id is None:
+        return 0
+    return session.exec(
+        select(func.count()).select_from(Project).where(Project.company_id == principal.company_id)
+    ).one()
+
+
+def timeline(project: Project, stage_status: dict[int, str]) -> list[dict[str, str]]:
+    """The four main-line stages as a timeline: done, current or still to come."""
+    out = []
+    for code in (1, 2, 3, 4):
+        if project.completed_at is not None or code < project.current_stage:
+            state = "done"
+        elif code == project.current_stage:
+            state = "current"
+        else:
+            state = "todo"
+        out.append({"stage": str(code), "state": state, "status": stage_status.get(code, "")})
+    return out
+
+
+def my_projects(
+    session: Session,
+    *,
+    principal: Principal,
+    now: dt.datetime | None = None,
+    page: int = 1,
+    size: int = 10,
+) -> list[dict[str, Any]]:
+    """One page of the company's projects, newest first, each with every stage and item."""
+    if principal.role not in ("applicant", "agent"):
+        raise PermissionDenied()
+    if principal.company_id is None:  # an agent not yet authorised by any company
+        return []
+    now = now_or(now)
+    cal = WorkCalendar.load(session)
+    out = []
+    projects = session.exec(
+        select(Project)
+        .where(Project.company_id == principal.company_id)
+        .order_by(col(Project.id).desc())
+        .offset((max(page, 1) - 1) * size)
+        .limit(size)
+    ).all()
+    from eap.models import Evaluation
+
+    rated = {
+        e.stage_case_id: e
+        for e in session.exec(
+            select(Evaluation).where(Evaluation.company_id == principal.company_id)
+        )
+    }
+    for p in projects:
+        stages = []
+        for sc in session.exec(
+            select(StageCase).where(StageCase.project_id == p.id).order_by(col(StageCase.id))
+        ):
+            items = []
+            for case, item in session.exec(
+                select(ItemCase, Item)
+                .join(Item, col(Item.id) == col(ItemCase.item_id))
+                .where(ItemCase.stage_case_id == sc.id)
+                .order_by(col(ItemCase.id))
+            ):
+                view = case_clock.clock_view(case, now=now, cal=cal)
+                doc = session.exec(
+                    select(ApprovalDocument).where(ApprovalDocument.item_case_id == case.id)
+                ).first()
+                cert = session.exec(
+                    select(Certificate).where(Certificate.item_case_id == case.id)
+                ).first()
+                items.append(
+                    {
+                        "id": str(case.id),
+                        "case_no": case.case_no,
+                        "item_zh": item.name_zh,
+                        "item_en": item.name_en,
+                        "status": str(case.status),
+                        "clock": view.state,
+                        "used": str(view.used),
+                        "paused": str(view.paused),
+                        "left": "" if view.left is None else str(view.left),
+                        "due": view.due_date.isoformat() if view.due_date else "",
+                        "doc": doc.doc_no if doc else "",
+                        "doc_id": str(doc.id) if doc else "",
+                        "cert": cert.cert_no if cert else "",
+                        "cert_id": str(cert.id) if cert else "",
+                        "cert_status": cert.status if cert else "",
+                    }
+                )
+            open_notices = session.exec(
+                select(SupplementNotice.id).where(
+                    SupplementNotice.stage_case_id == sc.id,
+                    col(SupplementNotice.answered_at).is_(None),
+                )
+            ).all()
+            stages.append(
+                {
+                    "id": str(sc.id),
+                    "case_no": sc.case_no,
+                    "stage": str(sc.stage_code),
+                    "status": sc.status,
+                    "items": items,
+                    "notices": str(len(open_notices)),
+                    "can_withdraw": "1" if sc.status in OPEN_STAGE else "",
+                    **_evaluation(rated.get(sc.id or 0)),
+                    "can_rate": "1"
+                    if sc.status in FINISHED_STAGE and (sc.id or 0) not in rated
+                    else "",
+                }
+            )
+        target = project_target(session, project=p)
+        out.append(
+            {
+                "id": str(p.id),
+                "code": p.project_code,
+                "name": p.name,
+                "current_stage": str(p.current_stage),
+                "used_days": str(p.used_days),
+                "target": "" if target is None else str(target),
+                "completed": "1" if p.completed_at else "",
+                "editable": "" if p.locked else "1",
+                "stages": stages,
+                "timeline": timeline(p, {int(st["stage"]): st["status"] for st in stages}),
+            }
+        )
+    return out
+
+
+def _evaluation(e: Any) -> dict[str, str]:
+    """The grade given, and for a bad grade the department's rectification and call-back."""
+    if e is None:
+        return {"rated": "", "rectify_by": "", "rectification": "", "callback": ""}
+    return {
+        "rated": str(e.grade),
+        "rectify_by": e.rectify_by.isoformat() if e.rectify_by else "",
+        "rectification": e.rectification,
+        "callback": e.callback_note,
+    }
+
+
+def apply_form(
+    session: Session,
+    *,
+    principal: Principal,
+    project_id: int,
+    stage_code: int,
+    answers: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The one form for a stage, as the applicant sees it: the questionnaire, what applies
+    given its answers, and what is on file."""
+    from eap.services.core.authz import require_applicant
+    from eap.services.hall.guide import normalise_answers, stage_form, stage_questions
+    from eap.services.hall.templates import has_template
+
+    project = session.get(Project, project_id)
+    if project is None:
+        raise PermissionDenied("error.not_found")
+    require_applicant(principal, project)
+    questions = stage_questions(session, project=project, stage_code=stage_code)
+    given = {q["key"]: q["value"] for q in questions} | (answers or {})
+    form = stage_form(
+        session, project=project, stage_code=stage_code, answers=normalise_answers(given)
+    )
+    return {
+        "questions": [
+            {"key": q["key"], "value": "1" if given[q["key"]] else ""} for q in questions
+        ],
+        "items": [
+            {
+                "code": it.code,
+                "name_zh": it.name_zh,
+                "name_en": it.name_en,
+                "limit": str(it.limit_days),
+            }
+            for it in form.items
+        ],
+        "materials": [
+            {
+                "code": n.code,
+                "name_zh": n.name_zh,
+                "name_en": n.name_en,
+                "key": "1" if n.is_key else "",
+                "deferrable": "1" if n.deferrable else "",
+                "satisfied_by": n.satisfied_by,
+                "template": f"/templates/{n.code}.pdf" if has_template(n.code) else "",
+            }
+            for n in form.materials
+        ],
+    }
+
+
+def open_notices(
+    session: Session, *, principal: Principal, project_id: int
+) -> list[dict[str, Any]]:
+    """Supplement notices (一次性告知) of a project still waiting for the applicant."""
+    from eap.services.core.authz import require_applicant
+
+    project = session.get(Project, project_id)
+    if project is None:
+        raise PermissionDenied("error.not_found")
+    require_applicant(principal, project)
+    rows = session.exec(
+        select(SupplementNotice)
+        .join(StageCase, col(StageCase.id) == col(SupplementNotice.stage_case_id))
+        .where(StageCase.project_id == project_id, col(SupplementNotice.answered_at).is_(None))
+    ).all()
+    return [
+        {
+            "id": str(n.id),
+            "remarks": n.remarks,
+            "materials": [
+                {
+                    "code": m["code"],
+                    "name_zh": m["name_zh"],
+                    "name_en": m["name_en"],
+                    "remark": m.get("remark", ""),
+                }
+                for m in n.materials
+            ],
+        }
+        for n in rows
+    ]

@@ -1,0 +1,323 @@
+"""Self-registration of applicants (注册) with a phone verified by SMS code (短信验证码).
+
+A company registers with its USCC, a person with an ID number; an agent (帮办代办) registers
+as a person without a company and acts only under a company's authorisation (see agents).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from eap.config import get_settings
+from eap.errors import DomainError
+from eap.i18n import t
+from eap.models import Company, PhoneCode, Region, SmsOutbox, User
+from eap.models.accounts import UserCreate
+from eap.models.common import utcnow
+from eap.services.admin import accounts
+from eap.services.core.audit import record
+from eap.services.core.clock import local_date
+from eap.services.core.identifiers import validate_id_number, validate_uscc
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{3,39}$")
+KINDS = ("company", "person", "agent")
+
+
+class Registration(BaseModel):
+    """What the sign-up form sends; every field is checked on the server."""
+
+    kind: str = "company"
+    uscc: str = ""
+    id_number: str = ""
+    name: str = ""
+    legal_rep: str = ""
+    region_code: str = ""
+    display_name: str = ""
+    phone: str = ""
+    code: str = ""
+    username: str = ""
+    password: str = ""
+    password2: str = ""
+
+
+def _hash(phone: str, purpose: str, code: str) -> str:
+    return hashlib.sha256(f"{phone}|{purpose}|{code}".encode()).hexdigest()
+
+
+def check_phone(phone: str) -> str:
+    phone = phone.strip()
+    if not PHONE_RE.match(phone):
+        raise DomainError("sms.phone_format", field="phone")
+    return phone
+
+
+def send_code(
+    session: Session, *, phone: str, purpose: str = "register", now: dt.datetime | None = None
+) -> int:
+    """Issue a six-digit code and queue its SMS in the same transaction.
+
+    Limits live in the database so every worker enforces them: one code a minute and ten a day
+    per phone; a new code replaces the old one. Returns the queued SMS's id, so the caller can
+    hand exactly that message to the gateway after commit.
+    """
+    settings = get_settings()
+    now = now or utcnow()
+    phone = check_phone(phone)
+    last = session.exec(
+        select(PhoneCode)
+        .where(PhoneCode.phone == phone, PhoneCode.purpose == purpose)
+        .order_by(col(PhoneCode.sent_at).desc())
+    ).first()
+    if last is not None:
+        wait = settings.sms_resend_seconds - int((now - last.sent_at).total_seconds())
+        if wait > 0:
+            raise DomainError("sms.wait", field="phone", seconds=wait)
+    today_count = session.exec(
+        select(func.count())
+        .select_from(PhoneCode)
+        .where(PhoneCode.phone == phone, PhoneCode.sent_at > now - dt.timedelta(days=1))
+    ).one()
+    if today_count >= settings.sms_daily_limit:
+        raise DomainError("sms.daily_limit", field="phone")
+    code = f"{secrets.randbelow(10**6):06d}"
+    row = PhoneCode(
+        phone=phone,
+        purpose=purpose,
+        code_hash=_hash(phone, purpose, code),
+        sent_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.sms_code_minutes),
+    )
+    session.add(row)
+    sms = SmsOutbox(
+        phone=phone,
+        text=t("sms.code_text", "zh", code=code, minutes=settings.sms_code_minutes),
+        created_at=now,
+    )
+    session.add(sms)
+    record(session, actor_id=None, action="sms.code_sent", entity="phone", entity_id=phone[-4:])
+    session.flush()
+    assert sms.id is not None
+    return sms.id
+
+
+def _consume_code(
+    session: Session, *, phone: str, purpose: str, code: str, now: dt.datetime
+) -> None:
+    """Use the newest code; a wrong entry is counted (the caller commits either way)."""
+    settings = get_settings()
+    row = session.exec(
+        select(PhoneCode)
+        .where(PhoneCode.phone == phone, PhoneCode.purpose == purpose)
+        .order_by(col(PhoneCode.sent_at).desc())
+    ).first()
+    if row is None or row.used_at is not None:
+        raise DomainError("sms.code_missing", field="code")
+    if row.expires_at < now:
+        raise DomainError("sms.code_expired", field="code")
+    if row.attempts >= settings.sms_code_attempts:
+        raise DomainError("sms.code_exhausted", field="code")
+    if not secrets.compare_digest(row.code_hash, _hash(phone, purpose, code.strip())):
+        row.attempts += 1
+        session.add(row)
+        session.flush()
+        left = settings.sms_code_attempts - row.attempts
+        if left <= 0:
+            raise DomainError("sms.code_exhausted", field="code")
+        raise DomainError("sms.code_wrong", field="code", left=left)
+    row.used_at = now
+    session.add(row)
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    user: User | None = None
+    error: DomainError | None = None
+
+
+def _validate(session: Session, data: Registration, today: dt.date) -> Registration:
+    if data.kind not in KINDS:
+        raise DomainError("register.kind", field="kind")
+    fields = data.model_copy()
+    if data.kind == "company":
+        fields.uscc = validate_uscc(data.uscc)
+        if session.exec(select(Company).where(Company.uscc == fields.uscc)).first():
+            raise DomainError("register.uscc_taken", field="uscc")
+        if not data.name.strip():
+            raise DomainError("register.name_required", field="name")
+        if not data.legal_rep.strip():
+            raise DomainError("register.legal_rep_required", field="legal_rep")
+    else:
+        try:
+            fields.id_number = validate_id_number(data.id_number, today=today)
+        except DomainError as exc:
+            raise DomainError(exc.key, field="id_number", **exc.params) from None
+        if (
+            data.kind == "person"
+            and session.exec(select(Company).where(Company.uscc == fields.id_number)).first()
+        ):
+            raise DomainError("register.id_taken", field="id_number")
+    if data.kind != "agent":
+        region = session.get(Region, data.region_code)
+        if region is None:
+            raise DomainError("register.region", field="region_code")
+    if not data.display_name.strip():
+        raise DomainError("register.contact_required", field="display_name")
+    fields.phone = check_phone(data.phone)
+    if not USERNAME_RE.match(data.username.strip()):
+        raise DomainError("register.username_format", field="username")
+    if session.exec(select(User).where(User.username == data.username.strip())).first():
+        raise DomainError("register.username_taken", field="username")
+    try:
+        accounts.check_password_rules(data.password)
+    except DomainError:
+        raise DomainError("auth.password_rules", field="password") from None
+    if data.password != data.password2:
+        raise DomainError("register.password_mismatch", field="password2")
+    return fields
+
+
+def register_applicant(
+    session: Session, *, data: Registration, now: dt.datetime | None = None
+) -> RegistrationOutcome:
+    """Create the applicant party and its first account once the phone code matches.
+
+    Every field is validated before the code is tried, so a typo elsewhere never burns an
+    attempt. Errors are returned, not raised: a wrong code must be counted, so commit anyway.
+    """
+    now = now or utcnow()
+    try:
+        fields = _validate(session, data, local_date(now))
+        _consume_code(session, phone=fields.phone, purpose="register", code=data.code, now=now)
+    except DomainError as exc:
+        return RegistrationOutcome(error=exc)
+    try:
+        with session.begin_nested():  # a lost race on the username or USCC undoes only this
+            user = _create(session, fields)
+    except IntegrityError:
+        taken = session.exec(select(User).where(User.username == fields.username.strip())).first()
+        key, field = (
+            ("register.username_taken", "username")
+            if taken
+            else ("register.uscc_taken", "uscc")
+            if fields.kind == "company"
+            else ("register.id_taken", "id_number")
+        )
+        return RegistrationOutcome(error=DomainError(key, field=field))
+    return RegistrationOutcome(user=user)
+
+
+class PasswordReset(BaseModel):
+    username: str = ""
+    phone: str = ""
+    code: str = ""
+    password: str = ""
+    password2: str = ""
+
+
+def send_reset_code(
+    session: Session, *, username: str, phone: str, now: dt.datetime | None = None
+) -> int | None:
+    """找回密码: a code goes only to the phone on the account. Whether the pair matched is not
+    told to the caller's user (the page says the same either way), so nobody can probe
+    which usernames or phones exist."""
+    phone = check_phone(phone)
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None or user.phone != phone or not user.active:
+        record(
+            session,
+            actor_id=None,
+            action="auth.reset_mismatch",
+            entity="phone",
+            entity_id=phone[-4:],
+        )
+        return None
+    return send_code(session, phone=phone, purpose="reset", now=now)
+
+
+def reset_password(
+    session: Session, *, data: PasswordReset, now: dt.datetime | None = None
+) -> RegistrationOutcome:
+    """Set a new password with the code; also lifts a lockout. Errors are returned, not
+    raised, so a wrong code is counted when the caller commits."""
+    now = now or utcnow()
+    try:
+        phone = check_phone(data.phone)
+        try:
+            accounts.check_password_rules(data.password)
+        except DomainError:
+            raise DomainError("auth.password_rules", field="password") from None
+        if data.password != data.password2:
+            raise DomainError("register.password_mismatch", field="password2")
+        user = session.exec(select(User).where(User.username == data.username.strip())).first()
+        if user is None or user.phone != phone:
+            raise DomainError("sms.code_missing", field="code")  # same answer as no code sent
+        _consume_code(session, phone=phone, purpose="reset", code=data.code, now=now)
+    except DomainError as exc:
+        return RegistrationOutcome(error=exc)
+    user.password_hash = accounts.hash_password(data.password)
+    user.failed_logins, user.locked_until = 0, None
+    session.add(user)
+    record(
+        session,
+        actor_id=user.id,
+        action="auth.password_reset",
+        entity="user",
+        entity_id=user.id or "",
+    )
+    session.flush()
+    return RegistrationOutcome(user=user)
+
+
+def _create(session: Session, fields: Registration) -> User:
+    company_id: int | None = None
+    if fields.kind != "agent":
+        company = Company(
+            kind=fields.kind,
+            uscc=fields.uscc if fields.kind == "company" else fields.id_number,
+            name=fields.name.strip() if fields.kind == "company" else fields.display_name.strip(),
+            legal_rep=fields.legal_rep.strip() or fields.display_name.strip(),
+            contact_phone=fields.phone,
+            region_code=fields.region_code,
+        )
+        session.add(company)
+        session.flush()
+        company_id = company.id
+        record(
+            session,
+            actor_id=None,
+            action="company.register",
+            entity="company",
+            entity_id=company.id or "",
+            detail={"kind": fields.kind},
+        )
+    user = accounts.create_user(
+        session,
+        data=UserCreate(
+            username=fields.username.strip(),
+            display_name=fields.display_name.strip(),
+            role="agent" if fields.kind == "agent" else "applicant",
+            company_id=company_id,
+            region_code=None,
+            phone=fields.phone,
+            password=fields.password,
+        ),
+        actor_id=None,
+    )
+    record(
+        session,
+        actor_id=user.id,
+        action="auth.register",
+        entity="user",
+        entity_id=user.id or "",
+        detail={"kind": fields.kind},
+    )
+    return user

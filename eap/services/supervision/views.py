@@ -1,0 +1,227 @@
+"""Read models for the supervision pages: anomalies, a case drill-down, rankings and trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from eap.errors import DomainError, PermissionDenied
+from eap.models import (
+    Anomaly,
+    CaseEvent,
+    Department,
+    Item,
+    ItemCase,
+    KpiDaily,
+    Project,
+    Region,
+    StageCase,
+)
+from eap.services.core.authz import in_region, region_prefix
+from eap.services.core.clock import CHINA_TZ
+from eap.services.core.principal import Principal
+from eap.services.supervision import kpi
+
+
+def _require_supervisor(principal: Principal) -> str:
+    if principal.role not in ("supervisor", "leader"):
+        raise PermissionDenied()
+    return region_prefix(principal.region_code or "") or "-"
+
+
+def list_anomalies(
+    session: Session, *, principal: Principal, kind: str = "", page: int = 1, size: int = 20
+) -> tuple[list[dict[str, str]], int]:
+    prefix = _require_supervisor(principal)
+    stmt = select(Anomaly).where(col(Anomaly.region_code).startswith(prefix))
+    if kind:
+        stmt = stmt.where(Anomaly.kind == kind)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(
+        stmt.order_by(col(Anomaly.detected_at).desc(), col(Anomaly.id).desc())
+        .offset((max(1, page) - 1) * size)
+        .limit(size)
+    ).all()
+    return [
+        {
+            "id": str(a.id),
+            "kind": a.kind,
+            "subject": a.subject,
+            "region": a.region_code,
+            "evidence": ", ".join(f"{k}={v}" for k, v in a.evidence.items()),
+            "detected": a.detected_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+            "status": a.status,
+        }
+        for a in rows
+    ], int(total)
+
+
+def case_detail(session: Session, *, principal: Principal, item_case_id: int) -> dict[str, Any]:
+    """Everything a supervisor needs about one item case: project, clock and full history."""
+    row = session.exec(
+        select(ItemCase, StageCase, Project, Item, Department)
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Department, col(Department.id) == col(ItemCase.department_id))
+        .where(ItemCase.id == item_case_id)
+    ).first()
+    if row is None:
+        raise DomainError("error.not_found")
+    case, sc, project, item, dept = row
+    allowed = (
+        principal.role in ("supervisor", "leader") and in_region(principal, sc.region_code)
+    ) or (principal.role == "approver" and principal.department_id == dept.id)
+    if not allowed:
+        raise PermissionDenied("error.not_found")
+    events = session.exec(
+        select(CaseEvent).where(CaseEvent.item_case_id == item_case_id).order_by(col(CaseEvent.id))
+    ).all()
+    return {
+        "case_no": case.case_no,
+        "project": project.name,
+        "project_code": project.project_code,
+        "item": item.name_zh,
+        "department": dept.name,
+        "status": str(case.status),
+        "limit": str(case.limit_days),
+        "due": case.due_date.isoformat() if case.due_date else "",
+        "paused": str(case.paused_days),
+        "supplements": str(case.supplements),
+        "events": [
+            {
+                "at": e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+                "status": str(e.status or ""),
+                "action": e.action,
+                "office": e.office,
+                "handler": e.handler_name,
+                "opinion": e.opinion,
+            }
+            for e in events
+        ],
+    }
+
+
+def region_names(session: Session) -> dict[str, str]:
+    return {r.code: r.name for r in session.exec(select(Region))}
+
+
+def dimension_names(session: Session, *, group_by: str, lang: str) -> dict[str, str]:
+    """Display names for a KPI dimension's keys."""
+    from eap.models import ProcessType, StageDef
+
+    en = lang == "en"
+    if group_by in ("city_code", "county_code"):
+        return region_names(session)
+    if group_by == "department_id":
+        return {str(d.id): d.name for d in session.exec(select(Department))}
+    if group_by == "stage_code":
+        return {str(s.code): s.name_en if en else s.name_zh for s in session.exec(select(StageDef))}
+    return {str(p.code): p.name_en if en else p.name_zh for p in session.exec(select(ProcessType))}
+
+
+def city_ranking(
+    session: Session, *, principal: Principal, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Cities ranked by on-time completion, then overdue rate and average days."""
+    _require_supervisor(principal)
+    names = region_names(session)
+    rows = kpi.kpis(session, start=start, end=end, group_by="city_code")
+    ranked = sorted(
+        rows, key=lambda r: (-(r.on_time_rate or 0), r.overdue_rate or 0, r.avg_days or 0)
+    )
+    return [
+        {"rank": i, "code": r.key, "name": names.get(r.key, r.key), "row": r}
+        for i, r in enumerate(ranked, start=1)
+    ]
+
+
+def monthly_trend(
+    session: Session, *, principal: Principal, start: dt.date, end: dt.date
+) -> dict[str, list[tuple[str, float | None]]]:
+    """On-time rate per city per month, from the roll-ups."""
+    prefix = _require_supervisor(principal)
+    month = (
+        func.strftime("%Y-%m", KpiDaily.day)
+        if session.get_bind().dialect.name == "sqlite"
+        else func.to_char(KpiDaily.day, "YYYY-MM")
+    )
+    data: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+    names = region_names(session)
+    for city, m, completed, on_time in session.exec(
+        select(KpiDaily.city_code, month, func.sum(KpiDaily.completed), func.sum(KpiDaily.on_time))
+        .where(
+            col(KpiDaily.day) >= start,
+            col(KpiDaily.day) <= end,
+            col(KpiDaily.city_code).startswith(prefix),
+        )
+        .group_by(KpiDaily.city_code, month)
+        .order_by(KpiDaily.city_code, month)
+    ):
+        data[names.get(city, city)].append(
+            (m, round(on_time / completed, 4) if completed else None)
+        )
+    return dict(data)
+
+
+def used_days_distribution(
+    session: Session, *, principal: Principal, start: dt.date, end: dt.date
+) -> dict[int, int]:
+    prefix = _require_supervisor(principal)
+    hist: dict[int, int] = defaultdict(int)
+    for h in session.exec(
+        select(KpiDaily.used_hist).where(
+            col(KpiDaily.day) >= start,
+            col(KpiDaily.day) <= end,
+            KpiDaily.completed > 0,
+            col(KpiDaily.county_code).startswith(prefix),
+        )
+    ):
+        for days, n in (h or {}).items():
+            hist[int(days)] += n
+    return dict(sorted(hist.items()))
+
+
+def act_on_anomaly(
+    session: Session,
+    *,
+    principal: Principal,
+    anomaly_id: int,
+    kind: str,
+    text: str = "",
+    now: dt.datetime | None = None,
+) -> Anomaly:
+    """Supervisors acknowledge, comment on or close a supervision record."""
+    from eap.models import AlertAction
+    from eap.services.core.audit import record
+    from eap.services.core.clock import now_or
+
+    now = now_or(now)
+    if principal.role != "supervisor":
+        raise PermissionDenied()
+    anomaly = session.get(Anomaly, anomaly_id)
+    if anomaly is None or not in_region(principal, anomaly.region_code):
+        raise PermissionDenied("error.not_found")
+    if kind not in ("ack", "comment", "close"):
+        raise PermissionDenied()
+    if kind == "comment" and not text.strip():
+        raise DomainError("case.reason_required", field="text")
+    if anomaly.status == "closed" and kind != "comment":
+        raise DomainError("alert.closed")
+    anomaly.status = {"ack": "acknowledged", "close": "closed"}.get(kind, anomaly.status)
+    session.add(anomaly)
+    session.add(
+        AlertAction(anomaly_id=anomaly_id, kind=kind, text=text, user_id=principal.user_id, at=now)
+    )
+    record(
+        session,
+        actor_id=principal.user_id,
+        action=f"anomaly.{kind}",
+        entity="anomaly",
+        entity_id=anomaly_id,
+    )
+    session.flush()
+    return anomaly

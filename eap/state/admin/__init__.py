@@ -1,0 +1,1 @@
+"""Reflex states — 系统管理 administration."""

@@ -1,0 +1,1 @@
+"""Reflex states — 统一中介服务 intermediary market."""

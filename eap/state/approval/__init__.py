@@ -1,0 +1,1 @@
+"""Reflex states — 审批业务 window and department workbenches."""

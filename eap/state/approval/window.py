@@ -1,0 +1,189 @@
+"""The one-stop window's workbench (综合窗口): intake queue and the application in hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.db import get_engine
+from eap.errors import DomainError
+from eap.services.approval import intake, results, supplements, workbench
+from eap.services.core import exports
+from eap.services.core.clock import today_in_china
+from eap.services.core.principal import Principal
+from eap.state.core.base import AppState
+
+ROUTE = "/workbench/window"
+
+
+class WindowState(AppState):
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    case: dict[str, str] = {}
+    materials: list[dict[str, str]] = []
+    items: list[dict[str, str]] = []
+    notices: list[dict[str, str]] = []
+    ticked: list[str] = []
+    owed_until: str = ""
+    remarks: str = ""
+    formal: bool = True
+    message: str = ""
+    error: str = ""
+    to_deliver: list[dict[str, str]] = []
+    channel: str = "counter"
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        redirect = self._guard(ROUTE)
+        if redirect is not None:
+            return redirect
+        self._load_queue()
+        return None
+
+    def _load_queue(self) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            result = workbench.window_queue(s, principal=principal, page=self.page)
+        self.rows, self.page, self.pages, self.total = (
+            result.rows,
+            result.page,
+            result.pages,
+            result.total,
+        )
+        with Session(get_engine()) as s:
+            self.to_deliver = [
+                {"id": str(sc.id), "case_no": sc.case_no, "stage": str(sc.stage_code)}
+                for sc in results.undelivered(s, principal=principal)
+            ]
+
+    @rx.event
+    def goto_page(self, delta: int) -> None:
+        self.page = max(1, self.page + delta)
+        self._load_queue()
+
+    def _open(self, stage_case_id: int) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            view = workbench.stage_case_view(s, principal=principal, stage_case_id=stage_case_id)
+        self.case, self.materials = view["case"], view["materials"]
+        self.items, self.notices = view["items"], view["notices"]
+        self.ticked = [m["code"] for m in self.materials if not m["present"]]
+        self.owed_until = (today_in_china() + dt.timedelta(days=14)).isoformat()
+
+    @rx.event
+    def open_case(self, stage_case_id: str) -> None:
+        self.message, self.error, self.remarks = "", "", ""
+        try:
+            self._open(int(stage_case_id))
+        except DomainError as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def toggle(self, code: str, checked: bool) -> None:
+        if checked and code not in self.ticked:
+            self.ticked = [*self.ticked, code]
+        elif not checked:
+            self.ticked = [c for c in self.ticked if c != code]
+
+    @rx.event
+    def set_remarks(self, value: str) -> None:
+        self.remarks = value
+
+    @rx.event
+    def set_owed_until(self, value: str) -> None:
+        self.owed_until = value
+
+    @rx.event
+    def set_formal(self, value: bool) -> None:
+        self.formal = bool(value)
+
+    def _owed(self) -> dict[str, dt.date] | None:
+        """The materials ticked as owed (容缺) and the date they are owed by."""
+        if not self.ticked:
+            return None
+        try:
+            until = dt.date.fromisoformat(self.owed_until)
+        except ValueError:
+            raise DomainError("intake.owed_date", code=",".join(self.ticked)) from None
+        return {c: until for c in self.ticked}
+
+    def _do(self, action: str) -> None:
+        """Run one intake action; permission and legality are re-checked in the service."""
+        case_id = int(self.case.get("id", "0") or 0)
+        calls: dict[str, Callable[[Session, Principal], object]] = {
+            "receive": lambda s, p: intake.receive_case(s, principal=p, stage_case_id=case_id),
+            "accept": lambda s, p: intake.accept_case(
+                s, principal=p, stage_case_id=case_id, owed=self._owed(), opinion=self.remarks
+            ),
+            "supplement": lambda s, p: supplements.request_intake_supplement(
+                s,
+                principal=p,
+                stage_case_id=case_id,
+                materials=[{"code": c, "remark": ""} for c in self.ticked],
+                remarks=self.remarks,
+            ),
+            "refuse": lambda s, p: intake.refuse_intake(
+                s, principal=p, stage_case_id=case_id, formal=self.formal, reason=self.remarks
+            ),
+        }
+        if not self._perform(ROUTE, calls[action], "workbench.done"):
+            return
+        try:
+            self._open(case_id)
+            self._load_queue()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def set_channel(self, value: str) -> None:
+        self.channel = value
+
+    @rx.event
+    def deliver(self, stage_case_id: str) -> None:
+        """出件; re-authorised in the service."""
+        if self._perform(
+            ROUTE,
+            lambda s, p: results.deliver_results(
+                s, principal=p, stage_case_id=int(stage_case_id), channel=self.channel
+            ),
+            "workbench.done",
+        ):
+            self._load_queue()
+
+    @rx.event
+    def export_queue(self) -> rx.event.EventSpec:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            rows = workbench.window_queue(s, principal=principal, page=1, size=100_000).rows
+        cols = ["case_no", "project", "stage", "status", "submitted"]
+        data = exports.to_xlsx(
+            title=self._tr("home.window"),
+            filters="",
+            headers=[self._tr(f"queue.{c}") for c in cols],
+            rows=[
+                [self._tr(f"stagecase.{r[c]}") if c == "status" else r[c] for c in cols]
+                for r in rows
+            ],
+        )
+        return rx.download(data=data, filename="intake-queue.xlsx")
+
+    @rx.event
+    def receive(self) -> None:
+        self._do("receive")
+
+    @rx.event
+    def accept(self) -> None:
+        self._do("accept")
+
+    @rx.event
+    def supplement(self) -> None:
+        self._do("supplement")
+
+    @rx.event
+    def refuse(self) -> None:
+        self._do("refuse")

@@ -1,0 +1,132 @@
+"""The shared auth base state (登录状态) every page state derives from."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.db import get_engine, session_scope
+from eap.errors import DomainError, PermissionDenied
+from eap.i18n import DEFAULT_LANG, MESSAGES, t
+from eap.routes import HOME_ROUTES, ROUTE_ROLES
+from eap.services.admin import accounts
+from eap.services.core import inbox, overview
+from eap.services.core.principal import Principal
+
+log = logging.getLogger(__name__)
+
+
+class AppState(rx.State):
+    """Session token and language live in cookies; the user is a small DTO, never an ORM row."""
+
+    token: str = rx.Cookie("", name="eap_session", same_site="strict")
+    lang: str = rx.Cookie(DEFAULT_LANG, name="eap_lang", same_site="lax")
+    user: dict[str, str] = {}
+    notice: str = ""
+
+    @rx.var
+    def t(self) -> dict[str, str]:
+        return MESSAGES.get(self.lang, MESSAGES[DEFAULT_LANG])
+
+    @rx.var
+    def role_label(self) -> str:
+        role = self.user.get("role", "")
+        return t(f"role.{role}", self.lang) if role else ""
+
+    def _tr(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def _principal(self) -> Principal | None:
+        """Re-read the session from the database: every worker agrees, idle sessions end."""
+        with session_scope() as session:
+            return accounts.resolve_session(session, token=self.token)
+
+    def _set_user(self, principal: Principal) -> None:
+        with Session(get_engine()) as session:
+            scope = overview.scope_of(session, principal=principal)
+            unread = inbox.unread_count(session, principal=principal)
+        self.user = {
+            "id": str(principal.user_id),
+            "username": principal.username,
+            "name": principal.display_name,
+            "role": principal.role,
+            "region": scope.region,
+            "department": scope.department,
+            "company": scope.company,
+            "home": HOME_ROUTES[principal.role],
+            "unread": str(unread),
+        }
+
+    def _require(self, route: str) -> Principal:
+        """The signed-in principal allowed on ``route``, or raise PermissionDenied."""
+        principal = self._principal()
+        if principal is None:
+            self.user = {}
+            raise PermissionDenied("login.session_ended")
+        if principal.role not in ROUTE_ROLES.get(route, frozenset()):
+            raise PermissionDenied()
+        return principal
+
+    def _guard(self, route: str) -> rx.event.EventSpec | None:
+        """For on_load: redirect to sign-in or to the user's own home when not allowed here."""
+        try:
+            principal = self._require(route)
+        except PermissionDenied as exc:
+            if exc.key == "login.session_ended":
+                self.notice = self._tr("login.session_ended") if self.token else ""
+                return rx.redirect("/login")
+            return rx.redirect(self.user.get("home", "/login"))
+        self._set_user(principal)
+        return None
+
+    @rx.event
+    def toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+
+    @rx.event
+    def go_home(self) -> rx.event.EventSpec:
+        principal = self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        return rx.redirect(HOME_ROUTES[principal.role])
+
+    @rx.event
+    def logout(self) -> rx.event.EventSpec:
+        try:
+            with session_scope() as session:
+                accounts.logout(session, token=self.token)
+        except Exception:  # a failed audit write must not keep someone signed in
+            log.exception("logout failed")
+        # Forget every page's leftovers so the next person at this browser starts clean.
+        lang = self.lang
+        self.reset()
+        self.lang = lang
+        return rx.redirect("/login")
+
+    def _perform(
+        self, route: str, action: Callable[[Session, Principal], object], done: str
+    ) -> bool:
+        """Run one state-changing service call for a page with ``message``/``error`` vars.
+
+        The principal is re-read from the session, the call runs in one transaction, and the
+        outcome is a translated message; who may act and what is legal is the service's call.
+        """
+        self.message, self.error = "", ""  # type: ignore[attr-defined]
+        try:
+            principal = self._require(route)
+            with session_scope() as session:
+                action(session, principal)
+        except Exception as exc:
+            self.error = self._error(exc)  # type: ignore[attr-defined]
+            return False
+        self.message = self._tr(done)  # type: ignore[attr-defined]
+        return True
+
+    def _error(self, exc: Exception) -> str:
+        if isinstance(exc, DomainError):
+            return exc.translate(self.lang)
+        log.exception("unexpected error", exc_info=exc)
+        return self._tr("error.unexpected")

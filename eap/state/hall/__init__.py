@@ -1,0 +1,1 @@
+"""Reflex states — 网上办事大厅 online service hall."""

@@ -1,0 +1,333 @@
+"""Applicant pages: register a project, apply for a stage with the one form, answer a
+supplement notice. Files go through our own store, never to Reflex's public upload folder."""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session, col, select
+
+from eap.db import get_engine, session_scope
+from eap.errors import DomainError
+from eap.models import Project
+from eap.models.projects import ProjectCreate
+from eap.services.approval import filing, supplements
+from eap.services.core import files
+from eap.services.core.clock import CHINA_TZ
+from eap.services.hall import drafts, hall, projects
+from eap.state.core.base import AppState
+
+APPLY = "/hall/apply"
+NEW_PROJECT = "/hall/projects/new"
+FLAGS = (
+    "filing_only",
+    "civil_air_defence",
+    "gas",
+    "near_river",
+    "energy_review",
+    "night_work",
+    "affects_road",
+)
+
+
+class ApplyState(AppState):
+    my_projects: list[dict[str, str]] = []
+    project_id: str = ""
+    stage: str = ""
+    items: list[dict[str, str]] = []
+    materials: list[dict[str, str]] = []
+    notices: list[dict] = []
+    uploaded: dict[str, str] = {}  # material code -> file name shown
+    uploaded_ids: dict[str, str] = {}  # material code -> stored file id, for the preview link
+    questions: list[dict[str, str]] = []
+    upload_code: str = ""
+
+    @rx.var
+    def open_stage(self) -> str:
+        """The main-line stage this project may apply for now (stage 5 is always open)."""
+        return next((p["stage"] for p in self.my_projects if p["id"] == self.project_id), "")
+
+    receipt: str = ""
+    error: str = ""
+    message: str = ""
+    _file_ids: dict[str, int] = {}
+    _answers: dict[str, bool] = {}
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        redirect = self._guard(APPLY)
+        if redirect is not None:
+            return redirect
+        principal = self._require(APPLY)
+        with Session(get_engine()) as s:
+            rows = s.exec(
+                select(Project)
+                .where(Project.company_id == principal.company_id)
+                .order_by(col(Project.id).desc())
+            ).all()
+        self.my_projects = [
+            {"id": str(p.id), "name": p.name, "stage": str(p.current_stage)} for p in rows
+        ]
+        self.receipt, self.error, self.message = "", "", ""
+        if self.project_id not in {p["id"] for p in self.my_projects}:
+            self.project_id, self.stage = "", ""  # left over from someone else's session
+            self.items, self.materials, self.notices, self.questions = [], [], [], []
+            self._set_files({}, {})
+            self._answers = {}
+        if self.project_id:  # coming back: refresh the form and any new notices
+            try:
+                self._load_form(resume=True)
+            except Exception as exc:  # translated for the user, never a traceback
+                self.error = self._error(exc)
+        return None
+
+    def _set_files(self, file_ids: dict[str, int], names: dict[str, str]) -> None:
+        self._file_ids = file_ids
+        self.uploaded = names
+        self.uploaded_ids = {c: str(i) for c, i in file_ids.items()}
+
+    def _load_form(self, *, resume: bool = False) -> None:
+        """The form for the chosen project and stage; ``resume`` picks up a saved draft."""
+        self.items, self.materials, self.notices, self.questions = [], [], [], []
+        if not self.project_id:
+            return
+        principal = self._require(APPLY)
+        with Session(get_engine()) as s:
+            self.notices = hall.open_notices(
+                s, principal=principal, project_id=int(self.project_id)
+            )
+            if resume and self.stage:
+                self._answers = {}
+                self._set_files({}, {})
+                draft = drafts.load_draft(
+                    s,
+                    principal=principal,
+                    project_id=int(self.project_id),
+                    stage_code=int(self.stage),
+                )
+                if draft is not None:
+                    self._answers = draft["answers"]
+                    self._set_files(draft["uploads"], draft["names"])
+                    at = draft["saved_at"].astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+                    self.message = self._tr("apply.draft_resumed", at=at)
+            if self.stage:
+                form = hall.apply_form(
+                    s,
+                    principal=principal,
+                    project_id=int(self.project_id),
+                    stage_code=int(self.stage),
+                    answers=self._answers,
+                )
+                self.items, self.materials = form["items"], form["materials"]
+                self.questions = form["questions"]
+        needs = [m["code"] for m in self.materials if not m["satisfied_by"]]
+        needs += [m["code"] for n in self.notices for m in n["materials"]]
+        self.upload_code = needs[0] if needs else ""
+
+    @rx.event
+    def set_project(self, value: str) -> None:
+        self.project_id, self.receipt, self.error = value, "", ""
+        current = next((p["stage"] for p in self.my_projects if p["id"] == value), "1")
+        self.stage = current
+        try:
+            self._load_form(resume=True)
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+
+    @rx.event
+    def set_stage(self, value: str) -> None:
+        self.stage, self.error, self.message = value, "", ""
+        try:
+            self._load_form(resume=True)
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+
+    @rx.event
+    def set_upload_code(self, value: str) -> None:
+        self.upload_code = value
+
+    @rx.event
+    def set_answer(self, key: str, value: str) -> None:
+        """A questionnaire answer changes which items apply; uploads so far are kept."""
+        self._answers = {**self._answers, key: value == "yes"}
+        self.error = ""
+        try:
+            self._load_form()
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+
+    @rx.event
+    def save_draft(self) -> None:
+        if not (self.project_id and self.stage):
+            return
+        self._perform(
+            APPLY,
+            lambda s, p: drafts.save_draft(
+                s,
+                principal=p,
+                project_id=int(self.project_id),
+                stage_code=int(self.stage),
+                answers={q["key"]: q["value"] == "1" for q in self.questions},
+                uploads=self._file_ids,
+            ),
+            "apply.draft_saved",
+        )
+
+    @rx.event
+    async def handle_upload(self, uploads: list[rx.UploadFile]) -> None:
+        """Checked (type, size) and stored by the files service for the chosen material."""
+        self.error = ""
+        try:
+            principal = self._require(APPLY)
+            if not self.upload_code:
+                raise DomainError("apply.choose_material")
+            if len(uploads) != 1:
+                raise DomainError("apply.upload_count")
+            for upload in uploads:
+                data = await upload.read()
+                with session_scope() as s:
+                    stored = files.store_file(
+                        s, principal=principal, filename=upload.name or "file", content=data
+                    )
+                    self._set_files(
+                        {**self._file_ids, self.upload_code: stored.id or 0},
+                        {**self.uploaded, self.upload_code: stored.filename},
+                    )
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def submit(self) -> None:
+        self.error, self.receipt = "", ""
+        try:
+            principal = self._require(APPLY)
+            wanted = {m["code"] for m in self.materials}
+            with session_scope() as s:
+                sc = filing.submit_stage_application(
+                    s,
+                    principal=principal,
+                    project_id=int(self.project_id),
+                    stage_code=int(self.stage),
+                    answers={q["key"]: q["value"] == "1" for q in self.questions},
+                    uploads={c: i for c, i in self._file_ids.items() if c in wanted},
+                )
+                self.receipt = sc.case_no
+            self.materials, self.items, self.questions = [], [], []
+            self._set_files({}, {})
+            self._answers = {}
+        except Exception as exc:
+            self.error = self._error(exc)
+
+    @rx.event
+    def answer_notice(self, notice_id: str) -> None:
+        self.error, self.message = "", ""
+        try:
+            principal = self._require(APPLY)
+            notice = next(n for n in self.notices if n["id"] == notice_id)
+            codes = {m["code"] for m in notice["materials"]}
+            with session_scope() as s:
+                supplements.supply_supplement(
+                    s,
+                    principal=principal,
+                    notice_id=int(notice_id),
+                    uploads={c: i for c, i in self._file_ids.items() if c in codes},
+                )
+            self.message = self._tr("apply.supplied")
+            self._load_form()
+        except Exception as exc:
+            self.error = self._error(exc)
+
+
+class NewProjectState(AppState):
+    """Register a project, or edit one (``?edit=<id>``) until its first acceptance."""
+
+    fields: dict[str, str] = {"process_type": "3", "region_code": "360102"}
+    flags: list[str] = []
+    field_errors: dict[str, str] = {}
+    error: str = ""
+    editing_id: str = ""
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        redirect = self._guard(NEW_PROJECT)
+        if redirect is not None:
+            return redirect
+        self.error, self.field_errors, self.editing_id = "", {}, ""
+        edit = str(self.router.page.params.get("edit", "") or "")
+        if not edit.isdigit():  # a new project starts from a blank form
+            self.fields = {"process_type": "3", "region_code": "360102"}
+            self.flags = []
+            return None
+        try:
+            principal = self._require(NEW_PROJECT)
+            with Session(get_engine()) as s:
+                p = projects.get_project(s, principal=principal, project_id=int(edit))
+                if p.locked:
+                    raise DomainError("project.locked")
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+            return None
+        self.editing_id = edit
+        self.fields = {
+            "project_code": p.project_code,
+            "name": p.name,
+            "region_code": p.region_code,
+            "location": p.location,
+            "total_investment": f"{p.total_investment:g}",
+            "land_area": f"{p.land_area:g}",
+            "floor_area": f"{p.floor_area:g}",
+            "process_type": str(p.process_type),
+        }
+        self.flags = [f for f in FLAGS if (p.attributes or {}).get(f)]
+        return None
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        self.fields = {**self.fields, name: value}
+
+    @rx.event
+    def toggle_flag(self, flag: str, checked: bool) -> None:
+        self.flags = (
+            sorted(set(self.flags) | {flag}) if checked else [f for f in self.flags if f != flag]
+        )
+
+    @rx.event
+    def register(self) -> rx.event.EventSpec | None:
+        """Validated on the server; errors are shown next to their fields."""
+        self.error, self.field_errors = "", {}
+        f = self.fields
+        try:
+            principal = self._require(NEW_PROJECT)
+            try:
+                data = ProjectCreate(
+                    project_code=f.get("project_code", ""),
+                    name=f.get("name", ""),
+                    region_code=f.get("region_code", ""),
+                    location=f.get("location", ""),
+                    total_investment=float(f.get("total_investment") or 0),
+                    land_area=float(f.get("land_area") or 0),
+                    floor_area=float(f.get("floor_area") or 0),
+                    process_type=int(f.get("process_type") or 0),
+                    attributes={
+                        **dict.fromkeys(self.flags, True),
+                        "needs_core_approval": "filing_only" not in self.flags,
+                    },
+                )
+            except ValueError:
+                raise DomainError("project.negative", field="total_investment") from None
+            with session_scope() as s:
+                if self.editing_id:
+                    projects.update_project(
+                        s,
+                        principal=principal,
+                        project_id=int(self.editing_id),
+                        changes=data.model_dump(exclude_unset=True, exclude={"project_code"}),
+                    )
+                else:
+                    projects.register_project(s, principal=principal, data=data)
+        except DomainError as exc:
+            self.field_errors = {exc.field or "form": exc.translate(self.lang)}
+            return None
+        except Exception as exc:
+            self.error = self._error(exc)
+            return None
+        return rx.redirect("/hall" if self.editing_id else APPLY)

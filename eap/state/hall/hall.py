@@ -1,0 +1,90 @@
+"""The applicant's home in the online service hall: my projects at a glance."""
+
+from __future__ import annotations
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.db import get_engine
+from eap.services.approval import filing
+from eap.services.hall import evaluation, hall
+from eap.state.core.base import AppState
+
+ROUTE = "/hall"
+
+
+PAGE_SIZE = 10
+
+
+class HallState(AppState):
+    projects: list[dict] = []
+    page: int = 1
+    pages: int = 1
+    reason: str = ""
+    grade: str = "5"
+    comment: str = ""
+    message: str = ""
+    error: str = ""
+
+    def _reload(self) -> None:
+        principal = self._require(ROUTE)
+        with Session(get_engine()) as s:
+            total = hall.count_projects(s, principal=principal)
+            self.pages = max(1, -(-total // PAGE_SIZE))
+            self.page = min(max(1, self.page), self.pages)
+            self.projects = hall.my_projects(s, principal=principal, page=self.page, size=PAGE_SIZE)
+
+    @rx.event
+    def goto_page(self, delta: int) -> None:
+        self.page += delta
+        self._reload()
+
+    @rx.event
+    def set_reason(self, value: str) -> None:
+        self.reason = value
+
+    @rx.event
+    def set_grade(self, value: str) -> None:
+        self.grade = value
+
+    @rx.event
+    def set_comment(self, value: str) -> None:
+        self.comment = value
+
+    @rx.event
+    def withdraw(self, stage_case_id: str) -> None:
+        """撤件 / 撤回, with the reason given; re-authorised in the service."""
+        if self._perform(
+            ROUTE,
+            lambda s, p: filing.withdraw_application(
+                s, principal=p, stage_case_id=int(stage_case_id), reason=self.reason
+            ),
+            "hall.withdrawn",
+        ):
+            self.reason = ""
+            self._reload()
+
+    @rx.event
+    def rate(self, stage_case_id: str) -> None:
+        """好差评, once per finished case."""
+        if self._perform(
+            ROUTE,
+            lambda s, p: evaluation.rate_case(
+                s,
+                principal=p,
+                stage_case_id=int(stage_case_id),
+                grade=int(self.grade),
+                comment=self.comment,
+            ),
+            "hall.rated",
+        ):
+            self.comment = ""
+            self._reload()
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        redirect = self._guard(ROUTE)
+        if redirect is not None:
+            return redirect
+        self._reload()
+        return None

@@ -1,0 +1,69 @@
+"""What the sign-up and password-reset pages share: sending a phone code and counting down to
+the next one, and showing a returned outcome. A state mixin, so each page keeps its own vars."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import reflex as rx
+from sqlmodel import Session
+
+from eap.config import get_settings
+from eap.db import session_scope
+from eap.errors import DomainError
+from eap.services.core import notify
+from eap.services.hall.registration import RegistrationOutcome
+
+
+class PhoneCodeMixin(rx.State, mixin=True):
+    field_errors: dict[str, str] = {}
+    message: str = ""
+    error: str = ""
+    code_wait: int = 0  # seconds until another code may be asked for
+
+    @rx.event(background=True)
+    async def count_down(self) -> None:
+        """Tick the resend button down; the server enforces the wait either way."""
+        while True:
+            async with self:
+                if self.code_wait <= 0:
+                    return
+                self.code_wait -= 1
+            await asyncio.sleep(1)
+
+    def _send(self, issue: Callable[[Session], int | None], sent_key: str) -> bool:
+        """Queue the code's SMS with its row, hand exactly that message to the gateway after
+        commit, and start the countdown; an error naming a field is shown beside it."""
+        self.message, self.error = "", ""
+        try:
+            with session_scope() as s:
+                sms_id = issue(s)
+            if sms_id is not None:
+                with session_scope() as s:
+                    notify.deliver_sms(s, ids=[sms_id])
+        except DomainError as exc:
+            self.field_errors = {**self.field_errors, exc.field or "form": exc.translate(self.lang)}  # type: ignore[attr-defined]
+            return False
+        except Exception as exc:
+            self.error = self._error(exc)  # type: ignore[attr-defined]
+            return False
+        self.message = self._tr(sent_key)  # type: ignore[attr-defined]
+        self.code_wait = get_settings().sms_resend_seconds
+        return True
+
+    def _settle(self, run: Callable[[Session], RegistrationOutcome]) -> bool:
+        """Run a returned-outcome service in one transaction (committed even on a wrong code,
+        so the attempt counts); an error is shown beside its field."""
+        self.message, self.error, self.field_errors = "", "", {}
+        try:
+            with session_scope() as s:
+                outcome = run(s)
+        except Exception as exc:
+            self.error = self._error(exc)  # type: ignore[attr-defined]
+            return False
+        if outcome.error is not None:
+            err = outcome.error
+            self.field_errors = {err.field or "form": err.translate(self.lang)}  # type: ignore[attr-defined]
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""Reflex states — 数据展示 big screen."""

@@ -1,0 +1,1 @@
+"""Reflex states — 效能督查 supervision."""
