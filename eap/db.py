@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, event
 from sqlmodel import Session, create_engine
 
 from eap.config import get_settings
@@ -25,7 +26,7 @@ def make_engine(url: str) -> Engine:
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -58,3 +59,9 @@ def reading(session: Session) -> Connection:
     (a clean session makes this a no-op)."""
     session.flush()
     return session.connection()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (``Session.execute`` is typed as returning a plain
+    ``Result``; for DML it is a ``CursorResult``)."""
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

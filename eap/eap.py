@@ -23,7 +23,7 @@ def _resolve(ref: str) -> Any:
 def _component(route: Route) -> Any:
     build = _resolve(route.page)
     if route.role_home is not None:  # a role's generic home page
-        (role,) = route.roles or ()
+        role = next(iter(route.roles or ()))  # a role home serves exactly one role
         return build(role, route.role_home)
     return build() if route.page == "reflex:fragment" else build
 

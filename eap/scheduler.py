@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from eap.config import get_settings
-from eap.db import get_engine
+from eap.db import get_engine, rowcount
 from eap.models import JobRun, SchedulerLease
 from eap.models.common import utcnow
 
@@ -42,7 +42,7 @@ def acquire_lease(
         )
         .values(holder=holder, expires_at=now + ttl)
     )
-    if res.rowcount:  # type: ignore[attr-defined]
+    if rowcount(res):
         session.commit()
         return True
     if session.get(SchedulerLease, LEASE) is None:

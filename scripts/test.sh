@@ -12,6 +12,7 @@ bash scripts/setup.sh requirements-dev.txt
 source scripts/env.sh
 ruff check .
 ruff format --check .
+mypy  # the type checker over eap/ (settings in pyproject.toml)
 # pytest exits 5 when it collects no test; set -e turns that (and any failure) into a failed run.
 python -m pytest "$@"
 # The same services on PostgreSQL (production's database), unless only some tests were asked for.

@@ -64,7 +64,7 @@ def template_link(material: rx.Var, size: str | None = None) -> rx.Component:
     )
 
 
-def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Component:  # type: ignore[no-untyped-def]
+def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Component:
     """Every material of the form beside the checklist: present, owed or missing."""
     return rx.table.root(
         rx.table.header(

@@ -11,7 +11,7 @@ from eap.state.approval.department import DepartmentState as D
 T = D.t
 
 
-def _task_card(title: str, rows: rx.Var, row, *fields: rx.Component) -> rx.Component:  # type: ignore[no-untyped-def]
+def _task_card(title: str, rows: rx.Var, row, *fields: rx.Component) -> rx.Component:
     """A card of things waiting for this department, one line each, with the text it needs."""
     return rx.cond(
         rows.length() > 0,

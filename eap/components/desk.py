@@ -14,8 +14,8 @@ T = R.t
 
 def _feedback(state: type) -> rx.Component:
     return rx.fragment(
-        rx.cond(state.message != "", rx.callout(state.message, color_scheme="green", size="1")),  # type: ignore[attr-defined]
-        rx.cond(state.error != "", rx.callout(state.error, color_scheme="red", size="1")),  # type: ignore[attr-defined]
+        rx.cond(state.message != "", rx.callout(state.message, color_scheme="green", size="1")),
+        rx.cond(state.error != "", rx.callout(state.error, color_scheme="red", size="1")),
     )
 
 

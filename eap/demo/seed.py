@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -120,7 +121,7 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
     existing = set(session.exec(select(User.username)))
     made = 0
 
-    def add(username: str, name: str, role: str, **scope: object) -> None:
+    def add(username: str, name: str, role: str, **scope: Any) -> None:
         nonlocal made
         if username in existing:
             return
@@ -130,7 +131,7 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
             role=role,
             password=DEMO_PASSWORD,
             phone=_phone(rng),
-            **scope,  # type: ignore[arg-type]
+            **scope,
         )
         create_user(session, data=data, actor_id=None, hashed=pw)
         existing.add(username)
@@ -172,7 +173,7 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
                 is_head=True,
             )
     counties = list(session.exec(select(Region.code).where(Region.level == "county")))
-    have = session.exec(select(Company)).all()
+    have = list(session.exec(select(Company)).all())
     for i in range(len(have), companies):
         region = rng.choice(counties)
         city = session.get(Region, region[:4] + "00")

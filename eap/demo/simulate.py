@@ -228,6 +228,7 @@ class Simulator:
             now=self.at(day, 9),
         )
         self.stats.stage_cases += 1
+        assert sc.id is not None
         staff = self._staff(sc.region_code)
         day = self.later(day, 0, 1) if rng.random() < 0.9 else self.later(day, 2, 4)
         if not self.past(day):

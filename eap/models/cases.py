@@ -261,7 +261,7 @@ class SmsOutbox(SQLModel, table=True):
 
 @event.listens_for(CaseEvent, "before_update")
 @event.listens_for(CaseEvent, "before_delete")
-def _history_is_immutable(_mapper, _connection, target: CaseEvent) -> None:  # type: ignore[no-untyped-def]
+def _history_is_immutable(_mapper, _connection, target: CaseEvent) -> None:
     raise PermissionError(f"case history row {target.id} is immutable")
 
 

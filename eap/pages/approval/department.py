@@ -20,7 +20,7 @@ from eap.state.approval.department import DepartmentState as D
 T = D.t
 
 
-def _select(value, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:  # type: ignore[no-untyped-def]
+def _select(value, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(id=id_),
         rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),

@@ -12,7 +12,7 @@ T = G.t
 KINDS = ("fgw", "zrzy", "zj", "sthj", "sl", "rf", "jt", "cg", "qx", "szgy")
 
 
-def _select(value, options, on_change, id_: str) -> rx.Component:  # type: ignore[no-untyped-def]
+def _select(value, options, on_change, id_: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(id=id_),
         rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),

@@ -18,12 +18,12 @@ T = P.t
 def _outcome(state: type) -> rx.Component:
     return rx.fragment(
         rx.cond(
-            state.message != "",  # type: ignore[attr-defined]
-            rx.callout(state.message, color_scheme="green", icon="check", id="page-message"),  # type: ignore[attr-defined]
+            state.message != "",
+            rx.callout(state.message, color_scheme="green", icon="check", id="page-message"),
         ),
         rx.cond(
-            state.error != "",  # type: ignore[attr-defined]
-            rx.callout(state.error, color_scheme="red", icon="triangle_alert", id="page-error"),  # type: ignore[attr-defined]
+            state.error != "",
+            rx.callout(state.error, color_scheme="red", icon="triangle_alert", id="page-error"),
         ),
     )
 

@@ -71,10 +71,10 @@ def notice_detail_page() -> rx.Component:
                 rx.callout(ND.error, color_scheme="red", icon="triangle_alert"),
                 rx.card(
                     rx.vstack(
-                        rx.heading(ND.notice["title"], size="6", id="notice-detail-title"),
-                        rx.text(ND.notice["at"], size="2", color_scheme="gray"),
+                        rx.heading(ND.detail["title"], size="6", id="notice-detail-title"),
+                        rx.text(ND.detail["at"], size="2", color_scheme="gray"),
                         rx.text(
-                            ND.notice["body"], white_space="pre-wrap", size="3", id="notice-detail"
+                            ND.detail["body"], white_space="pre-wrap", size="3", id="notice-detail"
                         ),
                         width="100%",
                     ),

@@ -23,7 +23,7 @@ def _level_badge(level: rx.Var) -> rx.Component:
     )
 
 
-def _select(value: rx.Var, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:  # type: ignore[no-untyped-def]
+def _select(value: rx.Var, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(id=id_),
         rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),
@@ -268,7 +268,7 @@ def anomalies_tab() -> rx.Component:
     )
 
 
-def _period_picker(load, prefix: str) -> rx.Component:  # type: ignore[no-untyped-def]
+def _period_picker(load, prefix: str) -> rx.Component:
     return rx.hstack(
         rx.text(T["kpi.period"], size="2"),
         rx.input(type="date", value=S.kpi_start, on_change=S.set_kpi_start, id=f"{prefix}-start"),

@@ -145,7 +145,7 @@ def load_items(session: Session) -> int:
             session.add(
                 ItemMaterial(
                     item_id=item.id,
-                    material_id=materials[mcode].id,
+                    material_id=materials[mcode].id or 0,  # flushed above: never 0
                     is_key=is_key,
                     deferrable=deferrable and not is_key,
                 )

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from eap.db import reading
 from eap.models import ItemCase, ProcessType, Project
 from eap.models.cases import TERMINAL
+from eap.models.common import table_of
 from eap.services.core.clock import WorkCalendar, local_date
 
 
@@ -89,8 +90,8 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
     return ClockView(used, paused, left, state, due, case.due_provisional)
 
 
-_TARGET_DAYS = select(ProcessType.__table__.c.target_days).where(  # type: ignore[attr-defined]
-    ProcessType.__table__.c.code == bindparam("code")  # type: ignore[attr-defined]
+_TARGET_DAYS = select(table_of(ProcessType).c.target_days).where(
+    table_of(ProcessType).c.code == bindparam("code")
 )
 
 

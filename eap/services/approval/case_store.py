@@ -19,15 +19,16 @@ from sqlmodel import Session, col, select
 from eap.db import reading
 from eap.errors import ConflictError, DomainError
 from eap.models import CaseEvent, Department, Item, ItemCase, ItemDependency, Project, StageCase
+from eap.models.common import table_of
 from eap.services.core.principal import Principal
 
-_CASE = ItemCase.__table__  # type: ignore[attr-defined]
-_INSERT_EVENT = insert(CaseEvent.__table__)  # type: ignore[attr-defined]
+_CASE = table_of(ItemCase)
+_INSERT_EVENT = insert(table_of(CaseEvent))
 
 
 _VERSIONED = {
     ItemCase: _CASE,
-    StageCase: StageCase.__table__,  # type: ignore[attr-defined]
+    StageCase: table_of(StageCase),
 }
 
 
@@ -146,7 +147,7 @@ def append_events(session: Session, rows: list[dict[str, object]]) -> None:
         session.connection().execute(_INSERT_EVENT, rows)
 
 
-_T_DEPARTMENT = Department.__table__  # type: ignore[attr-defined]
+_T_DEPARTMENT = table_of(Department)
 _DEPARTMENT_NAME = select(_T_DEPARTMENT.c.name).where(_T_DEPARTMENT.c.id == bindparam("id"))
 
 
@@ -163,8 +164,8 @@ def office_name(session: Session, department_id: int) -> str:
     return names[department_id]
 
 
-_T_ITEM = Item.__table__  # type: ignore[attr-defined]
-_T_DEP = ItemDependency.__table__  # type: ignore[attr-defined]
+_T_ITEM = table_of(Item)
+_T_DEP = table_of(ItemDependency)
 _LOAD_CASE = (
     select(ItemCase, StageCase, Project)
     .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
@@ -196,7 +197,7 @@ class ItemFacts:
     has_dependents: bool  # some catalogue item waits for this one's approval
 
 
-_T_PROJECT = Project.__table__  # type: ignore[attr-defined]
+_T_PROJECT = table_of(Project)
 _CASE_FACTS = (
     select(
         _T_PROJECT.c.id,

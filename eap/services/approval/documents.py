@@ -62,7 +62,7 @@ def _row(pdf: FPDF, label: str, value: str) -> None:
     pdf.multi_cell(0, 9, value or "—", new_x="LMARGIN", new_y="NEXT")
 
 
-def _context(session: Session, principal: Principal, item_case_id: int):  # type: ignore[no-untyped-def]
+def _context(session: Session, principal: Principal, item_case_id: int):
     case = session.get(ItemCase, item_case_id)
     sc = session.get(StageCase, case.stage_case_id) if case else None
     project = session.get(Project, case.project_id) if case else None

@@ -21,6 +21,7 @@ from eap.models import (
     StoredFile,
 )
 from eap.models.cases import TERMINAL, Blzt
+from eap.models.common import table_of
 from eap.services.approval import case_store, moves
 from eap.services.core.audit import record
 from eap.services.core.authz import city_of, require_applicant
@@ -31,17 +32,17 @@ from eap.services.hall.drafts import discard_draft
 from eap.services.hall.guide import normalise_answers, stage_form
 
 OPEN_STAGE_STATES = ("submitted", "received", "supplement", "accepted")
-_INSERT_STAGE_MATERIAL = insert(StageMaterial.__table__)  # type: ignore[attr-defined]
-_T_STAGE = StageCase.__table__  # type: ignore[attr-defined]
+_INSERT_STAGE_MATERIAL = insert(table_of(StageMaterial))
+_T_STAGE = table_of(StageCase)
 _OPEN_STAGE_CASE = select(_T_STAGE.c.id).where(
     _T_STAGE.c.project_id == bindparam("project_id"),
     _T_STAGE.c.stage_code == bindparam("stage_code"),
     _T_STAGE.c.status.in_(OPEN_STAGE_STATES),
 )
-_LEAD_KIND = select(StageDef.__table__.c.lead_kind).where(  # type: ignore[attr-defined]
-    StageDef.__table__.c.code == bindparam("code")  # type: ignore[attr-defined]
+_LEAD_KIND = select(table_of(StageDef).c.lead_kind).where(
+    table_of(StageDef).c.code == bindparam("code")
 )
-_INSERT_ITEM_CASE = insert(ItemCase.__table__)  # type: ignore[attr-defined]
+_INSERT_ITEM_CASE = insert(table_of(ItemCase))
 # A new item case: submitted (BLZT 0 is ours), at the window, no clock yet.
 NEW_ITEM_CASE: dict[str, Any] = {
     "status": Blzt.SUBMITTED,
@@ -66,7 +67,7 @@ NEW_ITEM_CASE: dict[str, Any] = {
 }
 
 
-_T_DEPT = Department.__table__  # type: ignore[attr-defined]
+_T_DEPT = table_of(Department)
 _DEPARTMENT_OF_KIND = (
     select(_T_DEPT.c.id)
     .where(_T_DEPT.c.region_code == bindparam("region"), _T_DEPT.c.kind == bindparam("kind"))

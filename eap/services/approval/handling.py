@@ -23,7 +23,7 @@ SPECIAL_KINDS = ("expert", "hearing", "survey", "notice", "testing", "other")
 POST_CHECK_DAYS = 20
 
 
-def _act(session: Session, principal: Principal, item_case_id: int, *, head: bool = False):  # type: ignore[no-untyped-def]
+def _act(session: Session, principal: Principal, item_case_id: int, *, head: bool = False):
     case, project, item = case_store.load_case_and_facts(session, item_case_id)
     require_department(principal, case, head=head)
     return case, project, item, WorkCalendar.load(session)

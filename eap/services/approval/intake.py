@@ -21,6 +21,7 @@ from eap.models import (
     StageMaterial,
 )
 from eap.models.cases import TERMINAL, Blzt
+from eap.models.common import table_of
 from eap.services.approval import case_clock, case_store, moves, prerequisites
 from eap.services.core.audit import record
 from eap.services.core.authz import require_window
@@ -80,11 +81,11 @@ class Missing:
     item_codes: tuple[str, ...]
 
 
-_T_SM = StageMaterial.__table__  # type: ignore[attr-defined]
-_T_CASE = ItemCase.__table__  # type: ignore[attr-defined]
-_T_ITEM = Item.__table__  # type: ignore[attr-defined]
-_T_IM = ItemMaterial.__table__  # type: ignore[attr-defined]
-_T_MAT = Material.__table__  # type: ignore[attr-defined]
+_T_SM = table_of(StageMaterial)
+_T_CASE = table_of(ItemCase)
+_T_ITEM = table_of(Item)
+_T_IM = table_of(ItemMaterial)
+_T_MAT = table_of(Material)
 _SUPPLIED = select(_T_SM.c.material_id).where(
     _T_SM.c.stage_case_id == bindparam("stage_case_id"),
     (_T_SM.c.file_id.is_not(None)) | (_T_SM.c.certificate_id.is_not(None)),
@@ -187,6 +188,7 @@ def accept_case(
     unmet = prerequisites.unmet_prerequisites_all(session, cases=accepted)
 
     def dispatch(case: ItemCase) -> None:
+        assert case.id is not None
         waiting, refused = unmet[case.id]
         if refused:
             case.blocked_reason = ",".join(refused)

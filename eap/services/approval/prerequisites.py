@@ -11,13 +11,14 @@ from sqlmodel import Session, select
 from eap.db import reading
 from eap.models import Item, ItemCase, ItemDependency
 from eap.models.cases import APPROVED_STATES, TERMINAL
+from eap.models.common import table_of
 from eap.services.approval.case_clock import start_clock
 from eap.services.approval.case_store import save_versioned, write_event
 from eap.services.core.clock import WorkCalendar
 
-_CASE = ItemCase.__table__  # type: ignore[attr-defined]
-_T_DEP = ItemDependency.__table__  # type: ignore[attr-defined]
-_T_ITEM = Item.__table__  # type: ignore[attr-defined]
+_CASE = table_of(ItemCase)
+_T_DEP = table_of(ItemDependency)
+_T_ITEM = table_of(Item)
 _PREREQUISITES = (
     select(_T_DEP.c.item_id, _T_DEP.c.requires_code)
     .where(_T_DEP.c.item_id.in_(bindparam("item_ids", expanding=True)))

@@ -23,6 +23,7 @@ from eap.models import (
     StageCase,
 )
 from eap.models.cases import APPROVED_STATES, TERMINAL, Blzt
+from eap.models.common import table_of
 from eap.services.approval import case_store
 from eap.services.approval.case_store import load_stage
 from eap.services.core.audit import record
@@ -34,15 +35,15 @@ from eap.services.core.principal import Principal
 MAIN_LINE = (1, 2, 3, 4)
 
 
-_T_MATERIAL = Material.__table__  # type: ignore[attr-defined]
+_T_MATERIAL = table_of(Material)
 _MATERIAL_OF_ITEM = (
     select(_T_MATERIAL.c.id)
     .where(_T_MATERIAL.c.satisfied_by_item == bindparam("code"))
     .order_by(_T_MATERIAL.c.id)
     .limit(1)
 )
-_INSERT_DOCUMENT = insert(ApprovalDocument.__table__)  # type: ignore[attr-defined]
-_INSERT_CERTIFICATE = insert(Certificate.__table__)  # type: ignore[attr-defined]
+_INSERT_DOCUMENT = insert(table_of(ApprovalDocument))
+_INSERT_CERTIFICATE = insert(table_of(Certificate))
 
 
 def issue_results(
@@ -101,8 +102,8 @@ def revoke_certificates(session: Session, *, item_case_id: int) -> int:
     return len(certs)
 
 
-_T_CASE = ItemCase.__table__  # type: ignore[attr-defined]
-_T_DOC = ApprovalDocument.__table__  # type: ignore[attr-defined]
+_T_CASE = table_of(ItemCase)
+_T_DOC = table_of(ApprovalDocument)
 _STAGE_ITEMS = select(
     _T_CASE.c.case_no, _T_CASE.c.status, _T_CASE.c.decided_at, _T_CASE.c.paused_days
 ).where(_T_CASE.c.stage_case_id == bindparam("stage_case_id"))
@@ -201,7 +202,7 @@ def stage_days_used(
     return max(0, gross - (critical.paused_days if critical else 0))
 
 
-_T_STAGE = StageCase.__table__  # type: ignore[attr-defined]
+_T_STAGE = table_of(StageCase)
 _CLOSED_STAGES = (
     select(_T_STAGE.c.stage_code, _T_STAGE.c.used_days)
     .where(

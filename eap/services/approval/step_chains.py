@@ -8,12 +8,13 @@ from sqlmodel import Session, select
 
 from eap.db import reading
 from eap.models import ItemCase, StepChain
+from eap.models.common import table_of
 
 STEP_NAMES = ("handle", "review", "sign")
 DEFAULT_CHAIN = ["handle"]
 
 
-_T_CHAIN = StepChain.__table__  # type: ignore[attr-defined]
+_T_CHAIN = table_of(StepChain)
 _CHAINS = select(_T_CHAIN.c.item_id, _T_CHAIN.c.steps).where(
     _T_CHAIN.c.department_id == bindparam("department_id"),
     (_T_CHAIN.c.item_id == bindparam("item_id")) | _T_CHAIN.c.item_id.is_(None),

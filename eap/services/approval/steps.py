@@ -68,7 +68,7 @@ def set_chain(
     return row
 
 
-def _load(session: Session, principal: Principal, item_case_id: int):  # type: ignore[no-untyped-def]
+def _load(session: Session, principal: Principal, item_case_id: int):
     case, stage_case, project = case_store.load_case(session, item_case_id)
     require_department(principal, case)
     if case.status not in ACTIVE:
@@ -82,7 +82,7 @@ def _move(
     principal: Principal,
     case: ItemCase,
     stage_case,
-    action: str,  # type: ignore[no-untyped-def]
+    action: str,
     step: int,
     opinion: str,
     now: dt.datetime,

@@ -200,7 +200,7 @@ def _materials(session: Session, stage_case_id: int) -> list[dict[str, str]]:
             "file_id": str(sm.file_id or ""),
             "filename": f.filename if f else "",
             "size": str(f.size) if f else "",
-            "owed": sm.owed_until.isoformat() if sm.owed else "",
+            "owed": sm.owed_until.isoformat() if sm.owed and sm.owed_until else "",
             "present": "1" if (sm.file_id or sm.certificate_id) else "",
         }
         for sm, mat, f in rows

@@ -8,9 +8,9 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from eap.models import AuditLog
-from eap.models.common import utcnow
+from eap.models.common import table_of, utcnow
 
-_INSERT = insert(AuditLog.__table__)  # type: ignore[attr-defined]
+_INSERT = insert(table_of(AuditLog))
 
 
 def record(

@@ -8,12 +8,13 @@ from sqlmodel import Session
 from eap.db import reading
 from eap.errors import PermissionDenied
 from eap.models import ItemCase, Project, Region, StageCase
+from eap.models.common import table_of
 from eap.services.core.principal import Principal
 
 PROVINCE = "360000"
 
 
-_T_REGION = Region.__table__  # type: ignore[attr-defined]
+_T_REGION = table_of(Region)
 _REGION_LEVEL = select(_T_REGION.c.level, _T_REGION.c.parent_code).where(
     _T_REGION.c.code == bindparam("code")
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import chinese_calendar
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
 from eap.models import CalendarYear, HolidayOverride
@@ -88,7 +88,7 @@ class WorkCalendar:
             return cached
 
         def overrides() -> dict[dt.date, str]:
-            rows = session.exec(select(HolidayOverride.day, HolidayOverride.kind))
+            rows = session.exec(select(col(HolidayOverride.day), col(HolidayOverride.kind)))
             return {day: kind for day, kind in rows}
 
         def years() -> set[int]:

@@ -8,6 +8,7 @@ import math
 from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
 
+from eap.db import rowcount
 from eap.i18n import t
 from eap.models import Notification
 from eap.models.common import utcnow
@@ -15,7 +16,7 @@ from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
 
 
-def _mine(principal: Principal):  # type: ignore[no-untyped-def]
+def _mine(principal: Principal):
     conds = [col(Notification.user_id) == principal.user_id]
     if principal.company_id is not None and principal.role in ("applicant", "agent"):
         conds.append(col(Notification.company_id) == principal.company_id)
@@ -69,4 +70,4 @@ def mark_all_read(session: Session, *, principal: Principal, now: dt.datetime | 
         .where(_mine(principal), col(Notification.read_at).is_(None))
         .values(read_at=now or utcnow())
     )
-    return int(res.rowcount or 0)  # type: ignore[attr-defined]
+    return rowcount(res)

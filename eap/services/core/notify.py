@@ -15,9 +15,10 @@ from sqlalchemy import bindparam, insert, literal, update
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
+from eap.db import rowcount
 from eap.i18n import t
 from eap.models import Company, Notification, SmsOutbox, User
-from eap.models.common import utcnow
+from eap.models.common import table_of, utcnow
 
 
 class ProjectContact(Protocol):
@@ -34,9 +35,9 @@ class ProjectContact(Protocol):
 MAX_ATTEMPTS = 5
 
 
-_INSERT_NOTE = insert(Notification.__table__)  # type: ignore[attr-defined]
-_T_COMPANY = Company.__table__  # type: ignore[attr-defined]
-_T_SMS = SmsOutbox.__table__  # type: ignore[attr-defined]
+_INSERT_NOTE = insert(table_of(Notification))
+_T_COMPANY = table_of(Company)
+_T_SMS = table_of(SmsOutbox)
 # The SMS goes to the company's contact phone, if it has one: read and written in one statement.
 _INSERT_SMS_TO_COMPANY = _T_SMS.insert().from_select(
     ["phone", "text", "status", "attempts", "created_at", "error"],
@@ -120,10 +121,10 @@ def deliver_sms(
     """
     url = gateway_url if gateway_url is not None else get_settings().sms_gateway_url
     counts = {"sent": 0, "failed": 0}
-    query = select(SmsOutbox.id).where(SmsOutbox.status == "pending")
+    query = select(col(SmsOutbox.id)).where(col(SmsOutbox.status) == "pending")
     if ids is not None:  # just these (e.g. a verification code the user is waiting for)
         query = query.where(col(SmsOutbox.id).in_(ids))
-    ids = list(session.exec(query.order_by(SmsOutbox.id).limit(limit)).all())
+    ids = [i for i in session.exec(query.order_by(col(SmsOutbox.id)).limit(limit)) if i]
     own_client = client is None and url is not None
     http = client or (httpx.Client(timeout=5) if url else None)
     try:
@@ -134,7 +135,7 @@ def deliver_sms(
                 .values(status="sending", attempts=SmsOutbox.attempts + 1)
             )
             session.commit()
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(claimed) != 1:
                 continue
             sms = session.get(SmsOutbox, sms_id)
             assert sms is not None

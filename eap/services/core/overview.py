@@ -40,7 +40,7 @@ def scope_of(session: Session, *, principal: Principal) -> Scope:
     )
 
 
-def _count(session: Session, stmt) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, stmt) -> int:
     return int(session.exec(stmt).one())
 
 

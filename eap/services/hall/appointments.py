@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
+from eap.db import rowcount
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Appointment, AppointmentSlot, Company, Department, Project
 from eap.models.common import utcnow
@@ -64,7 +65,7 @@ def bookable_days(session: Session, *, now: dt.datetime | None = None) -> list[d
     """Today and the next working days open for booking."""
     now = now or utcnow()
     cal = WorkCalendar.load(session)
-    day, out = local_date(now), []
+    day, out = local_date(now), list[dt.date]()
     while len(out) < get_settings().appointment_days_ahead:
         if cal.is_working_day(day):
             out.append(day)
@@ -141,7 +142,7 @@ def book(
             )
             .values(booked=AppointmentSlot.booked + 1)
         )
-        if taken.rowcount != 1:
+        if rowcount(taken) != 1:
             raise DomainError("appointment.full")
         same_day = session.exec(
             select(Appointment)
@@ -236,7 +237,7 @@ def cancel(
     return appointment
 
 
-def _rows(session: Session, query) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+def _rows(session: Session, query) -> list[dict[str, str]]:
     out = []
     for appointment, slot, office in session.exec(query):
         out.append(

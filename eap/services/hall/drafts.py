@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import ApplicationDraft, Project, StoredFile
-from eap.models.common import utcnow
+from eap.models.common import table_of, utcnow
 from eap.services.core.audit import record
 from eap.services.core.authz import require_applicant
 from eap.services.core.principal import Principal
@@ -88,7 +88,7 @@ def load_draft(
     }
 
 
-_T_DRAFT = ApplicationDraft.__table__  # type: ignore[attr-defined]
+_T_DRAFT = table_of(ApplicationDraft)
 _DISCARD = delete(_T_DRAFT).where(
     _T_DRAFT.c.project_id == bindparam("project_id"),
     _T_DRAFT.c.stage_code == bindparam("stage_code"),

@@ -23,6 +23,7 @@ from eap.models import (
     ProcessStage,
     Project,
 )
+from eap.models.common import table_of
 from eap.services.admin import catalogue
 from eap.services.core.authz import city_of
 from eap.services.core.clock import today_in_china
@@ -113,14 +114,14 @@ def normalise_answers(answers: dict[str, Any]) -> dict[str, bool]:
     return out
 
 
-_T_PSTAGE = ProcessStage.__table__  # type: ignore[attr-defined]
+_T_PSTAGE = table_of(ProcessStage)
 _STAGE_LIMIT = select(_T_PSTAGE.c.limit_days).where(
     _T_PSTAGE.c.process_id == bindparam("process_id"),
     _T_PSTAGE.c.stage_code == bindparam("stage_code"),
 )
 
-_T_PI = ProcessItem.__table__  # type: ignore[attr-defined]
-_T_ITEM = Item.__table__  # type: ignore[attr-defined]
+_T_PI = table_of(ProcessItem)
+_T_ITEM = table_of(Item)
 _PROCESS_ITEMS = (
     select(
         _T_PI.c.item_id,
@@ -138,8 +139,8 @@ _PROCESS_ITEMS = (
     )
     .order_by(_T_ITEM.c.code)
 )
-_T_IM = ItemMaterial.__table__  # type: ignore[attr-defined]
-_T_MAT = Material.__table__  # type: ignore[attr-defined]
+_T_IM = table_of(ItemMaterial)
+_T_MAT = table_of(Material)
 # What one item's need of one material says (also read by intake's completeness check).
 NEED_COLUMNS = (
     _T_IM.c.is_key,
@@ -221,8 +222,8 @@ def stage_form(
     )
 
 
-_T_CERT = Certificate.__table__  # type: ignore[attr-defined]
-_T_LIB = LibraryMaterial.__table__  # type: ignore[attr-defined]
+_T_CERT = table_of(Certificate)
+_T_LIB = table_of(LibraryMaterial)
 _VALID_CERTIFICATES = (
     select(_T_CERT.c.id, _T_CERT.c.material_id, _T_CERT.c.valid_until)
     .where(

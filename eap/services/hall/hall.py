@@ -151,7 +151,9 @@ def my_projects(
                 "completed": "1" if p.completed_at else "",
                 "editable": "" if p.locked else "1",
                 "stages": stages,
-                "timeline": timeline(p, {int(st["stage"]): st["status"] for st in stages}),
+                "timeline": timeline(
+                    p, {int(str(st["stage"])): str(st["status"]) for st in stages}
+                ),
             }
         )
     return out

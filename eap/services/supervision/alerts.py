@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, or_, select
 
+from eap.db import rowcount
 from eap.errors import DomainError, PermissionDenied
 from eap.models import (
     Alert,
@@ -78,7 +79,7 @@ def _insert_ignore(session: Session, values: dict) -> int | None:
     stmt = (
         ins.values(**values)
         .on_conflict_do_nothing(index_elements=["target_kind", "target_id", "level"])
-        .returning(Alert.id)
+        .returning(col(Alert.id))
     )
     return session.execute(stmt).scalar_one_or_none()
 
@@ -190,11 +191,12 @@ def sweep_deadlines(
                     due=due,
                 )
     projects = session.exec(
-        select(Project.id, Project.target_due, Project.region_code).where(
+        select(col(Project.id), col(Project.target_due), col(Project.region_code)).where(
             col(Project.target_due) <= horizon, col(Project.completed_at).is_(None)
         )
     ).all()
     for pid, due, region in projects:
+        assert pid is not None and due is not None  # the query asked for due dates
         result.examined += 1
         for level in levels_due(cal, due, today):
             if (
@@ -251,10 +253,10 @@ def close_finished_alerts(session: Session, *, now: dt.datetime) -> int:
     for kind, sub in finished.items():
         res = session.execute(
             update(Alert)
-            .where(Alert.target_kind == kind, Alert.status != "closed", sub.exists())
+            .where(col(Alert.target_kind) == kind, col(Alert.status) != "closed", sub.exists())
             .values(status="closed", closed_at=now, close_reason="case finished")
         )
-        closed += res.rowcount or 0  # type: ignore[attr-defined]
+        closed += rowcount(res)
     return closed
 
 
@@ -265,22 +267,26 @@ def _recipients(
     if handler_id:
         users.add(handler_id)
     if department_id is not None:
-        users |= set(
-            session.exec(
-                select(User.id).where(
-                    User.department_id == department_id, col(User.is_head), col(User.active)
+        users |= {
+            uid
+            for uid in session.exec(
+                select(col(User.id)).where(
+                    col(User.department_id) == department_id, col(User.is_head), col(User.active)
                 )
             )
-        )
-    users |= set(
-        session.exec(
-            select(User.id).where(
-                User.role == "supervisor",
+            if uid
+        }
+    users |= {
+        uid
+        for uid in session.exec(
+            select(col(User.id)).where(
+                col(User.role) == "supervisor",
                 col(User.active),
-                or_(User.region_code == region, User.region_code == "360000"),
+                or_(col(User.region_code) == region, col(User.region_code) == "360000"),
             )
         )
-    )
+        if uid
+    }
     return {u for u in users if u is not None}
 
 
@@ -404,7 +410,7 @@ def list_alerts(
         select(Alert, ItemCase.case_no, Item.name_zh, Department.name)
         .join(
             ItemCase,
-            (Alert.target_kind == "item") & (col(ItemCase.id) == col(Alert.target_id)),
+            (col(Alert.target_kind) == "item") & (col(ItemCase.id) == col(Alert.target_id)),
             isouter=True,
         )
         .join(Item, col(Item.id) == col(ItemCase.item_id), isouter=True)

@@ -50,7 +50,7 @@ def _record(
         status="open",
     ).on_conflict_do_nothing(index_elements=["kind", "subject"])
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT it skipped.
-    return session.execute(stmt.returning(Anomaly.id)).scalar_one_or_none() is not None
+    return session.execute(stmt.returning(col(Anomaly.id))).scalar_one_or_none() is not None
 
 
 def detect(
@@ -200,7 +200,7 @@ def _backlogs(session: Session, now: dt.datetime) -> list[tuple[int, str, int, i
                 (col(ItemCase.decided_at).is_(None)) | (col(ItemCase.decided_at) > t),
                 col(ItemCase.status).not_in([Blzt.WITHDRAWN, Blzt.WITHDRAWN_BEFORE]),
             )
-            .group_by(ItemCase.department_id, StageCase.region_code)
+            .group_by(col(ItemCase.department_id), col(StageCase.region_code))
         ).all()
         return {(d, r): int(n) for d, r, n in rows}
 

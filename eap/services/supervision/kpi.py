@@ -55,7 +55,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return lo, hi
 
 
-def _base():  # type: ignore[no-untyped-def]
+def _base():
     return (
         select(
             ItemCase,
@@ -145,6 +145,7 @@ def project_measures(session: Session, start: dt.date, end: dt.date) -> dict[tup
     for p in session.exec(
         select(Project).where(col(Project.completed_at) >= lo, col(Project.completed_at) < hi)
     ):
+        assert p.completed_at is not None  # the query asked for completed projects
         k = (local_date(p.completed_at), p.region_code[:4] + "00", p.region_code, p.process_type)
         target = project_target(session, project=p)
         out[k]["completed"] += 1

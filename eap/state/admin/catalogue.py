@@ -4,6 +4,7 @@ stage limits and promised item limits and publishes them as a new version."""
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
@@ -27,7 +28,7 @@ class ProcessAdminState(AppState):
     error: str = ""
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect

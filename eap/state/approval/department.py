@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import cast
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -55,7 +57,7 @@ class DepartmentState(AppState):
     error: str = ""
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect
@@ -112,7 +114,7 @@ class DepartmentState(AppState):
         self._load_inbox()
 
     @rx.event
-    def export_inbox(self) -> rx.event.EventSpec:
+    def export_inbox(self) -> EventSpec:
         principal = self._require(ROUTE)
         with Session(get_engine()) as s:
             rows = workbench.department_inbox(
@@ -177,7 +179,7 @@ class DepartmentState(AppState):
         with Session(get_engine()) as s:
             view = joint.joint_view(s, principal=principal, stage_case_id=int(self.case["id"]))
         if view:
-            self.joint_rows = view.pop("inspections")  # type: ignore[assignment]
+            self.joint_rows = cast(list[dict[str, str]], view.pop("inspections"))
             self.joint = {k: str(v) for k, v in view.items()}
 
     @rx.event
@@ -438,8 +440,9 @@ class DepartmentState(AppState):
                 s, principal=p, stage_case_id=stage_id, opinion=self.opinion
             ),
         }
-        for outcome in ("approve", "approve_owed", "refuse"):
-            calls[outcome] = lambda s, p, outcome=outcome: handling.decide(
+
+        def decide(outcome: str) -> Callable[[Session, Principal], object]:
+            return lambda s, p: handling.decide(
                 s,
                 principal=p,
                 item_case_id=case_id,
@@ -448,6 +451,9 @@ class DepartmentState(AppState):
                 on_commitment=self.on_commitment,
                 owed=self.ticked,
             )
+
+        for outcome in ("approve", "approve_owed", "refuse"):
+            calls[outcome] = decide(outcome)
         if not self._perform(ROUTE, calls[action], "workbench.done"):
             return
         self.opinion = ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -42,7 +43,7 @@ class RepliesState(InquiryThreadsMixin, AppState):
         self._list()
 
     @rx.event
-    def export(self) -> rx.event.EventSpec:
+    def export(self) -> EventSpec:
         """The list with its status filter, every page, as .xlsx."""
         principal = self._require(DEPARTMENT)
         with Session(get_engine()) as s:
@@ -95,7 +96,7 @@ class TodayState(AppState):
             self.rows = appointments.todays_appointments(s, principal=principal)
 
     @rx.event
-    def export(self) -> rx.event.EventSpec:
+    def export(self) -> EventSpec:
         principal = self._require(WINDOW)
         with Session(get_engine()) as s:
             rows = appointments.todays_appointments(s, principal=principal)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -38,7 +39,7 @@ class WindowState(AppState):
     channel: str = "counter"
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect
@@ -156,7 +157,7 @@ class WindowState(AppState):
             self._load_queue()
 
     @rx.event
-    def export_queue(self) -> rx.event.EventSpec:
+    def export_queue(self) -> EventSpec:
         principal = self._require(ROUTE)
         with Session(get_engine()) as s:
             rows = workbench.window_queue(s, principal=principal, page=1, size=100_000).rows

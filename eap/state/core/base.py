@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
@@ -70,7 +71,7 @@ class AppState(rx.State):
             raise PermissionDenied()
         return principal
 
-    def _guard(self, route: str) -> rx.event.EventSpec | None:
+    def _guard(self, route: str) -> EventSpec | None:
         """For on_load: redirect to sign-in or to the user's own home when not allowed here."""
         try:
             principal = self._require(route)
@@ -87,14 +88,14 @@ class AppState(rx.State):
         self.lang = "en" if self.lang == "zh" else "zh"
 
     @rx.event
-    def go_home(self) -> rx.event.EventSpec:
+    def go_home(self) -> EventSpec:
         principal = self._principal()
         if principal is None:
             return rx.redirect("/login")
         return rx.redirect(HOME_ROUTES[principal.role])
 
     @rx.event
-    def logout(self) -> rx.event.EventSpec:
+    def logout(self) -> EventSpec:
         try:
             with session_scope() as session:
                 accounts.logout(session, token=self.token)
@@ -114,15 +115,15 @@ class AppState(rx.State):
         The principal is re-read from the session, the call runs in one transaction, and the
         outcome is a translated message; who may act and what is legal is the service's call.
         """
-        self.message, self.error = "", ""  # type: ignore[attr-defined]
+        self.message, self.error = "", ""
         try:
             principal = self._require(route)
             with session_scope() as session:
                 action(session, principal)
         except Exception as exc:
-            self.error = self._error(exc)  # type: ignore[attr-defined]
+            self.error = self._error(exc)
             return False
-        self.message = self._tr(done)  # type: ignore[attr-defined]
+        self.message = self._tr(done)
         return True
 
     def _error(self, exc: Exception) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -35,7 +36,7 @@ class HomeState(AppState):
         self.stats = [{"key": k, "value": str(v)} for k, v in stats]
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         self.route = self.router.page.path.rstrip("/") or "/"
         self.page = 1
         redirect = self._guard(self.route)
@@ -45,7 +46,7 @@ class HomeState(AppState):
         return None
 
     @rx.event
-    def goto_page(self, delta: int) -> rx.event.EventSpec | None:
+    def goto_page(self, delta: int) -> EventSpec | None:
         try:
             self.page = max(1, self.page + delta)
             self._load()

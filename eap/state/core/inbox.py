@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
@@ -26,7 +27,7 @@ class InboxState(AppState):
             )
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from eap.db import session_scope
 from eap.routes import HOME_ROUTES
@@ -24,7 +25,7 @@ class LoginState(AppState):
         self.password = value
 
     @rx.event
-    def on_load(self) -> rx.event.EventSpec | None:
+    def on_load(self) -> EventSpec | None:
         self.username, self.password, self.error = "", "", ""
         principal = self._principal()
         if principal is not None:
@@ -32,7 +33,7 @@ class LoginState(AppState):
         return None
 
     @rx.event
-    def submit(self, form: dict[str, str] | None = None) -> rx.event.EventSpec | None:
+    def submit(self, form: dict[str, str] | None = None) -> EventSpec | None:
         if form:
             self.username = form.get("username", self.username)
             self.password = form.get("password", self.password)

@@ -4,6 +4,7 @@ supplement notice. Files go through our own store, never to Reflex's public uplo
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session, col, select
 
 from eap.db import get_engine, session_scope
@@ -53,7 +54,7 @@ class ApplyState(AppState):
     _answers: dict[str, bool] = {}
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(APPLY)
         if redirect is not None:
             return redirect
@@ -247,7 +248,7 @@ class NewProjectState(AppState):
     editing_id: str = ""
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(NEW_PROJECT)
         if redirect is not None:
             return redirect
@@ -291,7 +292,7 @@ class NewProjectState(AppState):
         )
 
     @rx.event
-    def register(self) -> rx.event.EventSpec | None:
+    def register(self) -> EventSpec | None:
         """Validated on the server; errors are shown next to their fields."""
         self.error, self.field_errors = "", {}
         f = self.fields

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -82,7 +83,7 @@ class HallState(AppState):
             self._reload()
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect

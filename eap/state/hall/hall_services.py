@@ -8,6 +8,7 @@ import datetime as dt
 from typing import ClassVar
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
@@ -37,7 +38,7 @@ class AppointmentsState(AppState):
     error: str = ""
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(APPOINTMENTS)
         if redirect is not None:
             return redirect
@@ -105,7 +106,7 @@ class AppointmentsState(AppState):
     def book(self) -> None:
         booked: list[str] = []
 
-        def act(s: Session, p) -> None:  # type: ignore[no-untyped-def]
+        def act(s: Session, p) -> None:
             if not self.slot_id:
                 raise DomainError("appointment.slot_past")
             row = appointments.book(s, principal=p, slot_id=int(self.slot_id), topic=self.topic)
@@ -142,7 +143,7 @@ class InquiriesState(InquiryThreadsMixin, AppState):
     error: str = ""
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(INQUIRIES)
         if redirect is not None:
             return redirect
@@ -235,7 +236,7 @@ class AgentsState(AppState):
     error: str = ""
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(AGENTS)
         if redirect is not None:
             return redirect

@@ -5,9 +5,13 @@ rule applies."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 import reflex as rx
+
+if TYPE_CHECKING:
+    from eap.services.core.principal import Principal
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -26,8 +30,18 @@ class InquiryThreadsMixin(rx.State, mixin=True):
     thread: list[dict[str, str]] = []
     reply_text: str = ""
 
+    if TYPE_CHECKING:  # provided by the AppState subclass the mixin is combined with
+        lang: str
+
+        def _error(self, exc: Exception) -> str: ...
+        def _tr(self, key: str, **params: object) -> str: ...
+        def _require(self, route: str) -> Principal: ...
+        def _perform(
+            self, route: str, action: Callable[[Session, Principal], object], done: str
+        ) -> bool: ...
+
     def _list(self) -> None:
-        principal = self._require(self.inquiry_route)  # type: ignore[attr-defined]
+        principal = self._require(self.inquiry_route)
         with Session(get_engine()) as s:
             self.rows, self.total = inquiries.list_inquiries(
                 s, principal=principal, status=self.status, page=self.page, size=PAGE_SIZE
@@ -52,15 +66,15 @@ class InquiryThreadsMixin(rx.State, mixin=True):
     def open_thread(self, inquiry_id: str) -> None:
         self.open_id = "" if self.open_id == inquiry_id else inquiry_id
         self.thread, self.reply_text = [], ""
-        self.message, self.error = "", ""  # type: ignore[attr-defined]
+        self.message, self.error = "", ""
         try:
             self._list()
         except Exception as exc:  # translated for the user, never a traceback
-            self.open_id, self.error = "", self._error(exc)  # type: ignore[attr-defined]
+            self.open_id, self.error = "", self._error(exc)
 
     def _send_reply(self) -> bool:
         """Reply to the open thread through the service; the list is read again either way."""
-        sent = self._perform(  # type: ignore[attr-defined]
+        sent = self._perform(
             self.inquiry_route,
             lambda s, p: inquiries.reply(
                 s, principal=p, inquiry_id=int(self.open_id or 0), body=self.reply_text

@@ -32,16 +32,16 @@ class NoticesState(AppState):
 
 
 class NoticeDetailState(AppState):
-    notice: dict[str, str] = {}
+    detail: dict[str, str] = {}
     error: str = ""
 
     @rx.event
     def load(self) -> None:
-        self.notice, self.error = {}, ""
+        self.detail, self.error = {}, ""
         raw = str(self.router.page.params.get("notice_id", ""))
         try:
             with Session(get_engine()) as s:
-                self.notice = notices.get_notice(s, notice_id=int(raw) if raw.isdigit() else 0)
+                self.detail = notices.get_notice(s, notice_id=int(raw) if raw.isdigit() else 0)
         except DomainError as exc:
             self.error = self._error(exc)
 
@@ -64,6 +64,9 @@ class NoticeAdminState(AppState):
 
     @rx.event
     def load_list(self) -> None:
+        self._load_list()
+
+    def _load_list(self) -> None:
         with Session(get_engine()) as s:
             self.current, _ = notices.list_notices(s, page=1)
 
@@ -75,7 +78,7 @@ class NoticeAdminState(AppState):
             lambda s, p: notices.withdraw_notice(s, principal=p, notice_id=int(notice_id)),
             "notice.withdrawn",
         )
-        self.load_list()
+        self._load_list()
 
     @rx.event
     def publish(self) -> None:
@@ -88,4 +91,4 @@ class NoticeAdminState(AppState):
             self.title, self.body, self.message = "", "", self._tr("notice.published")
         except Exception as exc:
             self.error = self._error(exc)
-        self.load_list()
+        self._load_list()

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import reflex as rx
+
+if TYPE_CHECKING:
+    from eap.services.core.principal import Principal
 from sqlmodel import Session
 
 from eap.config import get_settings
@@ -21,6 +25,16 @@ class PhoneCodeMixin(rx.State, mixin=True):
     message: str = ""
     error: str = ""
     code_wait: int = 0  # seconds until another code may be asked for
+
+    if TYPE_CHECKING:  # provided by the AppState subclass the mixin is combined with
+        lang: str
+
+        def _error(self, exc: Exception) -> str: ...
+        def _tr(self, key: str, **params: object) -> str: ...
+        def _require(self, route: str) -> Principal: ...
+        def _perform(
+            self, route: str, action: Callable[[Session, Principal], object], done: str
+        ) -> bool: ...
 
     @rx.event(background=True)
     async def count_down(self) -> None:
@@ -43,12 +57,12 @@ class PhoneCodeMixin(rx.State, mixin=True):
                 with session_scope() as s:
                     notify.deliver_sms(s, ids=[sms_id])
         except DomainError as exc:
-            self.field_errors = {**self.field_errors, exc.field or "form": exc.translate(self.lang)}  # type: ignore[attr-defined]
+            self.field_errors = {**self.field_errors, exc.field or "form": exc.translate(self.lang)}
             return False
         except Exception as exc:
-            self.error = self._error(exc)  # type: ignore[attr-defined]
+            self.error = self._error(exc)
             return False
-        self.message = self._tr(sent_key)  # type: ignore[attr-defined]
+        self.message = self._tr(sent_key)
         self.code_wait = get_settings().sms_resend_seconds
         return True
 
@@ -60,10 +74,10 @@ class PhoneCodeMixin(rx.State, mixin=True):
             with session_scope() as s:
                 outcome = run(s)
         except Exception as exc:
-            self.error = self._error(exc)  # type: ignore[attr-defined]
+            self.error = self._error(exc)
             return False
         if outcome.error is not None:
             err = outcome.error
-            self.field_errors = {err.field or "form": err.translate(self.lang)}  # type: ignore[attr-defined]
+            self.field_errors = {err.field or "form": err.translate(self.lang)}
             return False
         return True

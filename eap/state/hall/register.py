@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session, col, select
 
 from eap.db import get_engine
@@ -55,7 +56,7 @@ class RegisterState(PhoneCodeMixin, AppState):
         self.field_errors = {}
 
     @rx.event
-    def send_code(self) -> rx.event.EventSpec | None:
+    def send_code(self) -> EventSpec | None:
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "phone"}
         phone = self.fields.get("phone", "")
         if self._send(lambda s: registration.send_code(s, phone=phone), "sms.sent"):
@@ -63,7 +64,7 @@ class RegisterState(PhoneCodeMixin, AppState):
         return None
 
     @rx.event
-    def submit(self) -> rx.event.EventSpec | None:
+    def submit(self) -> EventSpec | None:
         data = Registration(**{k: v for k, v in self.fields.items() if k in FIELDS})
         if not self._settle(lambda s: registration.register_applicant(s, data=data)):
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from eap.services.hall import registration
 from eap.services.hall.registration import PasswordReset
@@ -25,7 +26,7 @@ class ResetState(PhoneCodeMixin, AppState):
             self.fields = {**self.fields, name: value}
 
     @rx.event
-    def send_code(self) -> rx.event.EventSpec | None:
+    def send_code(self) -> EventSpec | None:
         self.field_errors = {}
         username, phone = self.fields.get("username", ""), self.fields.get("phone", "")
         if self._send(
@@ -36,7 +37,7 @@ class ResetState(PhoneCodeMixin, AppState):
         return None
 
     @rx.event
-    def submit(self) -> rx.event.EventSpec | None:
+    def submit(self) -> EventSpec | None:
         data = PasswordReset(**{k: v for k, v in self.fields.items() if k in FIELDS})
         if not self._settle(lambda s: registration.reset_password(s, data=data)):
             return None

@@ -7,6 +7,7 @@ import math
 
 import plotly.graph_objects as go
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
@@ -50,7 +51,7 @@ class SupervisionState(AppState):
 
     # --- loading ------------------------------------------------------------------------
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         redirect = self._guard(ROUTE)
         if redirect is not None:
             return redirect
@@ -150,7 +151,7 @@ class SupervisionState(AppState):
             self.message = self._error(exc)
 
     @rx.event
-    def export_alerts(self) -> rx.event.EventSpec:
+    def export_alerts(self) -> EventSpec:
         headers = ["level", "status", "case_no", "item", "department", "due_date", "raised_at"]
         data = exports.to_xlsx(
             title=self._tr("supervision.alerts"),
@@ -195,7 +196,7 @@ class SupervisionState(AppState):
             self.message = self._error(exc)
 
     @rx.event
-    def export_anomalies(self) -> rx.event.EventSpec:
+    def export_anomalies(self) -> EventSpec:
         self._load_anomalies()
         cols = ["kind", "subject", "region", "evidence", "detected", "status"]
         data = exports.to_xlsx(
@@ -291,7 +292,7 @@ class SupervisionState(AppState):
             self.message = self._error(exc)
 
     @rx.event
-    def export_kpis(self) -> rx.event.EventSpec | None:
+    def export_kpis(self) -> EventSpec | None:
         try:
             rows = self._kpi_table()
         except Exception as exc:
@@ -319,7 +320,7 @@ class SupervisionState(AppState):
         return rx.download(data=data, filename="kpi.xlsx")
 
     @rx.event
-    def export_project_kpis(self) -> rx.event.EventSpec | None:
+    def export_project_kpis(self) -> EventSpec | None:
         try:
             self._load_kpis()
         except Exception as exc:
