@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import Session, select
 
 from eap.errors import DomainError
-from eap.models import AuditLog, Department, User
+from eap.models import AuditLog, Department, User, UserSession
 from eap.models.accounts import UserCreate
 from eap.models.common import utcnow
 from eap.services.admin import accounts
+from eap.services.core.principal import token_hash
 
 PW = "Strong#Pass1"
 
@@ -106,6 +107,26 @@ def test_idle_session_ends_after_thirty_minutes(session: Session) -> None:
     assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=89)) is None
     # Once ended it stays ended.
     assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=90)) is None
+
+
+def test_activity_is_written_at_most_once_a_minute(session: Session) -> None:
+    make_user(session)
+    t0 = utcnow()
+    token = accounts.login(session, username="tester", password=PW, now=t0).token
+    row = session.get(UserSession, token_hash(token))
+    assert row is not None
+    for seconds in (1, 20, 59):  # events within the minute write nothing
+        assert accounts.resolve_session(
+            session, token=token, now=t0 + dt.timedelta(seconds=seconds)
+        )
+        assert row.last_seen_at == t0
+        assert not session.dirty
+    at = t0 + dt.timedelta(seconds=61)
+    assert accounts.resolve_session(session, token=token, now=at)
+    assert row.last_seen_at == at
+    # The idle limit still counts from the last write, which is at most a minute stale.
+    assert accounts.resolve_session(session, token=token, now=at + dt.timedelta(minutes=29))
+    assert accounts.resolve_session(session, token=token, now=at + dt.timedelta(minutes=60)) is None
 
 
 def test_logout_ends_session(session: Session) -> None:

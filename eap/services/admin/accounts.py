@@ -24,6 +24,10 @@ from eap.services.core.audit import record
 from eap.services.core.principal import ROLES, STAFF_ROLES, Principal, token_hash
 
 _hasher = PasswordHasher()
+# Activity refreshes a session's last-seen time at most this often: every page event resolves
+# the session, and a write per event would cost a write transaction for nothing (the idle
+# limit is thirty minutes).
+TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
 def check_password_rules(password: str) -> None:
@@ -178,7 +182,7 @@ def resolve_session(
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    if touch:
+    if touch and now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
         session.add(row)
         session.flush()

@@ -12,6 +12,7 @@ from eap.errors import DomainError
 from eap.models import Region
 from eap.services.admin import catalogue
 from eap.services.admin import processes as process_admin
+from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
 
 ROUTE = "/admin/catalogue"
@@ -29,8 +30,8 @@ class ProcessAdminState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(ROUTE)
-        if redirect is not None:
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
             return redirect
         self.message, self.error, self.field_errors = "", "", {}
         with Session(get_engine()) as s:
@@ -38,12 +39,12 @@ class ProcessAdminState(AppState):
                 {"code": c, "name": (s.get(Region, c) or Region(code=c, name=c, level="")).name}
                 for c in catalogue.city_codes(s)
             ]
-        self._reload()
+        self._reload(principal)
         return None
 
-    def _reload(self) -> None:
+    def _reload(self, principal: Principal | None = None) -> None:
         try:
-            principal = self._require(ROUTE)
+            principal = principal or self._require(ROUTE)
             with Session(get_engine()) as s:
                 self.view = process_admin.process_view(
                     s, principal=principal, region_code=self.city, process_type=int(self.ptype)

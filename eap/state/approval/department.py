@@ -58,14 +58,14 @@ class DepartmentState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(ROUTE)
-        if redirect is not None:
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
             return redirect
-        self._load_inbox()
+        self._load_inbox(principal)
         return None
 
-    def _load_inbox(self) -> None:
-        principal = self._require(ROUTE)
+    def _load_inbox(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             result = workbench.department_inbox(
                 s,
@@ -149,7 +149,7 @@ class DepartmentState(AppState):
     @rx.event
     def record_check(self, task_id: str, truthful: bool) -> None:
         """Record a 告知承诺 post-check; a false commitment is then revoked by the head."""
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: handling.record_post_check(
                 s, principal=p, task_id=int(task_id), truthful=truthful, note=self.opinion
@@ -157,11 +157,11 @@ class DepartmentState(AppState):
             "workbench.done",
         ):
             self.opinion = ""
-            self._load_inbox()
+            self._load_inbox(acted)
 
     @rx.event
     def revoke(self, item_case_id: str) -> None:
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: handling.revoke(
                 s, principal=p, item_case_id=int(item_case_id), reason=self.opinion
@@ -169,13 +169,13 @@ class DepartmentState(AppState):
             "workbench.done",
         ):
             self.opinion = ""
-            self._load_inbox()
+            self._load_inbox(acted)
 
-    def _load_joint(self) -> None:
+    def _load_joint(self, principal: Principal | None = None) -> None:
         self.joint, self.joint_rows = {}, []
         if self.case.get("stage") != "4":
             return
-        principal = self._require(ROUTE)
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             view = joint.joint_view(s, principal=principal, stage_case_id=int(self.case["id"]))
         if view:
@@ -189,7 +189,7 @@ class DepartmentState(AppState):
     @rx.event
     def rectify(self, evaluation_id: str) -> None:
         """Record the rectification of a bad grade and the call-back to the applicant."""
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: evaluation.rectify(
                 s,
@@ -201,7 +201,7 @@ class DepartmentState(AppState):
             "workbench.done",
         ):
             self.opinion, self.callback = "", ""
-            self._load_inbox()
+            self._load_inbox(acted)
 
     @rx.event
     def set_visit_date(self, value: str) -> None:
@@ -351,7 +351,7 @@ class DepartmentState(AppState):
         self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
         self.ticked, self.on_commitment = [], False
         self.visit_date = today_in_china().isoformat()
-        self._load_joint()
+        self._load_joint(principal)
 
     @rx.event
     def open_case(self, item_case_id: str) -> None:
@@ -498,7 +498,7 @@ class DepartmentState(AppState):
     @rx.event
     def reply(self, alert_id: str) -> None:
         """Answer a supervision notice (督办) for this department."""
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: supervision.act_on_alert(
                 s, principal=p, alert_id=int(alert_id), kind="reply", text=self.opinion
@@ -506,4 +506,4 @@ class DepartmentState(AppState):
             "supervision.done",
         ):
             self.opinion = ""
-            self._load_inbox()
+            self._load_inbox(acted)

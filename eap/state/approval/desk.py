@@ -13,6 +13,7 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.core import exports
+from eap.services.core.principal import Principal
 from eap.services.hall import appointments, inquiries
 from eap.state.core.base import AppState
 from eap.state.hall.inquiry_threads import InquiryThreadsMixin
@@ -90,8 +91,8 @@ class TodayState(AppState):
         except DomainError:
             self.rows = []
 
-    def _list(self) -> None:
-        principal = self._require(WINDOW)
+    def _list(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(WINDOW)
         with Session(get_engine()) as s:
             self.rows = appointments.todays_appointments(s, principal=principal)
 
@@ -120,9 +121,9 @@ class TodayState(AppState):
 
     @rx.event
     def check_in(self, appointment_id: str) -> None:
-        self._perform(
+        acted = self._perform(
             WINDOW,
             lambda s, p: appointments.check_in(s, principal=p, appointment_id=int(appointment_id)),
             "appointment.checked_in",
         )
-        self._list()
+        self._list(acted)

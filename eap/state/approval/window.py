@@ -40,14 +40,14 @@ class WindowState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(ROUTE)
-        if redirect is not None:
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
             return redirect
-        self._load_queue()
+        self._load_queue(principal)
         return None
 
-    def _load_queue(self) -> None:
-        principal = self._require(ROUTE)
+    def _load_queue(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             result = workbench.window_queue(s, principal=principal, page=self.page)
         self.rows, self.page, self.pages, self.total = (
@@ -132,11 +132,12 @@ class WindowState(AppState):
                 s, principal=p, stage_case_id=case_id, formal=self.formal, reason=self.remarks
             ),
         }
-        if not self._perform(ROUTE, calls[action], "workbench.done"):
+        acted = self._perform(ROUTE, calls[action], "workbench.done")
+        if acted is None:
             return
         try:
             self._open(case_id)
-            self._load_queue()
+            self._load_queue(acted)
         except Exception as exc:
             self.error = self._error(exc)
 
@@ -147,14 +148,14 @@ class WindowState(AppState):
     @rx.event
     def deliver(self, stage_case_id: str) -> None:
         """出件; re-authorised in the service."""
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: results.deliver_results(
                 s, principal=p, stage_case_id=int(stage_case_id), channel=self.channel
             ),
             "workbench.done",
         ):
-            self._load_queue()
+            self._load_queue(acted)
 
     @rx.event
     def export_queue(self) -> EventSpec:

@@ -71,17 +71,19 @@ class AppState(rx.State):
             raise PermissionDenied()
         return principal
 
-    def _guard(self, route: str) -> EventSpec | None:
-        """For on_load: redirect to sign-in or to the user's own home when not allowed here."""
+    def _admit(self, route: str) -> tuple[Principal | None, EventSpec | None]:
+        """For on_load: (the principal, None) when allowed here, else (None, a redirect to
+        sign-in or to the user's own home). The one resolution of this event: pass the
+        principal on to whatever the handler loads."""
         try:
             principal = self._require(route)
         except PermissionDenied as exc:
             if exc.key == "login.session_ended":
                 self.notice = self._tr("login.session_ended") if self.token else ""
-                return rx.redirect("/login")
-            return rx.redirect(self.user.get("home", "/login"))
+                return None, rx.redirect("/login")
+            return None, rx.redirect(self.user.get("home", "/login"))
         self._set_user(principal)
-        return None
+        return principal, None
 
     @rx.event
     def toggle_lang(self) -> None:
@@ -109,11 +111,13 @@ class AppState(rx.State):
 
     def _perform(
         self, route: str, action: Callable[[Session, Principal], object], done: str
-    ) -> bool:
+    ) -> Principal | None:
         """Run one state-changing service call for a page with ``message``/``error`` vars.
 
         The principal is re-read from the session, the call runs in one transaction, and the
         outcome is a translated message; who may act and what is legal is the service's call.
+        Returns the principal on success, for the handler to reload its lists with (no second
+        resolution in the same event); None on failure.
         """
         self.message, self.error = "", ""
         try:
@@ -122,9 +126,9 @@ class AppState(rx.State):
                 action(session, principal)
         except Exception as exc:
             self.error = self._error(exc)
-            return False
+            return None
         self.message = self._tr(done)
-        return True
+        return principal
 
     def _error(self, exc: Exception) -> str:
         if isinstance(exc, DomainError):

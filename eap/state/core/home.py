@@ -9,6 +9,7 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.errors import PermissionDenied
 from eap.services.core import overview
+from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
 
 
@@ -19,8 +20,8 @@ class HomeState(AppState):
     pages: int = 1
     route: str = ""
 
-    def _load(self) -> None:
-        principal = self._require(self.route)
+    def _load(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(self.route)
         with Session(get_engine()) as session:
             stats: list[tuple[str, int]] = []
             self.rows = []
@@ -39,10 +40,10 @@ class HomeState(AppState):
     def load(self) -> EventSpec | None:
         self.route = self.router.page.path.rstrip("/") or "/"
         self.page = 1
-        redirect = self._guard(self.route)
-        if redirect is not None:
+        principal, redirect = self._admit(self.route)
+        if principal is None:
             return redirect
-        self._load()
+        self._load(principal)
         return None
 
     @rx.event

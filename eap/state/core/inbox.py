@@ -7,7 +7,9 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
+from eap.errors import PermissionDenied
 from eap.services.core import inbox
+from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
 
 ROUTE = "/inbox"
@@ -19,8 +21,8 @@ class InboxState(AppState):
     page: int = 1
     pages: int = 1
 
-    def _load(self) -> None:
-        principal = self._require(ROUTE)
+    def _load(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             self.rows, self.unread, self.pages = inbox.inbox_page(
                 s, principal=principal, lang=self.lang, page=self.page
@@ -28,11 +30,11 @@ class InboxState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(ROUTE)
-        if redirect is not None:
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
             return redirect
         self.page = 1
-        self._load()
+        self._load(principal)
         return None
 
     @rx.event
@@ -41,9 +43,13 @@ class InboxState(AppState):
         self._load()
 
     @rx.event
-    def mark_read(self) -> None:
-        principal = self._require(ROUTE)
+    def mark_read(self) -> EventSpec | None:
+        try:
+            principal = self._require(ROUTE)
+        except PermissionDenied:  # the session ended meanwhile: sign in again, no traceback
+            return rx.redirect("/login")
         with session_scope() as s:
             inbox.mark_all_read(s, principal=principal)
-        self._load()
+        self._load(principal)
         self.user = {**self.user, "unread": str(self.unread)}  # the bell follows
+        return None

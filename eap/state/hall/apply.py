@@ -55,10 +55,9 @@ class ApplyState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(APPLY)
-        if redirect is not None:
+        principal, redirect = self._admit(APPLY)
+        if principal is None:
             return redirect
-        principal = self._require(APPLY)
         with Session(get_engine()) as s:
             rows = s.exec(
                 select(Project)
@@ -249,8 +248,8 @@ class NewProjectState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(NEW_PROJECT)
-        if redirect is not None:
+        principal, redirect = self._admit(NEW_PROJECT)
+        if principal is None:
             return redirect
         self.error, self.field_errors, self.editing_id = "", {}, ""
         edit = str(self.router.page.params.get("edit", "") or "")
@@ -259,7 +258,6 @@ class NewProjectState(AppState):
             self.flags = []
             return None
         try:
-            principal = self._require(NEW_PROJECT)
             with Session(get_engine()) as s:
                 p = projects.get_project(s, principal=principal, project_id=int(edit))
                 if p.locked:

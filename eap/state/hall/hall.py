@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.services.approval import filing
+from eap.services.core.principal import Principal
 from eap.services.hall import evaluation, hall
 from eap.state.core.base import AppState
 
@@ -27,8 +28,8 @@ class HallState(AppState):
     message: str = ""
     error: str = ""
 
-    def _reload(self) -> None:
-        principal = self._require(ROUTE)
+    def _reload(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             total = hall.count_projects(s, principal=principal)
             self.pages = max(1, -(-total // PAGE_SIZE))
@@ -55,7 +56,7 @@ class HallState(AppState):
     @rx.event
     def withdraw(self, stage_case_id: str) -> None:
         """撤件 / 撤回, with the reason given; re-authorised in the service."""
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: filing.withdraw_application(
                 s, principal=p, stage_case_id=int(stage_case_id), reason=self.reason
@@ -63,12 +64,12 @@ class HallState(AppState):
             "hall.withdrawn",
         ):
             self.reason = ""
-            self._reload()
+            self._reload(acted)
 
     @rx.event
     def rate(self, stage_case_id: str) -> None:
         """好差评, once per finished case."""
-        if self._perform(
+        if acted := self._perform(
             ROUTE,
             lambda s, p: evaluation.rate_case(
                 s,
@@ -80,12 +81,12 @@ class HallState(AppState):
             "hall.rated",
         ):
             self.comment = ""
-            self._reload()
+            self._reload(acted)
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(ROUTE)
-        if redirect is not None:
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
             return redirect
-        self._reload()
+        self._reload(principal)
         return None

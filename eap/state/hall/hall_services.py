@@ -16,6 +16,7 @@ from eap.errors import DomainError
 from eap.models import Company
 from eap.services.admin import catalogue
 from eap.services.core.clock import today_in_china
+from eap.services.core.principal import Principal
 from eap.services.hall import agents, appointments, inquiries
 from eap.state.core.base import AppState
 from eap.state.hall.inquiry_threads import InquiryThreadsMixin
@@ -39,10 +40,9 @@ class AppointmentsState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(APPOINTMENTS)
-        if redirect is not None:
+        principal, redirect = self._admit(APPOINTMENTS)
+        if principal is None:
             return redirect
-        principal = self._require(APPOINTMENTS)
         self.message, self.error = "", ""
         with Session(get_engine()) as s:
             company = s.get(Company, principal.company_id) if principal.company_id else None
@@ -56,7 +56,7 @@ class AppointmentsState(AppState):
         if self.day not in self.days:
             self.day = self.days[0] if self.days else ""
         self._slots()
-        self._mine()
+        self._mine(principal)
         return None
 
     def _slots(self) -> None:
@@ -79,8 +79,8 @@ class AppointmentsState(AppState):
         except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
 
-    def _mine(self) -> None:
-        principal = self._require(APPOINTMENTS)
+    def _mine(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(APPOINTMENTS)
         with Session(get_engine()) as s:
             self.mine = appointments.my_appointments(s, principal=principal)
 
@@ -112,21 +112,21 @@ class AppointmentsState(AppState):
             row = appointments.book(s, principal=p, slot_id=int(self.slot_id), topic=self.topic)
             booked.append(row.ticket)
 
-        if self._perform(APPOINTMENTS, act, "appointment.cancelled"):
+        if acted := self._perform(APPOINTMENTS, act, "appointment.cancelled"):
             self.message = self._tr("appointment.booked", ticket=booked[0])
             self.topic = ""
         self._slots()
-        self._mine()
+        self._mine(acted)
 
     @rx.event
     def cancel(self, appointment_id: str) -> None:
-        self._perform(
+        acted = self._perform(
             APPOINTMENTS,
             lambda s, p: appointments.cancel(s, principal=p, appointment_id=int(appointment_id)),
             "appointment.cancelled",
         )
         self._slots()
-        self._mine()
+        self._mine(acted)
 
 
 class InquiriesState(InquiryThreadsMixin, AppState):
@@ -144,10 +144,9 @@ class InquiriesState(InquiryThreadsMixin, AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(INQUIRIES)
-        if redirect is not None:
+        principal, redirect = self._admit(INQUIRIES)
+        if principal is None:
             return redirect
-        principal = self._require(INQUIRIES)
         self.message, self.error, self.field_errors = "", "", {}
         self.open_id, self.thread, self.page = "", [], 1
         with Session(get_engine()) as s:
@@ -160,7 +159,7 @@ class InquiriesState(InquiryThreadsMixin, AppState):
                 for i in sorted(catalogue.latest_items(s).values(), key=lambda i: i.code)
             ]
             self.cases = inquiries.complainable_cases(s, principal=principal)
-        self._list()
+        self._list(principal)
         return None
 
     @rx.event
@@ -216,12 +215,12 @@ class InquiriesState(InquiryThreadsMixin, AppState):
 
     @rx.event
     def close(self) -> None:
-        self._perform(
+        acted = self._perform(
             INQUIRIES,
             lambda s, p: inquiries.close(s, principal=p, inquiry_id=int(self.open_id)),
             "inquiry.closed_ok",
         )
-        self._list()
+        self._list(acted)
 
 
 class AgentsState(AppState):
@@ -237,17 +236,17 @@ class AgentsState(AppState):
 
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(AGENTS)
-        if redirect is not None:
+        principal, redirect = self._admit(AGENTS)
+        if principal is None:
             return redirect
         self.message, self.error, self.field_errors = "", "", {}
         if not self.valid_until:  # a year is the usual term of a 授权委托书
             self.valid_until = (today_in_china() + dt.timedelta(days=365)).isoformat()
-        self._reload()
+        self._reload(principal)
         return None
 
-    def _reload(self) -> None:
-        principal = self._require(AGENTS)
+    def _reload(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(AGENTS)
         with Session(get_engine()) as s:
             if principal.role == "applicant":
                 self.grants = agents.company_grants(s, principal=principal)
@@ -300,23 +299,23 @@ class AgentsState(AppState):
 
     @rx.event
     def revoke(self, grant_id: str) -> None:
-        self._perform(
+        acted = self._perform(
             AGENTS,
             lambda s, p: agents.revoke_grant(s, principal=p, grant_id=int(grant_id)),
             "agent.revoked",
         )
-        self._reload()
+        self._reload(acted)
 
     @rx.event
     def act_for(self, company_id: str) -> None:
-        self._perform(
+        acted = self._perform(
             AGENTS,
             lambda s, p: agents.act_for(
                 s, principal=p, token=self.token, company_id=int(company_id) if company_id else None
             ),
             "agent.switched",
         )
-        self._reload()
+        self._reload(acted)
         principal = self._principal()
         if principal is not None:
             self._set_user(principal)

@@ -38,10 +38,10 @@ class InquiryThreadsMixin(rx.State, mixin=True):
         def _require(self, route: str) -> Principal: ...
         def _perform(
             self, route: str, action: Callable[[Session, Principal], object], done: str
-        ) -> bool: ...
+        ) -> Principal | None: ...
 
-    def _list(self) -> None:
-        principal = self._require(self.inquiry_route)
+    def _list(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(self.inquiry_route)
         with Session(get_engine()) as s:
             self.rows, self.total = inquiries.list_inquiries(
                 s, principal=principal, status=self.status, page=self.page, size=PAGE_SIZE

@@ -14,6 +14,7 @@ from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
+from eap.services.core.principal import Principal
 from eap.services.supervision import alerts as supervision
 from eap.services.supervision import views as supervision_views
 from eap.services.supervision.kpi import GRAIN, kpis
@@ -52,18 +53,18 @@ class SupervisionState(AppState):
     # --- loading ------------------------------------------------------------------------
     @rx.event
     def load(self) -> EventSpec | None:
-        redirect = self._guard(ROUTE)
-        if redirect is not None:
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
             return redirect
         today = today_in_china()
         if not self.kpi_start:
             self.kpi_start = today.replace(day=1, month=1).isoformat()
             self.kpi_end = today.isoformat()
-        self._load_alerts()
+        self._load_alerts(principal)
         return None
 
-    def _load_alerts(self) -> None:
-        principal = self._require(ROUTE)
+    def _load_alerts(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             rows, total = supervision.list_alerts(
                 s,
@@ -164,8 +165,8 @@ class SupervisionState(AppState):
         )
         return rx.download(data=data, filename="alerts.xlsx")
 
-    def _all_alerts(self) -> list[dict[str, str]]:
-        principal = self._require(ROUTE)
+    def _all_alerts(self, principal: Principal | None = None) -> list[dict[str, str]]:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             rows, _ = supervision.list_alerts(
                 s, principal=principal, level=self.level, status=self.status, page=1, size=100_000
@@ -173,8 +174,8 @@ class SupervisionState(AppState):
         return [{k: str(v) for k, v in r.__dict__.items()} for r in rows]
 
     # --- anomalies ----------------------------------------------------------------------
-    def _load_anomalies(self) -> None:
-        principal = self._require(ROUTE)
+    def _load_anomalies(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             self.anomalies, _ = supervision_views.list_anomalies(s, principal=principal, size=200)
 
@@ -230,8 +231,8 @@ class SupervisionState(AppState):
             raise DomainError("supervision.bad_period")
         return start, end
 
-    def _kpi_table(self) -> list[dict[str, str]]:
-        principal = self._require(ROUTE)
+    def _kpi_table(self, principal: Principal | None = None) -> list[dict[str, str]]:
+        principal = principal or self._require(ROUTE)
         start, end = self._period()
         from eap.services.core.authz import region_prefix
 
@@ -261,10 +262,10 @@ class SupervisionState(AppState):
             for r in rows
         ]
 
-    def _load_kpis(self) -> None:
+    def _load_kpis(self, principal: Principal | None = None) -> None:
         self.kpi_rows = self._kpi_table()
         start, end = self._period()
-        principal = self._require(ROUTE)
+        principal = principal or self._require(ROUTE)
         from eap.services.core.authz import region_prefix
         from eap.services.supervision.kpi import project_kpis
 
@@ -336,8 +337,8 @@ class SupervisionState(AppState):
         return rx.download(data=data, filename="full-process.xlsx")
 
     # --- rankings -----------------------------------------------------------------------
-    def _load_rankings(self) -> None:
-        principal = self._require(ROUTE)
+    def _load_rankings(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
         start, end = self._period()
         with Session(get_engine()) as s:
             ranked = supervision_views.city_ranking(s, principal=principal, start=start, end=end)

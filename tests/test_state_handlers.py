@@ -1,0 +1,160 @@
+"""The state layer called directly (no browser): admission on load, the one edge for actions
+(``_perform``), and one resolution of the session per event.
+
+Rows are committed to the run's database in a city no other committed test uses (南昌 360100
+is the rolled-back tests'; 新余 360500 is this module's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import reflex as rx
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+
+from eap.models import StageCase, User, UserSession
+from eap.models.cases import Blzt
+from eap.services.admin import accounts
+from eap.services.approval import case_store, filing
+from eap.services.core.principal import token_hash
+from eap.state.approval.window import WindowState
+from eap.state.core.inbox import InboxState
+from tests.factories import applicant, at, city_staff, project, upload_missing
+
+REGION = "360500"
+PASSWORD = "Pass#word1"
+
+
+def _state(cls: type[rx.State], token: str = "") -> Any:
+    root = rx.State(_reflex_internal_init=True)  # type: ignore[call-arg]
+    state = root.get_substate(cls.get_full_name().split("."))
+    state.token = token
+    return state
+
+
+def _login(s: Session, user_id: int) -> str:
+    user = s.get(User, user_id)
+    assert user is not None
+    user.password_hash = accounts.hash_password(PASSWORD)
+    s.add(user)
+    s.flush()
+    return accounts.login(s, username=user.username, password=PASSWORD).token
+
+
+@pytest.fixture(scope="module")
+def world(engine: Engine) -> dict[str, Any]:
+    with Session(engine) as s:
+        city = city_staff(s, REGION)
+        owner = applicant(s, REGION[:4] + "02")
+        pid = project(s, owner, ptype=1, region=REGION[:4] + "02")
+        sc = filing.submit_stage_application(
+            s,
+            principal=owner,
+            project_id=pid,
+            stage_code=1,
+            uploads=upload_missing(s, owner, pid, 1),
+            now=at(dt.date(2026, 11, 2), 9),
+        )
+        tokens = {
+            "window": _login(s, city.window.user_id),
+            "owner": _login(s, owner.user_id),
+            "approver": _login(s, next(iter(city.approvers.values())).user_id),
+        }
+        s.commit()
+        return {"sc_id": sc.id, "tokens": tokens, "window_id": city.window.user_id}
+
+
+@pytest.fixture
+def statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def _redirect_path(spec: object) -> str:
+    return str(getattr(spec, "args", ((None, ""),))[0][1])
+
+
+def test_load_without_a_session_sends_to_sign_in(world: dict[str, Any]) -> None:
+    state = _state(WindowState)
+    spec = state.load()
+    assert "/login" in _redirect_path(spec)
+    assert state.rows == []
+
+
+def test_load_by_another_role_sends_to_its_own_home(world: dict[str, Any]) -> None:
+    state = _state(WindowState, world["tokens"]["owner"])
+    state.user = {"home": "/hall"}
+    spec = state.load()
+    assert "/hall" in _redirect_path(spec)
+    assert state.rows == []
+
+
+def test_load_admits_resolves_the_session_once_and_lists(
+    world: dict[str, Any], statements: list[str]
+) -> None:
+    state = _state(WindowState, world["tokens"]["window"])
+    assert state.load() is None
+    assert state.user["role"] == "window"
+    assert any(r["id"] == str(world["sc_id"]) for r in state.rows)
+    session_reads = [q for q in statements if "from usersession" in q.lower()]
+    assert len(session_reads) == 1, session_reads
+
+
+def test_perform_acts_once_and_reloads_with_the_same_principal(
+    engine: Engine, world: dict[str, Any], statements: list[str]
+) -> None:
+    state = _state(WindowState, world["tokens"]["window"])
+    state.load()
+    state.open_case(str(world["sc_id"]))
+    statements.clear()
+    state.receive()
+    assert state.error == "" and state.message != ""
+    with Session(engine) as s:
+        cases = case_store.item_cases(s, world["sc_id"])
+        assert cases and {c.status for c in cases} == {Blzt.RECEIVED}
+    # receive → reopen the case → reload the queue: the session was read once for the action
+    # and once by the case view's own handler path, never again for the queue reload.
+    session_reads = [q for q in statements if "from usersession" in q.lower()]
+    assert len(session_reads) <= 2, session_reads
+
+
+def test_perform_refuses_another_role_and_changes_nothing(
+    engine: Engine, world: dict[str, Any]
+) -> None:
+    with Session(engine) as s:
+        before = s.get(StageCase, world["sc_id"])
+        assert before is not None
+        version = before.version
+    state = _state(WindowState, world["tokens"]["approver"])
+    state.case = {"id": str(world["sc_id"])}
+    state.receive()
+    assert state.error != "" and state.message == ""
+    with Session(engine) as s:
+        after = s.get(StageCase, world["sc_id"])
+        assert after is not None and after.version == version
+
+
+def test_an_ended_session_cannot_act(engine: Engine, world: dict[str, Any]) -> None:
+    with Session(engine) as s:
+        token = _login(s, world["window_id"])
+        s.commit()
+        accounts.logout(s, token=token)
+        s.commit()
+        row = s.get(UserSession, token_hash(token))
+        assert row is not None and row.ended_at is not None
+    state = _state(InboxState, token)
+    spec = state.load()
+    assert "/login" in _redirect_path(spec)
+    # An action on a page left open after the session ended: back to sign-in, no traceback.
+    assert "/login" in _redirect_path(state.mark_read())
+    assert state.user == {}
