@@ -5,12 +5,11 @@ Set ``EAP_TEST_DATABASE_URL`` to run against PostgreSQL instead of a temporary S
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="eap-test-"))
@@ -26,6 +25,7 @@ from sqlmodel import Session  # noqa: E402
 
 from eap.db import get_engine  # noqa: E402
 from eap.migrate import upgrade  # noqa: E402
+from tests.fakes import Gateway  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -59,28 +59,6 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def tmp_db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'fresh.db'}"
-
-
-# An SMS gateway on 127.0.0.1 that records what it receives (and can fail on purpose).
-class Gateway(BaseHTTPRequestHandler):
-    received: list[dict] = []
-    fail_next = 0
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        if Gateway.fail_next:
-            Gateway.fail_next -= 1
-            self.send_response(503)
-            self.end_headers()
-            return
-        Gateway.received.append(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"ok":true}')
-
-    def log_message(self, *_args: object) -> None:
-        pass
 
 
 @pytest.fixture

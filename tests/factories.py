@@ -1,25 +1,31 @@
-"""Builders for engine tests: real rows through the real services."""
+"""Builders for tests: real rows through the real services. Tests import builders from here,
+never from one another."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import random
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eap.demo.seed import make_uscc
-from eap.models import Company, Department, StageCase, User
+from eap.models import Company, Department, Item, ItemCase, StageCase, User
 from eap.models.accounts import UserCreate
+from eap.models.cases import TERMINAL, Blzt
 from eap.models.projects import ProjectCreate
 from eap.services.admin import accounts
-from eap.services.approval import filing
+from eap.services.approval import filing, handling, intake, results
 from eap.services.core import files
-from eap.services.core.clock import CHINA_TZ
+from eap.services.core.clock import CHINA_TZ, WorkCalendar
 from eap.services.core.principal import Principal
 from eap.services.hall import guide, projects
 
+ROOT = Path(__file__).resolve().parents[1]
 KINDS = ("window", "fgw", "zrzy", "zj", "sthj", "sl", "rf", "jt", "cg", "qx", "szgy")
 _rng = random.Random(1)
 _seq = iter(range(1, 10**6))
@@ -182,9 +188,130 @@ def file_and_accept(
     session: Session, city: City, owner: Principal, project_id: int, stage: int, *, day: dt.date
 ) -> StageCase:
     """File a stage, then the window receives (10:00) and accepts it (11:00) the same day."""
-    from eap.services.approval import intake
-
     sc = file_stage(session, owner, project_id, stage, day=day)
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
     intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
     return sc
+
+
+CAL = WorkCalendar()
+
+
+def next_wd(day: dt.date, n: int = 1) -> dt.date:
+    return CAL.add_working_days(day, n).day
+
+
+def cases_by_code(session: Session, stage_case_id: int) -> dict[str, ItemCase]:
+    rows = session.exec(
+        select(ItemCase, Item.code)
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .where(ItemCase.stage_case_id == stage_case_id)
+    ).all()
+    return {code: case for case, code in rows}
+
+
+def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) -> dt.date:
+    """Start and approve every open item, prerequisites first, a working day apart."""
+    for _ in range(10):
+        open_cases = [
+            c for c in cases_by_code(session, stage_case_id).values() if c.status not in TERMINAL
+        ]
+        if not open_cases:
+            return day
+        for case in open_cases:
+            if case.waiting_on:
+                continue
+            kind = kind_of(session, case)
+            who = city.approvers[kind]
+            if case.status == Blzt.ACCEPTED:
+                handling.start_handling(
+                    session, principal=who, item_case_id=case.id, now=at(day, 9)
+                )
+            handling.decide(
+                session,
+                principal=who,
+                item_case_id=case.id,
+                outcome="approve",
+                opinion="符合要求，同意",
+                now=at(day, 15),
+            )
+        day = next_wd(day)
+    raise AssertionError("items never finished")
+
+
+def kind_of(session: Session, case: ItemCase) -> str:
+    dept = session.get(Department, case.department_id)
+    assert dept is not None
+    return dept.kind
+
+
+def run_stage(
+    session: Session,
+    city: City,
+    owner: Principal,
+    project_id: int,
+    stage: int,
+    day: dt.date,
+    answers: dict | None = None,
+) -> tuple[StageCase, dt.date]:
+    uploads = upload_missing(session, owner, project_id, stage, answers=answers)
+    sc = filing.submit_stage_application(
+        session,
+        principal=owner,
+        project_id=project_id,
+        stage_code=stage,
+        answers=answers,
+        uploads=uploads,
+        now=at(day, 9),
+    )
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
+    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
+    day = approve_all(session, city, sc.id, next_wd(day))
+    lead_kind = {1: "fgw", 2: "zrzy", 3: "zj", 4: "zj", 5: "window"}[stage]
+    lead = city.approvers.get(lead_kind) or _lead_for(session, sc)
+    results.close_stage(session, principal=lead, stage_case_id=sc.id, now=at(day, 16))
+    return sc, next_wd(day)
+
+
+def _lead_for(session: Session, sc: StageCase) -> Principal:
+    user = session.exec(select(User).where(User.department_id == sc.lead_department_id)).first()
+    if user is None:
+        return _user(
+            session, "approver", region_code=sc.region_code, department_id=sc.lead_department_id
+        )
+    return Principal.of(user)
+
+
+def everyone(session: Session, nc: City, gz: City, owner: Principal) -> dict[str, Principal]:
+    """One principal of every role, in and out of Nanchang's (nc) and Ganzhou's (gz) scope."""
+    return {
+        "owner": owner,
+        "other_applicant": applicant(session),
+        "nc_window": nc.window,
+        "gz_window": gz.window,
+        "nc_zrzy": nc.approvers["zrzy"],
+        "nc_zrzy_head": nc.heads["zrzy"],
+        "nc_fgw": nc.approvers["fgw"],
+        "nc_jt": nc.approvers["jt"],
+        "gz_zrzy": gz.approvers["zrzy"],
+        "gz_fgw": gz.approvers["fgw"],
+        "supervisor": _user(session, "supervisor", region_code="360100"),
+        "province_supervisor": _user(session, "supervisor", region_code="360000"),
+        "leader": _user(session, "leader", region_code="360000"),
+        "admin": _user(session, "admin", region_code="360000"),
+        "auditor": _user(session, "auditor", region_code="360000"),
+        "security": _user(session, "security", region_code="360000"),
+    }
+
+
+def run_cli(*args: str, db: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+    """``python -m eap ARGS`` against the database ``db``, as an operator runs it."""
+    env = {**os.environ, "EAP_DATABASE_URL": db, "EAP_LOCALE": lang}
+    return subprocess.run(
+        [sys.executable, "-m", "eap", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )

@@ -13,31 +13,17 @@ from eap.errors import DomainError, PermissionDenied
 from eap.models import ItemCase
 from eap.services.approval import filing, handling, intake, results, steps, supplements
 from eap.services.core.principal import Principal
-from tests.factories import _user, applicant, at, city_staff, project, upload_missing
-from tests.test_lifecycle import cases_by_code
+from tests.factories import (
+    applicant,
+    at,
+    cases_by_code,
+    city_staff,
+    everyone,
+    project,
+    upload_missing,
+)
 
 D = dt.date
-
-
-def _everyone(session: Session, nc, gz, owner: Principal) -> dict[str, Principal]:  # type: ignore[no-untyped-def]
-    return {
-        "owner": owner,
-        "other_applicant": applicant(session),
-        "nc_window": nc.window,
-        "gz_window": gz.window,
-        "nc_zrzy": nc.approvers["zrzy"],
-        "nc_zrzy_head": nc.heads["zrzy"],
-        "nc_fgw": nc.approvers["fgw"],
-        "nc_jt": nc.approvers["jt"],
-        "gz_zrzy": gz.approvers["zrzy"],
-        "gz_fgw": gz.approvers["fgw"],
-        "supervisor": _user(session, "supervisor", region_code="360100"),
-        "province_supervisor": _user(session, "supervisor", region_code="360000"),
-        "leader": _user(session, "leader", region_code="360000"),
-        "admin": _user(session, "admin", region_code="360000"),
-        "auditor": _user(session, "auditor", region_code="360000"),
-        "security": _user(session, "security", region_code="360000"),
-    }
 
 
 def _scenario(session: Session, phase: str):  # type: ignore[no-untyped-def]
@@ -77,7 +63,7 @@ def _scenario(session: Session, phase: str):  # type: ignore[no-untyped-def]
             opinion="同意",
         )
         results.close_stage(session, principal=nc.approvers["fgw"], stage_case_id=sc.id)
-    return _everyone(session, nc, gz, owner), sc, c["S1-06"]
+    return everyone(session, nc, gz, owner), sc, c["S1-06"]
 
 
 Action = Callable[[Session, Principal, int, ItemCase], object]

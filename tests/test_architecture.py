@@ -180,3 +180,15 @@ def test_the_route_table_is_the_one_source() -> None:
                 if isinstance(n, ast.FunctionDef | ast.ClassDef)
             }
             assert attrs.split(".")[0] in top, ref
+
+
+def test_tests_share_builders_only_through_factories_and_helpers() -> None:
+    tests = Path(__file__).resolve().parent
+    wrong = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests."):
+                leaf = (node.module or "").rsplit(".", 1)[-1]
+                if leaf.startswith("test_") or leaf == "conftest":
+                    wrong.append(f"{path.name}: {node.module}")
+    assert wrong == []

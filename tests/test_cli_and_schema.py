@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,49 +11,38 @@ from sqlmodel import SQLModel
 
 from eap.db import make_engine
 from eap.migrate import upgrade
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, db: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "EAP_DATABASE_URL": db, "EAP_LOCALE": lang}
-    return subprocess.run(
-        [sys.executable, "-m", "eap", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
 def cli_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('cli') / 'cli.db'}"
-    assert run("db", "upgrade", db=url).returncode == 0
+    assert run_cli("db", "upgrade", db=url).returncode == 0
     return url
 
 
 def test_calendar_due(cli_db: str) -> None:
-    out = run("calendar", "due", "2026-02-12", "3", db=cli_db)
+    out = run_cli("calendar", "due", "2026-02-12", "3", db=cli_db)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["2026-02-24"]
-    out = run("calendar", "due", "2026-12-28", "5", db=cli_db)
+    out = run_cli("calendar", "due", "2026-12-28", "5", db=cli_db)
     assert out.stdout.splitlines() == ["2027-01-04", "provisional"]
 
 
 def test_calendar_import_then_due(cli_db: str, tmp_path: Path) -> None:
     f = tmp_path / "2027.txt"
     f.write_text("2027-01-01,holiday,元旦\n2027-01-04,holiday,测试\n", encoding="utf-8")
-    out = run("calendar", "import", str(f), db=cli_db)
+    out = run_cli("calendar", "import", str(f), db=cli_db)
     assert out.returncode == 0, out.stderr
-    out = run("calendar", "due", "2026-12-31", "1", db=cli_db)
+    out = run_cli("calendar", "due", "2026-12-31", "1", db=cli_db)
     assert out.stdout.splitlines() == ["2027-01-05"]
     bad = tmp_path / "bad.txt"
     bad.write_text("2027-02-30,holiday,x\n", encoding="utf-8")
-    out = run("calendar", "import", str(bad), db=cli_db)
+    out = run_cli("calendar", "import", str(bad), db=cli_db)
     assert out.returncode == 2 and "日期无效" in out.stderr and "Traceback" not in out.stderr
-    missing = run("calendar", "import", str(tmp_path / "nope.txt"), db=cli_db, lang="en")
+    missing = run_cli("calendar", "import", str(tmp_path / "nope.txt"), db=cli_db, lang="en")
     assert missing.returncode == 2 and "File not found" in missing.stderr
 
 
@@ -72,14 +58,14 @@ def test_calendar_import_then_due(cli_db: str, tmp_path: Path) -> None:
     ],
 )
 def test_validate(cli_db: str, kind: str, value: str, code: int) -> None:
-    out = run("validate", kind, value, db=cli_db, lang="en")
+    out = run_cli("validate", kind, value, db=cli_db, lang="en")
     assert out.returncode == code
     if code:
         assert out.stderr.strip() and "Traceback" not in out.stderr
 
 
 def test_seed_demo_creates_every_role(cli_db: str) -> None:
-    out = run("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
+    out = run_cli("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
     assert out.returncode == 0, out.stderr
     engine = make_engine(cli_db)
     from sqlmodel import Session, select
@@ -101,7 +87,7 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
 
         projects_before = len(s.exec(select(Project)).all())
     assert projects_before >= 5
-    again = run("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
+    again = run_cli("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
     assert again.returncode == 0 and '"users": 0' in again.stdout
     with Session(engine) as s:  # seeding again keeps the history that is there
         assert len(s.exec(select(Project)).all()) == projects_before
@@ -120,12 +106,14 @@ def test_migrations_match_models(tmp_db_url: str) -> None:
 def test_simulate_and_export_spgl(cli_db: str, tmp_path: Path) -> None:
     import json
 
-    assert run("seed", "demo", "--companies", "40", "--projects", "0", db=cli_db).returncode == 0
-    out = run("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
+    assert (
+        run_cli("seed", "demo", "--companies", "40", "--projects", "0", db=cli_db).returncode == 0
+    )
+    out = run_cli("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
     assert out.returncode == 0, out.stderr
     stats = json.loads(out.stdout)
     assert stats["projects"] >= 10 and stats["stage_cases"] >= stats["projects"]
-    out = run("export", "spgl", "--out", str(tmp_path / "spgl"), db=cli_db)
+    out = run_cli("export", "spgl", "--out", str(tmp_path / "spgl"), db=cli_db)
     assert out.returncode == 0, out.stderr
     tables = {f.stem: f for f in (tmp_path / "spgl").glob("SPGL_*.jsonl")}
     assert set(tables) >= {
@@ -149,7 +137,7 @@ def test_simulate_and_export_spgl(cli_db: str, tmp_path: Path) -> None:
     # Every history row belongs to an exported item case.
     assert {h["SPSXSLBM"] for h in history} <= {i["SPSXSLBM"] for i in items}
     # Running the same seed again yields the same amount of history (deterministic).
-    again = run("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
+    again = run_cli("demo", "simulate", "--projects", "12", "--seed", "5", db=cli_db)
     assert json.loads(again.stdout)["projects"] == stats["projects"]
 
 
@@ -160,8 +148,8 @@ def test_migrations_rebuild_populated_tables(tmp_path: Path) -> None:
     from eap.migrate import alembic_config
 
     url = f"sqlite:///{tmp_path / 'populated.db'}"
-    assert run("db", "upgrade", db=url).returncode == 0
-    assert run("seed", "demo", "--companies", "20", "--projects", "6", db=url).returncode == 0
+    assert run_cli("db", "upgrade", db=url).returncode == 0
+    assert run_cli("seed", "demo", "--companies", "20", "--projects", "6", db=url).returncode == 0
     engine = make_engine(url)
     from sqlmodel import Session, func, select
 

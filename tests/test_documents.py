@@ -12,8 +12,7 @@ from sqlmodel import Session, select
 from eap.errors import PermissionDenied
 from eap.models import ApprovalDocument, Certificate
 from eap.services.approval import documents, handling, results
-from tests.factories import applicant, city_staff, file_and_accept, project
-from tests.test_lifecycle import cases_by_code
+from tests.factories import applicant, cases_by_code, city_staff, file_and_accept, project
 
 D = dt.date
 

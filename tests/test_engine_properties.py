@@ -1,4 +1,4 @@
-"""Random action sequences, concurrent actions and mid-step failures against the engine."""
+"""The engine as a state machine (Hypothesis), concurrent actions and mid-step failures."""
 
 from __future__ import annotations
 
@@ -6,74 +6,83 @@ import datetime as dt
 import threading
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from eap.errors import ConflictError, DomainError
-from eap.models import CaseEvent, ItemCase, Notification, StageCase
+from eap.models import CaseEvent, ItemCase, Notification, StageCase, SupplementNotice
 from eap.models.cases import TERMINAL, Blzt
 from eap.services.approval import case_store, filing, handling, intake, moves, supplements
+from eap.services.core import files
 from eap.services.core.clock import WorkCalendar
 from eap.services.core.principal import Principal
-from tests.factories import applicant, at, city_staff, file_and_accept, project
-from tests.test_lifecycle import cases_by_code
+from tests.factories import (
+    City,
+    applicant,
+    at,
+    cases_by_code,
+    city_staff,
+    file_and_accept,
+    kind_of,
+    pdf,
+    project,
+)
 
 D = dt.date
-ACTIONS = [
-    "start",
-    "supplement",
-    "supply",
-    "special",
-    "special_end",
-    "approve",
-    "approve_owed",
-    "refuse",
-    "withdraw_item",
-    "revoke",
-]
+# What each rule does, named by its move in the engine's table (moves.MOVES).
+RULE_MOVES = {
+    "start": "start",
+    "supplement": "request_supplement",
+    "supply": "supplied",
+    "special": "special_start",
+    "special_end": "special_end",
+    "approve": "approve",
+    "refuse": "refuse",
+    "revoke": "revoke",
+}
+WAITING_BLOCKS = {"start", "approve", "approve_owed", "special_start", "request_supplement"}
 
 
-def _apply(
-    session: Session,
-    city,
-    owner: Principal,
-    case: ItemCase,
-    action: str,  # type: ignore[no-untyped-def]
-    now: dt.datetime,
-) -> None:
-    from eap.models import Department, SupplementNotice
+def is_legal(case: ItemCase, move_name: str) -> bool:
+    """The engine's own rule, from its move table: the status is a source of the move, the
+    case is in the move's phase, and a waiting or blocked case may only be refused/withdrawn."""
+    move = moves.MOVES[move_name]
+    if case.status not in move.sources or case.phase != move.phase:
+        return False
+    if case.waiting_on and move_name in WAITING_BLOCKS:
+        return False
+    return not (case.blocked_reason and move_name not in ("refuse", "withdraw"))
 
-    kind = session.get(Department, case.department_id).kind  # type: ignore[union-attr]
+
+def _apply(session: Session, city: City, owner: Principal, case: ItemCase, rule: str) -> None:
+    kind = kind_of(session, case)
     who = city.approvers[kind]
-    if action == "start":
-        handling.start_handling(session, principal=who, item_case_id=case.id, now=now)
-    elif action == "supplement":
+    assert case.id is not None
+    if rule == "start":
+        handling.start_handling(session, principal=who, item_case_id=case.id)
+    elif rule == "supplement":
         handling.request_supplement(
             session,
             principal=who,
             item_case_id=case.id,
             materials=[{"code": "M001", "remark": "重填"}],
-            now=now,
         )
-    elif action == "supply":
+    elif rule == "supply":
         notice = session.exec(
             select(SupplementNotice).where(
                 SupplementNotice.item_case_id == case.id,
                 col(SupplementNotice.answered_at).is_(None),
             )
         ).first()
-        if notice is None:
+        if notice is None or notice.id is None:
             raise DomainError("error.not_found")
         supplements.supply_supplement(
-            session,
-            principal=owner,
-            notice_id=notice.id,
-            uploads={"M001": _file(session, owner)},
-            now=now,
+            session, principal=owner, notice_id=notice.id, uploads={"M001": _file(session, owner)}
         )
-    elif action == "special":
+    elif rule == "special":
         handling.start_special_procedure(
             session,
             principal=who,
@@ -81,103 +90,128 @@ def _apply(
             kind="hearing",
             reason="听证",
             limit_days=3,
-            now=now,
         )
-    elif action == "special_end":
-        handling.end_special_procedure(
-            session, principal=who, item_case_id=case.id, result="结束", now=now
-        )
-    elif action in ("approve", "approve_owed", "refuse"):
-        handling.decide(
-            session,
-            principal=who,
-            item_case_id=case.id,
-            outcome=action,
-            opinion="意见",
-            owed=["M001"],
-            now=now,
-        )
-    elif action == "withdraw_item":
-        filing.withdraw_application(
-            session, principal=owner, stage_case_id=case.stage_case_id, reason="撤回", now=now
-        )
-    elif action == "revoke":
-        handling.revoke(
-            session, principal=city.heads[kind], item_case_id=case.id, reason="撤销", now=now
-        )
+    elif rule == "special_end":
+        handling.end_special_procedure(session, principal=who, item_case_id=case.id, result="结束")
+    elif rule in ("approve", "refuse"):
+        handling.decide(session, principal=who, item_case_id=case.id, outcome=rule, opinion="意见")
+    elif rule == "revoke":
+        handling.revoke(session, principal=city.heads[kind], item_case_id=case.id, reason="撤销")
 
 
 def _file(session: Session, owner: Principal) -> int:
-    from eap.services.core import files
-    from tests.factories import pdf
-
     return files.store_file(session, principal=owner, filename="m.pdf", content=pdf()).id or 0
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 3)), min_size=1, max_size=25)
-)
-def test_random_sequences_keep_legal_states_and_full_history(engine_fixture, steps) -> None:  # type: ignore[no-untyped-def]
-    with Session(engine_fixture) as session:
-        conn_trans = session.begin()
-        try:
-            _run_sequence(session, steps)
-        finally:
-            conn_trans.rollback()
+class CaseMachine(RuleBasedStateMachine):
+    """Drives the items of one accepted application through the real services. Before every
+    move the machine asks the engine's move table whether it is legal; a legal move must
+    succeed and land exactly on the table's target, an illegal one must be refused and change
+    nothing. The history of every case replays through legal moves only."""
 
+    engine: Engine
 
-@pytest.fixture
-def engine_fixture(engine: Engine) -> Engine:
-    return engine
+    def __init__(self) -> None:
+        super().__init__()
+        self.session = Session(self.engine)
+        self.outer = self.session.begin()
+        self.city = city_staff(self.session)
+        self.owner = applicant(self.session)
+        pid = project(self.session, self.owner, ptype=1)
+        sc = file_and_accept(self.session, self.city, self.owner, pid, 1, day=D(2026, 4, 1))
+        assert sc.id is not None
+        self.cases = list(cases_by_code(self.session, sc.id).values())
+        self.stage_case_id = sc.id
+        self.legal_moves = 0
 
-
-def _run_sequence(session: Session, steps: list[tuple[str, int]]) -> None:
-    city = city_staff(session)
-    owner = applicant(session)
-    pid = project(session, owner, ptype=1)
-    day = D(2026, 4, 1)
-    sc = file_and_accept(session, city, owner, pid, 1, day=day)
-    cases = list(cases_by_code(session, sc.id).values())
-    ok_moves = 0
-    now = at(day, 12)
-    for action, idx in steps:
-        case = cases[idx % len(cases)]
+    def _move(self, rule: str, index: int) -> None:
+        case = self.cases[index % len(self.cases)]
+        self.session.refresh(case)
+        move_name = RULE_MOVES[rule]
+        legal = is_legal(case, move_name)
+        if rule == "supply" and legal:  # the applicant answers the department's own notice
+            legal = case.phase == "handling"
         before = (case.status, case.version)
-        now += dt.timedelta(hours=7)
         try:
-            with session.begin_nested():
-                _apply(session, city, owner, case, action, now)
-        except DomainError:
-            session.refresh(case)
+            with self.session.begin_nested():
+                _apply(self.session, self.city, self.owner, case, rule)
+        except DomainError as exc:
+            self.session.refresh(case)
+            assert not legal, f"legal {move_name} from {before[0]} refused: {exc.key}"
             assert (case.status, case.version) == before  # a refusal changes nothing
-            continue
-        ok_moves += 1
-    # Invariants: every status is a BLZT code; the history replays to the current status
-    # through legal moves only; no case is paused once finished.
-    legal_targets = {m.target for m in moves.MOVES.values()}
-    for case in cases:
-        session.refresh(case)
-        assert case.status in legal_targets
-        trail = session.exec(
-            select(CaseEvent).where(CaseEvent.item_case_id == case.id).order_by(col(CaseEvent.id))
-        ).all()
-        statuses = [e.status for e in trail if e.status is not None]
-        assert statuses and statuses[-1] == case.status
-        previous = Blzt.SUBMITTED
-        for ev in trail:
-            if ev.action in moves.MOVES:
-                move = moves.MOVES[ev.action]
-                assert previous in move.sources and ev.status == move.target, (ev.action, previous)
-                previous = ev.status
-        assert all(a.at <= b.at for a, b in zip(trail, trail[1:], strict=False))
-        if case.status in TERMINAL:
-            assert case.paused_since is None and case.phase == "done"
-        assert case.paused_days >= 0
+            return
+        self.session.refresh(case)
+        assert legal, f"illegal {move_name} from {before[0]} was allowed"
+        assert case.status == moves.MOVES[move_name].target
+        self.legal_moves += 1
+
+    @rule(index=st.integers(0, 3), name=st.sampled_from(sorted(RULE_MOVES)))
+    def act(self, index: int, name: str) -> None:
+        self._move(name, index)
+
+    @rule()
+    def withdraw_application(self) -> None:
+        """撤回 of the whole application: every open item ends, decisions stand."""
+        open_before = {c.id: c.phase for c in self.cases if c.status not in TERMINAL}
+        stage = self.session.get(StageCase, self.stage_case_id)
+        assert stage is not None
+        self.session.refresh(stage)
+        try:
+            with self.session.begin_nested():
+                filing.withdraw_application(
+                    self.session,
+                    principal=self.owner,
+                    stage_case_id=self.stage_case_id,
+                    reason="撤回",
+                )
+        except DomainError:
+            assert stage.status in ("closed", "refused", "withdrawn")
+            return
+        for case in self.cases:
+            self.session.refresh(case)
+            if case.id in open_before:
+                assert case.status == Blzt.WITHDRAWN  # accepted items: 撤回 (14)
+
+    @invariant()
+    def statuses_are_blzt_codes_and_finished_cases_are_not_paused(self) -> None:
+        for case in self.cases:
+            assert case.status in set(Blzt)
+            if case.status in TERMINAL:
+                assert case.paused_since is None and case.phase == "done"
+            assert case.paused_days >= 0
+
+    def teardown(self) -> None:
+        try:
+            for case in self.cases:
+                trail = self.session.exec(
+                    select(CaseEvent)
+                    .where(CaseEvent.item_case_id == case.id)
+                    .order_by(col(CaseEvent.id))
+                ).all()
+                statuses = [e.status for e in trail if e.status is not None]
+                assert statuses and statuses[-1] == case.status
+                previous: int = Blzt.SUBMITTED
+                for ev in trail:
+                    if ev.action in moves.MOVES:
+                        move = moves.MOVES[ev.action]
+                        assert previous in move.sources and ev.status == move.target
+                        previous = move.target
+        finally:
+            self.outer.rollback()
+            self.session.close()
+
+
+def test_every_legal_move_succeeds_and_every_illegal_one_is_refused(engine: Engine) -> None:
+    CaseMachine.engine = engine
+    run_state_machine_as_test(
+        CaseMachine,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=25,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
 
 
 def test_concurrent_actions_one_wins_one_conflicts(engine: Engine) -> None:

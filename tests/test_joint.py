@@ -10,8 +10,7 @@ from sqlmodel import Session, select
 from eap.errors import DomainError, PermissionDenied
 from eap.models import JointInspection, Notification
 from eap.services.approval import filing, intake, joint
-from tests.factories import applicant, at, city_staff, project, upload_missing
-from tests.test_lifecycle import run_stage
+from tests.factories import applicant, at, city_staff, project, run_stage, upload_missing
 
 D = dt.date
 

@@ -18,7 +18,7 @@ from eap.models import Anomaly, ItemCase, KpiDaily, Project, StageCase
 from eap.models.cases import Blzt
 from eap.services.core.clock import CHINA_TZ, local_date
 from eap.services.supervision import anomalies, kpi
-from tests.test_cli_and_schema import run
+from tests.factories import run_cli
 
 NOW = dt.datetime(2026, 11, 20, 18, tzinfo=CHINA_TZ)
 
@@ -199,15 +199,15 @@ def test_only_one_scheduler_holds_the_lease(engine: Engine) -> None:
 
 def test_cli_sweep_twice_adds_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'sweep.db'}"
-    assert run("db", "upgrade", db=db).returncode == 0
-    assert run("seed", "demo", "--companies", "20", "--projects", "25", db=db).returncode == 0
-    first = run("sweep", "--at", "2026-11-30T09:00:00", db=db)
+    assert run_cli("db", "upgrade", db=db).returncode == 0
+    assert run_cli("seed", "demo", "--companies", "20", "--projects", "25", db=db).returncode == 0
+    first = run_cli("sweep", "--at", "2026-11-30T09:00:00", db=db)
     assert first.returncode == 0, first.stderr
     a = json.loads(first.stdout)
     assert set(a["new"]) == {"urge", "supervise", "inspect"}
-    second = json.loads(run("sweep", "--at", "2026-11-30T09:00:00", db=db).stdout)
+    second = json.loads(run_cli("sweep", "--at", "2026-11-30T09:00:00", db=db).stdout)
     assert sum(second["new"].values()) == 0
-    out = run("kpi", "rebuild", db=db)
+    out = run_cli("kpi", "rebuild", db=db)
     assert out.returncode == 0 and json.loads(out.stdout)["rows"] > 0
-    bad = run("sweep", "--at", "yesterday", db=db)
+    bad = run_cli("sweep", "--at", "yesterday", db=db)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -5,129 +5,35 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from eap.errors import DomainError
 from eap.models import (
     ApprovalDocument,
     CaseEvent,
     Certificate,
-    Item,
-    ItemCase,
     Notification,
     PostCheckTask,
     Project,
     SmsOutbox,
-    StageCase,
 )
-from eap.models.cases import TERMINAL, Blzt
+from eap.models.cases import Blzt
 from eap.services.approval import case_clock, filing, handling, intake, results, supplements
-from eap.services.core.clock import WorkCalendar
 from eap.services.hall import guide
 from tests.factories import (
-    City,
+    CAL,
     applicant,
     at,
+    cases_by_code,
     city_staff,
     file_and_accept,
+    next_wd,
     project,
+    run_stage,
     upload_missing,
 )
 
-CAL = WorkCalendar()
 D = dt.date
-
-
-def next_wd(day: dt.date, n: int = 1) -> dt.date:
-    return CAL.add_working_days(day, n).day
-
-
-def cases_by_code(session: Session, stage_case_id: int) -> dict[str, ItemCase]:
-    rows = session.exec(
-        select(ItemCase, Item.code)
-        .join(Item, col(Item.id) == col(ItemCase.item_id))
-        .where(ItemCase.stage_case_id == stage_case_id)
-    ).all()
-    return {code: case for case, code in rows}
-
-
-def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) -> dt.date:
-    """Start and approve every open item, prerequisites first, a working day apart."""
-    for _ in range(10):
-        open_cases = [
-            c for c in cases_by_code(session, stage_case_id).values() if c.status not in TERMINAL
-        ]
-        if not open_cases:
-            return day
-        for case in open_cases:
-            if case.waiting_on:
-                continue
-            kind = _kind(session, case)
-            who = city.approvers[kind]
-            if case.status == Blzt.ACCEPTED:
-                handling.start_handling(
-                    session, principal=who, item_case_id=case.id, now=at(day, 9)
-                )
-            handling.decide(
-                session,
-                principal=who,
-                item_case_id=case.id,
-                outcome="approve",
-                opinion="符合要求，同意",
-                now=at(day, 15),
-            )
-        day = next_wd(day)
-    raise AssertionError("items never finished")
-
-
-def _kind(session: Session, case: ItemCase) -> str:
-    from eap.models import Department
-
-    dept = session.get(Department, case.department_id)
-    assert dept is not None
-    return dept.kind
-
-
-def run_stage(
-    session: Session,
-    city: City,
-    owner,
-    project_id: int,
-    stage: int,  # type: ignore[no-untyped-def]
-    day: dt.date,
-    answers: dict | None = None,
-) -> tuple[StageCase, dt.date]:
-    uploads = upload_missing(session, owner, project_id, stage, answers=answers)
-    sc = filing.submit_stage_application(
-        session,
-        principal=owner,
-        project_id=project_id,
-        stage_code=stage,
-        answers=answers,
-        uploads=uploads,
-        now=at(day, 9),
-    )
-    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-    intake.accept_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 11))
-    day = approve_all(session, city, sc.id, next_wd(day))
-    lead_kind = {1: "fgw", 2: "zrzy", 3: "zj", 4: "zj", 5: "window"}[stage]
-    lead = city.approvers.get(lead_kind) or _lead_for(session, sc)
-    results.close_stage(session, principal=lead, stage_case_id=sc.id, now=at(day, 16))
-    return sc, next_wd(day)
-
-
-def _lead_for(session: Session, sc: StageCase):  # type: ignore[no-untyped-def]
-    from eap.models import User
-    from eap.services.core.principal import Principal
-
-    user = session.exec(select(User).where(User.department_id == sc.lead_department_id)).first()
-    if user is None:
-        from tests.factories import _user
-
-        return _user(
-            session, "approver", region_code=sc.region_code, department_id=sc.lead_department_id
-        )
-    return Principal.of(user)
 
 
 def test_government_building_project_through_all_stages(session: Session) -> None:

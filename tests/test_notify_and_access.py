@@ -13,9 +13,8 @@ from eap.models import SmsOutbox
 from eap.services.approval import filing, handling, intake, results
 from eap.services.core import files, notify
 from eap.services.hall import projects
-from tests.conftest import Gateway
-from tests.factories import applicant, at, city_staff, project, upload_missing
-from tests.test_lifecycle import cases_by_code
+from tests.factories import applicant, at, cases_by_code, city_staff, project, upload_missing
+from tests.fakes import Gateway
 
 D = dt.date
 

@@ -243,7 +243,7 @@ def test_code_goes_out_through_the_http_gateway(engine, gateway: str) -> None:  
     """The code the user types is the one the gateway on 127.0.0.1 received."""
     from eap.db import session_scope
     from eap.services.core import notify
-    from tests.conftest import Gateway
+    from tests.fakes import Gateway
 
     phone = "13912349999"
     with session_scope() as s:

@@ -290,11 +290,11 @@ def test_blank_templates_render_with_their_fields(session: Session) -> None:
 def test_check_in_and_replies_follow_scope_for_every_role(session: Session) -> None:
     """Every role tries the window's check-in and the department's reply; only the clerk of
     the booked office and the routed department (and the asker, for a follow-up) succeed."""
-    from tests.test_access_matrix import _everyone
+    from tests.factories import everyone
 
     nc, gz = city_staff(session, "360100"), city_staff(session, "360700")
     owner = applicant(session)
-    people = _everyone(session, nc, gz, owner)
+    people = everyone(session, nc, gz, owner)
     office = _office(session)
     now = at(MONDAY, 8)
     slot = appointments.day_slots(session, department_id=office.id or 0, day=MONDAY, now=now)[0]

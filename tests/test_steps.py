@@ -11,8 +11,7 @@ from eap.errors import DomainError, PermissionDenied
 from eap.models import CaseEvent
 from eap.models.cases import Blzt
 from eap.services.approval import filing, handling, intake, steps
-from tests.factories import _user, applicant, at, city_staff, project, upload_missing
-from tests.test_lifecycle import cases_by_code
+from tests.factories import _user, applicant, at, cases_by_code, city_staff, project, upload_missing
 
 D = dt.date
 

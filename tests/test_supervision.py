@@ -13,8 +13,7 @@ from eap.models import Alert, Notification
 from eap.services.approval import handling, supplements
 from eap.services.core.clock import WorkCalendar, local_date
 from eap.services.supervision import alerts as supervision
-from tests.factories import applicant, at, city_staff, file_and_accept, project
-from tests.test_lifecycle import cases_by_code
+from tests.factories import applicant, at, cases_by_code, city_staff, file_and_accept, project
 
 D = dt.date
 CAL = WorkCalendar()

@@ -20,12 +20,12 @@ from tests.factories import (
     _user,
     applicant,
     at,
+    cases_by_code,
     city_staff,
     file_and_accept,
     project,
     upload_missing,
 )
-from tests.test_lifecycle import cases_by_code
 
 D = dt.date
 

@@ -13,8 +13,7 @@ from eap.errors import PermissionDenied
 from eap.models import StageMaterial, User
 from eap.services.admin import accounts
 from eap.services.approval import filing, handling, intake, workbench
-from tests.factories import applicant, at, city_staff, project, upload_missing
-from tests.test_lifecycle import cases_by_code
+from tests.factories import applicant, at, cases_by_code, city_staff, project, upload_missing
 
 D = dt.date
 
@@ -154,7 +153,7 @@ def test_deliver_results_once_and_post_check_list(session: Session) -> None:
         results.deliver_results(
             session, principal=city.window, stage_case_id=sc.id, channel="counter"
         )
-    from tests.test_lifecycle import approve_all
+    from tests.factories import approve_all
 
     approve_all(session, city, sc.id, D(2026, 11, 3))
     results.close_stage(session, principal=city.approvers["fgw"], stage_case_id=sc.id)

@@ -15,9 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-APP_DB: dict[str, str] = {}
+from tests.browser.helpers import APP_DB, ROOT, SCREENSHOTS
 
 
 def _free_port() -> int:

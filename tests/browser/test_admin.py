@@ -9,9 +9,7 @@ from sqlmodel import Session, col, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Process, ProcessStage
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_supervision import _wait_css
+from tests.browser.helpers import APP_DB, SCREENSHOTS, sign_in, wait_css, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -38,20 +36,20 @@ def test_admin_publishes_a_new_process_version(app_url: str, browser) -> None:  
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "admin")
-    _wait_text(driver, "home-title", t("home.admin", "zh"))
+    wait_text(driver, "home-title", t("home.admin", "zh"))
     driver.get(app_url + "/admin/catalogue")
-    _wait_text(driver, "home-title", t("process.title", "zh"))
-    _wait_text(driver, "process-version", f"v{before}")
-    item = _wait_css(driver, "[id^=limit-item-]")
+    wait_text(driver, "home-title", t("process.title", "zh"))
+    wait_text(driver, "process-version", f"v{before}")
+    item = wait_css(driver, "[id^=limit-item-]")
     _retype(item, "999")
     driver.find_element("id", "btn-publish").click()
-    error = _wait_css(driver, ".field-error")
+    error = wait_css(driver, ".field-error")
     assert "承诺时限" in error.text
     _retype(item, "1")
     _retype(driver.find_element("id", "limit-stage-1"), "18")
     driver.find_element("id", "btn-publish").click()
-    _wait_text(driver, "process-message", str(before + 1))
-    _wait_text(driver, "process-version", f"v{before + 1}")
+    wait_text(driver, "process-message", str(before + 1))
+    wait_text(driver, "process-version", f"v{before + 1}")
     driver.save_screenshot(str(SCREENSHOTS / "admin-process.png"))
     with Session(db) as s:
         new = _active(s)

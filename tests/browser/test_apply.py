@@ -14,50 +14,19 @@ from eap.i18n import t
 from eap.models import Project, StageCase, SupplementNotice, User
 from eap.services.approval import intake, supplements
 from eap.services.core.principal import Principal
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_supervision import _wait_css
+from tests.browser.helpers import (
+    APP_DB,
+    SCREENSHOTS,
+    pick,
+    project_card,
+    sign_in,
+    upload,
+    wait_css,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 CODE = "2026-360102-47-01-777004"
-
-
-def _pick(driver, trigger_id: str, text: str) -> None:  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
-    _wait_css(driver, f"#{trigger_id}").click()
-    for _ in range(40):
-        options = [
-            o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]") if text in o.text
-        ]
-        if options:
-            options[0].click()
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"no option {text}")
-
-
-def _card(driver, name: str, needs: str = ".withdraw-open"):  # type: ignore[no-untyped-def]
-    """The project's card once the hall has loaded it (with the control we need)."""
-    from selenium.webdriver.common.by import By
-
-    for _ in range(60):
-        for card in driver.find_elements(By.CSS_SELECTOR, ".project-card"):
-            if name in card.text and card.find_elements(By.CSS_SELECTOR, needs):
-                return card
-        time.sleep(0.25)
-    raise AssertionError(f"no card for {name}")
-
-
-def _upload(driver, code: str, folder: Path) -> str:  # type: ignore[no-untyped-def]
-    """Pick the material, then choose a file of its own (the same file twice fires nothing)."""
-    from selenium.webdriver.common.by import By
-
-    path = folder / f"{code}-材料.pdf"
-    path.write_bytes(b"%PDF-1.4\n% " + code.encode() + b"\n")
-    _pick(driver, "upload-code", code)
-    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
-    return path.name
 
 
 def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -66,9 +35,9 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "qiye004")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall/projects/new")
-    _wait_text(driver, "home-title", t("apply.new_project", "zh"))
+    wait_text(driver, "home-title", t("apply.new_project", "zh"))
     # A wrong project code is explained next to its field and nothing is saved.
     for name, value in (
         ("project_code", "2026-360102-47"),
@@ -81,16 +50,16 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
         box = driver.find_element(By.ID, f"field-{name}")
         box.clear()
         box.send_keys(value)
-    _pick(driver, "field-process_type", t("ptype.4", "zh"))
+    pick(driver, "field-process_type", t("ptype.4", "zh"))
     driver.find_element(By.ID, "btn-register").click()
-    _wait_text(driver, "error-project_code", "YYYY-RRRRRR")
+    wait_text(driver, "error-project_code", "YYYY-RRRRRR")
     box = driver.find_element(By.ID, "field-project_code")
     box.clear()
     box.send_keys(CODE)
     driver.find_element(By.ID, "btn-register").click()
-    _wait_text(driver, "home-title", t("apply.title", "zh"))
-    _pick(driver, "choose-project", "浏览器申报测试楼")
-    _wait_css(driver, "#form-materials tr")
+    wait_text(driver, "home-title", t("apply.title", "zh"))
+    pick(driver, "choose-project", "浏览器申报测试楼")
+    wait_css(driver, "#form-materials tr")
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
         project = s.exec(select(Project).where(Project.project_code == CODE)).one()
@@ -101,7 +70,7 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     ]
     assert codes
     for code in codes:
-        name = _upload(driver, code, tmp_path)
+        name = upload(driver, code, tmp_path)
         for _ in range(40):
             row = next(
                 r
@@ -115,7 +84,7 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
             raise AssertionError(f"{code} not uploaded")
     driver.save_screenshot(str(SCREENSHOTS / "apply-form.png"))
     driver.find_element(By.ID, "btn-submit").click()
-    _wait_css(driver, "#receipt")
+    wait_css(driver, "#receipt")
     with Session(engine) as s:
         sc = s.exec(select(StageCase).where(StageCase.project_id == project.id)).one()
         sc_id = sc.id
@@ -131,14 +100,14 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
         )
         s.commit()
     driver.get(app_url + "/hall/apply")
-    _wait_text(driver, "home-title", t("apply.title", "zh"))
-    _pick(driver, "choose-project", "浏览器申报测试楼")
-    _wait_css(driver, ".answer-notice")
+    wait_text(driver, "home-title", t("apply.title", "zh"))
+    pick(driver, "choose-project", "浏览器申报测试楼")
+    wait_css(driver, ".answer-notice")
     (tmp_path / "again").mkdir()
-    _upload(driver, codes[0], tmp_path / "again")
+    upload(driver, codes[0], tmp_path / "again")
     time.sleep(1.5)
     driver.find_element(By.CSS_SELECTOR, ".answer-notice").click()
-    _wait_text(driver, "apply-message", t("apply.supplied", "zh"))
+    wait_text(driver, "apply-message", t("apply.supplied", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "apply-supplement.png"))
     with Session(engine) as s:
         notice = s.exec(
@@ -147,11 +116,11 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
         assert notice.answered_at is not None
     # The notices are in the inbox too.
     driver.get(app_url + "/inbox")
-    _wait_text(driver, "home-title", t("inbox.title", "zh"))
-    _wait_css(driver, "#unread-badge")  # the bell shows the unread count
-    _wait_text(driver, "inbox-table", "补正")
+    wait_text(driver, "home-title", t("inbox.title", "zh"))
+    wait_css(driver, "#unread-badge")  # the bell shows the unread count
+    wait_text(driver, "inbox-table", "补正")
     driver.find_element(By.ID, "mark-read").click()
-    _wait_text(driver, "unread", "0")
+    wait_text(driver, "unread", "0")
     for _ in range(40):  # the bell clears with the same update
         if not driver.find_elements(By.ID, "unread-badge"):
             break
@@ -161,16 +130,16 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     driver.save_screenshot(str(SCREENSHOTS / "inbox.png"))
     # Withdraw the application from the hall, then rate the finished case once.
     driver.get(app_url + "/hall")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
-    card = _card(driver, "浏览器申报测试楼")
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
+    card = project_card(driver, "浏览器申报测试楼")
     card.find_element(By.CSS_SELECTOR, ".withdraw-open").click()
-    _wait_css(driver, "#withdraw-reason").send_keys("设计调整，暂缓申报")
-    _wait_css(driver, ".withdraw-confirm").click()
-    _wait_text(driver, "hall-message", t("hall.withdrawn", "zh"))
-    card = _card(driver, "浏览器申报测试楼", needs=".rate-open")
+    wait_css(driver, "#withdraw-reason").send_keys("设计调整，暂缓申报")
+    wait_css(driver, ".withdraw-confirm").click()
+    wait_text(driver, "hall-message", t("hall.withdrawn", "zh"))
+    card = project_card(driver, "浏览器申报测试楼", needs=".rate-open")
     card.find_element(By.CSS_SELECTOR, ".rate-open").click()
-    _wait_css(driver, ".rate-confirm").click()
-    _wait_text(driver, "hall-message", t("hall.rated", "zh"))
+    wait_css(driver, ".rate-confirm").click()
+    wait_text(driver, "hall-message", t("hall.rated", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "hall-withdraw-rate.png"))
     with Session(engine) as s:
         assert s.get(StageCase, sc_id).status == "withdrawn"  # type: ignore[union-attr]

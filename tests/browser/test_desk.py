@@ -17,9 +17,7 @@ from eap.models import Appointment, AppointmentSlot, AuditLog, Department, Inqui
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.hall import inquiries
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_supervision import _wait_css
+from tests.browser.helpers import APP_DB, SCREENSHOTS, sign_in, wait_css, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +60,10 @@ def test_window_checks_in_todays_appointment(app_url: str, browser, tmp_path: Pa
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "nc_window")
-    _wait_text(driver, "today-panel", ticket)
+    wait_text(driver, "today-panel", ticket)
     row = next(r for r in driver.find_elements("css selector", ".today-row") if ticket in r.text)
     row.find_element("css selector", ".check-in").click()
-    _wait_text(driver, "today-panel", t("appointment.checked_in", "zh"))
+    wait_text(driver, "today-panel", t("appointment.checked_in", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "window-today-appointments.png"))
     with Session(db) as s:
         booked = s.exec(select(Appointment).where(Appointment.ticket == ticket)).one()
@@ -105,20 +103,20 @@ def test_department_answers_and_applicant_closes(app_url: str, browser) -> None:
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "nc_rf")
-    _wait_text(driver, "replies-panel", subject)
+    wait_text(driver, "replies-panel", subject)
     link = next(a for a in driver.find_elements("css selector", ".reply-open") if a.text == subject)
     link.click()
-    _wait_css(driver, "#staff-reply").send_keys("按规定须同步修建防空地下室，可申请易地建设。")
+    wait_css(driver, "#staff-reply").send_keys("按规定须同步修建防空地下室，可申请易地建设。")
     driver.find_element("id", "btn-staff-reply").click()
-    _wait_text(driver, "replies-panel", t("inquiry.reply_sent", "zh"))
+    wait_text(driver, "replies-panel", t("inquiry.reply_sent", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "department-replies.png"))
     with Session(db) as s:
         assert s.get(Inquiry, q_id).status == "answered"  # type: ignore[union-attr]
     driver.delete_all_cookies()
     sign_in(driver, app_url, "qiye001")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall/inquiries")
-    _wait_text(driver, "home-title", t("inquiry.title", "zh"))
+    wait_text(driver, "home-title", t("inquiry.title", "zh"))
     row = None
     for _ in range(40):
         rows = [
@@ -130,12 +128,12 @@ def test_department_answers_and_applicant_closes(app_url: str, browser) -> None:
         time.sleep(0.25)
     assert row is not None and t("inquiry.status.answered", "zh") in row.text
     row.find_element("css selector", ".inquiry-open").click()
-    _wait_text(driver, "home-title", t("inquiry.title", "zh"))
-    _wait_css(driver, ".inquiry-close")
+    wait_text(driver, "home-title", t("inquiry.title", "zh"))
+    wait_css(driver, ".inquiry-close")
     assert "易地建设" in driver.page_source
     driver.save_screenshot(str(SCREENSHOTS / "hall-inquiry-thread.png"))
     driver.find_element("css selector", ".inquiry-close").click()
-    _wait_text(driver, "page-message", t("inquiry.closed_ok", "zh"))
+    wait_text(driver, "page-message", t("inquiry.closed_ok", "zh"))
     with Session(db) as s:
         assert s.get(Inquiry, q_id).status == "closed"  # type: ignore[union-attr]
 
@@ -149,27 +147,27 @@ def test_agent_acts_for_the_authorising_company(app_url: str, browser) -> None: 
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "qiye001")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall/agents")
-    _wait_text(driver, "home-title", t("agent.title", "zh"))
-    _wait_css(driver, ".revoke-grant")
+    wait_text(driver, "home-title", t("agent.title", "zh"))
+    wait_css(driver, ".revoke-grant")
     assert "daiban01" in driver.page_source
     # A wrong username is explained beside its field.
-    _wait_css(driver, "#agent-username").send_keys("nobody_such_agent")
+    wait_css(driver, "#agent-username").send_keys("nobody_such_agent")
     driver.find_element("id", "agent-until").send_keys("12312030")
     driver.find_element("id", "btn-grant").click()
-    _wait_text(driver, "error-agent_username", t("agent.unknown", "zh"))
+    wait_text(driver, "error-agent_username", t("agent.unknown", "zh"))
     driver.delete_all_cookies()
     sign_in(driver, app_url, "daiban01")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
-    _wait_text(driver, "agent-hint", t("agent.choose", "zh"))  # not acting for anyone yet
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "agent-hint", t("agent.choose", "zh"))  # not acting for anyone yet
     driver.get(app_url + "/hall/agents")
-    _wait_css(driver, ".act-for").click()
-    _wait_text(driver, "page-message", t("agent.switched", "zh"))
+    wait_css(driver, ".act-for").click()
+    wait_text(driver, "page-message", t("agent.switched", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "agent-acting.png"))
     if project is not None:
         driver.get(app_url + "/hall")
-        _wait_text(driver, "home-title", t("home.applicant", "zh"))
+        wait_text(driver, "home-title", t("home.applicant", "zh"))
         for _ in range(40):
             if project.name in driver.page_source:
                 break

@@ -14,10 +14,16 @@ from eap.services.approval import filing, handling, intake, results
 from eap.services.core import files
 from eap.services.core.principal import Principal
 from eap.services.hall import guide, projects
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_supervision import _wait_css
-from tests.browser.test_workbench import _click, _message, _open_case
+from tests.browser.helpers import (
+    APP_DB,
+    SCREENSHOTS,
+    click,
+    open_case,
+    sign_in,
+    wait_css,
+    wait_message,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -92,19 +98,19 @@ def test_joint_acceptance_in_the_browser(app_url: str, browser) -> None:  # type
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "nc_zj")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    _open_case(driver, ".lead-case", case_no)
-    _click(driver, "#btn-joint-request")
-    _message(driver)
-    _wait_css(driver, "#joint-table")
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    open_case(driver, ".lead-case", case_no)
+    click(driver, "#btn-joint-request")
+    wait_message(driver)
+    wait_css(driver, "#joint-table")
     for button in driver.find_elements(By.CSS_SELECTOR, ".joint-pass"):
         driver.find_element(By.ID, "dept-opinion").send_keys("现场核查符合要求")
         button.click()
-        _message(driver)
+        wait_message(driver)
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, "nc_zrzy")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    wait_text(driver, "home-title", t("home.approver", "zh"))
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
         zrzy_case = s.exec(
@@ -114,21 +120,21 @@ def test_joint_acceptance_in_the_browser(app_url: str, browser) -> None:  # type
                 == s.exec(select(User.department_id).where(User.username == "nc_zrzy")).one(),
             )
         ).one()
-    _open_case(driver, ".inbox-case", zrzy_case.case_no)
-    _wait_css(driver, "#joint-table")
+    open_case(driver, ".inbox-case", zrzy_case.case_no)
+    wait_css(driver, "#joint-table")
     driver.find_element(By.ID, "dept-opinion").send_keys("规划核实符合许可内容")
-    _click(driver, ".joint-pass")
-    _message(driver)
+    click(driver, ".joint-pass")
+    wait_message(driver)
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, "nc_zj")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    _open_case(driver, ".lead-case", case_no)
-    _wait_css(driver, "#joint-table")
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    open_case(driver, ".lead-case", case_no)
+    wait_css(driver, "#joint-table")
     driver.find_element(By.ID, "dept-opinion").send_keys("各专项验收合格，联合验收通过")
-    _click(driver, "#btn-joint-conclude")
-    _message(driver)
-    _wait_text(driver, "joint-status", t("joint.pass", "zh"))
+    click(driver, "#btn-joint-conclude")
+    wait_message(driver)
+    wait_text(driver, "joint-status", t("joint.pass", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "joint-acceptance.png"))
     with Session(engine) as s:
         j = s.exec(select(JointAcceptance).order_by(JointAcceptance.id.desc())).first()

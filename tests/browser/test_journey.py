@@ -33,17 +33,23 @@ from eap.models.cases import TERMINAL, Blzt
 from eap.services.approval import handling, intake, results, supplements
 from eap.services.core.principal import Principal
 from eap.services.hall import appointments, evaluation
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_apply import _card, _pick, _upload
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_supervision import _wait_css
+from tests.browser.helpers import (
+    APP_DB,
+    SCREENSHOTS,
+    pick,
+    project_card,
+    sign_in,
+    upload,
+    wait_css,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 RNG = random.Random()
 
 
 def _type(driver, element_id: str, value: str) -> None:  # type: ignore[no-untyped-def]
-    box = _wait_css(driver, f"#{element_id}")
+    box = wait_css(driver, f"#{element_id}")
     box.clear()
     box.send_keys(value)
 
@@ -106,8 +112,8 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
 
     # 1. Register and verify the phone.
     driver.get(app_url + "/login")
-    _wait_css(driver, "#register-link").click()
-    _wait_text(driver, "register-title", t("register.title", "zh"))
+    wait_css(driver, "#register-link").click()
+    wait_text(driver, "register-title", t("register.title", "zh"))
     for element_id, value in (
         ("reg-uscc", uscc),
         ("reg-name", f"旅程建设有限公司{n}"),
@@ -120,8 +126,8 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     ):
         _type(driver, element_id, value)
     driver.find_element(By.ID, "btn-send-code").click()
-    _wait_text(driver, "reg-message", t("sms.sent", "zh"))
-    _wait_text(driver, "btn-send-code", t("register.resend_in", "zh"))  # counting down
+    wait_text(driver, "reg-message", t("sms.sent", "zh"))
+    wait_text(driver, "btn-send-code", t("register.resend_in", "zh"))  # counting down
     with Session(db) as s:
         sms = s.exec(
             select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
@@ -130,18 +136,18 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         code = re.search(r"\d{6}", sms.text).group(0)  # type: ignore[union-attr]
     _type(driver, "reg-code", code)
     driver.find_element(By.ID, "btn-register-account").click()
-    _wait_text(driver, "error-password", t("auth.password_rules", "zh")[:6])
+    wait_text(driver, "error-password", t("auth.password_rules", "zh")[:6])
     driver.save_screenshot(str(SCREENSHOTS / "journey-01-register-error.png"))
     _type(driver, "reg-password", password)
     _type(driver, "reg-password2", password)
     driver.find_element(By.ID, "btn-register-account").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, username, password)
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
 
     # 2. Register a project.
     driver.get(app_url + "/hall/projects/new")
-    _wait_text(driver, "home-title", t("apply.new_project", "zh"))
+    wait_text(driver, "home-title", t("apply.new_project", "zh"))
     project_code = f"2026-360102-47-03-{n % 10**6:06d}"
     for name, value in (
         ("project_code", project_code),
@@ -152,16 +158,16 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         ("floor_area", "20000"),
     ):
         _type(driver, f"field-{name}", value)
-    _pick(driver, "field-process_type", t("ptype.3", "zh"))
+    pick(driver, "field-process_type", t("ptype.3", "zh"))
     driver.find_element(By.ID, "btn-register").click()
-    _wait_text(driver, "home-title", t("apply.title", "zh"))
+    wait_text(driver, "home-title", t("apply.title", "zh"))
 
     # 3. Apply for stage 1: the questionnaire decides the items; save a draft, come back.
-    _pick(driver, "choose-project", "旅程测试综合楼")
-    _wait_css(driver, "#questionnaire")
-    _wait_css(driver, "#q-filing_only-yes").click()
+    pick(driver, "choose-project", "旅程测试综合楼")
+    wait_css(driver, "#questionnaire")
+    wait_css(driver, "#q-filing_only-yes").click()
     time.sleep(1)
-    _wait_css(driver, "#form-materials tr")
+    wait_css(driver, "#form-materials tr")
     codes = [
         r.text.split()[0]
         for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
@@ -169,7 +175,7 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     ]
     assert codes
     for code_ in codes:
-        name = _upload(driver, code_, tmp_path)
+        name = upload(driver, code_, tmp_path)
         for _ in range(40):
             rows = driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
             if any(r.text.startswith(code_) and name in r.text for r in rows):
@@ -179,17 +185,17 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
             raise AssertionError(f"{code_} not uploaded")
     assert driver.find_elements(By.CSS_SELECTOR, ".preview-link")
     driver.find_element(By.ID, "btn-draft").click()
-    _wait_text(driver, "apply-message", t("apply.draft_saved", "zh"))
+    wait_text(driver, "apply-message", t("apply.draft_saved", "zh"))
     driver.get(app_url + "/hall")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall/apply")
-    _wait_text(driver, "home-title", t("apply.title", "zh"))
-    _pick(driver, "choose-project", "旅程测试综合楼")
-    _wait_text(driver, "apply-message", t("apply.draft_resumed", "zh", at="").split()[0])
-    _wait_text(driver, "form-materials", f"{codes[0]}-材料.pdf")
+    wait_text(driver, "home-title", t("apply.title", "zh"))
+    pick(driver, "choose-project", "旅程测试综合楼")
+    wait_text(driver, "apply-message", t("apply.draft_resumed", "zh", at="").split()[0])
+    wait_text(driver, "form-materials", f"{codes[0]}-材料.pdf")
     driver.save_screenshot(str(SCREENSHOTS / "journey-02-apply-draft.png"))
     driver.find_element(By.ID, "btn-submit").click()
-    _wait_css(driver, "#receipt")
+    wait_css(driver, "#receipt")
     driver.save_screenshot(str(SCREENSHOTS / "journey-03-receipt.png"))
     with Session(db) as s:
         project = s.exec(select(Project).where(Project.project_code == project_code)).one()
@@ -209,14 +215,14 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         )
         s.commit()
     driver.get(app_url + "/hall/apply")
-    _pick(driver, "choose-project", "旅程测试综合楼")
-    _wait_css(driver, ".answer-notice")
+    pick(driver, "choose-project", "旅程测试综合楼")
+    wait_css(driver, ".answer-notice")
     (tmp_path / "again").mkdir()
-    _upload(driver, codes[0], tmp_path / "again")
+    upload(driver, codes[0], tmp_path / "again")
     time.sleep(1.5)
     driver.save_screenshot(str(SCREENSHOTS / "journey-04-supplement.png"))
     driver.find_element(By.CSS_SELECTOR, ".answer-notice").click()
-    _wait_text(driver, "apply-message", t("apply.supplied", "zh"))
+    wait_text(driver, "apply-message", t("apply.supplied", "zh"))
 
     # 5. Accepted and approved in parallel, the stage closed and the results delivered.
     with Session(db) as s:
@@ -231,7 +237,7 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         assert cert is not None
         cert_id, cert_no, token = cert.id, cert.cert_no, cert.verify_token
     driver.get(app_url + "/hall")
-    card = _card(driver, "旅程测试综合楼", needs=".rate-open")
+    card = project_card(driver, "旅程测试综合楼", needs=".rate-open")
     assert cert_no in card.text
     driver.save_screenshot(str(SCREENSHOTS / "journey-05-results.png"))
     session_cookie = driver.get_cookie("eap_session")["value"]
@@ -241,17 +247,17 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert httpx.get(f"{app_url}/documents/certificate/{cert_id}.pdf").status_code == 401
     driver.get(f"{app_url}/verify/{token}")
-    _wait_text(driver, "verify-result", t("verify.genuine_valid", "zh"))
+    wait_text(driver, "verify-result", t("verify.genuine_valid", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "journey-06-verify.png"))
 
     # 6. Rate the case (a bad grade) and see the department's rectification.
     driver.get(app_url + "/hall")
-    card = _card(driver, "旅程测试综合楼", needs=".rate-open")
+    card = project_card(driver, "旅程测试综合楼", needs=".rate-open")
     card.find_element(By.CSS_SELECTOR, ".rate-open").click()
-    _pick(driver, "rate-grade-trigger", t("grade.2", "zh"))
-    _wait_css(driver, "#rate-comment").send_keys("窗口答复不够及时")
-    _wait_css(driver, ".rate-confirm").click()
-    _wait_text(driver, "hall-message", t("hall.rated", "zh"))
+    pick(driver, "rate-grade-trigger", t("grade.2", "zh"))
+    wait_css(driver, "#rate-comment").send_keys("窗口答复不够及时")
+    wait_css(driver, ".rate-confirm").click()
+    wait_text(driver, "hall-message", t("hall.rated", "zh"))
     with Session(db) as s:
         ev = s.exec(select(Evaluation).where(Evaluation.stage_case_id == sc_id)).one()
         assert ev.grade == 2 and ev.rectify_by is not None
@@ -273,7 +279,7 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         )
         s.commit()
     driver.get(app_url + "/hall")
-    _card(driver, "旅程测试综合楼", needs=".grade-reply")
+    project_card(driver, "旅程测试综合楼", needs=".grade-reply")
     assert "已安排专人跟进答复" in driver.find_element(By.CSS_SELECTOR, ".grade-reply").text
     driver.save_screenshot(str(SCREENSHOTS / "journey-07-grade-reply.png"))
 
@@ -281,13 +287,13 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     with Session(db) as s:
         day = appointments.bookable_days(s)[1].isoformat()
     driver.get(app_url + "/hall/appointments")
-    _wait_text(driver, "home-title", t("appointment.title", "zh"))
-    _pick(driver, "day", day)
-    _wait_css(driver, "#slots .slot:not([disabled])").click()
+    wait_text(driver, "home-title", t("appointment.title", "zh"))
+    pick(driver, "day", day)
+    wait_css(driver, "#slots .slot:not([disabled])").click()
     _type(driver, "appointment-topic", "领取纸质证照")
     driver.find_element(By.ID, "btn-book").click()
-    _wait_text(driver, "page-message", t("appointment.booked", "zh", ticket="")[:4])
-    _wait_text(driver, "my-bookings", "领取纸质证照")
+    wait_text(driver, "page-message", t("appointment.booked", "zh", ticket="")[:4])
+    wait_text(driver, "my-bookings", "领取纸质证照")
     driver.save_screenshot(str(SCREENSHOTS / "journey-08-appointment.png"))
     # Plans change: cancel it (well before the cut-off) and the place is given back.
     from eap.models import Appointment, AppointmentSlot
@@ -304,19 +310,19 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
 
     _, taken = _booking()
     driver.find_element(By.CSS_SELECTOR, ".cancel-booking").click()
-    _wait_text(driver, "page-message", t("appointment.cancelled", "zh"))
-    _wait_text(driver, "my-bookings", t("appointment.status.cancelled", "zh"))
+    wait_text(driver, "page-message", t("appointment.cancelled", "zh"))
+    wait_text(driver, "my-bookings", t("appointment.status.cancelled", "zh"))
     booking, left = _booking()
     assert booking.status == "cancelled" and left == taken - 1
 
     # 8. Forgot the password: a code to the account's phone, a new password, sign in with it.
     driver.find_element(By.ID, "logout").click()
-    _wait_css(driver, "#reset-link").click()
-    _wait_text(driver, "reset-title", t("reset.title", "zh"))
+    wait_css(driver, "#reset-link").click()
+    wait_text(driver, "reset-title", t("reset.title", "zh"))
     _type(driver, "reset-username", username)
     _type(driver, "reset-phone", phone)
     driver.find_element(By.ID, "btn-reset-code").click()
-    _wait_text(driver, "reset-message", t("reset.sent", "zh")[:4])
+    wait_text(driver, "reset-message", t("reset.sent", "zh")[:4])
     with Session(db) as s:
         sms = s.exec(
             select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
@@ -326,6 +332,6 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     _type(driver, "reset-password", "Renewed#2026")
     _type(driver, "reset-password2", "Renewed#2026")
     driver.find_element(By.ID, "btn-reset").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, username, "Renewed#2026")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))

@@ -8,8 +8,7 @@ import time
 import pytest
 
 from eap.i18n import t
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.helpers import APP_DB, SCREENSHOTS, sign_in, wait_text
 
 pytestmark = pytest.mark.browser
 PAGES = ("/hall", "/hall/apply", "/hall/appointments", "/hall/inquiries", "/inbox", "/guide")
@@ -27,7 +26,6 @@ def _busiest_applicant() -> str:
 
     from eap.db import make_engine
     from eap.models import Project, User
-    from tests.browser.conftest import APP_DB
 
     with Session(make_engine(APP_DB["url"])) as s:
         row = s.exec(
@@ -47,16 +45,16 @@ def test_hall_pages_fit_a_phone(app_url: str, browser) -> None:  # type: ignore[
     try:
         driver.delete_all_cookies()
         driver.get(app_url + "/hall/register")
-        _wait_text(driver, "register-title", t("register.title", "zh"))
+        wait_text(driver, "register-title", t("register.title", "zh"))
         time.sleep(0.5)
         assert _overflow(driver) <= 0, "/hall/register"
         driver.save_screenshot(str(SCREENSHOTS / "phone-register.png"))
         sign_in(driver, app_url, _busiest_applicant())
-        _wait_text(driver, "home-title", t("home.applicant", "zh"))
+        wait_text(driver, "home-title", t("home.applicant", "zh"))
         wide = {}
         for route in PAGES:
             driver.get(app_url + route)
-            _wait_text(driver, "home-title", "")
+            wait_text(driver, "home-title", "")
             time.sleep(1)
             wide[route] = _overflow(driver)
             driver.save_screenshot(str(SCREENSHOTS / f"phone{route.replace('/', '-')}.png"))
@@ -70,23 +68,23 @@ def test_hall_pages_in_english(app_url: str, browser) -> None:  # type: ignore[n
     driver = browser
     driver.delete_all_cookies()
     driver.get(app_url + "/hall/register")
-    _wait_text(driver, "register-title", t("register.title", "zh"))
+    wait_text(driver, "register-title", t("register.title", "zh"))
     driver.find_element("id", "lang-toggle").click()
-    _wait_text(driver, "register-title", t("register.title", "en"))
+    wait_text(driver, "register-title", t("register.title", "en"))
     assert t("register.send_code", "en") in driver.page_source
     driver.find_element("id", "lang-toggle").click()
-    _wait_text(driver, "register-title", t("register.title", "zh"))
+    wait_text(driver, "register-title", t("register.title", "zh"))
     sign_in(driver, app_url, "qiye002")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.find_element("id", "lang-toggle").click()
-    _wait_text(driver, "home-title", t("home.applicant", "en"))
+    wait_text(driver, "home-title", t("home.applicant", "en"))
     for route, key in (
         ("/hall/appointments", "appointment.title"),
         ("/hall/inquiries", "inquiry.title"),
         ("/hall/agents", "agent.title"),
     ):
         driver.get(app_url + route)
-        _wait_text(driver, "home-title", t(key, "en"))
+        wait_text(driver, "home-title", t(key, "en"))
     driver.save_screenshot(str(SCREENSHOTS / "hall-agents-en.png"))
     driver.find_element("id", "lang-toggle").click()
-    _wait_text(driver, "home-title", t("agent.title", "zh"))
+    wait_text(driver, "home-title", t("agent.title", "zh"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eap.i18n import t
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.helpers import SCREENSHOTS, sign_in, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -23,28 +23,6 @@ ROLE_USERS = [
 ]
 
 
-def _wait_text(driver, element_id: str, text: str, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, timeout).until(
-        ec.text_to_be_present_in_element((By.ID, element_id), text)
-    )
-
-
-def sign_in(driver, url: str, username: str, password: str = "Demo@2026") -> None:  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-
-    driver.get(url + "/login")
-    _wait_text(driver, "login-title", t("login.title", "zh"))
-    for field, value in (("username", username), ("password", password)):
-        box = driver.find_element(By.ID, field)
-        box.clear()
-        box.send_keys(value)
-    driver.find_element(By.ID, "login-submit").click()
-
-
 @pytest.mark.parametrize(("username", "role", "route", "title"), ROLE_USERS)
 def test_role_home_in_both_languages(
     app_url: str,
@@ -59,35 +37,35 @@ def test_role_home_in_both_languages(
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, username)
-    _wait_text(driver, "home-title", t(title, "zh"))
+    wait_text(driver, "home-title", t(title, "zh"))
     assert driver.current_url.endswith(route)
-    _wait_text(driver, "current-user", t(f"role.{role}", "zh"))
+    wait_text(driver, "current-user", t(f"role.{role}", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / f"home-{role}-zh.png"))
     driver.find_element(By.ID, "lang-toggle").click()
-    _wait_text(driver, "home-title", t(title, "en"))
-    _wait_text(driver, "current-user", t(f"role.{role}", "en"))
+    wait_text(driver, "home-title", t(title, "en"))
+    wait_text(driver, "current-user", t(f"role.{role}", "en"))
     driver.save_screenshot(str(SCREENSHOTS / f"home-{role}-en.png"))
     # Language is remembered across a reload.
     driver.refresh()
-    _wait_text(driver, "home-title", t(title, "en"))
+    wait_text(driver, "home-title", t(title, "en"))
     driver.find_element(By.ID, "lang-toggle").click()
-    _wait_text(driver, "home-title", t(title, "zh"))
+    wait_text(driver, "home-title", t(title, "zh"))
     # Another role's page is not reachable by typing its URL.
     other = "/admin/audit" if role != "auditor" else "/admin"
     driver.get(app_url + other)
-    _wait_text(driver, "home-title", t(title, "zh"))
+    wait_text(driver, "home-title", t(title, "zh"))
     assert driver.current_url.endswith(route)
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     driver.get(app_url + route)
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
 
 
 def test_wrong_password_shows_translated_error(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "admin", "not-the-password")
-    _wait_text(driver, "login-error", t("auth.bad_credentials", "zh"))
+    wait_text(driver, "login-error", t("auth.bad_credentials", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "login-error-zh.png"))
 
 
@@ -97,11 +75,11 @@ def test_public_guide(app_url: str, browser) -> None:  # type: ignore[no-untyped
     driver = browser
     driver.delete_all_cookies()
     driver.get(app_url + "/guide")
-    _wait_text(driver, "home-title", t("guide.title", "zh"))
+    wait_text(driver, "home-title", t("guide.title", "zh"))
     box = driver.find_element(By.ID, "guide-text")
     box.send_keys("建筑工程施工许可")
     driver.find_element(By.ID, "guide-search").click()
-    _wait_text(driver, "home-title", t("guide.title", "zh"))
+    wait_text(driver, "home-title", t("guide.title", "zh"))
     import time
 
     for _ in range(40):
@@ -120,15 +98,15 @@ def test_admin_publishes_a_notice_everyone_reads(app_url: str, browser) -> None:
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "admin")
-    _wait_text(driver, "home-title", t("home.admin", "zh"))
+    wait_text(driver, "home-title", t("home.admin", "zh"))
     driver.find_element(By.ID, "notice-title").send_keys("关于元旦期间窗口办公安排的通知")
     driver.find_element(By.ID, "notice-body").send_keys("1月1日休息，1月2日起正常办公。")
     driver.find_element(By.ID, "notice-publish").click()
-    _wait_text(driver, "notice-message", t("notice.published", "zh"))
+    wait_text(driver, "notice-message", t("notice.published", "zh"))
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     driver.find_element(By.ID, "notices-link").click()
-    _wait_text(driver, "home-title", t("notice.list", "zh"))
+    wait_text(driver, "home-title", t("notice.list", "zh"))
     import time
 
     for _ in range(40):
@@ -144,10 +122,10 @@ def test_admin_publishes_a_notice_everyone_reads(app_url: str, browser) -> None:
         if "关于元旦期间窗口办公安排的通知" in a.text
     )
     link.click()
-    _wait_text(driver, "notice-detail", "1月2日起正常办公")
+    wait_text(driver, "notice-detail", "1月2日起正常办公")
     # The administrator withdraws it; the public list no longer shows it.
     sign_in(driver, app_url, "admin")
-    _wait_text(driver, "home-title", t("home.admin", "zh"))
+    wait_text(driver, "home-title", t("home.admin", "zh"))
     for _ in range(40):
         rows = [
             r
@@ -158,8 +136,8 @@ def test_admin_publishes_a_notice_everyone_reads(app_url: str, browser) -> None:
             break
         time.sleep(0.25)
     rows[0].find_element(By.CSS_SELECTOR, ".notice-withdraw").click()
-    _wait_text(driver, "notice-message", t("notice.withdrawn", "zh"))
+    wait_text(driver, "notice-message", t("notice.withdrawn", "zh"))
     driver.get(app_url + "/notices")
-    _wait_text(driver, "home-title", t("notice.list", "zh"))
+    wait_text(driver, "home-title", t("notice.list", "zh"))
     time.sleep(1)
     assert "关于元旦期间窗口办公安排的通知" not in driver.page_source

@@ -14,9 +14,15 @@ from eap.services.approval import filing, intake, steps
 from eap.services.core import files
 from eap.services.core.principal import Principal
 from eap.services.hall import guide, projects
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_workbench import _click, _message, _open_case
+from tests.browser.helpers import (
+    APP_DB,
+    SCREENSHOTS,
+    click,
+    open_case,
+    sign_in,
+    wait_message,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -85,24 +91,24 @@ def _walk(driver, app_url: str, case_no: str, case_id: int, stage_case_id: int) 
     engine = make_engine(APP_DB["url"])
     driver.delete_all_cookies()
     sign_in(driver, app_url, "nc_zrzy")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    _open_case(driver, ".inbox-case", case_no)
-    _click(driver, "#btn-start")
-    _message(driver)
-    _wait_text(driver, "current-step", t("steps.handle", "zh"))
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    open_case(driver, ".inbox-case", case_no)
+    click(driver, "#btn-start")
+    wait_message(driver)
+    wait_text(driver, "current-step", t("steps.handle", "zh"))
     driver.find_element(By.ID, "dept-opinion").send_keys("经审查符合条件，拟同意")
-    _click(driver, "#btn-propose-approve")
-    _message(driver)
-    _wait_text(driver, "current-step", t("steps.sign", "zh"))
+    click(driver, "#btn-propose-approve")
+    wait_message(driver)
+    wait_text(driver, "current-step", t("steps.sign", "zh"))
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, "nc_zrzy_head")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    _open_case(driver, ".inbox-case", case_no)
-    _wait_text(driver, "current-step", t("steps.sign", "zh"))
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    open_case(driver, ".inbox-case", case_no)
+    wait_text(driver, "current-step", t("steps.sign", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "department-sign.png"))
-    _click(driver, "#btn-sign")
-    _message(driver)
+    click(driver, "#btn-sign")
+    wait_message(driver)
     with Session(engine) as s:
         assert s.get(ItemCase, case_id).status == Blzt.APPROVED  # type: ignore[union-attr]
         assert s.get(StageCase, stage_case_id).status == "accepted"  # type: ignore[union-attr]

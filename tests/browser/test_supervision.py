@@ -8,20 +8,9 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Alert, User
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.helpers import APP_DB, SCREENSHOTS, sign_in, wait_css, wait_text
 
 pytestmark = pytest.mark.browser
-
-
-def _wait_css(driver, css: str, timeout: float = 20):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, css))
-    )
 
 
 def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -30,18 +19,18 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "sheng_duban")
-    _wait_text(driver, "home-title", t("home.supervisor", "zh"))
-    _wait_css(driver, "#alerts-table a")
+    wait_text(driver, "home-title", t("home.supervisor", "zh"))
+    wait_css(driver, "#alerts-table a")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-alerts.png"))
     # Item alerts show the case number; stage and project alerts show "kind #id".
     link = next(
         a for a in driver.find_elements(By.CSS_SELECTOR, "#alerts-table a") if "#" not in a.text
     )
     link.click()
-    _wait_css(driver, "#case-history tr")
+    wait_css(driver, "#case-history tr")
     driver.find_element(By.ID, "action-text").send_keys("请于两个工作日内办结并说明超期原因")
     driver.find_element(By.ID, "act-notice").click()
-    _wait_text(driver, "supervision-message", t("supervision.done", "zh"))
+    wait_text(driver, "supervision-message", t("supervision.done", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "supervision-case.png"))
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
@@ -51,10 +40,10 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
         ).first()
         assert approver is not None
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, approver.username)
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    button = _wait_css(driver, ".reply-button")
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    button = wait_css(driver, ".reply-button")
     driver.find_element(By.ID, "reply-text").send_keys("已加快办理，今日办结")
     button.click()
     with Session(engine) as s:
@@ -68,22 +57,22 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
         assert s.get(Alert, alert.id).status == "answered"  # type: ignore[union-attr]
     driver.save_screenshot(str(SCREENSHOTS / "workbench-reply.png"))
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, "sheng_duban")
-    _wait_text(driver, "home-title", t("home.supervisor", "zh"))
+    wait_text(driver, "home-title", t("home.supervisor", "zh"))
     driver.find_element(By.ID, "tab-kpi").click()
-    _wait_css(driver, "#kpi-query").click()
-    _wait_css(driver, "#kpi-table tbody tr")
+    wait_css(driver, "#kpi-query").click()
+    wait_css(driver, "#kpi-table tbody tr")
     rows = driver.find_elements(By.CSS_SELECTOR, "#kpi-table tbody tr")
     assert len(rows) >= 3 and "市" in rows[0].text
     assert driver.find_element(By.ID, "project-kpi-table")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-kpi.png"))
     driver.find_element(By.ID, "tab-anomalies").click()
-    _wait_css(driver, "#anomalies-table .close-anomaly").click()
-    _wait_text(driver, "supervision-message", t("supervision.done", "zh"))
+    wait_css(driver, "#anomalies-table .close-anomaly").click()
+    wait_text(driver, "supervision-message", t("supervision.done", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "supervision-anomalies.png"))
     driver.find_element(By.ID, "tab-ranking").click()
-    _wait_css(driver, "#ranking-query").click()
-    _wait_css(driver, "#ranking-chart .main-svg")
+    wait_css(driver, "#ranking-query").click()
+    wait_css(driver, "#ranking-chart .main-svg")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-ranking.png"))
     driver.find_element(By.ID, "logout").click()

@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Certificate, Project, User
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
+from tests.browser.helpers import APP_DB, SCREENSHOTS, sign_in, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +30,15 @@ def test_verify_page_and_certificate_pdf(app_url: str, browser) -> None:  # type
     driver = browser
     driver.delete_all_cookies()
     driver.get(f"{app_url}/verify/{token}")
-    _wait_text(driver, "verify-result", t("verify.genuine_valid", "zh"))
+    wait_text(driver, "verify-result", t("verify.genuine_valid", "zh"))
     assert cert_no in driver.page_source
     driver.save_screenshot(str(SCREENSHOTS / "verify-genuine.png"))
     driver.get(f"{app_url}/verify/forged-token")
-    _wait_text(driver, "verify-result", t("verify.not_found", "zh"))
+    wait_text(driver, "verify-result", t("verify.not_found", "zh"))
     pdf_url = f"{app_url}/documents/certificate/{cert_id}.pdf"
     assert httpx.get(pdf_url).status_code == 401
     sign_in(driver, app_url, owner.username)
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     cookie = driver.get_cookie("eap_session")["value"]
     resp = httpx.get(pdf_url, cookies={"eap_session": cookie})
     assert resp.status_code == 200 and resp.content.startswith(b"%PDF")

@@ -3,8 +3,6 @@ department closes the stage — all in the browser."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlmodel import Session, select
 
@@ -17,9 +15,16 @@ from eap.services.approval import filing, supplements
 from eap.services.core import files
 from eap.services.core.principal import Principal
 from eap.services.hall import projects
-from tests.browser.conftest import APP_DB, SCREENSHOTS
-from tests.browser.test_roles import _wait_text, sign_in
-from tests.browser.test_supervision import _wait_css
+from tests.browser.helpers import (
+    APP_DB,
+    SCREENSHOTS,
+    click,
+    open_case,
+    sign_in,
+    wait_css,
+    wait_message,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -63,43 +68,21 @@ def _application() -> tuple[int, Principal]:
         return sc.id, owner
 
 
-def _click(driver, css: str) -> None:  # type: ignore[no-untyped-def]
-    _wait_css(driver, css).click()
-
-
-def _message(driver) -> None:  # type: ignore[no-untyped-def]
-    _wait_text(driver, "action-message", t("workbench.done", "zh"))
-
-
-def _open_case(driver, table_css: str, case_no: str) -> None:  # type: ignore[no-untyped-def]
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
-    for _ in range(40):
-        links = [a for a in driver.find_elements(By.CSS_SELECTOR, table_css) if a.text == case_no]
-        if links:
-            # By keyboard, as clerks work: the case number is a focusable button; Enter opens it.
-            links[0].send_keys(Keys.ENTER)
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"{case_no} not listed")
-
-
 def _act_in_department(driver, url: str, username: str, case_no: str, *buttons: str) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
     driver.delete_all_cookies()
     sign_in(driver, url, username)
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    _open_case(driver, ".inbox-case", case_no)
-    _wait_css(driver, "#case-history")
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    open_case(driver, ".inbox-case", case_no)
+    wait_css(driver, "#case-history")
     for button in buttons:
         if button == "#btn-approve":
             driver.find_element(By.ID, "dept-opinion").send_keys("经审查，符合条件，准予许可")
-        _click(driver, button)
-        _message(driver)
+        click(driver, button)
+        wait_message(driver)
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
 
 
 def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -114,15 +97,15 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
     driver.delete_all_cookies()
     # The window receives and accepts.
     sign_in(driver, app_url, "nc_window")
-    _wait_text(driver, "home-title", t("home.window", "zh"))
-    _open_case(driver, ".queue-case", case_no)
-    _click(driver, "#btn-receive")
-    _message(driver)
-    _click(driver, "#btn-accept")
-    _message(driver)
+    wait_text(driver, "home-title", t("home.window", "zh"))
+    open_case(driver, ".queue-case", case_no)
+    click(driver, "#btn-receive")
+    wait_message(driver)
+    click(driver, "#btn-accept")
+    wait_message(driver)
     driver.save_screenshot(str(SCREENSHOTS / "window-accepted.png"))
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     with Session(engine) as s:
         items = {
             c.department_id: c
@@ -139,18 +122,18 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
 
     driver.delete_all_cookies()
     sign_in(driver, app_url, "nc_zrzy")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
-    _open_case(driver, ".inbox-case", by_kind["zrzy"])
-    _click(driver, "#btn-start")
-    _message(driver)
+    wait_text(driver, "home-title", t("home.approver", "zh"))
+    open_case(driver, ".inbox-case", by_kind["zrzy"])
+    click(driver, "#btn-start")
+    wait_message(driver)
     ticks = driver.find_elements(_By.CSS_SELECTOR, ".materials-table .material-tick")
     ticks[0].click()
     driver.find_element(_By.ID, "dept-opinion").send_keys("申请表签章不清晰，请重新提交")
-    _click(driver, "#btn-supplement")
-    _message(driver)
+    click(driver, "#btn-supplement")
+    wait_message(driver)
     driver.save_screenshot(str(SCREENSHOTS / "department-supplement.png"))
     driver.find_element(_By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     # The applicant answers the notice (their pages come with the service-hall issue).
     with Session(engine) as s:
         from eap.models import SupplementNotice
@@ -171,16 +154,16 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
     _act_in_department(driver, app_url, "nc_fgw", by_kind["fgw"], "#btn-start", "#btn-approve")
     driver.delete_all_cookies()
     sign_in(driver, app_url, "nc_fgw")
-    _wait_text(driver, "home-title", t("home.approver", "zh"))
+    wait_text(driver, "home-title", t("home.approver", "zh"))
     with Session(engine) as s:
         done = s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)).all()
         assert {c.status for c in done} == {Blzt.APPROVED}
     # The lead department sees the stage with every item done and closes it.
-    _open_case(driver, ".lead-case", case_no)
-    _wait_css(driver, "#parallel-items")
+    open_case(driver, ".lead-case", case_no)
+    wait_css(driver, "#parallel-items")
     driver.save_screenshot(str(SCREENSHOTS / "lead-stage.png"))
-    _click(driver, "#btn-close-stage")
-    _message(driver)
+    click(driver, "#btn-close-stage")
+    wait_message(driver)
     with Session(engine) as s:
         sc = s.get(StageCase, stage_case_id)
         assert sc.status == "closed"
@@ -196,24 +179,24 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
         } <= notes
     # The window hands the results over (出件).
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, "nc_window")
-    _wait_text(driver, "home-title", t("home.window", "zh"))
-    _wait_css(driver, ".deliver-button")
+    wait_text(driver, "home-title", t("home.window", "zh"))
+    wait_css(driver, ".deliver-button")
     row = next(
         b
         for b in driver.find_elements(By.XPATH, "//button[contains(@class,'deliver-button')]/..")
         if case_no in b.text
     )
     row.find_element(By.CSS_SELECTOR, ".deliver-button").click()
-    _message(driver)
+    wait_message(driver)
     driver.save_screenshot(str(SCREENSHOTS / "window-delivered.png"))
     # The applicant sees the results.
     driver.find_element(By.ID, "logout").click()
-    _wait_text(driver, "login-title", t("login.title", "zh"))
+    wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, "qiye001")
-    _wait_text(driver, "home-title", t("home.applicant", "zh"))
-    _wait_css(driver, ".project-card .certificate")
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
+    wait_css(driver, ".project-card .certificate")
     card = next(
         c
         for c in driver.find_elements(By.CSS_SELECTOR, ".project-card")

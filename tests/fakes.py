@@ -1,0 +1,29 @@
+"""Outside systems as real HTTP servers on 127.0.0.1, speaking their real protocol (never mock
+objects). Started by fixtures in conftest; tests read what they received from here."""
+
+from __future__ import annotations
+
+import json
+from http.server import BaseHTTPRequestHandler
+
+
+# An SMS gateway on 127.0.0.1 that records what it receives (and can fail on purpose).
+class Gateway(BaseHTTPRequestHandler):
+    received: list[dict] = []
+    fail_next = 0
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if Gateway.fail_next:
+            Gateway.fail_next -= 1
+            self.send_response(503)
+            self.end_headers()
+            return
+        Gateway.received.append(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"ok":true}')
+
+    def log_message(self, *_args: object) -> None:
+        pass
