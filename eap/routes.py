@@ -143,7 +143,11 @@ ROUTES: tuple[Route, ...] = (
         f"{_P}.approval.department:department_page",
         "部门审批 · EAP",
         frozenset({Role.APPROVER}),
-        (f"{_S}.approval.department:DepartmentState.load", f"{_S}.approval.desk:RepliesState.load"),
+        (
+            f"{_S}.approval.department.inbox:DepartmentState.load",
+            f"{_S}.approval.department.tasks:DepartmentTasksState.load",
+            f"{_S}.approval.desk:RepliesState.load",
+        ),
         "nav.workbench",
         frozenset({Role.APPROVER}),
     ),

@@ -6,7 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import localized
-from eap.state.approval.department import DepartmentState as D
+from eap.state.approval.department import (
+    DepartmentState as D,
+)
+from eap.state.approval.department import (
+    DepartmentTasksState as DT,
+)
 
 T = D.t
 
@@ -37,7 +42,7 @@ def alerts() -> rx.Component:
     """督办 notices from supervisors, answered by the department."""
     return _task_card(
         "workbench.alerts",
-        D.dept_alerts,
+        DT.dept_alerts,
         lambda a: [
             rx.badge(T["alert.level." + a["level"].to(str)]),
             rx.text(
@@ -52,7 +57,10 @@ def alerts() -> rx.Component:
             ),
             rx.spacer(),
             rx.button(
-                T["workbench.reply"], size="1", on_click=D.reply(a["id"]), class_name="reply-button"
+                T["workbench.reply"],
+                size="1",
+                on_click=DT.reply(a["id"]),
+                class_name="reply-button",
             ),
         ],
         _note("workbench.reply_hint", "reply-text"),
@@ -63,7 +71,7 @@ def bad_grades() -> rx.Component:
     """差评 to rectify within 15 working days, with a recorded call-back."""
     return _task_card(
         "grades.title",
-        D.grades,
+        DT.grades,
         lambda g: [
             rx.badge(T["grade." + g["grade"].to(str)], color_scheme="red"),
             rx.text(
@@ -82,14 +90,14 @@ def bad_grades() -> rx.Component:
             rx.button(
                 T["grades.rectify"],
                 size="1",
-                on_click=D.rectify(g["id"]),
+                on_click=DT.rectify(g["id"]),
                 class_name="rectify-button",
             ),
         ],
         _note("grades.rectification", "rectification"),
         rx.input(
-            value=D.callback,
-            on_change=D.set_callback,
+            value=DT.callback,
+            on_change=DT.set_callback,
             width="100%",
             placeholder=T["grades.callback"],
             id="callback-note",
@@ -101,7 +109,7 @@ def post_checks() -> rx.Component:
     """告知承诺 approvals awaiting verification; a false commitment leads to revocation."""
     return _task_card(
         "postcheck.title",
-        D.checks,
+        DT.checks,
         lambda c: [
             rx.text(
                 c["case_no"],
@@ -120,7 +128,7 @@ def post_checks() -> rx.Component:
                 T["postcheck.truthful"],
                 size="1",
                 variant="soft",
-                on_click=D.record_check(c["id"], True),
+                on_click=DT.record_check(c["id"], True),
                 class_name="check-true",
             ),
             rx.button(
@@ -128,14 +136,14 @@ def post_checks() -> rx.Component:
                 size="1",
                 color_scheme="red",
                 variant="soft",
-                on_click=D.record_check(c["id"], False),
+                on_click=DT.record_check(c["id"], False),
                 class_name="check-false",
             ),
             rx.button(
                 T["postcheck.revoke"],
                 size="1",
                 color_scheme="red",
-                on_click=D.revoke(c["item_case_id"]),
+                on_click=DT.revoke(c["item_case_id"]),
                 class_name="check-revoke",
             ),
         ],

@@ -15,7 +15,21 @@ from eap.components.cases import (
 from eap.components.department_tasks import alerts, bad_grades, post_checks
 from eap.components.desk import replies_panel
 from eap.components.shell import pager, shell
-from eap.state.approval.department import DepartmentState as D
+from eap.state.approval.department import (
+    DepartmentCaseState as DC,
+)
+from eap.state.approval.department import (
+    DepartmentChainState as DS,
+)
+from eap.state.approval.department import (
+    DepartmentJointState as DJ,
+)
+from eap.state.approval.department import (
+    DepartmentState as D,
+)
+from eap.state.approval.department import (
+    DepartmentTasksState as DT,
+)
 
 T = D.t
 
@@ -83,7 +97,7 @@ def inbox() -> rx.Component:
                         rx.table.cell(
                             rx.button(
                                 r["case_no"],
-                                on_click=D.open_case(r["id"]),
+                                on_click=[DC.open_case(r["id"]), DS.refresh, DJ.refresh],
                                 variant="ghost",
                                 size="1",
                                 class_name="inbox-case",
@@ -104,19 +118,23 @@ def inbox() -> rx.Component:
         ),
         pager(D),
         rx.cond(
-            D.lead_rows.length() > 0,
+            DT.lead_rows.length() > 0,
             rx.card(
                 rx.vstack(
                     rx.heading(T["dept.lead_stages"], size="3"),
                     rx.table.root(
                         rx.table.body(
                             rx.foreach(
-                                D.lead_rows,
+                                DT.lead_rows,
                                 lambda r: rx.table.row(
                                     rx.table.cell(
                                         rx.button(
                                             r["case_no"],
-                                            on_click=D.open_stage(r["id"]),
+                                            on_click=[
+                                                DC.open_stage(r["id"]),
+                                                DS.refresh,
+                                                DJ.refresh,
+                                            ],
                                             variant="ghost",
                                             size="1",
                                             class_name="lead-case",
@@ -149,21 +167,29 @@ def inbox() -> rx.Component:
 
 def _decision_buttons() -> rx.Component:
     """Direct decisions without a chain; with one, the steps 经办 → 审核 → 签发."""
-    step = D.item["step_name"]
+    step = DC.item["step_name"]
     return rx.cond(
-        D.item["chain_len"] == "1",
+        DC.item["chain_len"] == "1",
         rx.hstack(
             rx.button(
-                T["dept.approve"], on_click=D.approve, color_scheme="green", id="btn-approve"
+                T["dept.approve"],
+                on_click=[DC.approve, DT.refresh],
+                color_scheme="green",
+                id="btn-approve",
             ),
             rx.button(
                 T["dept.approve_owed"],
-                on_click=D.approve_owed,
+                on_click=[DC.approve_owed, DT.refresh],
                 variant="soft",
                 color_scheme="green",
                 id="btn-approve-owed",
             ),
-            rx.button(T["dept.refuse"], on_click=D.refuse, color_scheme="red", id="btn-refuse"),
+            rx.button(
+                T["dept.refuse"],
+                on_click=[DC.refuse, DT.refresh],
+                color_scheme="red",
+                id="btn-refuse",
+            ),
         ),
         rx.hstack(
             rx.badge(T["steps." + step.to(str)], color_scheme="indigo", id="current-step"),
@@ -172,13 +198,13 @@ def _decision_buttons() -> rx.Component:
                 rx.hstack(
                     rx.button(
                         T["steps.propose_approve"],
-                        on_click=D.propose_approve,
+                        on_click=[DS.propose_approve, DT.refresh],
                         color_scheme="green",
                         id="btn-propose-approve",
                     ),
                     rx.button(
                         T["steps.propose_refuse"],
-                        on_click=D.propose_refuse,
+                        on_click=[DS.propose_refuse, DT.refresh],
                         color_scheme="red",
                         variant="soft",
                         id="btn-propose-refuse",
@@ -188,19 +214,28 @@ def _decision_buttons() -> rx.Component:
             rx.cond(
                 step == "review",
                 rx.button(
-                    T["steps.review_pass"], on_click=D.review, color_scheme="green", id="btn-review"
+                    T["steps.review_pass"],
+                    on_click=[DS.review, DT.refresh],
+                    color_scheme="green",
+                    id="btn-review",
                 ),
             ),
             rx.cond(
                 step == "sign",
                 rx.button(
-                    T["steps.sign_now"], on_click=D.sign, color_scheme="green", id="btn-sign"
+                    T["steps.sign_now"],
+                    on_click=[DS.sign, DT.refresh],
+                    color_scheme="green",
+                    id="btn-sign",
                 ),
             ),
             rx.cond(
                 step != "handle",
                 rx.button(
-                    T["steps.send_back"], on_click=D.send_back, variant="soft", id="btn-send-back"
+                    T["steps.send_back"],
+                    on_click=[DS.send_back, DT.refresh],
+                    variant="soft",
+                    id="btn-send-back",
                 ),
             ),
             align="center",
@@ -209,9 +244,9 @@ def _decision_buttons() -> rx.Component:
 
 
 def actions() -> rx.Component:
-    st = D.item["status"]
+    st = DC.item["status"]
     active = (st == "8") | (st == "7") | (st == "10")
-    has_item = D.item.contains("id")
+    has_item = DC.item.contains("id")
     return rx.vstack(
         rx.text_area(
             value=D.opinion,
@@ -221,23 +256,26 @@ def actions() -> rx.Component:
             id="dept-opinion",
         ),
         rx.hstack(
-            rx.cond(st == "3", rx.button(T["dept.start"], on_click=D.start, id="btn-start")),
+            rx.cond(
+                st == "3",
+                rx.button(T["dept.start"], on_click=[DC.start, DT.refresh], id="btn-start"),
+            ),
             rx.cond(
                 active,
                 rx.hstack(
                     _decision_buttons(),
                     rx.button(
                         T["dept.supplement"],
-                        on_click=D.supplement,
+                        on_click=[DC.supplement, DT.refresh],
                         color_scheme="amber",
                         id="btn-supplement",
                     ),
                     rx.cond(
-                        D.item["promise_allowed"] == "1",
+                        DC.item["promise_allowed"] == "1",
                         rx.checkbox(
                             T["dept.on_commitment"],
-                            checked=D.on_commitment,
-                            on_change=D.set_on_commitment,
+                            checked=DC.on_commitment,
+                            on_change=DC.set_on_commitment,
                         ),
                     ),
                     wrap="wrap",
@@ -248,24 +286,24 @@ def actions() -> rx.Component:
                 active,
                 rx.hstack(
                     _select(
-                        D.special_kind,
+                        DC.special_kind,
                         [
                             (k, f"special.{k}")
                             for k in ("expert", "hearing", "survey", "notice", "testing", "other")
                         ],
-                        D.set_special_kind,
+                        DC.set_special_kind,
                         "special-kind",
                     ),
                     rx.input(
-                        value=D.special_days,
-                        on_change=D.set_special_days,
+                        value=DC.special_days,
+                        on_change=DC.set_special_days,
                         width="5em",
                         type="number",
                         id="special-days",
                     ),
                     rx.button(
                         T["dept.special_start"],
-                        on_click=D.special_start,
+                        on_click=[DC.special_start, DT.refresh],
                         variant="soft",
                         id="btn-special-start",
                     ),
@@ -274,33 +312,40 @@ def actions() -> rx.Component:
             ),
             rx.cond(
                 st == "9",
-                rx.button(T["dept.special_end"], on_click=D.special_end, id="btn-special-end"),
+                rx.button(
+                    T["dept.special_end"],
+                    on_click=[DC.special_end, DT.refresh],
+                    id="btn-special-end",
+                ),
             ),
             rx.cond(
-                has_item & (D.colleagues.length() > 0) & (st != "11") & (st != "13"),
+                has_item & (DS.colleagues.length() > 0) & (st != "11") & (st != "13"),
                 rx.hstack(
                     rx.select.root(
                         rx.select.trigger(placeholder=T["steps.transfer_to"]),
                         rx.select.content(
                             rx.foreach(
-                                D.colleagues, lambda c: rx.select.item(c["name"], value=c["id"])
+                                DS.colleagues, lambda c: rx.select.item(c["name"], value=c["id"])
                             )
                         ),
-                        value=D.transfer_to,
-                        on_change=D.set_transfer_to,
+                        value=DS.transfer_to,
+                        on_change=DS.set_transfer_to,
                         size="2",
                     ),
                     rx.button(
-                        T["steps.transfer"], on_click=D.transfer, variant="soft", id="btn-transfer"
+                        T["steps.transfer"],
+                        on_click=[DS.transfer, DT.refresh],
+                        variant="soft",
+                        id="btn-transfer",
                     ),
                     align="center",
                 ),
             ),
             rx.cond(
-                D.is_lead & (D.case["status"] == "accepted"),
+                DC.is_lead & (DC.case["status"] == "accepted"),
                 rx.button(
                     T["dept.close_stage"],
-                    on_click=D.close_stage,
+                    on_click=[DC.close_stage, DJ.refresh, DT.refresh],
                     color_scheme="indigo",
                     id="btn-close-stage",
                 ),
@@ -339,16 +384,19 @@ def _clock_line(i: rx.Var) -> rx.Component:
 
 def joint_panel() -> rx.Component:
     """联合验收 on a completion-acceptance stage."""
-    j = D.joint
+    j = DJ.joint
     return rx.cond(
-        D.case["stage"] == "4",
+        DC.case["stage"] == "4",
         rx.card(
             rx.vstack(
                 rx.heading(T["joint.title"], size="3"),
                 rx.hstack(
                     rx.text(T["joint.visit"], size="2"),
                     rx.input(
-                        type="date", value=D.visit_date, on_change=D.set_visit_date, id="joint-date"
+                        type="date",
+                        value=DC.visit_date,
+                        on_change=DJ.set_visit_date,
+                        id="joint-date",
                     ),
                     align="center",
                 ),
@@ -373,7 +421,7 @@ def joint_panel() -> rx.Component:
                         rx.table.root(
                             rx.table.body(
                                 rx.foreach(
-                                    D.joint_rows,
+                                    DJ.joint_rows,
                                     lambda r: rx.table.row(
                                         rx.table.cell(r["department"]),
                                         rx.table.cell(localized(r, "item")),
@@ -400,7 +448,7 @@ def joint_panel() -> rx.Component:
                                                         T["joint.pass"],
                                                         size="1",
                                                         color_scheme="green",
-                                                        on_click=D.inspect_pass(r["id"]),
+                                                        on_click=DJ.inspect_pass(r["id"]),
                                                         class_name="joint-pass",
                                                     ),
                                                     rx.button(
@@ -408,7 +456,7 @@ def joint_panel() -> rx.Component:
                                                         size="1",
                                                         color_scheme="red",
                                                         variant="soft",
-                                                        on_click=D.inspect_fail(r["id"]),
+                                                        on_click=DJ.inspect_fail(r["id"]),
                                                     ),
                                                 ),
                                             )
@@ -421,10 +469,10 @@ def joint_panel() -> rx.Component:
                             id="joint-table",
                         ),
                         rx.cond(
-                            D.is_lead & (j["status"] == "open"),
+                            DC.is_lead & (j["status"] == "open"),
                             rx.button(
                                 T["joint.conclude"],
-                                on_click=D.conclude_joint,
+                                on_click=DJ.conclude_joint,
                                 color_scheme="indigo",
                                 id="btn-joint-conclude",
                             ),
@@ -432,9 +480,9 @@ def joint_panel() -> rx.Component:
                         width="100%",
                     ),
                     rx.cond(
-                        D.is_lead & (D.case["status"] == "accepted"),
+                        DC.is_lead & (DC.case["status"] == "accepted"),
                         rx.button(
-                            T["joint.request"], on_click=D.request_joint, id="btn-joint-request"
+                            T["joint.request"], on_click=DJ.request_joint, id="btn-joint-request"
                         ),
                     ),
                 ),
@@ -447,8 +495,8 @@ def joint_panel() -> rx.Component:
 
 def case_panel() -> rx.Component:
     """One item case, or (for the lead department) a whole stage case."""
-    c, i = D.case, D.item
-    has_item = D.item.contains("id")
+    c, i = DC.case, DC.item
+    has_item = DC.item.contains("id")
     return rx.card(
         rx.vstack(
             rx.heading(
@@ -476,7 +524,7 @@ def case_panel() -> rx.Component:
             rx.table.root(
                 rx.table.body(
                     rx.foreach(
-                        D.siblings,
+                        DC.siblings,
                         lambda s: rx.table.row(
                             rx.table.cell(localized(s, "item")),
                             rx.table.cell(s["department"]),
@@ -491,11 +539,11 @@ def case_panel() -> rx.Component:
                 id="parallel-items",
             ),
             rx.heading(T["case.materials"], size="3"),
-            materials_table(D.materials, D.ticked, D.toggle),
+            materials_table(DC.materials, DC.ticked, DC.toggle),
             rx.cond(
                 has_item,
                 rx.vstack(
-                    rx.heading(T["case.history"], size="3"), history_table(D.history), width="100%"
+                    rx.heading(T["case.history"], size="3"), history_table(DC.history), width="100%"
                 ),
             ),
             width="100%",
@@ -508,7 +556,7 @@ def department_page() -> rx.Component:
     return shell(
         rx.vstack(
             inbox(),
-            rx.cond(D.case.contains("id"), case_panel()),
+            rx.cond(DC.case.contains("id"), case_panel()),
             replies_panel(),
             width="100%",
             spacing="4",
