@@ -83,11 +83,9 @@ def test_bad_grades_listed_for_the_lead_until_rectified(session: Session) -> Non
         session, principal=owner, stage_case_id=sc.id, grade=2, comment="等待时间长"
     )
     rows = workbench.bad_grades(session, principal=city.approvers["fgw"])
-    assert [r["id"] for r in rows if r["id"] == str(ev.id)]
+    assert [r.id for r in rows if r.id == ev.id]
     assert not [
-        r
-        for r in workbench.bad_grades(session, principal=city.approvers["zj"])
-        if r["id"] == str(ev.id)
+        r for r in workbench.bad_grades(session, principal=city.approvers["zj"]) if r.id == ev.id
     ]
     evaluation.rectify(
         session,
@@ -97,7 +95,5 @@ def test_bad_grades_listed_for_the_lead_until_rectified(session: Session) -> Non
         callback_note="已回访",
     )
     assert not [
-        r
-        for r in workbench.bad_grades(session, principal=city.approvers["fgw"])
-        if r["id"] == str(ev.id)
+        r for r in workbench.bad_grades(session, principal=city.approvers["fgw"]) if r.id == ev.id
     ]

@@ -20,6 +20,7 @@ from eap.models import StageCase, User, UserSession
 from eap.models.cases import Blzt
 from eap.services.admin import accounts
 from eap.services.approval import case_store, filing
+from eap.services.approval.rows import StageHeader
 from eap.services.core.principal import token_hash
 from eap.state.approval.window import WindowState
 from eap.state.core.inbox import InboxState
@@ -105,7 +106,7 @@ def test_load_admits_resolves_the_session_once_and_lists(
     state = _state(WindowState, world["tokens"]["window"])
     assert state.load() is None
     assert state.user["role"] == "window"
-    assert any(r["id"] == str(world["sc_id"]) for r in state.rows)
+    assert any(r.id == world["sc_id"] for r in state.rows)
     session_reads = [q for q in statements if "from usersession" in q.lower()]
     assert len(session_reads) == 1, session_reads
 
@@ -115,7 +116,7 @@ def test_perform_acts_once_and_reloads_with_the_same_principal(
 ) -> None:
     state = _state(WindowState, world["tokens"]["window"])
     state.load()
-    state.open_case(str(world["sc_id"]))
+    state.open_case(world["sc_id"])
     statements.clear()
     state.receive()
     assert state.error == "" and state.message != ""
@@ -136,7 +137,7 @@ def test_perform_refuses_another_role_and_changes_nothing(
         assert before is not None
         version = before.version
     state = _state(WindowState, world["tokens"]["approver"])
-    state.case = {"id": str(world["sc_id"])}
+    state.case = StageHeader(id=world["sc_id"])
     state.receive()
     assert state.error != "" and state.message == ""
     with Session(engine) as s:

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from eap.errors import PermissionDenied
 from eap.models import StageMaterial, User
+from eap.models.cases import Blzt
 from eap.services.admin import accounts
 from eap.services.approval import filing, handling, intake, workbench
 from tests.factories import applicant, at, cases_by_code, city_staff, project, upload_missing
@@ -38,7 +39,7 @@ def test_window_queue_is_regional_and_oldest_first(session: Session) -> None:
     _nc2, _o2, second = _submitted(session)
     gz, _o3, other = _submitted(session, "360700")
     rows = workbench.window_queue(session, principal=nc.window, size=500).rows
-    ids = [int(r["id"]) for r in rows]
+    ids = [r.id for r in rows]
     assert first.id in ids and second.id in ids and other.id not in ids
     assert ids.index(first.id) < ids.index(second.id)
     with pytest.raises(PermissionDenied):
@@ -46,8 +47,9 @@ def test_window_queue_is_regional_and_oldest_first(session: Session) -> None:
     with pytest.raises(PermissionDenied):
         workbench.stage_case_view(session, principal=gz.window, stage_case_id=first.id)
     view = workbench.stage_case_view(session, principal=nc.window, stage_case_id=first.id)
-    assert {m["code"] for m in view["materials"]} >= {"M001", "M004"}
-    assert all(m["present"] for m in view["materials"] if m["code"] == "M001")
+    assert {m.code for m in view.materials} >= {"M001", "M004"}
+    assert all(m.present for m in view.materials if m.code == "M001")
+    assert all(isinstance(m.key, bool) and isinstance(m.present, bool) for m in view.materials)
 
 
 def test_department_inbox_sorted_by_deadline_with_clock_states(session: Session) -> None:
@@ -60,21 +62,22 @@ def test_department_inbox_sorted_by_deadline_with_clock_states(session: Session)
     )
     zrzy = city.approvers["zrzy"]
     page = workbench.department_inbox(session, principal=zrzy, size=500, now=at(D(2026, 11, 6)))
-    mine = [r for r in page.rows if r["case_no"].startswith(sc.case_no)]
-    assert {r["item_zh"] for r in mine} == {
+    mine = [r for r in page.rows if r.case_no.startswith(sc.case_no)]
+    assert {r.item_zh for r in mine} == {
         "建设项目用地预审与选址意见书核发",
         "建设用地规划许可证核发",
     }
-    dues = [r["due"] for r in page.rows if r["due"]]
+    dues = [r.due for r in page.rows if r.due]
     assert dues == sorted(dues)
-    s106 = next(r for r in mine if r["item_zh"] == "建设用地规划许可证核发")
-    assert s106["due"] == "2026-11-09" and s106["clock"] == "warning"
+    s106 = next(r for r in mine if r.item_zh == "建设用地规划许可证核发")
+    assert s106.due == "2026-11-09" and s106.clock == "warning"
+    assert s106.status == Blzt.ACCEPTED and s106.left == 1
     assert workbench.department_inbox(session, principal=zrzy, text=sc.case_no).total == 2
     assert workbench.department_inbox(session, principal=zrzy, stage=2, text=sc.case_no).total == 0
     fgw_rows = workbench.department_inbox(
         session, principal=city.approvers["fgw"], text=sc.case_no
     ).rows
-    assert {r["waiting"] for r in fgw_rows} == {"", "S1-01"}
+    assert {r.waiting for r in fgw_rows} == {"", "S1-01"}
     other = city_staff(session, "360700")
     assert (
         workbench.department_inbox(
@@ -89,10 +92,14 @@ def test_department_inbox_sorted_by_deadline_with_clock_states(session: Session)
         )
     handling.start_handling(session, principal=zrzy, item_case_id=c["S1-06"].id)
     view = workbench.item_case_view(session, principal=zrzy, item_case_id=c["S1-06"].id)
-    assert [h["status"] for h in view["history"]] == ["1", "3", "8"]
-    assert len(view["items"]) == 4
+    assert [h.status for h in view.history] == [Blzt.RECEIVED, Blzt.ACCEPTED, Blzt.HANDLING]
+    assert len(view.items) == 4
+    # The engine's rules reach the page as booleans: the item in hand is being handled.
+    assert view.item.id == c["S1-06"].id and view.item.active and not view.item.finished
+    others = [i for i in view.items if i.id != c["S1-06"].id]
+    assert all(i.status == Blzt.ACCEPTED and not i.active for i in others)
     leads = workbench.lead_stage_cases(session, principal=city.approvers["fgw"]).rows
-    assert any(r["id"] == str(sc.id) and r["items"] == "4" for r in leads)
+    assert any(r.id == sc.id and r.items == 4 and r.done == 0 for r in leads)
 
 
 def test_materials_route_checks_the_session_and_scope(engine: Engine) -> None:
@@ -146,7 +153,7 @@ def test_deliver_results_once_and_post_check_list(session: Session) -> None:
 
     city, owner, sc = _submitted(session)
     c0 = workbench.lead_stage_cases(session, principal=city.approvers["fgw"]).rows
-    assert all(r["id"] != str(sc.id) for r in c0)  # not accepted yet
+    assert all(r.id != sc.id for r in c0)  # not accepted yet
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id)
     intake.accept_case(session, principal=city.window, stage_case_id=sc.id)
     with pytest.raises(DomainError):
@@ -193,8 +200,8 @@ def test_deliver_results_once_and_post_check_list(session: Session) -> None:
         on_commitment=True,
     )
     tasks = workbench.post_check_tasks(session, principal=city.approvers["fgw"])
-    assert any(t["item_case_id"] == str(case.id) for t in tasks)
+    assert any(t.item_case_id == case.id for t in tasks)
     assert not any(
-        t["item_case_id"] == str(case.id)
+        t.item_case_id == case.id
         for t in workbench.post_check_tasks(session, principal=city.approvers["zj"])
     )

@@ -31,8 +31,7 @@ def clock_badge(state: rx.Var, left: rx.Var | None = None) -> rx.Component:
                 s,
                 rx.badge(
                     label,
-                    rx.cond(left is not None and left != "", " ", ""),
-                    left if left is not None else "",
+                    rx.cond(left if left is not None else False, rx.fragment(" ", left), ""),
                     color_scheme=c,
                     variant="soft",
                 ),
@@ -89,13 +88,11 @@ def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Componen
                     ),
                     rx.table.cell(m["code"], " ", localized(m, "name")),
                     rx.table.cell(
-                        rx.cond(
-                            m["key"] == "1", rx.badge(T["material.key"], color_scheme="red"), ""
-                        )
+                        rx.cond(m.key, rx.badge(T["material.key"], color_scheme="red"), "")
                     ),
                     rx.table.cell(
                         rx.cond(
-                            m["file_id"] != "",
+                            m.file_id,
                             rx.link(
                                 m["filename"],
                                 href="/files/" + m["file_id"].to(str),
@@ -106,7 +103,7 @@ def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Componen
                     ),
                     rx.table.cell(
                         rx.cond(
-                            m["present"] == "1",
+                            m.present,
                             rx.cond(
                                 m["owed"] != "",
                                 rx.badge(T["material.owed"], " ", m["owed"], color_scheme="amber"),

@@ -15,6 +15,7 @@ from eap.components.cases import (
 from eap.components.department_tasks import alerts, bad_grades, post_checks
 from eap.components.desk import replies_panel
 from eap.components.shell import pager, shell
+from eap.models.cases import Blzt
 from eap.state.approval.department import (
     DepartmentCaseState as DC,
 )
@@ -167,9 +168,9 @@ def inbox() -> rx.Component:
 
 def _decision_buttons() -> rx.Component:
     """Direct decisions without a chain; with one, the steps 经办 → 审核 → 签发."""
-    step = DC.item["step_name"]
+    step = DC.item.step_name
     return rx.cond(
-        DC.item["chain_len"] == "1",
+        DC.item.chain_len == 1,
         rx.hstack(
             rx.button(
                 T["dept.approve"],
@@ -244,9 +245,9 @@ def _decision_buttons() -> rx.Component:
 
 
 def actions() -> rx.Component:
-    st = DC.item["status"]
-    active = (st == "8") | (st == "7") | (st == "10")
-    has_item = DC.item.contains("id")
+    st = DC.item.status
+    active = DC.item.active  # decided by the engine's ACTIVE set, in the service
+    has_item = DC.item.id != 0
     return rx.vstack(
         rx.text_area(
             value=D.opinion,
@@ -257,7 +258,7 @@ def actions() -> rx.Component:
         ),
         rx.hstack(
             rx.cond(
-                st == "3",
+                st == Blzt.ACCEPTED,
                 rx.button(T["dept.start"], on_click=[DC.start, DT.refresh], id="btn-start"),
             ),
             rx.cond(
@@ -271,7 +272,7 @@ def actions() -> rx.Component:
                         id="btn-supplement",
                     ),
                     rx.cond(
-                        DC.item["promise_allowed"] == "1",
+                        DC.item.promise_allowed,
                         rx.checkbox(
                             T["dept.on_commitment"],
                             checked=DC.on_commitment,
@@ -311,7 +312,7 @@ def actions() -> rx.Component:
                 ),
             ),
             rx.cond(
-                st == "9",
+                st == Blzt.SPECIAL_START,
                 rx.button(
                     T["dept.special_end"],
                     on_click=[DC.special_end, DT.refresh],
@@ -319,7 +320,7 @@ def actions() -> rx.Component:
                 ),
             ),
             rx.cond(
-                has_item & (DS.colleagues.length() > 0) & (st != "11") & (st != "13"),
+                has_item & (DS.colleagues.length() > 0) & ~DC.item.finished,
                 rx.hstack(
                     rx.select.root(
                         rx.select.trigger(placeholder=T["steps.transfer_to"]),
@@ -342,7 +343,7 @@ def actions() -> rx.Component:
                 ),
             ),
             rx.cond(
-                DC.is_lead & (DC.case["status"] == "accepted"),
+                DC.is_lead & (DC.case.status == "accepted"),
                 rx.button(
                     T["dept.close_stage"],
                     on_click=[DC.close_stage, DJ.refresh, DT.refresh],
@@ -367,15 +368,15 @@ def _clock_line(i: rx.Var) -> rx.Component:
             " · ",
             T["clock.used"],
             ": ",
-            i["used"],
+            i.used_days,
             " · ",
             T["case.paused_days"],
             ": ",
-            i["paused"],
+            i.paused_days,
             " · ",
             T["clock.limit"],
             ": ",
-            i["limit"],
+            i.limit,
             size="2",
         ),
         align="center",
@@ -386,7 +387,7 @@ def joint_panel() -> rx.Component:
     """联合验收 on a completion-acceptance stage."""
     j = DJ.joint
     return rx.cond(
-        DC.case["stage"] == "4",
+        DC.case.stage == 4,
         rx.card(
             rx.vstack(
                 rx.heading(T["joint.title"], size="3"),
@@ -401,7 +402,7 @@ def joint_panel() -> rx.Component:
                     align="center",
                 ),
                 rx.cond(
-                    j.contains("id"),
+                    j.id != 0,
                     rx.vstack(
                         rx.text(
                             T["joint.visit"],
@@ -409,9 +410,9 @@ def joint_panel() -> rx.Component:
                             j["site_visit_on"],
                             " · ",
                             rx.cond(
-                                j["passed"] == "1",
+                                j.passed,
                                 T["joint.pass"],
-                                rx.cond(j["passed"] == "0", T["joint.fail"], ""),
+                                rx.cond(j.passed == False, T["joint.fail"], ""),  # noqa: E712
                             ),
                             " ",
                             j["conclusion"],
@@ -428,21 +429,15 @@ def joint_panel() -> rx.Component:
                                         rx.table.cell(r["visited_on"]),
                                         rx.table.cell(
                                             rx.cond(
-                                                r["passed"] == "1",
-                                                T["joint.pass"],
-                                                rx.cond(
-                                                    r["passed"] == "0",
-                                                    T["joint.fail"],
-                                                    T["joint.pending"],
-                                                ),
+                                                ~r.recorded,
+                                                T["joint.pending"],
+                                                rx.cond(r.passed, T["joint.pass"], T["joint.fail"]),
                                             )
                                         ),
                                         rx.table.cell(r["opinion"]),
                                         rx.table.cell(
                                             rx.cond(
-                                                (r["mine"] == "1")
-                                                & (r["passed"] == "")
-                                                & (j["status"] == "open"),
+                                                r.mine & ~r.recorded & (j.status == "open"),
                                                 rx.hstack(
                                                     rx.button(
                                                         T["joint.pass"],
@@ -480,7 +475,7 @@ def joint_panel() -> rx.Component:
                         width="100%",
                     ),
                     rx.cond(
-                        DC.is_lead & (DC.case["status"] == "accepted"),
+                        DC.is_lead & (DC.case.status == "accepted"),
                         rx.button(
                             T["joint.request"], on_click=DJ.request_joint, id="btn-joint-request"
                         ),
@@ -496,7 +491,7 @@ def joint_panel() -> rx.Component:
 def case_panel() -> rx.Component:
     """One item case, or (for the lead department) a whole stage case."""
     c, i = DC.case, DC.item
-    has_item = DC.item.contains("id")
+    has_item = DC.item.id != 0
     return rx.card(
         rx.vstack(
             rx.heading(
@@ -556,7 +551,7 @@ def department_page() -> rx.Component:
     return shell(
         rx.vstack(
             inbox(),
-            rx.cond(DC.case.contains("id"), case_panel()),
+            rx.cond(DC.case.id != 0, case_panel()),
             replies_panel(),
             width="100%",
             spacing="4",

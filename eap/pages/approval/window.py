@@ -42,7 +42,7 @@ def queue() -> rx.Component:
                         rx.table.cell(
                             T["stagecase." + r["status"].to(str)],
                             rx.cond(
-                                r["returned"] == "1",
+                                r.returned,
                                 rx.badge(T["queue.returned"], color_scheme="green"),
                                 "",
                             ),
@@ -72,7 +72,7 @@ def queue() -> rx.Component:
             rx.card(
                 rx.vstack(
                     # With no application open, the outcome of 出件 shows here.
-                    rx.cond(~W.case.contains("id"), feedback(W.message, W.error)),
+                    rx.cond(W.case.id == 0, feedback(W.message, W.error)),
                     rx.hstack(
                         rx.heading(T["window.to_deliver"], size="3"),
                         rx.spacer(),
@@ -213,7 +213,7 @@ def window_page() -> rx.Component:
         rx.vstack(
             today_panel(),
             queue(),
-            rx.cond(W.case.contains("id"), case_panel()),
+            rx.cond(W.case.id != 0, case_panel()),
             width="100%",
             spacing="4",
         )

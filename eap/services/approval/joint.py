@@ -20,6 +20,7 @@ from eap.models import (
 )
 from eap.models.cases import TERMINAL
 from eap.services.approval import case_store
+from eap.services.approval.rows import InspectionRow, JointView
 from eap.services.core.audit import record
 from eap.services.core.authz import require_lead
 from eap.services.core.clock import local_date, now_or
@@ -216,9 +217,7 @@ def conclude(
     return joint
 
 
-def joint_view(
-    session: Session, *, principal: Principal, stage_case_id: int
-) -> dict[str, object] | None:
+def joint_view(session: Session, *, principal: Principal, stage_case_id: int) -> JointView | None:
     """The joint acceptance of a stage case with every department's inspection."""
     joint = session.exec(
         select(JointAcceptance).where(JointAcceptance.stage_case_id == stage_case_id)
@@ -233,23 +232,24 @@ def joint_view(
         .where(JointInspection.joint_id == joint.id)
         .order_by(col(JointInspection.id))
     ).all()
-    return {
-        "id": str(joint.id),
-        "site_visit_on": joint.site_visit_on.isoformat(),
-        "status": joint.status,
-        "passed": "" if joint.passed is None else ("1" if joint.passed else "0"),
-        "conclusion": joint.conclusion,
-        "inspections": [
-            {
-                "id": str(i.id),
-                "department": dname,
-                "item_zh": zh,
-                "item_en": en,
-                "mine": "1" if principal.department_id == i.department_id else "",
-                "visited_on": i.visited_on.isoformat() if i.visited_on else "",
-                "passed": "" if i.passed is None else ("1" if i.passed else "0"),
-                "opinion": i.opinion,
-            }
+    return JointView(
+        id=joint.id or 0,
+        site_visit_on=joint.site_visit_on.isoformat(),
+        status=joint.status,
+        passed=joint.passed,
+        conclusion=joint.conclusion,
+        inspections=[
+            InspectionRow(
+                id=i.id or 0,
+                department=dname,
+                item_zh=zh,
+                item_en=en,
+                mine=principal.department_id == i.department_id,
+                visited_on=i.visited_on.isoformat() if i.visited_on else "",
+                passed=bool(i.passed),
+                recorded=i.passed is not None,
+                opinion=i.opinion,
+            )
             for i, dname, zh, en in rows
         ],
-    }
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, replace
+from typing import Generic, TypeVar
 
 from sqlmodel import Session, col, func, or_, select
 
@@ -25,12 +25,28 @@ from eap.models import (
     StoredFile,
     SupplementNotice,
 )
-from eap.models.cases import TERMINAL, Blzt
+from eap.models.cases import ACTIVE, TERMINAL, Blzt
 from eap.services.approval import case_clock
+from eap.services.approval.rows import (
+    BadGradeRow,
+    HistoryRow,
+    InboxRow,
+    ItemRow,
+    LeadStageRow,
+    MaterialRow,
+    NoticeRow,
+    OpenItem,
+    PostCheckRow,
+    QueueRow,
+    StageHeader,
+    StageView,
+)
+from eap.services.approval.step_chains import chain_for
 from eap.services.core.authz import can_view_stage_case
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
 from eap.services.core.principal import Principal
 
+R = TypeVar("R")
 QUEUE_STATES = ("submitted", "received", "supplement")
 INBOX_STATES = [
     Blzt.ACCEPTED,
@@ -47,14 +63,16 @@ def _ts(value: dt.datetime | None) -> str:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list[dict[str, str]]
+class Page(Generic[R]):
+    rows: list[R]
     page: int
     pages: int
     total: int
 
 
-def window_queue(session: Session, *, principal: Principal, page: int = 1, size: int = 20) -> Page:
+def window_queue(
+    session: Session, *, principal: Principal, page: int = 1, size: int = 20
+) -> Page[QueueRow]:
     """The window's queue: applications waiting, received, or back from a supplement."""
     if principal.role != "window" or not principal.region_code:
         raise PermissionDenied()
@@ -84,16 +102,16 @@ def window_queue(session: Session, *, principal: Principal, page: int = 1, size:
     )
     return Page(
         [
-            {
-                "id": str(sc.id),
-                "case_no": sc.case_no,
-                "project": name,
-                "project_code": code,
-                "stage": str(sc.stage_code),
-                "status": sc.status,
-                "returned": "1" if sc.id in answered and sc.status == "received" else "",
-                "submitted": _ts(sc.submitted_at),
-            }
+            QueueRow(
+                id=sc.id or 0,
+                case_no=sc.case_no,
+                project=name,
+                project_code=code,
+                stage=sc.stage_code,
+                status=sc.status,
+                returned=sc.id in answered and sc.status == "received",
+                submitted=_ts(sc.submitted_at),
+            )
             for sc, name, code in rows
         ],
         page,
@@ -113,7 +131,7 @@ def department_inbox(
     page: int = 1,
     size: int = 20,
     now: dt.datetime | None = None,
-) -> Page:
+) -> Page[InboxRow]:
     """The department's item cases in hand, earliest deadline first, with each clock's state."""
     if principal.role != "approver" or principal.department_id is None:
         raise PermissionDenied()
@@ -156,25 +174,25 @@ def department_inbox(
     for case, stage_code, pname, ptype, item in rows:
         view = case_clock.clock_view(case, now=now, cal=cal)
         out.append(
-            {
-                "id": str(case.id),
-                "case_no": case.case_no,
-                "project": pname,
-                "item_zh": item.name_zh,
-                "item_en": item.name_en,
-                "stage": str(stage_code),
-                "ptype": str(ptype),
-                "status": str(case.status),
-                "due": view.due_date.isoformat() if view.due_date else "",
-                "left": "" if view.left is None else str(view.left),
-                "clock": view.state,
-                "waiting": case.waiting_on,
-            }
+            InboxRow(
+                id=case.id or 0,
+                case_no=case.case_no,
+                project=pname,
+                item_zh=item.name_zh,
+                item_en=item.name_en,
+                stage=stage_code,
+                ptype=ptype,
+                status=case.status,
+                due=view.due_date.isoformat() if view.due_date else "",
+                left=view.left,
+                clock=view.state,
+                waiting=case.waiting_on,
+            )
         )
     return Page(out, page, pages, total)
 
 
-def _materials(session: Session, stage_case_id: int) -> list[dict[str, str]]:
+def _materials(session: Session, stage_case_id: int) -> list[MaterialRow]:
     rows = session.exec(
         select(StageMaterial, Material, StoredFile)
         .join(Material, col(Material.id) == col(StageMaterial.material_id))
@@ -191,25 +209,25 @@ def _materials(session: Session, stage_case_id: int) -> list[dict[str, str]]:
         )
     }
     return [
-        {
-            "code": mat.code,
-            "name_zh": mat.name_zh,
-            "name_en": mat.name_en,
-            "key": "1" if sm.material_id in keys else "",
-            "source": sm.source,
-            "file_id": str(sm.file_id or ""),
-            "filename": f.filename if f else "",
-            "size": str(f.size) if f else "",
-            "owed": sm.owed_until.isoformat() if sm.owed and sm.owed_until else "",
-            "present": "1" if (sm.file_id or sm.certificate_id) else "",
-        }
+        MaterialRow(
+            code=mat.code,
+            name_zh=mat.name_zh,
+            name_en=mat.name_en,
+            key=sm.material_id in keys,
+            source=sm.source,
+            file_id=sm.file_id,
+            filename=f.filename if f else "",
+            size=f.size if f else None,
+            owed=sm.owed_until.isoformat() if sm.owed and sm.owed_until else "",
+            present=bool(sm.file_id or sm.certificate_id),
+        )
         for sm, mat, f in rows
     ]
 
 
 def stage_case_view(
     session: Session, *, principal: Principal, stage_case_id: int, now: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> StageView:
     """The whole application: project, answers, materials side by side with the checklist,
     every item with its department and clock, notices."""
     now = now_or(now)
@@ -229,64 +247,67 @@ def stage_case_view(
     ):
         view = case_clock.clock_view(case, now=now, cal=cal)
         items.append(
-            {
-                "id": str(case.id),
-                "case_no": case.case_no,
-                "item_zh": item.name_zh,
-                "item_en": item.name_en,
-                "department": dept.name,
-                "status": str(case.status),
-                "clock": view.state,
-                "due": view.due_date.isoformat() if view.due_date else "",
-                "used": str(view.used),
-                "paused": str(view.paused),
-                "left": "" if view.left is None else str(view.left),
-                "waiting": case.waiting_on,
-                "blocked": case.blocked_reason,
-            }
+            ItemRow(
+                id=case.id or 0,
+                case_no=case.case_no,
+                item_zh=item.name_zh,
+                item_en=item.name_en,
+                department=dept.name,
+                status=case.status,
+                active=case.status in ACTIVE,
+                finished=case.status in TERMINAL,
+                paused=case.paused_since is not None,
+                clock=view.state,
+                due=view.due_date.isoformat() if view.due_date else "",
+                used_days=view.used,
+                paused_days=view.paused,
+                left=view.left,
+                waiting=case.waiting_on,
+                blocked=case.blocked_reason,
+            )
         )
     notices = [
-        {
-            "id": str(n.id),
-            "issued": _ts(n.issued_at),
-            "answered": _ts(n.answered_at),
-            "materials": ", ".join(m["code"] + " " + m["name_zh"] for m in n.materials),
-            "remarks": n.remarks,
-        }
+        NoticeRow(
+            id=n.id or 0,
+            issued=_ts(n.issued_at),
+            answered=_ts(n.answered_at),
+            materials=", ".join(m["code"] + " " + m["name_zh"] for m in n.materials),
+            remarks=n.remarks,
+        )
         for n in session.exec(
             select(SupplementNotice)
             .where(SupplementNotice.stage_case_id == stage_case_id)
             .order_by(col(SupplementNotice.id))
         )
     ]
-    return {
-        "case": {
-            "id": str(sc.id),
-            "case_no": sc.case_no,
-            "status": sc.status,
-            "stage": str(sc.stage_code),
-            "stage_zh": stage.name_zh if stage else "",
-            "stage_en": stage.name_en if stage else "",
-            "submitted": _ts(sc.submitted_at),
-            "accepted": _ts(sc.accepted_at),
-            "due": sc.due_date.isoformat() if sc.due_date else "",
-            "lead_department_id": str(sc.lead_department_id),
-            "project": project.name,
-            "project_code": project.project_code,
-            "location": project.location,
-            "investment": f"{project.total_investment:g}",
-            "floor_area": f"{project.floor_area:g}",
-            "ptype": str(project.process_type),
-        },
-        "materials": _materials(session, stage_case_id),
-        "items": items,
-        "notices": notices,
-    }
+    return StageView(
+        case=StageHeader(
+            id=sc.id or 0,
+            case_no=sc.case_no,
+            status=sc.status,
+            stage=sc.stage_code,
+            stage_zh=stage.name_zh if stage else "",
+            stage_en=stage.name_en if stage else "",
+            submitted=_ts(sc.submitted_at),
+            accepted=_ts(sc.accepted_at),
+            due=sc.due_date.isoformat() if sc.due_date else "",
+            lead_department_id=sc.lead_department_id,
+            project=project.name,
+            project_code=project.project_code,
+            location=project.location,
+            investment=project.total_investment,
+            floor_area=project.floor_area,
+            ptype=project.process_type,
+        ),
+        materials=_materials(session, stage_case_id),
+        items=items,
+        notices=notices,
+    )
 
 
 def item_case_view(
     session: Session, *, principal: Principal, item_case_id: int, now: dt.datetime | None = None
-) -> dict[str, Any]:
+) -> StageView:
     """One item case for its department: the application around it and its whole history."""
     case = session.get(ItemCase, item_case_id)
     if case is None:
@@ -297,36 +318,37 @@ def item_case_view(
             raise PermissionDenied("error.not_found")
     view = stage_case_view(session, principal=principal, stage_case_id=case.stage_case_id, now=now)
     item = session.get(Item, case.item_id)
-    view["item"] = next(i for i in view["items"] if i["id"] == str(case.id))
-    view["item"]["promise_allowed"] = "1" if item and item.promise_allowed else ""
-    view["item"]["limit"] = str(case.limit_days)
-    from eap.services.approval.step_chains import chain_for
-
+    row = next(i for i in view.items if i.id == case.id)
     chain = chain_for(session, case=case)
-    view["item"]["chain_len"] = str(len(chain))
-    view["item"]["step_name"] = chain[min(case.step, len(chain) - 1)]
-    view["item"]["proposal"] = case.proposal.get("outcome", "") if case.proposal else ""
-    view["history"] = [
-        {
-            "at": _ts(e.at),
-            "status": str(e.status or ""),
-            "action": e.action,
-            "office": e.office,
-            "handler": e.handler_name,
-            "opinion": e.opinion,
-        }
+    history = [
+        HistoryRow(
+            at=_ts(e.at),
+            status=e.status,
+            action=e.action,
+            office=e.office,
+            handler=e.handler_name,
+            opinion=e.opinion,
+        )
         for e in session.exec(
             select(CaseEvent)
             .where(CaseEvent.item_case_id == item_case_id)
             .order_by(col(CaseEvent.id))
         )
     ]
-    return view
+    open_item = OpenItem(
+        **asdict(row),
+        promise_allowed=bool(item and item.promise_allowed),
+        limit=case.limit_days,
+        chain_len=len(chain),
+        step_name=chain[min(case.step, len(chain) - 1)],
+        proposal=case.proposal.get("outcome", "") if case.proposal else "",
+    )
+    return replace(view, item=open_item, history=history)
 
 
 def lead_stage_cases(
     session: Session, *, principal: Principal, page: int = 1, size: int = 20
-) -> Page:
+) -> Page[LeadStageRow]:
     """Stage cases this department leads that are still open, with how many items are done."""
     if principal.role not in ("approver", "window") or principal.department_id is None:
         raise PermissionDenied()
@@ -364,15 +386,15 @@ def lead_stage_cases(
         counts[sid] = (done + int(status in TERMINAL), total_items + 1)
     return Page(
         [
-            {
-                "id": str(sc.id),
-                "case_no": sc.case_no,
-                "project": name,
-                "stage": str(sc.stage_code),
-                "due": sc.due_date.isoformat() if sc.due_date else "",
-                "done": str(counts.get(sc.id or 0, (0, 0))[0]),
-                "items": str(counts.get(sc.id or 0, (0, 0))[1]),
-            }
+            LeadStageRow(
+                id=sc.id or 0,
+                case_no=sc.case_no,
+                project=name,
+                stage=sc.stage_code,
+                due=sc.due_date.isoformat() if sc.due_date else "",
+                done=counts.get(sc.id or 0, (0, 0))[0],
+                items=counts.get(sc.id or 0, (0, 0))[1],
+            )
             for sc, name in rows
         ],
         page,
@@ -383,7 +405,7 @@ def lead_stage_cases(
 
 def post_check_tasks(
     session: Session, *, principal: Principal, status: str = "open", limit: int = 100
-) -> list[dict[str, str]]:
+) -> list[PostCheckRow]:
     """告知承诺 post-check tasks of the principal's department, earliest due first."""
     from eap.models import PostCheckTask
 
@@ -401,22 +423,22 @@ def post_check_tasks(
         .limit(limit)
     ).all()
     return [
-        {
-            "id": str(t.id),
-            "item_case_id": str(t.item_case_id),
-            "case_no": case_no,
-            "item_zh": zh,
-            "item_en": en,
-            "project": pname,
-            "due": t.due_date.isoformat(),
-            "status": t.status,
-            "note": t.note,
-        }
+        PostCheckRow(
+            id=t.id or 0,
+            item_case_id=t.item_case_id,
+            case_no=case_no,
+            item_zh=zh,
+            item_en=en,
+            project=pname,
+            due=t.due_date.isoformat(),
+            status=t.status,
+            note=t.note,
+        )
         for t, case_no, zh, en, pname in rows
     ]
 
 
-def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> list[dict[str, str]]:
+def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> list[BadGradeRow]:
     """差评 on stage cases this department leads that still await rectification."""
     from eap.models import Evaluation
 
@@ -435,13 +457,13 @@ def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> li
         .limit(limit)
     ).all()
     return [
-        {
-            "id": str(e.id),
-            "case_no": case_no,
-            "project": pname,
-            "grade": str(e.grade),
-            "comment": e.comment,
-            "rectify_by": e.rectify_by.isoformat() if e.rectify_by else "",
-        }
+        BadGradeRow(
+            id=e.id or 0,
+            case_no=case_no,
+            project=pname,
+            grade=e.grade,
+            comment=e.comment,
+            rectify_by=e.rectify_by.isoformat() if e.rectify_by else "",
+        )
         for e, case_no, pname in rows
     ]

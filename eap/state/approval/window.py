@@ -12,6 +12,7 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.approval import intake, results, supplements, workbench
+from eap.services.approval.rows import ItemRow, MaterialRow, NoticeRow, QueueRow, StageHeader
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
@@ -21,14 +22,14 @@ ROUTE = "/workbench/window"
 
 
 class WindowState(AppState):
-    rows: list[dict[str, str]] = []
+    rows: list[QueueRow] = []
     page: int = 1
     pages: int = 1
     total: int = 0
-    case: dict[str, str] = {}
-    materials: list[dict[str, str]] = []
-    items: list[dict[str, str]] = []
-    notices: list[dict[str, str]] = []
+    case: StageHeader = StageHeader()
+    materials: list[MaterialRow] = []
+    items: list[ItemRow] = []
+    notices: list[NoticeRow] = []
     ticked: list[str] = []
     owed_until: str = ""
     remarks: str = ""
@@ -71,16 +72,16 @@ class WindowState(AppState):
         principal = self._require(ROUTE)
         with Session(get_engine()) as s:
             view = workbench.stage_case_view(s, principal=principal, stage_case_id=stage_case_id)
-        self.case, self.materials = view["case"], view["materials"]
-        self.items, self.notices = view["items"], view["notices"]
-        self.ticked = [m["code"] for m in self.materials if not m["present"]]
+        self.case, self.materials = view.case, view.materials
+        self.items, self.notices = view.items, view.notices
+        self.ticked = [m.code for m in self.materials if not m.present]
         self.owed_until = (today_in_china() + dt.timedelta(days=14)).isoformat()
 
     @rx.event
-    def open_case(self, stage_case_id: str) -> None:
+    def open_case(self, stage_case_id: int) -> None:
         self.message, self.error, self.remarks = "", "", ""
         try:
-            self._open(int(stage_case_id))
+            self._open(stage_case_id)
         except DomainError as exc:
             self.error = self._error(exc)
 
@@ -115,7 +116,7 @@ class WindowState(AppState):
 
     def _do(self, action: str) -> None:
         """Run one intake action; permission and legality are re-checked in the service."""
-        case_id = int(self.case.get("id", "0") or 0)
+        case_id = self.case.id
         calls: dict[str, Callable[[Session, Principal], object]] = {
             "receive": lambda s, p: intake.receive_case(s, principal=p, stage_case_id=case_id),
             "accept": lambda s, p: intake.accept_case(
@@ -168,7 +169,10 @@ class WindowState(AppState):
             filters="",
             headers=[self._tr(f"queue.{c}") for c in cols],
             rows=[
-                [self._tr(f"stagecase.{r[c]}") if c == "status" else r[c] for c in cols]
+                [
+                    self._tr(f"stagecase.{r.status}") if c == "status" else getattr(r, c)
+                    for c in cols
+                ]
                 for r in rows
             ],
         )

@@ -5,6 +5,7 @@ materials and history, and the department's moves on it (受理后办理, 补正
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import reflex as rx
 from sqlmodel import Session
@@ -12,17 +13,24 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.approval import handling, results, workbench
+from eap.services.approval.rows import (
+    HistoryRow,
+    ItemRow,
+    MaterialRow,
+    OpenItem,
+    StageHeader,
+)
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.state.approval.department.inbox import ROUTE, DepartmentState
 
 
 class DepartmentCaseState(DepartmentState):
-    case: dict[str, str] = {}
-    item: dict[str, str] = {}
-    materials: list[dict[str, str]] = []
-    siblings: list[dict[str, str]] = []
-    history: list[dict[str, str]] = []
+    case: StageHeader = StageHeader()
+    item: OpenItem = OpenItem()  # id 0: a whole stage is open (the lead's view), or nothing
+    materials: list[MaterialRow] = []
+    siblings: list[ItemRow] = []
+    history: list[HistoryRow] = []
     ticked: list[str] = []
     special_kind: str = "hearing"
     special_days: str = "5"
@@ -42,40 +50,40 @@ class DepartmentCaseState(DepartmentState):
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             view = workbench.item_case_view(s, principal=principal, item_case_id=item_case_id)
-        self.case, self.item = view["case"], view["item"]
+        self.case, self.item = view.case, view.item
         self.materials, self.siblings, self.history = (
-            view["materials"],
-            view["items"],
-            view["history"],
+            view.materials,
+            view.items,
+            view.history,
         )
-        self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
+        self.is_lead = view.case.lead_department_id == principal.department_id
         self.ticked, self.on_commitment = [], False
         self.visit_date = today_in_china().isoformat()
 
     @rx.event
-    def open_case(self, item_case_id: str) -> None:
+    def open_case(self, item_case_id: int) -> None:
         self.message, self.error, self.opinion = "", "", ""
         try:
-            self._open(int(item_case_id))
+            self._open(item_case_id)
         except DomainError as exc:
             self.error = self._error(exc)
 
     @rx.event
-    def open_stage(self, stage_case_id: str) -> None:
+    def open_stage(self, stage_case_id: int) -> None:
         """The lead department's view of a whole stage case."""
         self.message, self.error, self.opinion = "", "", ""
         try:
             principal = self._require(ROUTE)
             with Session(get_engine()) as s:
                 view = workbench.stage_case_view(
-                    s, principal=principal, stage_case_id=int(stage_case_id)
+                    s, principal=principal, stage_case_id=stage_case_id
                 )
         except DomainError as exc:
             self.error = self._error(exc)
             return
-        self.case, self.item, self.history = view["case"], {}, []
-        self.materials, self.siblings = view["materials"], view["items"]
-        self.is_lead = view["case"]["lead_department_id"] == str(principal.department_id)
+        self.case, self.item, self.history = view.case, OpenItem(), []
+        self.materials, self.siblings = view.materials, view.items
+        self.is_lead = view.case.lead_department_id == principal.department_id
         self.visit_date = today_in_china().isoformat()
 
     @rx.event
@@ -106,8 +114,7 @@ class DepartmentCaseState(DepartmentState):
     def _do(self, action: str) -> None:
         """One departmental action; who may do it and whether it is legal is decided by the
         service, never by which buttons are shown."""
-        case_id = int(self.item.get("id", "0") or 0)
-        stage_id = int(self.case.get("id", "0") or 0)
+        case_id, stage_id = self.item.id, self.case.id
         calls: dict[str, Callable[[Session, Principal], object]] = {
             "start": lambda s, p: handling.start_handling(
                 s, principal=p, item_case_id=case_id, opinion=self.opinion
@@ -155,7 +162,7 @@ class DepartmentCaseState(DepartmentState):
         if case_id:
             self._after(lambda: self._open(case_id, acted), lambda: self._load_inbox(acted))
         else:
-            self.case = {**self.case, "status": "closed"}
+            self.case = replace(self.case, status="closed")
             self._after(lambda: self._load_inbox(acted))
         return None
 

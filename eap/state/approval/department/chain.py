@@ -40,7 +40,7 @@ class DepartmentChainState(DepartmentCaseState):
 
     def _step(self, action: str, outcome: str = "") -> None:
         """One step inside the department (经办/审核/签发/退回/转办), re-authorised."""
-        case_id = int(self.item.get("id", "0") or 0)
+        case_id = self.item.id
         calls: dict[str, Callable[[Session, Principal], object]] = {
             "propose": lambda s, p: steps.propose(
                 s,

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.services.approval import workbench
+from eap.services.approval.rows import InboxRow
 from eap.services.core import exports
 from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
@@ -20,7 +21,7 @@ ROUTE = "/workbench/department"
 
 
 class DepartmentState(AppState):
-    rows: list[dict[str, str]] = []
+    rows: list[InboxRow] = []
     page: int = 1
     pages: int = 1
     total: int = 0
@@ -100,12 +101,12 @@ class DepartmentState(AppState):
             headers=[self._tr(f"inbox.{c}") for c in cols],
             rows=[
                 [
-                    r["case_no"],
-                    r["item_en" if self.lang == "en" else "item_zh"],
-                    r["project"],
-                    self._tr(f"blzt.{r['status']}"),
-                    self._tr(f"clock.{r['clock']}"),
-                    r["due"],
+                    r.case_no,
+                    r.item_en if self.lang == "en" else r.item_zh,
+                    r.project,
+                    self._tr(f"blzt.{r.status}"),
+                    self._tr(f"clock.{r.clock}"),
+                    r.due,
                 ]
                 for r in rows
             ],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import cast
 
 import reflex as rx
 from sqlmodel import Session
@@ -13,14 +12,15 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.approval import joint
+from eap.services.approval.rows import InspectionRow, JointView
 from eap.services.core.principal import Principal
 from eap.state.approval.department.case import DepartmentCaseState
 from eap.state.approval.department.inbox import ROUTE
 
 
 class DepartmentJointState(DepartmentCaseState):
-    joint: dict[str, str] = {}
-    joint_rows: list[dict[str, str]] = []
+    joint: JointView = JointView()  # id 0: none requested
+    joint_rows: list[InspectionRow] = []
 
     @rx.event
     def refresh(self) -> None:
@@ -30,15 +30,14 @@ class DepartmentJointState(DepartmentCaseState):
             self.error = self._error(exc)
 
     def _load_joint(self, principal: Principal | None = None) -> None:
-        self.joint, self.joint_rows = {}, []
-        if self.case.get("stage") != "4":
+        self.joint, self.joint_rows = JointView(), []
+        if self.case.stage != 4:
             return
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
-            view = joint.joint_view(s, principal=principal, stage_case_id=int(self.case["id"]))
-        if view:
-            self.joint_rows = cast(list[dict[str, str]], view.pop("inspections"))
-            self.joint = {k: str(v) for k, v in view.items()}
+            view = joint.joint_view(s, principal=principal, stage_case_id=self.case.id)
+        if view is not None:
+            self.joint, self.joint_rows = view, view.inspections
 
     @rx.event
     def set_visit_date(self, value: str) -> None:
@@ -50,25 +49,25 @@ class DepartmentJointState(DepartmentCaseState):
         except ValueError:
             raise DomainError(error_key, field=field) from None
 
-    def _joint(self, action: str, inspection_id: str = "", passed: bool = False) -> None:
+    def _joint(self, action: str, inspection_id: int = 0, passed: bool = False) -> None:
         """联合验收 steps; who may do what is decided in the service."""
         calls: dict[str, Callable[[Session, Principal], object]] = {
             "request": lambda s, p: joint.request_joint_acceptance(
                 s,
                 principal=p,
-                stage_case_id=int(self.case["id"]),
+                stage_case_id=self.case.id,
                 site_visit_on=self._visit_date("joint.visit_in_past", "site_visit_on"),
             ),
             "inspect": lambda s, p: joint.record_inspection(
                 s,
                 principal=p,
-                inspection_id=int(inspection_id),
+                inspection_id=inspection_id,
                 visited_on=self._visit_date("joint.visit_in_future", "visited_on"),
                 passed=passed,
                 opinion=self.opinion,
             ),
             "conclude": lambda s, p: joint.conclude(
-                s, principal=p, joint_id=int(self.joint["id"]), conclusion=self.opinion
+                s, principal=p, joint_id=self.joint.id, conclusion=self.opinion
             ),
         }
         if self._perform(ROUTE, calls[action], "workbench.done"):
@@ -80,11 +79,11 @@ class DepartmentJointState(DepartmentCaseState):
         self._joint("request")
 
     @rx.event
-    def inspect_pass(self, inspection_id: str) -> None:
+    def inspect_pass(self, inspection_id: int) -> None:
         self._joint("inspect", inspection_id, True)
 
     @rx.event
-    def inspect_fail(self, inspection_id: str) -> None:
+    def inspect_fail(self, inspection_id: int) -> None:
         self._joint("inspect", inspection_id, False)
 
     @rx.event

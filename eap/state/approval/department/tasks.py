@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.services.approval import handling, workbench
+from eap.services.approval.rows import BadGradeRow, LeadStageRow, PostCheckRow
 from eap.services.core.principal import Principal
 from eap.services.hall import evaluation
 from eap.services.supervision import alerts as supervision
@@ -17,9 +18,9 @@ from eap.state.approval.department.inbox import ROUTE, DepartmentState
 
 class DepartmentTasksState(DepartmentState):
     dept_alerts: list[dict[str, str]] = []
-    lead_rows: list[dict[str, str]] = []
-    checks: list[dict[str, str]] = []
-    grades: list[dict[str, str]] = []
+    lead_rows: list[LeadStageRow] = []
+    checks: list[PostCheckRow] = []
+    grades: list[BadGradeRow] = []
     callback: str = ""
 
     @rx.event
@@ -47,12 +48,12 @@ class DepartmentTasksState(DepartmentState):
         self.dept_alerts = [{k: str(v) for k, v in a.__dict__.items()} for a in alerts]
 
     @rx.event
-    def record_check(self, task_id: str, truthful: bool) -> None:
+    def record_check(self, task_id: int, truthful: bool) -> None:
         """Record a 告知承诺 post-check; a false commitment is then revoked by the head."""
         if acted := self._perform(
             ROUTE,
             lambda s, p: handling.record_post_check(
-                s, principal=p, task_id=int(task_id), truthful=truthful, note=self.opinion
+                s, principal=p, task_id=task_id, truthful=truthful, note=self.opinion
             ),
             "workbench.done",
         ):
@@ -61,11 +62,11 @@ class DepartmentTasksState(DepartmentState):
             self._load_inbox(acted)
 
     @rx.event
-    def revoke(self, item_case_id: str) -> None:
+    def revoke(self, item_case_id: int) -> None:
         if acted := self._perform(
             ROUTE,
             lambda s, p: handling.revoke(
-                s, principal=p, item_case_id=int(item_case_id), reason=self.opinion
+                s, principal=p, item_case_id=item_case_id, reason=self.opinion
             ),
             "workbench.done",
         ):
@@ -78,14 +79,14 @@ class DepartmentTasksState(DepartmentState):
         self.callback = value
 
     @rx.event
-    def rectify(self, evaluation_id: str) -> None:
+    def rectify(self, evaluation_id: int) -> None:
         """Record the rectification of a bad grade and the call-back to the applicant."""
         if acted := self._perform(
             ROUTE,
             lambda s, p: evaluation.rectify(
                 s,
                 principal=p,
-                evaluation_id=int(evaluation_id),
+                evaluation_id=evaluation_id,
                 rectification=self.opinion,
                 callback_note=self.callback,
             ),
