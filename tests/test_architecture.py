@@ -192,3 +192,23 @@ def test_tests_share_builders_only_through_factories_and_helpers() -> None:
                 if leaf.startswith("test_") or leaf == "conftest":
                     wrong.append(f"{path.name}: {node.module}")
     assert wrong == []
+
+
+def test_view_rows_name_no_field_after_an_object_var_method() -> None:
+    """A row reaches a page as an object Var; a field called ``items`` (or ``keys``...) would
+    be shadowed there by the Var's own method and fail only when the page compiles."""
+    import dataclasses
+
+    from eap.services.approval import rows as approval_rows
+    from eap.services.hall import rows as hall_rows
+
+    taken = {"items", "keys", "values", "get", "length", "contains", "to", "bool", "upper"}
+    clashes = [
+        f"{cls.__name__}.{f.name}"
+        for module in (approval_rows, hall_rows)
+        for cls in vars(module).values()
+        if dataclasses.is_dataclass(cls)
+        for f in dataclasses.fields(cls)
+        if f.name in taken
+    ]
+    assert clashes == []

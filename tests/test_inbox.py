@@ -22,12 +22,13 @@ def test_inbox_lists_translates_and_marks_read(session: Session) -> None:
         session, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 11, 2), 10)
     )
     rows, unread, pages = inbox.inbox_page(session, principal=owner, lang="zh")
-    assert unread == 1 and pages == 1 and "已接件" in rows[0]["text"]
+    assert unread == 1 and pages == 1 and "已接件" in rows[0].text and rows[0].unread is True
     en, _, _ = inbox.inbox_page(session, principal=owner, lang="en")
-    assert "was received" in en[0]["text"]
+    assert "was received" in en[0].text
     stranger = applicant(session)
     assert inbox.inbox_page(session, principal=stranger, lang="zh")[0] == []
     staff = _user(session, "supervisor", region_code="360100")
     assert inbox.inbox_page(session, principal=staff, lang="zh")[0] == []
     assert inbox.mark_all_read(session, principal=owner) == 1
-    assert inbox.inbox_page(session, principal=owner, lang="zh")[1] == 0
+    after, unread_after, _ = inbox.inbox_page(session, principal=owner, lang="zh")
+    assert unread_after == 0 and after[0].unread is False

@@ -178,8 +178,8 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
         scope_note="施工许可阶段",
         now=NOW,
     )
-    assert [c["id"] for c in agents.companies_for_agent(session, principal=agent, now=NOW)] == [
-        str(owner.company_id)
+    assert [c.id for c in agents.companies_for_agent(session, principal=agent, now=NOW)] == [
+        owner.company_id
     ]
     agents.act_for(session, principal=agent, token=token, company_id=owner.company_id, now=NOW)
     acting = accounts.resolve_session(session, token=token, now=NOW)
@@ -187,7 +187,7 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
     assert filing.submit_stage_application is not None
     from eap.services.hall import hall
 
-    assert hall.apply_form(session, principal=acting, project_id=pid, stage_code=1)["items"]
+    assert hall.apply_form(session, principal=acting, project_id=pid, stage_code=1).form_items
     # an agent cannot pass the authorisation on
     with pytest.raises(PermissionDenied):
         agents.grant_agent(

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Appointment, AppointmentSlot, Department, Inquiry, Notification
+from eap.models.cases import Blzt
 from eap.services.approval import case_store
 from eap.services.core import files
 from eap.services.hall import appointments, drafts, hall, inquiries, templates
@@ -23,16 +24,16 @@ def test_questionnaire_answers_decide_the_items_and_drafts_resume(session: Sessi
     owner = applicant(session)
     pid = project(session, owner, ptype=1)
     form = hall.apply_form(session, principal=owner, project_id=pid, stage_code=3)
-    asked = {q["key"]: q["value"] for q in form["questions"]}
+    asked = {q.key: q.value for q in form.questions}
     assert set(asked) == {"civil_air_defence", "night_work"}
-    assert not any(i["code"] == "S3-03" for i in form["items"])
-    templates_offered = {m["code"]: m["template"] for m in form["materials"] if m["template"]}
+    assert not any(i.code == "S3-03" for i in form.form_items)
+    templates_offered = {m.code: m.template for m in form.materials if m.template}
     assert templates_offered.get("M001") == "/templates/M001.pdf"
     yes = hall.apply_form(
         session, principal=owner, project_id=pid, stage_code=3, answers={"civil_air_defence": True}
     )
-    assert any(i["code"] == "S3-03" for i in yes["items"])
-    assert any(m["code"] == "M023" for m in yes["materials"])
+    assert any(i.code == "S3-03" for i in yes.form_items)
+    assert any(m.code == "M023" for m in yes.materials)
 
     stored = files.store_file(session, principal=owner, filename="a.pdf", content=pdf())
     drafts.save_draft(
@@ -283,7 +284,7 @@ def test_blank_templates_render_with_their_fields(session: Session) -> None:
     from eap.services.hall import guide_public
 
     items = guide_public.browse(session, text="S1-04")
-    links = {m["code"]: m["template"] for m in items[0]["materials"]}
+    links = {m.code: m.template for m in items[0].materials}
     assert links["M007"] == "/templates/M007.pdf"
 
 
@@ -341,14 +342,17 @@ def test_my_projects_paginate_and_show_the_four_stage_timeline(session: Session)
     first = hall.my_projects(session, principal=owner, page=1, size=10)
     second = hall.my_projects(session, principal=owner, page=2, size=10)
     assert len(first) == 10 and len(second) == 2
-    assert {p["id"] for p in first} | {p["id"] for p in second} == {str(i) for i in ids}
+    assert {p.id for p in first} | {p.id for p in second} == set(ids)
     file_and_accept(session, city, owner, ids[-1], 1, day=MONDAY)
     newest = hall.my_projects(session, principal=owner, page=1, size=1)[0]
-    assert [(m["stage"], m["state"], m["status"]) for m in newest["timeline"]] == [
-        ("1", "current", "accepted"),
-        ("2", "todo", ""),
-        ("3", "todo", ""),
-        ("4", "todo", ""),
+    assert [(m.stage, m.state, m.status) for m in newest.timeline] == [
+        (1, "current", "accepted"),
+        (2, "todo", ""),
+        (3, "todo", ""),
+        (4, "todo", ""),
     ]
-    assert newest["editable"] == ""  # locked once accepted
-    assert hall.my_projects(session, principal=owner, page=2, size=1)[0]["editable"] == "1"
+    assert newest.editable is False  # locked once accepted
+    assert hall.my_projects(session, principal=owner, page=2, size=1)[0].editable is True
+    (stage,) = newest.stages
+    assert stage.can_withdraw and not stage.can_rate and stage.rated == 0
+    assert all(i.status == Blzt.ACCEPTED and i.clock != "done" for i in stage.item_cases)

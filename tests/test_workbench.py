@@ -93,13 +93,13 @@ def test_department_inbox_sorted_by_deadline_with_clock_states(session: Session)
     handling.start_handling(session, principal=zrzy, item_case_id=c["S1-06"].id)
     view = workbench.item_case_view(session, principal=zrzy, item_case_id=c["S1-06"].id)
     assert [h.status for h in view.history] == [Blzt.RECEIVED, Blzt.ACCEPTED, Blzt.HANDLING]
-    assert len(view.items) == 4
+    assert len(view.item_cases) == 4
     # The engine's rules reach the page as booleans: the item in hand is being handled.
     assert view.item.id == c["S1-06"].id and view.item.active and not view.item.finished
-    others = [i for i in view.items if i.id != c["S1-06"].id]
+    others = [i for i in view.item_cases if i.id != c["S1-06"].id]
     assert all(i.status == Blzt.ACCEPTED and not i.active for i in others)
     leads = workbench.lead_stage_cases(session, principal=city.approvers["fgw"]).rows
-    assert any(r.id == sc.id and r.items == 4 and r.done == 0 for r in leads)
+    assert any(r.id == sc.id and r.total_items == 4 and r.done == 0 for r in leads)
 
 
 def test_materials_route_checks_the_session_and_scope(engine: Engine) -> None:

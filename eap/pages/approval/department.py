@@ -144,7 +144,7 @@ def inbox() -> rx.Component:
                                     rx.table.cell(r["project"]),
                                     rx.table.cell(T["stage." + r["stage"].to(str)]),
                                     rx.table.cell(
-                                        T["dept.items_done"], ": ", r["done"], " / ", r["items"]
+                                        T["dept.items_done"], ": ", r.done, " / ", r.total_items
                                     ),
                                     rx.table.cell(r["due"]),
                                 ),

@@ -30,7 +30,7 @@ def inbox_page() -> rx.Component:
                         lambda r: rx.table.row(
                             rx.table.cell(
                                 rx.cond(
-                                    r["unread"] == "1",
+                                    r.unread,
                                     rx.badge(T["inbox.new"], color_scheme="red"),
                                     "",
                                 )

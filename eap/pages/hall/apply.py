@@ -114,11 +114,9 @@ def _material(m: rx.Var) -> rx.Component:
         ),
         rx.table.cell(
             rx.cond(
-                m["key"] == "1",
+                m.key,
                 rx.badge(T["material.key"], color_scheme="red"),
-                rx.cond(
-                    m["deferrable"] == "1", rx.badge(T["apply.deferrable"], color_scheme="gray"), ""
-                ),
+                rx.cond(m.deferrable, rx.badge(T["apply.deferrable"], color_scheme="gray"), ""),
             )
         ),
         rx.table.cell(
@@ -152,14 +150,14 @@ def _question(q: rx.Var) -> rx.Component:
         rx.button(
             T["question.yes"],
             size="1",
-            variant=rx.cond(q["value"] == "1", "solid", "outline"),
+            variant=rx.cond(q.value, "solid", "outline"),
             on_click=A.set_answer(q["key"], "yes"),
             id="q-" + q["key"].to(str) + "-yes",
         ),
         rx.button(
             T["question.no"],
             size="1",
-            variant=rx.cond(q["value"] == "1", "outline", "solid"),
+            variant=rx.cond(q.value, "outline", "solid"),
             on_click=A.set_answer(q["key"], "no"),
             id="q-" + q["key"].to(str) + "-no",
         ),
@@ -182,7 +180,7 @@ def _uploader() -> rx.Component:
                 rx.foreach(
                     A.notices,
                     lambda n: rx.foreach(
-                        n["materials"].to(list[dict]),
+                        n.materials,
                         lambda m: rx.select.item(m["code"], value=m["code"]),
                     ),
                 ),
@@ -275,7 +273,7 @@ def apply_page() -> rx.Component:
                         ),
                         rx.text(n["remarks"], size="2"),
                         rx.foreach(
-                            n["materials"].to(list[dict]),
+                            n.materials,
                             lambda m: rx.text(
                                 m["code"],
                                 " ",

@@ -29,7 +29,7 @@ def _item(i: rx.Var) -> rx.Component:
                 rx.heading(localized(i, "name"), size="4"),
                 rx.badge(i["code"]),
                 rx.badge(T["stage." + i["stage"].to(str)], color_scheme="blue"),
-                rx.cond(i["promise"] == "1", rx.badge(T["guide.promise"], color_scheme="green")),
+                rx.cond(i.promise, rx.badge(T["guide.promise"], color_scheme="green")),
                 wrap="wrap",
                 align="center",
             ),
@@ -57,7 +57,7 @@ def _item(i: rx.Var) -> rx.Component:
             ),
             rx.text(T["guide.materials"], size="2", weight="medium"),
             rx.foreach(
-                i["materials"].to(list[dict]),
+                i.materials,
                 lambda m: rx.text(
                     "· ",
                     m["code"],
@@ -65,11 +65,9 @@ def _item(i: rx.Var) -> rx.Component:
                     localized(m, "name"),
                     " ",
                     rx.cond(
-                        m["key"] == "1",
+                        m.key,
                         rx.badge(T["material.key"], color_scheme="red", size="1"),
-                        rx.cond(
-                            m["deferrable"] == "1", rx.badge(T["apply.deferrable"], size="1"), ""
-                        ),
+                        rx.cond(m.deferrable, rx.badge(T["apply.deferrable"], size="1"), ""),
                     ),
                     template_link(m),
                     size="2",

@@ -26,12 +26,16 @@ def _item(i: rx.Var) -> rx.Component:
         rx.text(
             T["clock.used"],
             " ",
-            i["used"],
+            i.used_days,
             " · ",
             T["case.paused_days"],
             " ",
-            i["paused"],
-            rx.cond(i["left"] != "", rx.text.span(" · ", T["clock.left"], " ", i["left"]), ""),
+            i.paused_days,
+            rx.cond(
+                (i.clock != "done") & (i.clock != "waiting"),
+                rx.text.span(" · ", T["clock.left"], " ", i.left),
+                "",
+            ),
             size="1",
             color_scheme="gray",
             min_width="12em",
@@ -39,7 +43,7 @@ def _item(i: rx.Var) -> rx.Component:
         ),
         rx.flex(
             rx.cond(
-                i["doc_id"] != "",
+                i.doc_id,
                 rx.link(
                     i["doc"],
                     href="/documents/approval/" + i["doc_id"].to(str) + ".pdf",
@@ -50,7 +54,7 @@ def _item(i: rx.Var) -> rx.Component:
                 "",
             ),
             rx.cond(
-                i["cert_id"] != "",
+                i.cert_id,
                 rx.link(
                     rx.badge(
                         T["hall.certificate"],
@@ -89,17 +93,17 @@ def _stage(sc: rx.Var) -> rx.Component:
                 weight="medium",
                 class_name="stage-status",
             ),
-            rx.cond(sc["notices"] != "0", rx.badge(T["hall.notice_open"], color_scheme="amber")),
+            rx.cond(sc.open_notices > 0, rx.badge(T["hall.notice_open"], color_scheme="amber")),
             rx.cond(
-                sc["rated"] != "",
+                sc.rated > 0,
                 rx.badge(
                     T["grade." + sc["rated"].to(str)],
-                    color_scheme=rx.match(sc["rated"], ("1", "red"), ("2", "red"), "green"),
+                    color_scheme=rx.cond(sc.bad_grade, "red", "green"),
                 ),
             ),
             rx.spacer(),
             rx.cond(
-                sc["can_withdraw"] == "1",
+                sc.can_withdraw,
                 rx.popover.root(
                     rx.popover.trigger(
                         rx.button(
@@ -133,7 +137,7 @@ def _stage(sc: rx.Var) -> rx.Component:
                 ),
             ),
             rx.cond(
-                sc["can_rate"] == "1",
+                sc.can_rate,
                 rx.popover.root(
                     rx.popover.trigger(
                         rx.button(T["hall.rate"], size="1", variant="soft", class_name="rate-open")
@@ -173,7 +177,7 @@ def _stage(sc: rx.Var) -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        rx.foreach(sc["items"].to(list[dict]), _item),
+        rx.foreach(sc.item_cases, _item),
         rx.cond(
             sc["rectify_by"] != "",
             rx.callout(
@@ -235,7 +239,7 @@ def _project(p: rx.Var) -> rx.Component:
                 rx.heading(p["name"], size="4"),
                 rx.text(p["code"], size="2", color_scheme="gray"),
                 rx.cond(
-                    p["editable"] == "1",
+                    p.editable,
                     rx.link(
                         T["project.edit"],
                         href="/hall/projects/new?edit=" + p["id"].to(str),
@@ -259,13 +263,13 @@ def _project(p: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.flex(
-                rx.foreach(p["timeline"].to(list[dict]), _milestone),
+                rx.foreach(p.timeline, _milestone),
                 width="100%",
                 wrap="wrap",
                 gap="0.5em",
                 class_name="timeline",
             ),
-            rx.foreach(p["stages"].to(list[dict]), _stage),
+            rx.foreach(p.stages, _stage),
             width="100%",
         ),
         width="100%",

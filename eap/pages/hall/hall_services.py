@@ -212,7 +212,7 @@ def _grant(g: rx.Var) -> rx.Component:
         rx.table.cell(g["note"]),
         rx.table.cell(
             rx.cond(
-                g["active"] == "1",
+                g.active,
                 rx.button(
                     T["agent.revoke"],
                     size="1",

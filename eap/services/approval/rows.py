@@ -144,7 +144,7 @@ class StageView:
 
     case: StageHeader = field(default_factory=StageHeader)
     materials: list[MaterialRow] = field(default_factory=list)
-    items: list[ItemRow] = field(default_factory=list)
+    item_cases: list[ItemRow] = field(default_factory=list)
     notices: list[NoticeRow] = field(default_factory=list)
     item: OpenItem = field(default_factory=OpenItem)
     history: list[HistoryRow] = field(default_factory=list)
@@ -160,7 +160,7 @@ class LeadStageRow:
     stage: int = 0
     due: str = ""
     done: int = 0
-    items: int = 0
+    total_items: int = 0  # not "items": a row is an object Var in a page (.items() is taken)
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,7 @@ def stage_case_view(
             ptype=project.process_type,
         ),
         materials=_materials(session, stage_case_id),
-        items=items,
+        item_cases=items,
         notices=notices,
     )
 
@@ -318,7 +318,7 @@ def item_case_view(
             raise PermissionDenied("error.not_found")
     view = stage_case_view(session, principal=principal, stage_case_id=case.stage_case_id, now=now)
     item = session.get(Item, case.item_id)
-    row = next(i for i in view.items if i.id == case.id)
+    row = next(i for i in view.item_cases if i.id == case.id)
     chain = chain_for(session, case=case)
     history = [
         HistoryRow(
@@ -393,7 +393,7 @@ def lead_stage_cases(
                 stage=sc.stage_code,
                 due=sc.due_date.isoformat() if sc.due_date else "",
                 done=counts.get(sc.id or 0, (0, 0))[0],
-                items=counts.get(sc.id or 0, (0, 0))[1],
+                total_items=counts.get(sc.id or 0, (0, 0))[1],
             )
             for sc, name in rows
         ],

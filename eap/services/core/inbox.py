@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, or_, select
@@ -14,6 +15,16 @@ from eap.models import Notification
 from eap.models.common import utcnow
 from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message in a user's inbox (站内消息), in the reader's language."""
+
+    id: int = 0
+    text: str = ""
+    at: str = ""
+    unread: bool = False
 
 
 def _mine(principal: Principal):
@@ -36,7 +47,7 @@ def unread_count(session: Session, *, principal: Principal) -> int:
 
 def inbox_page(
     session: Session, *, principal: Principal, lang: str, page: int = 1, size: int = 20
-) -> tuple[list[dict[str, str]], int, int]:
+) -> tuple[list[Message], int, int]:
     total = int(
         session.exec(select(func.count()).select_from(Notification).where(_mine(principal))).one()
     )
@@ -51,12 +62,12 @@ def inbox_page(
     ).all()
     return (
         [
-            {
-                "id": str(n.id),
-                "text": t(n.key, lang, **n.params),
-                "at": n.created_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-                "unread": "1" if n.read_at is None else "",
-            }
+            Message(
+                id=n.id or 0,
+                text=t(n.key, lang, **n.params),
+                at=n.created_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+                unread=n.read_at is None,
+            )
             for n in rows
         ],
         unread,

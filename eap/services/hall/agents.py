@@ -8,6 +8,7 @@ once on every worker.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,26 @@ from eap.models.common import utcnow
 from eap.services.core.audit import record
 from eap.services.core.clock import local_date
 from eap.services.core.principal import Principal, token_hash
+
+
+@dataclass(frozen=True)
+class GrantRow:
+    """A company's authorisation of an agent (代办授权)."""
+
+    id: int = 0
+    agent: str = ""
+    until: str = ""
+    note: str = ""
+    active: bool = False  # neither revoked nor expired
+
+
+@dataclass(frozen=True)
+class ActingCompany:
+    """A company an agent may act for today."""
+
+    id: int = 0
+    name: str = ""
+    until: str = ""
 
 
 def grant_agent(
@@ -103,7 +124,7 @@ def grant_is_valid(session: Session, *, company_id: int, agent_id: int, now: dt.
 
 def company_grants(
     session: Session, *, principal: Principal, now: dt.datetime | None = None
-) -> list[dict[str, str]]:
+) -> list[GrantRow]:
     """The company's grants, newest first, for its applicants' page."""
     now = now or utcnow()
     if principal.role != "applicant" or principal.company_id is None:
@@ -117,20 +138,20 @@ def company_grants(
     ).all()
     today = local_date(now)
     return [
-        {
-            "id": str(g.id),
-            "agent": f"{u.display_name}（{u.username}）",
-            "until": g.valid_until.isoformat(),
-            "note": g.scope_note,
-            "active": "1" if g.revoked_at is None and g.valid_until >= today else "",
-        }
+        GrantRow(
+            id=g.id or 0,
+            agent=f"{u.display_name}（{u.username}）",
+            until=g.valid_until.isoformat(),
+            note=g.scope_note,
+            active=g.revoked_at is None and g.valid_until >= today,
+        )
         for g, u in rows
     ]
 
 
 def companies_for_agent(
     session: Session, *, principal: Principal, now: dt.datetime | None = None
-) -> list[dict[str, str]]:
+) -> list[ActingCompany]:
     now = now or utcnow()
     if principal.role != "agent":
         return []
@@ -144,7 +165,9 @@ def companies_for_agent(
         )
         .order_by(col(Company.name))
     ).all()
-    return [{"id": str(c.id), "name": c.name, "until": g.valid_until.isoformat()} for g, c in rows]
+    return [
+        ActingCompany(id=c.id or 0, name=c.name, until=g.valid_until.isoformat()) for g, c in rows
+    ]
 
 
 def act_for(

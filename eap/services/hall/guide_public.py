@@ -3,12 +3,11 @@ with legal basis, conditions, materials, time limit, fee, department, window add
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session, col, select
 
 from eap.models import Department, ItemMaterial, Material, ProcessItem
 from eap.services.admin import catalogue
+from eap.services.hall.rows import GuideItem, GuideMaterial
 from eap.services.hall.templates import has_template
 
 
@@ -20,7 +19,7 @@ def browse(
     process_type: int | None = None,
     text: str = "",
     region_code: str = "360100",
-) -> list[dict[str, Any]]:
+) -> list[GuideItem]:
     """Items of the newest catalogue version matching the filters, for one city's windows."""
     items = list(catalogue.latest_items(session).values())
     if stage:
@@ -62,30 +61,30 @@ def browse(
         ).all()
         dept = depts.get(item.dept_kind)
         out.append(
-            {
-                "code": item.code,
-                "name_zh": item.name_zh,
-                "name_en": item.name_en,
-                "stage": str(item.stage_code),
-                "limit": str(item.limit_days),
-                "basis": item.legal_basis,
-                "fee": item.fee,
-                "conditions": item.conditions,
-                "promise": "1" if item.promise_allowed else "",
-                "department": dept.name if dept else item.dept_kind,
-                "address": dept.address if dept else "",
-                "hours": dept.office_hours if dept else "",
-                "materials": [
-                    {
-                        "code": m.code,
-                        "name_zh": m.name_zh,
-                        "name_en": m.name_en,
-                        "key": "1" if im.is_key else "",
-                        "deferrable": "1" if im.deferrable else "",
-                        "template": f"/templates/{m.code}.pdf" if has_template(m.code) else "",
-                    }
+            GuideItem(
+                code=item.code,
+                name_zh=item.name_zh,
+                name_en=item.name_en,
+                stage=item.stage_code,
+                limit=item.limit_days,
+                basis=item.legal_basis,
+                fee=item.fee,
+                conditions=item.conditions,
+                promise=item.promise_allowed,
+                department=dept.name if dept else item.dept_kind,
+                address=dept.address if dept else "",
+                hours=dept.office_hours if dept else "",
+                materials=[
+                    GuideMaterial(
+                        code=m.code,
+                        name_zh=m.name_zh,
+                        name_en=m.name_en,
+                        key=im.is_key,
+                        deferrable=im.deferrable,
+                        template=f"/templates/{m.code}.pdf" if has_template(m.code) else "",
+                    )
                     for im, m in mats
                 ],
-            }
+            )
         )
     return out

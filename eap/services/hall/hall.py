@@ -22,6 +22,18 @@ from eap.services.approval import case_clock
 from eap.services.approval.case_clock import project_target
 from eap.services.core.clock import WorkCalendar, now_or
 from eap.services.core.principal import Principal
+from eap.services.hall.rows import (
+    ApplyForm,
+    FormItem,
+    FormMaterial,
+    HallItem,
+    HallStage,
+    Milestone,
+    NoticeMaterial,
+    OpenNotice,
+    ProjectCard,
+    Question,
+)
 
 OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
 FINISHED_STAGE = ("closed", "refused", "withdrawn")
@@ -35,7 +47,7 @@ def count_projects(session: Session, *, principal: Principal) -> int:
     ).one()
 
 
-def timeline(project: Project, stage_status: dict[int, str]) -> list[dict[str, str]]:
+def timeline(project: Project, stage_status: dict[int, str]) -> list[Milestone]:
     """The four main-line stages as a timeline: done, current or still to come."""
     out = []
     for code in (1, 2, 3, 4):
@@ -45,7 +57,7 @@ def timeline(project: Project, stage_status: dict[int, str]) -> list[dict[str, s
             state = "current"
         else:
             state = "todo"
-        out.append({"stage": str(code), "state": state, "status": stage_status.get(code, "")})
+        out.append(Milestone(stage=code, state=state, status=stage_status.get(code, "")))
     return out
 
 
@@ -56,7 +68,7 @@ def my_projects(
     now: dt.datetime | None = None,
     page: int = 1,
     size: int = 10,
-) -> list[dict[str, Any]]:
+) -> list[ProjectCard]:
     """One page of the company's projects, newest first, each with every stage and item."""
     if principal.role not in ("applicant", "agent"):
         raise PermissionDenied()
@@ -100,23 +112,23 @@ def my_projects(
                     select(Certificate).where(Certificate.item_case_id == case.id)
                 ).first()
                 items.append(
-                    {
-                        "id": str(case.id),
-                        "case_no": case.case_no,
-                        "item_zh": item.name_zh,
-                        "item_en": item.name_en,
-                        "status": str(case.status),
-                        "clock": view.state,
-                        "used": str(view.used),
-                        "paused": str(view.paused),
-                        "left": "" if view.left is None else str(view.left),
-                        "due": view.due_date.isoformat() if view.due_date else "",
-                        "doc": doc.doc_no if doc else "",
-                        "doc_id": str(doc.id) if doc else "",
-                        "cert": cert.cert_no if cert else "",
-                        "cert_id": str(cert.id) if cert else "",
-                        "cert_status": cert.status if cert else "",
-                    }
+                    HallItem(
+                        id=case.id or 0,
+                        case_no=case.case_no,
+                        item_zh=item.name_zh,
+                        item_en=item.name_en,
+                        status=case.status,
+                        clock=view.state,
+                        used_days=view.used,
+                        paused_days=view.paused,
+                        left=view.left,
+                        due=view.due_date.isoformat() if view.due_date else "",
+                        doc=doc.doc_no if doc else "",
+                        doc_id=doc.id if doc else None,
+                        cert=cert.cert_no if cert else "",
+                        cert_id=cert.id if cert else None,
+                        cert_status=cert.status if cert else "",
+                    )
                 )
             open_notices = session.exec(
                 select(SupplementNotice.id).where(
@@ -124,51 +136,40 @@ def my_projects(
                     col(SupplementNotice.answered_at).is_(None),
                 )
             ).all()
+            grade = rated.get(sc.id or 0)
             stages.append(
-                {
-                    "id": str(sc.id),
-                    "case_no": sc.case_no,
-                    "stage": str(sc.stage_code),
-                    "status": sc.status,
-                    "items": items,
-                    "notices": str(len(open_notices)),
-                    "can_withdraw": "1" if sc.status in OPEN_STAGE else "",
-                    **_evaluation(rated.get(sc.id or 0)),
-                    "can_rate": "1"
-                    if sc.status in FINISHED_STAGE and (sc.id or 0) not in rated
-                    else "",
-                }
+                HallStage(
+                    id=sc.id or 0,
+                    case_no=sc.case_no,
+                    stage=sc.stage_code,
+                    status=sc.status,
+                    item_cases=items,
+                    open_notices=len(open_notices),
+                    can_withdraw=sc.status in OPEN_STAGE,
+                    can_rate=sc.status in FINISHED_STAGE and grade is None,
+                    rated=grade.grade if grade else 0,
+                    bad_grade=bool(grade and grade.grade <= 2),
+                    rectify_by=grade.rectify_by.isoformat() if grade and grade.rectify_by else "",
+                    rectification=grade.rectification if grade else "",
+                    callback=grade.callback_note if grade else "",
+                )
             )
         target = project_target(session, project=p)
         out.append(
-            {
-                "id": str(p.id),
-                "code": p.project_code,
-                "name": p.name,
-                "current_stage": str(p.current_stage),
-                "used_days": str(p.used_days),
-                "target": "" if target is None else str(target),
-                "completed": "1" if p.completed_at else "",
-                "editable": "" if p.locked else "1",
-                "stages": stages,
-                "timeline": timeline(
-                    p, {int(str(st["stage"])): str(st["status"]) for st in stages}
-                ),
-            }
+            ProjectCard(
+                id=p.id or 0,
+                code=p.project_code,
+                name=p.name,
+                current_stage=p.current_stage,
+                used_days=p.used_days,
+                target=target,
+                completed=p.completed_at is not None,
+                editable=not p.locked,
+                stages=stages,
+                timeline=timeline(p, {st.stage: st.status for st in stages}),
+            )
         )
     return out
-
-
-def _evaluation(e: Any) -> dict[str, str]:
-    """The grade given, and for a bad grade the department's rectification and call-back."""
-    if e is None:
-        return {"rated": "", "rectify_by": "", "rectification": "", "callback": ""}
-    return {
-        "rated": str(e.grade),
-        "rectify_by": e.rectify_by.isoformat() if e.rectify_by else "",
-        "rectification": e.rectification,
-        "callback": e.callback_note,
-    }
 
 
 def apply_form(
@@ -178,7 +179,7 @@ def apply_form(
     project_id: int,
     stage_code: int,
     answers: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> ApplyForm:
     """The one form for a stage, as the applicant sees it: the questionnaire, what applies
     given its answers, and what is on file."""
     from eap.services.core.authz import require_applicant
@@ -194,37 +195,28 @@ def apply_form(
     form = stage_form(
         session, project=project, stage_code=stage_code, answers=normalise_answers(given)
     )
-    return {
-        "questions": [
-            {"key": q["key"], "value": "1" if given[q["key"]] else ""} for q in questions
-        ],
-        "items": [
-            {
-                "code": it.code,
-                "name_zh": it.name_zh,
-                "name_en": it.name_en,
-                "limit": str(it.limit_days),
-            }
+    return ApplyForm(
+        questions=[Question(key=q["key"], value=bool(given[q["key"]])) for q in questions],
+        form_items=[
+            FormItem(code=it.code, name_zh=it.name_zh, name_en=it.name_en, limit=it.limit_days)
             for it in form.items
         ],
-        "materials": [
-            {
-                "code": n.code,
-                "name_zh": n.name_zh,
-                "name_en": n.name_en,
-                "key": "1" if n.is_key else "",
-                "deferrable": "1" if n.deferrable else "",
-                "satisfied_by": n.satisfied_by,
-                "template": f"/templates/{n.code}.pdf" if has_template(n.code) else "",
-            }
+        materials=[
+            FormMaterial(
+                code=n.code,
+                name_zh=n.name_zh,
+                name_en=n.name_en,
+                key=n.is_key,
+                deferrable=n.deferrable,
+                satisfied_by=n.satisfied_by,
+                template=f"/templates/{n.code}.pdf" if has_template(n.code) else "",
+            )
             for n in form.materials
         ],
-    }
+    )
 
 
-def open_notices(
-    session: Session, *, principal: Principal, project_id: int
-) -> list[dict[str, Any]]:
+def open_notices(session: Session, *, principal: Principal, project_id: int) -> list[OpenNotice]:
     """Supplement notices (一次性告知) of a project still waiting for the applicant."""
     from eap.services.core.authz import require_applicant
 
@@ -238,18 +230,18 @@ def open_notices(
         .where(StageCase.project_id == project_id, col(SupplementNotice.answered_at).is_(None))
     ).all()
     return [
-        {
-            "id": str(n.id),
-            "remarks": n.remarks,
-            "materials": [
-                {
-                    "code": m["code"],
-                    "name_zh": m["name_zh"],
-                    "name_en": m["name_en"],
-                    "remark": m.get("remark", ""),
-                }
+        OpenNotice(
+            id=n.id or 0,
+            remarks=n.remarks,
+            materials=[
+                NoticeMaterial(
+                    code=m["code"],
+                    name_zh=m["name_zh"],
+                    name_en=m["name_en"],
+                    remark=m.get("remark", ""),
+                )
                 for m in n.materials
             ],
-        }
+        )
         for n in rows
     ]

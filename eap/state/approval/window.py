@@ -73,7 +73,7 @@ class WindowState(AppState):
         with Session(get_engine()) as s:
             view = workbench.stage_case_view(s, principal=principal, stage_case_id=stage_case_id)
         self.case, self.materials = view.case, view.materials
-        self.items, self.notices = view.items, view.notices
+        self.items, self.notices = view.item_cases, view.notices
         self.ticked = [m.code for m in self.materials if not m.present]
         self.owed_until = (today_in_china() + dt.timedelta(days=14)).isoformat()
 

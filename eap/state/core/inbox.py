@@ -9,6 +9,7 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import PermissionDenied
 from eap.services.core import inbox
+from eap.services.core.inbox import Message
 from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
 
@@ -16,7 +17,7 @@ ROUTE = "/inbox"
 
 
 class InboxState(AppState):
-    rows: list[dict[str, str]] = []
+    rows: list[Message] = []
     unread: int = 0
     page: int = 1
     pages: int = 1

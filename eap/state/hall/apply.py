@@ -15,6 +15,7 @@ from eap.services.approval import filing, supplements
 from eap.services.core import files
 from eap.services.core.clock import CHINA_TZ
 from eap.services.hall import drafts, hall, projects
+from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
 from eap.state.core.base import AppState
 
 APPLY = "/hall/apply"
@@ -34,12 +35,12 @@ class ApplyState(AppState):
     my_projects: list[dict[str, str]] = []
     project_id: str = ""
     stage: str = ""
-    items: list[dict[str, str]] = []
-    materials: list[dict[str, str]] = []
-    notices: list[dict] = []
+    items: list[FormItem] = []
+    materials: list[FormMaterial] = []
+    notices: list[OpenNotice] = []
     uploaded: dict[str, str] = {}  # material code -> file name shown
     uploaded_ids: dict[str, str] = {}  # material code -> stored file id, for the preview link
-    questions: list[dict[str, str]] = []
+    questions: list[Question] = []
     upload_code: str = ""
 
     @rx.var
@@ -117,10 +118,10 @@ class ApplyState(AppState):
                     stage_code=int(self.stage),
                     answers=self._answers,
                 )
-                self.items, self.materials = form["items"], form["materials"]
-                self.questions = form["questions"]
-        needs = [m["code"] for m in self.materials if not m["satisfied_by"]]
-        needs += [m["code"] for n in self.notices for m in n["materials"]]
+                self.items, self.materials = form.form_items, form.materials
+                self.questions = form.questions
+        needs = [m.code for m in self.materials if not m.satisfied_by]
+        needs += [m.code for n in self.notices for m in n.materials]
         self.upload_code = needs[0] if needs else ""
 
     @rx.event
@@ -166,7 +167,7 @@ class ApplyState(AppState):
                 principal=p,
                 project_id=int(self.project_id),
                 stage_code=int(self.stage),
-                answers={q["key"]: q["value"] == "1" for q in self.questions},
+                answers={q.key: q.value for q in self.questions},
                 uploads=self._file_ids,
             ),
             "apply.draft_saved",
@@ -200,14 +201,14 @@ class ApplyState(AppState):
         self.error, self.receipt = "", ""
         try:
             principal = self._require(APPLY)
-            wanted = {m["code"] for m in self.materials}
+            wanted = {m.code for m in self.materials}
             with session_scope() as s:
                 sc = filing.submit_stage_application(
                     s,
                     principal=principal,
                     project_id=int(self.project_id),
                     stage_code=int(self.stage),
-                    answers={q["key"]: q["value"] == "1" for q in self.questions},
+                    answers={q.key: q.value for q in self.questions},
                     uploads={c: i for c, i in self._file_ids.items() if c in wanted},
                 )
                 self.receipt = sc.case_no
@@ -218,17 +219,17 @@ class ApplyState(AppState):
             self.error = self._error(exc)
 
     @rx.event
-    def answer_notice(self, notice_id: str) -> None:
+    def answer_notice(self, notice_id: int) -> None:
         self.error, self.message = "", ""
         try:
             principal = self._require(APPLY)
-            notice = next(n for n in self.notices if n["id"] == notice_id)
-            codes = {m["code"] for m in notice["materials"]}
+            notice = next(n for n in self.notices if n.id == notice_id)
+            codes = {m.code for m in notice.materials}
             with session_scope() as s:
                 supplements.supply_supplement(
                     s,
                     principal=principal,
-                    notice_id=int(notice_id),
+                    notice_id=notice_id,
                     uploads={c: i for c, i in self._file_ids.items() if c in codes},
                 )
             self.message = self._tr("apply.supplied")

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.services.hall import guide_public
+from eap.services.hall.rows import GuideItem
 from eap.state.core.base import AppState
 
 
@@ -15,7 +16,7 @@ class GuideState(AppState):
     kind: str = ""
     ptype: str = "0"
     text: str = ""
-    items: list[dict] = []
+    items: list[GuideItem] = []
 
     def _load(self) -> None:
         with Session(get_engine()) as s:

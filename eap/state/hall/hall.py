@@ -10,6 +10,7 @@ from eap.db import get_engine
 from eap.services.approval import filing
 from eap.services.core.principal import Principal
 from eap.services.hall import evaluation, hall
+from eap.services.hall.rows import ProjectCard
 from eap.state.core.base import AppState
 
 ROUTE = "/hall"
@@ -19,7 +20,7 @@ PAGE_SIZE = 10
 
 
 class HallState(AppState):
-    projects: list[dict] = []
+    projects: list[ProjectCard] = []
     page: int = 1
     pages: int = 1
     reason: str = ""

@@ -18,6 +18,7 @@ from eap.services.admin import catalogue
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.hall import agents, appointments, inquiries
+from eap.services.hall.agents import ActingCompany, GrantRow
 from eap.state.core.base import AppState
 from eap.state.hall.inquiry_threads import InquiryThreadsMixin
 
@@ -224,9 +225,9 @@ class InquiriesState(InquiryThreadsMixin, AppState):
 
 
 class AgentsState(AppState):
-    grants: list[dict[str, str]] = []
+    grants: list[GrantRow] = []
     field_errors: dict[str, str] = {}
-    companies: list[dict[str, str]] = []
+    companies: list[ActingCompany] = []
     acting: str = ""
     agent_username: str = ""
     valid_until: str = ""
@@ -298,20 +299,21 @@ class AgentsState(AppState):
         self._reload()
 
     @rx.event
-    def revoke(self, grant_id: str) -> None:
+    def revoke(self, grant_id: int) -> None:
         acted = self._perform(
             AGENTS,
-            lambda s, p: agents.revoke_grant(s, principal=p, grant_id=int(grant_id)),
+            lambda s, p: agents.revoke_grant(s, principal=p, grant_id=grant_id),
             "agent.revoked",
         )
         self._reload(acted)
 
     @rx.event
-    def act_for(self, company_id: str) -> None:
+    def act_for(self, company_id: int) -> None:
+        """Act for that company (0: stop acting for any)."""
         acted = self._perform(
             AGENTS,
             lambda s, p: agents.act_for(
-                s, principal=p, token=self.token, company_id=int(company_id) if company_id else None
+                s, principal=p, token=self.token, company_id=company_id or None
             ),
             "agent.switched",
         )

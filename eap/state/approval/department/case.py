@@ -53,7 +53,7 @@ class DepartmentCaseState(DepartmentState):
         self.case, self.item = view.case, view.item
         self.materials, self.siblings, self.history = (
             view.materials,
-            view.items,
+            view.item_cases,
             view.history,
         )
         self.is_lead = view.case.lead_department_id == principal.department_id
@@ -82,7 +82,7 @@ class DepartmentCaseState(DepartmentState):
             self.error = self._error(exc)
             return
         self.case, self.item, self.history = view.case, OpenItem(), []
-        self.materials, self.siblings = view.materials, view.items
+        self.materials, self.siblings = view.materials, view.item_cases
         self.is_lead = view.case.lead_department_id == principal.department_id
         self.visit_date = today_in_china().isoformat()
 
