@@ -623,6 +623,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "verify.project": ("项目名称", "Project"),
     "verify.issued_on": ("发证日期", "Issued on"),
     "verify.valid_until": ("有效期至", "Valid until"),
+    "verify.long_term": ("长期", "Long-term"),
     "nav.apply": ("申报", "Apply"),
     "nav.appointments": ("预约", "Bookings"),
     "nav.inquiries": ("咨询投诉", "Questions"),

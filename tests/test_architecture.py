@@ -198,17 +198,36 @@ def test_view_rows_name_no_field_after_an_object_var_method() -> None:
     """A row reaches a page as an object Var; a field called ``items`` (or ``keys``...) would
     be shadowed there by the Var's own method and fail only when the page compiles."""
     import dataclasses
+    import importlib
+    import typing
 
-    from eap.services.approval import rows as approval_rows
-    from eap.services.hall import rows as hall_rows
+    import reflex as rx
 
+    for module in [m for m in MODULES if m.startswith("eap.state.")]:
+        importlib.import_module(module)
+    seen: set[type] = set()
+
+    def rows_in(tp: object) -> None:
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp) and tp not in seen:
+            seen.add(tp)
+            for f in dataclasses.fields(tp):
+                rows_in(typing.get_type_hints(tp).get(f.name))
+        for arg in typing.get_args(tp):
+            rows_in(arg)
+
+    def states(cls: type) -> list[type]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in states(sub))]
+
+    for state in states(rx.State):
+        if state.__module__.startswith("eap."):
+            for var in state.base_vars.values():
+                rows_in(var._var_type)
+    assert len(seen) >= 20  # the rows pages show really were found
     taken = {"items", "keys", "values", "get", "length", "contains", "to", "bool", "upper"}
-    clashes = [
-        f"{cls.__name__}.{f.name}"
-        for module in (approval_rows, hall_rows)
-        for cls in vars(module).values()
-        if dataclasses.is_dataclass(cls)
+    clashes = {
+        f"{cls.__module__}.{cls.__name__}.{f.name}"
+        for cls in seen
         for f in dataclasses.fields(cls)
         if f.name in taken
-    ]
-    assert clashes == []
+    }
+    assert clashes == set()

@@ -69,9 +69,9 @@ def test_approval_document_pdf_and_public_verification(session: Session) -> None
     _city, owner, cert, doc = _approved_permit(session)
     text = _text(documents.approval_document_pdf(session, principal=owner, document_id=doc.id))
     assert doc.doc_no in text and "建设用地规划许可证核发" in text
-    assert results.verify_certificate(session, token=cert.verify_token)["valid"] is True
-    assert results.verify_certificate(session, token="forged")["genuine"] is False
+    assert results.verify_certificate(session, token=cert.verify_token).valid is True
+    assert results.verify_certificate(session, token="forged").genuine is False
     assert (
-        results.verify_certificate(session, token=cert.verify_token, today=D(2027, 11, 2))["valid"]
+        results.verify_certificate(session, token=cert.verify_token, today=D(2027, 11, 2)).valid
         is False
     )

@@ -188,7 +188,7 @@ def test_government_building_project_through_all_stages(session: Session) -> Non
     certs = session.exec(select(Certificate).where(Certificate.project_id == pid)).all()
     assert len({c.cert_no for c in certs}) == len(certs) >= 5
     assert len(docs) >= 20
-    assert results.verify_certificate(session, token=certs[0].verify_token)["valid"] is True
+    assert results.verify_certificate(session, token=certs[0].verify_token).valid is True
     # The applicant was told of every decision, in the inbox and by SMS.
     notes = session.exec(
         select(Notification).where(Notification.company_id == proj.company_id)

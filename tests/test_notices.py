@@ -31,11 +31,11 @@ def test_publish_and_list(session: Session) -> None:
         now=t0 + dt.timedelta(days=1),
     )
     rows, _pages = notices.list_notices(session, size=100)
-    titles = [r["title"] for r in rows]
+    titles = [r.title for r in rows]
     assert titles.index(new.title) < titles.index(old.title)
     notices.withdraw_notice(session, principal=admin, notice_id=old.id)
-    assert old.title not in [r["title"] for r in notices.list_notices(session, size=100)[0]]
-    assert notices.get_notice(session, notice_id=new.id or 0)["body"] == "自即日起…"
+    assert old.title not in [r.title for r in notices.list_notices(session, size=100)[0]]
+    assert notices.get_notice(session, notice_id=new.id or 0).body == "自即日起…"
     with pytest.raises(DomainError):
         notices.get_notice(session, notice_id=old.id or 0)  # withdrawn: gone for the public
     with pytest.raises(PermissionDenied):

@@ -27,19 +27,19 @@ def test_admin_publishes_new_limits_and_running_cases_keep_theirs(session: Sessi
     before = process_admin.process_view(
         session, principal=admin, region_code="360100", process_type=1
     )
-    stage1 = next(st for st in before["stages"] if st["stage"] == "1")
-    item = stage1["items"][0]
-    assert int(item["limit"]) <= int(item["statutory"])
+    stage1 = next(st for st in before.stages if st.stage == 1)
+    item = stage1.process_items[0]
+    assert item.limit <= item.statutory
     new = process_admin.publish_revision(
         session,
         principal=admin,
         region_code="360100",
         process_type=1,
         stage_limits={1: 12},
-        item_limits={item["code"]: 1},
+        item_limits={item.code: 1},
     )
-    assert new.version == int(before["version"]) + 1
-    old = session.get(Process, int(before["id"]))
+    assert new.version == before.version + 1
+    old = session.get(Process, before.id)
     assert old is not None and not old.active and new.active
     stage = session.exec(
         select(ProcessStage).where(ProcessStage.process_id == new.id, ProcessStage.stage_code == 1)
@@ -60,7 +60,7 @@ def test_admin_publishes_new_limits_and_running_cases_keep_theirs(session: Sessi
     after = process_admin.process_view(
         session, principal=admin, region_code="360100", process_type=1
     )
-    assert after["version"] == str(new.version)
+    assert after.version == new.version
 
 
 def test_limits_are_checked_and_only_admins_publish(session: Session) -> None:
@@ -68,7 +68,7 @@ def test_limits_are_checked_and_only_admins_publish(session: Session) -> None:
     view = process_admin.process_view(
         session, principal=admin, region_code="360700", process_type=3
     )
-    item = view["stages"][0]["items"][0]
+    item = view.stages[0].process_items[0]
     with pytest.raises(DomainError) as exc:
         process_admin.publish_revision(
             session,
@@ -76,9 +76,9 @@ def test_limits_are_checked_and_only_admins_publish(session: Session) -> None:
             region_code="360700",
             process_type=3,
             stage_limits={},
-            item_limits={item["code"]: int(item["statutory"]) + 1},
+            item_limits={item.code: item.statutory + 1},
         )
-    assert exc.value.key == "process.item_limit" and exc.value.field == f"item:{item['code']}"
+    assert exc.value.key == "process.item_limit" and exc.value.field == f"item:{item.code}"
     with pytest.raises(DomainError) as exc:
         process_admin.publish_revision(
             session,
@@ -109,4 +109,4 @@ def test_limits_are_checked_and_only_admins_publish(session: Session) -> None:
                 item_limits={},
             )
     still = catalogue.active_process(session, region_code="360700", process_type=3)
-    assert still is not None and str(still.version) == view["version"]
+    assert still is not None and still.version == view.version

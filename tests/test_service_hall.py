@@ -140,9 +140,10 @@ def test_booking_capacity_double_booking_cancel_cutoff_and_check_in(session: Ses
         for m in session.exec(select(SmsOutbox).where(SmsOutbox.phone == "13800138000"))
     )
     mine = appointments.my_appointments(session, principal=owners[0], now=now)
-    assert [m["ticket"] for m in mine] == [booked[0].ticket]
+    assert [m.ticket for m in mine] == [booked[0].ticket]
     today = appointments.todays_appointments(session, principal=city.window, now=now)
-    assert len(today) == 3 and {r["status"] for r in today} == {"booked"}
+    assert len(today) == 3 and {r.status for r in today} == {"booked"}
+    assert all(r.company for r in today) and not any(m.company for m in mine)
     appointments.check_in(
         session, principal=city.window, appointment_id=booked[0].id or 0, now=at(MONDAY, 10)
     )
@@ -219,9 +220,9 @@ def test_consultation_and_complaint_are_routed_and_threaded(session: Session) ->
     assert zj is not None and zj.kind == "zj" and zj.region_code == "360100"
     # only that department sees it
     mine, total = inquiries.list_inquiries(session, principal=city.approvers["zj"])
-    assert total >= 1 and str(q.id) in {r["id"] for r in mine}
+    assert total >= 1 and q.id in {r.id for r in mine}
     theirs, _ = inquiries.list_inquiries(session, principal=city.approvers["zrzy"])
-    assert str(q.id) not in {r["id"] for r in theirs}
+    assert q.id not in {r.id for r in theirs}
     with pytest.raises(PermissionDenied):
         inquiries.reply(session, principal=city.approvers["zrzy"], inquiry_id=q.id or 0, body="x")
     inquiries.reply(
@@ -240,7 +241,7 @@ def test_consultation_and_complaint_are_routed_and_threaded(session: Session) ->
     inquiries.reply(session, principal=owner, inquiry_id=q.id or 0, body="模板在哪里下载？")
     assert session.get(Inquiry, q.id).status == "open"
     thread = inquiries.thread(session, principal=owner, inquiry_id=q.id or 0)
-    assert [m["staff"] for m in thread] == ["", "1", ""]
+    assert [m.staff for m in thread] == [False, True, False]
     inquiries.close(session, principal=owner, inquiry_id=q.id or 0)
     with pytest.raises(DomainError):
         inquiries.reply(session, principal=city.approvers["zj"], inquiry_id=q.id or 0, body="x")

@@ -23,6 +23,7 @@ from eap.services.approval import case_store, filing
 from eap.services.approval.rows import StageHeader
 from eap.services.core.principal import token_hash
 from eap.state.approval.window import WindowState
+from eap.state.core.base import SignedInUser
 from eap.state.core.inbox import InboxState
 from tests.factories import applicant, at, city_staff, project, upload_missing
 
@@ -94,7 +95,7 @@ def test_load_without_a_session_sends_to_sign_in(world: dict[str, Any]) -> None:
 
 def test_load_by_another_role_sends_to_its_own_home(world: dict[str, Any]) -> None:
     state = _state(WindowState, world["tokens"]["owner"])
-    state.user = {"home": "/hall"}
+    state.user = SignedInUser(home="/hall")
     spec = state.load()
     assert "/hall" in _redirect_path(spec)
     assert state.rows == []
@@ -105,7 +106,7 @@ def test_load_admits_resolves_the_session_once_and_lists(
 ) -> None:
     state = _state(WindowState, world["tokens"]["window"])
     assert state.load() is None
-    assert state.user["role"] == "window"
+    assert state.user.role == "window" and state.user.id > 0
     assert any(r.id == world["sc_id"] for r in state.rows)
     session_reads = [q for q in statements if "from usersession" in q.lower()]
     assert len(session_reads) == 1, session_reads
@@ -158,4 +159,4 @@ def test_an_ended_session_cannot_act(engine: Engine, world: dict[str, Any]) -> N
     assert "/login" in _redirect_path(spec)
     # An action on a page left open after the session ended: back to sign-in, no traceback.
     assert "/login" in _redirect_path(state.mark_read())
-    assert state.user == {}
+    assert state.user == SignedInUser()

@@ -90,7 +90,8 @@ def test_alert_scope_and_actions(session: Session) -> None:
     detail = supervision_views.case_detail(
         session, principal=nc_sup, item_case_id=item_alert.target_id
     )
-    assert detail["events"] and detail["case_no"] == case.case_no
+    assert detail.events and detail.case_no == case.case_no
+    assert detail.events[-1].status == detail.status  # the history ends at the current BLZT
     with pytest.raises(PermissionDenied):
         supervision_views.case_detail(session, principal=gz_sup, item_case_id=item_alert.target_id)
 
@@ -146,7 +147,7 @@ def test_anomaly_kinds_and_handling(session: Session) -> None:
     sup = _user(session, "supervisor", region_code="360100")
     far = _user(session, "supervisor", region_code="360700")
     rows, total = supervision_views.list_anomalies(session, principal=sup)
-    assert total >= 3 and any(r["subject"] == f"stage:{late.id}" for r in rows)
+    assert total >= 3 and any(r.subject == f"stage:{late.id}" for r in rows)
     with pytest.raises(PermissionDenied):
         supervision_views.act_on_anomaly(session, principal=far, anomaly_id=rec.id, kind="ack")
     supervision_views.act_on_anomaly(

@@ -16,7 +16,7 @@ def _message(m: rx.Var) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.cond(
-                m["staff"] == "1",
+                m.staff,
                 rx.icon("landmark", size=12, color="var(--gray-10)"),
                 rx.icon("user", size=12, color="var(--gray-10)"),
             ),
@@ -25,7 +25,7 @@ def _message(m: rx.Var) -> rx.Component:
             align="center",
         ),
         rx.text(m["body"], size="2", white_space="pre-wrap"),
-        background=rx.cond(m["staff"] == "1", "var(--accent-3)", "var(--gray-3)"),
+        background=rx.cond(m.staff, "var(--accent-3)", "var(--gray-3)"),
         padding="0.5em",
         border_radius="6px",
         width="100%",

@@ -61,9 +61,9 @@ def top_bar() -> rx.Component:
                 rx.hstack(
                     rx.icon("bell", color="white", size=18),
                     rx.cond(
-                        AppState.user.get("unread", "0") != "0",
+                        AppState.user.unread > 0,
                         rx.badge(
-                            AppState.user["unread"],
+                            AppState.user.unread,
                             color_scheme="red",
                             variant="solid",
                             radius="full",

@@ -27,11 +27,14 @@ def test_verify_page_and_certificate_pdf(app_url: str, browser) -> None:  # type
         assert row is not None
         cert, owner = row
         token, cert_id, cert_no = cert.verify_token, cert.id, cert.cert_no
+        until = cert.valid_until.isoformat() if cert.valid_until else t("verify.long_term", "zh")
     driver = browser
     driver.delete_all_cookies()
     driver.get(f"{app_url}/verify/{token}")
     wait_text(driver, "verify-result", t("verify.genuine_valid", "zh"))
     assert cert_no in driver.page_source
+    # The validity is always stated, as on the PDF (长期 when there is no end date).
+    wait_text(driver, "verify-valid-until", until)
     driver.save_screenshot(str(SCREENSHOTS / "verify-genuine.png"))
     driver.get(f"{app_url}/verify/forged-token")
     wait_text(driver, "verify-result", t("verify.not_found", "zh"))

@@ -158,7 +158,8 @@ def inquiries_page() -> rx.Component:
                             rx.select.trigger(placeholder=T["inquiry.case"], id="inquiry-case"),
                             rx.select.content(
                                 rx.foreach(
-                                    Q.cases, lambda c: rx.select.item(c["label"], value=c["id"])
+                                    Q.cases,
+                                    lambda c: rx.select.item(c["label"], value=c.id.to_string()),
                                 )
                             ),
                             value=Q.case_id,

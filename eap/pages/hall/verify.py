@@ -10,15 +10,16 @@ from eap.state.hall.verify import VerifyState as V
 T = V.t
 
 
-def _row(key: str, field: str) -> rx.Component:
+def _row(key: str, value: rx.Var | str) -> rx.Component:
     return rx.hstack(
-        rx.text(T[key], weight="medium", min_width="7em"), rx.text(V.result[field]), size="2"
+        rx.text(T[key], weight="medium", min_width="7em"),
+        rx.text(value, id="verify-" + key.removeprefix("verify.").replace("_", "-")),
+        size="2",
     )
 
 
 def verify_page() -> rx.Component:
-    genuine = V.result["genuine"] == "True"
-    valid = V.result["valid"] == "True"
+    genuine, valid = V.result.genuine, V.result.valid
     return rx.center(
         rx.card(
             rx.vstack(
@@ -55,11 +56,18 @@ def verify_page() -> rx.Component:
                 rx.cond(
                     genuine,
                     rx.vstack(
-                        _row("verify.name", "name"),
-                        _row("verify.cert_no", "cert_no"),
-                        _row("verify.project", "project"),
-                        _row("verify.issued_on", "issued_on"),
-                        _row("verify.valid_until", "valid_until"),
+                        _row("verify.name", V.result.name),
+                        _row("verify.cert_no", V.result.cert_no),
+                        _row("verify.project", V.result.project),
+                        _row("verify.issued_on", V.result.issued_on),
+                        _row(
+                            "verify.valid_until",
+                            rx.cond(
+                                V.result.valid_until != "",
+                                V.result.valid_until,
+                                T["verify.long_term"],
+                            ),
+                        ),
                     ),
                 ),
                 width="100%",

@@ -87,7 +87,7 @@ def alerts_tab() -> rx.Component:
                                 rx.cond(
                                     a["case_no"] != "",
                                     a["case_no"],
-                                    a["target_kind"] + " #" + a["target_id"],
+                                    a.target_kind + " #" + a.target_id.to_string(),
                                 ),
                                 on_click=S.open_alert(a["id"], a["target_kind"], a["target_id"]),
                                 cursor="pointer",
@@ -116,7 +116,7 @@ def alert_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.cond(
-                S.detail.contains("case_no"),
+                S.detail.case_no != "",
                 rx.vstack(
                     rx.heading(S.detail["item"], " · ", S.detail["case_no"], size="3"),
                     rx.text(
@@ -134,7 +134,7 @@ def alert_panel() -> rx.Component:
                         " · ",
                         T["case.paused_days"],
                         ": ",
-                        S.detail["paused"],
+                        S.detail.paused_days,
                         " · ",
                         T["case.supplements"],
                         ": ",
@@ -147,7 +147,7 @@ def alert_panel() -> rx.Component:
                                 S.events,
                                 lambda e: rx.table.row(
                                     rx.table.cell(e["at"]),
-                                    rx.table.cell(e["status"]),
+                                    rx.table.cell(T["blzt." + e.status.to_string()]),
                                     rx.table.cell(e["action"]),
                                     rx.table.cell(e["office"]),
                                     rx.table.cell(e["handler"]),

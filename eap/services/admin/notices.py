@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
@@ -13,6 +14,17 @@ from eap.models.common import utcnow
 from eap.services.core.audit import record
 from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """A published notice (通知公告)."""
+
+    id: int = 0
+    title: str = ""
+    body: str = ""
+    excerpt: str = ""
+    at: str = ""
 
 
 def publish_notice(
@@ -59,9 +71,7 @@ def withdraw_notice(session: Session, *, principal: Principal, notice_id: int) -
     return notice
 
 
-def list_notices(
-    session: Session, *, page: int = 1, size: int = 10
-) -> tuple[list[dict[str, str]], int]:
+def list_notices(session: Session, *, page: int = 1, size: int = 10) -> tuple[list[NoticeRow], int]:
     base = select(Notice).where(col(Notice.active))
     total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
     pages = max(1, math.ceil(total / size))
@@ -71,25 +81,25 @@ def list_notices(
         .limit(size)
     ).all()
     return [
-        {
-            "id": str(n.id),
-            "title": n.title,
-            "body": n.body,
-            "excerpt": n.body if len(n.body) <= 120 else n.body[:120] + "…",
-            "at": n.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d"),
-        }
+        NoticeRow(
+            id=n.id or 0,
+            title=n.title,
+            body=n.body,
+            excerpt=n.body if len(n.body) <= 120 else n.body[:120] + "…",
+            at=n.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d"),
+        )
         for n in rows
     ], pages
 
 
-def get_notice(session: Session, *, notice_id: int) -> dict[str, str]:
+def get_notice(session: Session, *, notice_id: int) -> NoticeRow:
     """One published notice for its detail page; withdrawn ones are gone for the public."""
     notice = session.get(Notice, notice_id)
     if notice is None or not notice.active:
         raise DomainError("error.not_found")
-    return {
-        "id": str(notice.id),
-        "title": notice.title,
-        "body": notice.body,
-        "at": notice.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-    }
+    return NoticeRow(
+        id=notice.id or 0,
+        title=notice.title,
+        body=notice.body,
+        at=notice.published_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+    )

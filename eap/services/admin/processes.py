@@ -4,7 +4,7 @@ version they started on; only new applications take the new one."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +12,36 @@ from eap.errors import DomainError
 from eap.models import Item, Process, ProcessItem, ProcessStage, ProcessType, Region
 from eap.services.admin import catalogue
 from eap.services.core.principal import Principal
+
+
+@dataclass(frozen=True)
+class ItemLimits:
+    """An item of a process version: its promised limit and the statutory one it may not pass."""
+
+    code: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    limit: int = 0
+    statutory: int = 0
+    condition: str = ""  # the questionnaire key that makes it apply; "" always
+
+
+@dataclass(frozen=True)
+class StageLimits:
+    stage: int = 0
+    limit: int = 0
+    process_items: list[ItemLimits] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProcessView:
+    """The active version of a city's process for one project type (流程配置)."""
+
+    id: int = 0
+    code: str = ""
+    version: int = 0
+    name: str = ""
+    stages: list[StageLimits] = field(default_factory=list)
 
 
 def _active(session: Session, region_code: str, process_type: int) -> Process:
@@ -23,7 +53,7 @@ def _active(session: Session, region_code: str, process_type: int) -> Process:
 
 def process_view(
     session: Session, *, principal: Principal, region_code: str, process_type: int
-) -> dict[str, Any]:
+) -> ProcessView:
     """The active version: each stage's limit and its items with promised and statutory limits."""
     principal.require_role("admin")
     process = _active(session, region_code, process_type)
@@ -43,29 +73,29 @@ def process_view(
             .order_by(col(Item.code))
         ).all()
         stages.append(
-            {
-                "stage": str(stage.stage_code),
-                "limit": str(stage.limit_days),
-                "items": [
-                    {
-                        "code": item.code,
-                        "name_zh": item.name_zh,
-                        "name_en": item.name_en,
-                        "limit": str(pi.limit_days),
-                        "statutory": str(item.limit_days),
-                        "condition": pi.condition,
-                    }
+            StageLimits(
+                stage=stage.stage_code,
+                limit=stage.limit_days,
+                process_items=[
+                    ItemLimits(
+                        code=item.code,
+                        name_zh=item.name_zh,
+                        name_en=item.name_en,
+                        limit=pi.limit_days,
+                        statutory=item.limit_days,
+                        condition=pi.condition,
+                    )
                     for pi, item in rows
                 ],
-            }
+            )
         )
-    return {
-        "id": str(process.id),
-        "code": process.code,
-        "version": str(process.version),
-        "name": process.name,
-        "stages": stages,
-    }
+    return ProcessView(
+        id=process.id or 0,
+        code=process.code,
+        version=process.version,
+        name=process.name,
+        stages=stages,
+    )
 
 
 def publish_revision(

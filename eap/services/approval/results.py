@@ -26,6 +26,7 @@ from eap.models.cases import APPROVED_STATES, TERMINAL, Blzt
 from eap.models.common import table_of
 from eap.services.approval import case_store
 from eap.services.approval.case_store import load_stage
+from eap.services.approval.rows import Verification
 from eap.services.core.audit import record
 from eap.services.core.authz import require_lead
 from eap.services.core.clock import WorkCalendar, local_date, now_or, today_in_china
@@ -222,23 +223,25 @@ def full_process_days(session: Session, *, project_id: int) -> int:
     return sum(latest.values())
 
 
-def verify_certificate(session: Session, *, token: str, today: dt.date | None = None) -> dict:
+def verify_certificate(
+    session: Session, *, token: str, today: dt.date | None = None
+) -> Verification:
     """Public verification (no login): genuine, and valid today? Shows no personal data."""
     cert = session.exec(select(Certificate).where(Certificate.verify_token == token)).first()
     if cert is None:
-        return {"genuine": False}
+        return Verification()
     today = today or today_in_china()
     project = session.get(Project, cert.project_id)
-    return {
-        "genuine": True,
-        "valid": cert.status == "valid" and (cert.valid_until is None or cert.valid_until >= today),
-        "status": cert.status,
-        "cert_no": cert.cert_no,
-        "name": cert.name,
-        "project": project.name if project else "",
-        "issued_on": cert.issued_on.isoformat(),
-        "valid_until": cert.valid_until.isoformat() if cert.valid_until else "",
-    }
+    return Verification(
+        genuine=True,
+        valid=cert.status == "valid" and (cert.valid_until is None or cert.valid_until >= today),
+        status=cert.status,
+        cert_no=cert.cert_no,
+        name=cert.name,
+        project=project.name if project else "",
+        issued_on=cert.issued_on.isoformat(),
+        valid_until=cert.valid_until.isoformat() if cert.valid_until else "",
+    )
 
 
 def deliver_results(

@@ -213,3 +213,17 @@ class JointView:
     passed: bool | None = None
     conclusion: str = ""
     inspections: list[InspectionRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page (证照核验) shows: no personal data."""
+
+    genuine: bool = False  # a certificate with this token exists
+    valid: bool = False  # genuine, not revoked, and not expired today
+    status: str = ""
+    cert_no: str = ""
+    name: str = ""
+    project: str = ""
+    issued_on: str = ""
+    valid_until: str = ""  # "" : long-term (长期)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,6 +27,7 @@ from eap.services.core.authz import region_prefix
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date
 from eap.services.core.notify import notify_user
 from eap.services.core.principal import Principal
+from eap.services.hall.rows import AppointmentRow
 
 SLOT_MINUTES = 30
 HOURS_RE = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
@@ -237,28 +239,36 @@ def cancel(
     return appointment
 
 
-def _rows(session: Session, query) -> list[dict[str, str]]:
-    out = []
-    for appointment, slot, office in session.exec(query):
-        out.append(
-            {
-                "id": str(appointment.id),
-                "ticket": appointment.ticket,
-                "day": slot.day.isoformat(),
-                "start": slot.start,
-                "end": slot.end,
-                "office": office.name,
-                "address": office.address,
-                "topic": appointment.topic,
-                "status": appointment.status,
-            }
+def _rows(session: Session, query: Any, *, with_company: bool = False) -> list[AppointmentRow]:
+    rows = list(session.exec(query))
+    companies: dict[int, str] = {}
+    if with_company:
+        ids = {a.company_id for a, _slot, _office in rows}
+        companies = {
+            c.id: c.name
+            for c in session.exec(select(Company).where(col(Company.id).in_(ids)))
+            if c.id is not None
+        }
+    return [
+        AppointmentRow(
+            id=appointment.id or 0,
+            ticket=appointment.ticket,
+            day=slot.day.isoformat(),
+            start=slot.start,
+            end=slot.end,
+            office=office.name,
+            address=office.address,
+            topic=appointment.topic,
+            status=appointment.status,
+            company=companies.get(appointment.company_id, ""),
         )
-    return out
+        for appointment, slot, office in rows
+    ]
 
 
 def my_appointments(
     session: Session, *, principal: Principal, now: dt.datetime | None = None
-) -> list[dict[str, str]]:
+) -> list[AppointmentRow]:
     """The company's bookings from today on, soonest first."""
     now = now or utcnow()
     if principal.company_id is None:
@@ -279,7 +289,7 @@ def my_appointments(
 
 def todays_appointments(
     session: Session, *, principal: Principal, now: dt.datetime | None = None
-) -> list[dict[str, str]]:
+) -> list[AppointmentRow]:
     """The clerk's office bookings for today (cancelled ones left out), by time."""
     now = now or utcnow()
     if principal.role != "window" or principal.department_id is None:
@@ -295,12 +305,7 @@ def todays_appointments(
         )
         .order_by(col(AppointmentSlot.start), col(Appointment.id))
     )
-    rows = _rows(session, query)
-    for row in rows:
-        appointment = session.get(Appointment, int(row["id"]))
-        company = session.get(Company, appointment.company_id) if appointment else None
-        row["company"] = company.name if company else ""
-    return rows
+    return _rows(session, query, with_company=True)
 
 
 def check_in(

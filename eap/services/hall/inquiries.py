@@ -4,7 +4,6 @@ about a case; it is routed to the department that owns it, which replies in a th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -27,6 +26,7 @@ from eap.services.core.audit import record
 from eap.services.core.authz import city_of
 from eap.services.core.clock import CHINA_TZ as CHINA
 from eap.services.core.principal import Principal
+from eap.services.hall.rows import CaseChoice, InquiryRow, ThreadMessage
 
 KINDS = ("consult", "complaint")
 STATUSES = ("open", "answered", "closed")
@@ -204,7 +204,7 @@ def list_inquiries(
     status: str = "",
     page: int = 1,
     size: int = 20,
-) -> tuple[list[dict[str, str]], int]:
+) -> tuple[list[InquiryRow], int]:
     """The applicant's own, or the department's (open first), one page and the total."""
     query = select(Inquiry)
     if principal.role in ("applicant", "agent"):
@@ -230,19 +230,19 @@ def list_inquiries(
         )
     }
     return [
-        {
-            "id": str(r.id),
-            "kind": r.kind,
-            "subject": r.subject,
-            "status": r.status,
-            "department": depts.get(r.department_id, ""),
-            "updated": r.updated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
-        }
+        InquiryRow(
+            id=r.id or 0,
+            kind=r.kind,
+            subject=r.subject,
+            status=r.status,
+            department=depts.get(r.department_id, ""),
+            updated=r.updated_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        )
         for r in rows
     ], total
 
 
-def thread(session: Session, *, principal: Principal, inquiry_id: int) -> list[dict[str, Any]]:
+def thread(session: Session, *, principal: Principal, inquiry_id: int) -> list[ThreadMessage]:
     _load(session, principal, inquiry_id)
     rows = session.exec(
         select(InquiryMessage, User)
@@ -251,17 +251,17 @@ def thread(session: Session, *, principal: Principal, inquiry_id: int) -> list[d
         .order_by(col(InquiryMessage.at), col(InquiryMessage.id))
     ).all()
     return [
-        {
-            "author": u.display_name,
-            "staff": "1" if m.from_staff else "",
-            "body": m.body,
-            "at": m.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
-        }
+        ThreadMessage(
+            author=u.display_name,
+            staff=m.from_staff,
+            body=m.body,
+            at=m.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        )
         for m, u in rows
     ]
 
 
-def complainable_cases(session: Session, *, principal: Principal) -> list[dict[str, str]]:
+def complainable_cases(session: Session, *, principal: Principal) -> list[CaseChoice]:
     """The company's item cases, newest first, to choose the one complained about."""
     if principal.company_id is None:
         return []
@@ -274,10 +274,8 @@ def complainable_cases(session: Session, *, principal: Principal) -> list[dict[s
         .limit(100)
     ).all()
     return [
-        {
-            "id": str(c.id),
-            "label": f"{c.case_no} {i.name_zh}",
-            "label_en": f"{c.case_no} {i.name_en}",
-        }
+        CaseChoice(
+            id=c.id or 0, label=f"{c.case_no} {i.name_zh}", label_en=f"{c.case_no} {i.name_en}"
+        )
         for c, i in rows
     ]

@@ -153,3 +153,48 @@ class GuideItem:
     address: str = ""
     hours: str = ""
     materials: list[GuideMaterial] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """A booking at an office (预约办事); ``company`` is filled in for the clerk's list."""
+
+    id: int = 0
+    ticket: str = ""
+    day: str = ""
+    start: str = ""
+    end: str = ""
+    office: str = ""
+    address: str = ""
+    topic: str = ""
+    status: str = ""  # booked checked_in cancelled
+    company: str = ""
+
+
+@dataclass(frozen=True)
+class InquiryRow:
+    """A consultation or complaint (咨询投诉) in a list."""
+
+    id: int = 0
+    kind: str = ""  # question complaint
+    subject: str = ""
+    status: str = ""  # open answered closed
+    department: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    author: str = ""
+    staff: bool = False  # written by the department, not the applicant
+    body: str = ""
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class CaseChoice:
+    """One of the company's item cases, to name the one a complaint is about."""
+
+    id: int = 0
+    label: str = ""
+    label_en: str = ""

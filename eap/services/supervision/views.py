@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -20,10 +21,41 @@ from eap.models import (
     Region,
     StageCase,
 )
+from eap.services.approval.rows import HistoryRow
 from eap.services.core.authz import in_region, region_prefix
 from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
 from eap.services.supervision import kpi
+
+
+@dataclass(frozen=True)
+class AnomalyRow:
+    """An anomaly the checks found (异常), with its evidence."""
+
+    id: int = 0
+    kind: str = ""
+    subject: str = ""
+    region: str = ""
+    evidence: str = ""
+    detected: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """One item case as a supervisor examines it: clock figures and the whole history."""
+
+    case_no: str = ""
+    project: str = ""
+    project_code: str = ""
+    item: str = ""
+    department: str = ""
+    status: int = 0  # Blzt
+    limit: int = 0
+    due: str = ""
+    paused_days: int = 0
+    supplements: int = 0
+    events: list[HistoryRow] = field(default_factory=list)
 
 
 def _require_supervisor(principal: Principal) -> str:
@@ -34,7 +66,7 @@ def _require_supervisor(principal: Principal) -> str:
 
 def list_anomalies(
     session: Session, *, principal: Principal, kind: str = "", page: int = 1, size: int = 20
-) -> tuple[list[dict[str, str]], int]:
+) -> tuple[list[AnomalyRow], int]:
     prefix = _require_supervisor(principal)
     stmt = select(Anomaly).where(col(Anomaly.region_code).startswith(prefix))
     if kind:
@@ -46,20 +78,20 @@ def list_anomalies(
         .limit(size)
     ).all()
     return [
-        {
-            "id": str(a.id),
-            "kind": a.kind,
-            "subject": a.subject,
-            "region": a.region_code,
-            "evidence": ", ".join(f"{k}={v}" for k, v in a.evidence.items()),
-            "detected": a.detected_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-            "status": a.status,
-        }
+        AnomalyRow(
+            id=a.id or 0,
+            kind=a.kind,
+            subject=a.subject,
+            region=a.region_code,
+            evidence=", ".join(f"{k}={v}" for k, v in a.evidence.items()),
+            detected=a.detected_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+            status=a.status,
+        )
         for a in rows
     ], int(total)
 
 
-def case_detail(session: Session, *, principal: Principal, item_case_id: int) -> dict[str, Any]:
+def case_detail(session: Session, *, principal: Principal, item_case_id: int) -> CaseDetail:
     """Everything a supervisor needs about one item case: project, clock and full history."""
     row = session.exec(
         select(ItemCase, StageCase, Project, Item, Department)
@@ -80,29 +112,29 @@ def case_detail(session: Session, *, principal: Principal, item_case_id: int) ->
     events = session.exec(
         select(CaseEvent).where(CaseEvent.item_case_id == item_case_id).order_by(col(CaseEvent.id))
     ).all()
-    return {
-        "case_no": case.case_no,
-        "project": project.name,
-        "project_code": project.project_code,
-        "item": item.name_zh,
-        "department": dept.name,
-        "status": str(case.status),
-        "limit": str(case.limit_days),
-        "due": case.due_date.isoformat() if case.due_date else "",
-        "paused": str(case.paused_days),
-        "supplements": str(case.supplements),
-        "events": [
-            {
-                "at": e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-                "status": str(e.status or ""),
-                "action": e.action,
-                "office": e.office,
-                "handler": e.handler_name,
-                "opinion": e.opinion,
-            }
+    return CaseDetail(
+        case_no=case.case_no,
+        project=project.name,
+        project_code=project.project_code,
+        item=item.name_zh,
+        department=dept.name,
+        status=case.status,
+        limit=case.limit_days,
+        due=case.due_date.isoformat() if case.due_date else "",
+        paused_days=case.paused_days,
+        supplements=case.supplements,
+        events=[
+            HistoryRow(
+                at=e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+                status=e.status,
+                action=e.action,
+                office=e.office,
+                handler=e.handler_name,
+                opinion=e.opinion,
+            )
             for e in events
         ],
-    }
+    )
 
 
 def region_names(session: Session) -> dict[str, str]:

@@ -12,6 +12,7 @@ from eap.errors import DomainError
 from eap.models import Region
 from eap.services.admin import catalogue
 from eap.services.admin import processes as process_admin
+from eap.services.admin.processes import ProcessView
 from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
 
@@ -22,7 +23,7 @@ class ProcessAdminState(AppState):
     cities: list[dict[str, str]] = []
     city: str = "360100"
     ptype: str = "1"
-    view: dict = {}
+    view: ProcessView = ProcessView()  # id 0: none loaded
     limits: dict[str, str] = {}  # "stage:1" / "item:S1-01" -> days as typed
     field_errors: dict[str, str] = {}
     message: str = ""
@@ -50,10 +51,10 @@ class ProcessAdminState(AppState):
                     s, principal=principal, region_code=self.city, process_type=int(self.ptype)
                 )
         except Exception as exc:  # translated for the user, never a traceback
-            self.view, self.error = {}, self._error(exc)
+            self.view, self.error = ProcessView(), self._error(exc)
             return
-        self.limits = {f"stage:{st['stage']}": st["limit"] for st in self.view["stages"]} | {
-            f"item:{i['code']}": i["limit"] for st in self.view["stages"] for i in st["items"]
+        self.limits = {f"stage:{st.stage}": str(st.limit) for st in self.view.stages} | {
+            f"item:{i.code}": str(i.limit) for st in self.view.stages for i in st.process_items
         }
 
     @rx.event

@@ -15,6 +15,7 @@ from eap.errors import DomainError
 from eap.services.core import exports
 from eap.services.core.principal import Principal
 from eap.services.hall import appointments, inquiries
+from eap.services.hall.rows import AppointmentRow
 from eap.state.core.base import AppState
 from eap.state.hall.inquiry_threads import InquiryThreadsMixin
 
@@ -32,7 +33,7 @@ class RepliesState(InquiryThreadsMixin, AppState):
 
     @rx.event
     def load(self) -> None:
-        self.open_id, self.thread, self.page, self.message, self.error = "", [], 1, "", ""
+        self.open_id, self.thread, self.page, self.message, self.error = 0, [], 1, "", ""
         try:
             self._list()
         except DomainError:  # not a department account: the page's own guard redirects
@@ -40,7 +41,7 @@ class RepliesState(InquiryThreadsMixin, AppState):
 
     @rx.event
     def set_status(self, value: str) -> None:
-        self.status, self.page, self.open_id = ("" if value == "all" else value), 1, ""
+        self.status, self.page, self.open_id = ("" if value == "all" else value), 1, 0
         self._list()
 
     @rx.event
@@ -59,10 +60,10 @@ class RepliesState(InquiryThreadsMixin, AppState):
             + [self._tr("export.updated")],
             rows=[
                 [
-                    self._tr(f"inquiry.kind.{r['kind']}"),
-                    r["subject"],
-                    self._tr(f"inquiry.status.{r['status']}"),
-                    r["updated"],
+                    self._tr(f"inquiry.kind.{r.kind}"),
+                    r.subject,
+                    self._tr(f"inquiry.status.{r.status}"),
+                    r.updated,
                 ]
                 for r in rows
             ],
@@ -80,7 +81,7 @@ class RepliesState(InquiryThreadsMixin, AppState):
 class TodayState(AppState):
     """今日预约: the clerk's office bookings for today, checked in as people arrive."""
 
-    rows: list[dict[str, str]] = []
+    rows: list[AppointmentRow] = []
     message: str = ""
     error: str = ""
 
@@ -104,15 +105,15 @@ class TodayState(AppState):
         cols = ("appointment.slot", "appointment.ticket", "register.name", "appointment.topic")
         data = exports.to_xlsx(
             title=self._tr("appointment.today"),
-            filters=rows[0]["day"] if rows else "",
+            filters=rows[0].day if rows else "",
             headers=[self._tr(k) for k in cols] + [self._tr("case.status")],
             rows=[
                 [
-                    f"{r['start']}-{r['end']}",
-                    r["ticket"],
-                    r["company"],
-                    r["topic"],
-                    self._tr(f"appointment.status.{r['status']}"),
+                    f"{r.start}-{r.end}",
+                    r.ticket,
+                    r.company,
+                    r.topic,
+                    self._tr(f"appointment.status.{r.status}"),
                 ]
                 for r in rows
             ],
@@ -120,10 +121,10 @@ class TodayState(AppState):
         return rx.download(data=data, filename="appointments-today.xlsx")
 
     @rx.event
-    def check_in(self, appointment_id: str) -> None:
+    def check_in(self, appointment_id: int) -> None:
         acted = self._perform(
             WINDOW,
-            lambda s, p: appointments.check_in(s, principal=p, appointment_id=int(appointment_id)),
+            lambda s, p: appointments.check_in(s, principal=p, appointment_id=appointment_id),
             "appointment.checked_in",
         )
         self._list(acted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -20,12 +21,27 @@ from eap.services.core.principal import Principal
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class SignedInUser:
+    """What the page shows of the signed-in user: no secret, no ORM row. id 0: nobody."""
+
+    id: int = 0
+    username: str = ""
+    name: str = ""
+    role: str = ""
+    region: str = ""
+    department: str = ""
+    company: str = ""
+    home: str = "/login"
+    unread: int = 0
+
+
 class AppState(rx.State):
     """Session token and language live in cookies; the user is a small DTO, never an ORM row."""
 
     token: str = rx.Cookie("", name="eap_session", same_site="strict")
     lang: str = rx.Cookie(DEFAULT_LANG, name="eap_lang", same_site="lax")
-    user: dict[str, str] = {}
+    user: SignedInUser = SignedInUser()
     notice: str = ""
 
     @rx.var
@@ -34,7 +50,7 @@ class AppState(rx.State):
 
     @rx.var
     def role_label(self) -> str:
-        role = self.user.get("role", "")
+        role = self.user.role
         return t(f"role.{role}", self.lang) if role else ""
 
     def _tr(self, key: str, **params: object) -> str:
@@ -49,23 +65,23 @@ class AppState(rx.State):
         with Session(get_engine()) as session:
             scope = overview.scope_of(session, principal=principal)
             unread = inbox.unread_count(session, principal=principal)
-        self.user = {
-            "id": str(principal.user_id),
-            "username": principal.username,
-            "name": principal.display_name,
-            "role": principal.role,
-            "region": scope.region,
-            "department": scope.department,
-            "company": scope.company,
-            "home": HOME_ROUTES[principal.role],
-            "unread": str(unread),
-        }
+        self.user = SignedInUser(
+            id=principal.user_id,
+            username=principal.username,
+            name=principal.display_name,
+            role=principal.role,
+            region=scope.region,
+            department=scope.department,
+            company=scope.company,
+            home=HOME_ROUTES[principal.role],
+            unread=unread,
+        )
 
     def _require(self, route: str) -> Principal:
         """The signed-in principal allowed on ``route``, or raise PermissionDenied."""
         principal = self._principal()
         if principal is None:
-            self.user = {}
+            self.user = SignedInUser()
             raise PermissionDenied("login.session_ended")
         if principal.role not in ROUTE_ROLES.get(route, frozenset()):
             raise PermissionDenied()
@@ -81,7 +97,7 @@ class AppState(rx.State):
             if exc.key == "login.session_ended":
                 self.notice = self._tr("login.session_ended") if self.token else ""
                 return None, rx.redirect("/login")
-            return None, rx.redirect(self.user.get("home", "/login"))
+            return None, rx.redirect(self.user.home)
         self._set_user(principal)
         return principal, None
 

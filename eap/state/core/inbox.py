@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
@@ -52,5 +54,5 @@ class InboxState(AppState):
         with session_scope() as s:
             inbox.mark_all_read(s, principal=principal)
         self._load(principal)
-        self.user = {**self.user, "unread": str(self.unread)}  # the bell follows
+        self.user = replace(self.user, unread=self.unread)  # the bell follows
         return None

@@ -19,6 +19,7 @@ from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.hall import agents, appointments, inquiries
 from eap.services.hall.agents import ActingCompany, GrantRow
+from eap.services.hall.rows import AppointmentRow, CaseChoice
 from eap.state.core.base import AppState
 from eap.state.hall.inquiry_threads import InquiryThreadsMixin
 
@@ -35,7 +36,7 @@ class AppointmentsState(AppState):
     slots: list[dict[str, str]] = []
     slot_id: str = ""
     topic: str = ""
-    mine: list[dict[str, str]] = []
+    mine: list[AppointmentRow] = []
     message: str = ""
     error: str = ""
 
@@ -120,10 +121,10 @@ class AppointmentsState(AppState):
         self._mine(acted)
 
     @rx.event
-    def cancel(self, appointment_id: str) -> None:
+    def cancel(self, appointment_id: int) -> None:
         acted = self._perform(
             APPOINTMENTS,
-            lambda s, p: appointments.cancel(s, principal=p, appointment_id=int(appointment_id)),
+            lambda s, p: appointments.cancel(s, principal=p, appointment_id=appointment_id),
             "appointment.cancelled",
         )
         self._slots()
@@ -138,7 +139,7 @@ class InquiriesState(InquiryThreadsMixin, AppState):
     subject: str = ""
     body: str = ""
     items: list[dict[str, str]] = []
-    cases: list[dict[str, str]] = []
+    cases: list[CaseChoice] = []
     field_errors: dict[str, str] = {}
     message: str = ""
     error: str = ""
@@ -149,7 +150,7 @@ class InquiriesState(InquiryThreadsMixin, AppState):
         if principal is None:
             return redirect
         self.message, self.error, self.field_errors = "", "", {}
-        self.open_id, self.thread, self.page = "", [], 1
+        self.open_id, self.thread, self.page = 0, [], 1
         with Session(get_engine()) as s:
             self.items = [
                 {
@@ -218,7 +219,7 @@ class InquiriesState(InquiryThreadsMixin, AppState):
     def close(self) -> None:
         acted = self._perform(
             INQUIRIES,
-            lambda s, p: inquiries.close(s, principal=p, inquiry_id=int(self.open_id)),
+            lambda s, p: inquiries.close(s, principal=p, inquiry_id=self.open_id),
             "inquiry.closed_ok",
         )
         self._list(acted)

@@ -16,18 +16,19 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.services.hall import inquiries
+from eap.services.hall.rows import InquiryRow, ThreadMessage
 
 PAGE_SIZE = 10
 
 
 class InquiryThreadsMixin(rx.State, mixin=True):
     inquiry_route: ClassVar[str] = ""
-    rows: list[dict[str, str]] = []
+    rows: list[InquiryRow] = []
     total: int = 0
     page: int = 1
     status: str = ""  # "" = every status
-    open_id: str = ""
-    thread: list[dict[str, str]] = []
+    open_id: int = 0  # the thread shown; 0: none
+    thread: list[ThreadMessage] = []
     reply_text: str = ""
 
     if TYPE_CHECKING:  # provided by the AppState subclass the mixin is combined with
@@ -47,7 +48,7 @@ class InquiryThreadsMixin(rx.State, mixin=True):
                 s, principal=principal, status=self.status, page=self.page, size=PAGE_SIZE
             )
             if self.open_id:
-                self.thread = inquiries.thread(s, principal=principal, inquiry_id=int(self.open_id))
+                self.thread = inquiries.thread(s, principal=principal, inquiry_id=self.open_id)
 
     @rx.var
     def pages(self) -> int:
@@ -63,21 +64,21 @@ class InquiryThreadsMixin(rx.State, mixin=True):
         self.reply_text = value
 
     @rx.event
-    def open_thread(self, inquiry_id: str) -> None:
-        self.open_id = "" if self.open_id == inquiry_id else inquiry_id
+    def open_thread(self, inquiry_id: int) -> None:
+        self.open_id = 0 if self.open_id == inquiry_id else inquiry_id
         self.thread, self.reply_text = [], ""
         self.message, self.error = "", ""
         try:
             self._list()
         except Exception as exc:  # translated for the user, never a traceback
-            self.open_id, self.error = "", self._error(exc)
+            self.open_id, self.error = 0, self._error(exc)
 
     def _send_reply(self) -> bool:
         """Reply to the open thread through the service; the list is read again either way."""
         sent = self._perform(
             self.inquiry_route,
             lambda s, p: inquiries.reply(
-                s, principal=p, inquiry_id=int(self.open_id or 0), body=self.reply_text
+                s, principal=p, inquiry_id=self.open_id, body=self.reply_text
             ),
             "inquiry.reply_sent",
         )

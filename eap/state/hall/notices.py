@@ -8,11 +8,12 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.services.admin import notices
+from eap.services.admin.notices import NoticeRow
 from eap.state.core.base import AppState
 
 
 class NoticesState(AppState):
-    rows: list[dict[str, str]] = []
+    rows: list[NoticeRow] = []
     page: int = 1
     pages: int = 1
 
@@ -32,12 +33,12 @@ class NoticesState(AppState):
 
 
 class NoticeDetailState(AppState):
-    detail: dict[str, str] = {}
+    detail: NoticeRow = NoticeRow()
     error: str = ""
 
     @rx.event
     def load(self) -> None:
-        self.detail, self.error = {}, ""
+        self.detail, self.error = NoticeRow(), ""
         raw = str(self.router.page.params.get("notice_id", ""))
         try:
             with Session(get_engine()) as s:
@@ -60,7 +61,7 @@ class NoticeAdminState(AppState):
     def set_body(self, value: str) -> None:
         self.body = value
 
-    current: list[dict[str, str]] = []
+    current: list[NoticeRow] = []
 
     @rx.event
     def load_list(self) -> None:
@@ -71,11 +72,11 @@ class NoticeAdminState(AppState):
             self.current, _ = notices.list_notices(s, page=1)
 
     @rx.event
-    def withdraw(self, notice_id: str) -> None:
+    def withdraw(self, notice_id: int) -> None:
         """撤下 a notice; the service re-checks that the caller is an administrator."""
         self._perform(
             "/admin",
-            lambda s, p: notices.withdraw_notice(s, principal=p, notice_id=int(notice_id)),
+            lambda s, p: notices.withdraw_notice(s, principal=p, notice_id=notice_id),
             "notice.withdrawn",
         )
         self._load_list()

@@ -12,12 +12,15 @@ from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
+from eap.services.approval.rows import HistoryRow
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.supervision import alerts as supervision
 from eap.services.supervision import views as supervision_views
+from eap.services.supervision.alerts import AlertRow
 from eap.services.supervision.kpi import GRAIN, kpis
+from eap.services.supervision.views import AnomalyRow, CaseDetail
 from eap.state.core.base import AppState
 
 ROUTE = "/supervision"
@@ -32,15 +35,15 @@ class SupervisionState(AppState):
     tab: str = "alerts"
     level: str = ""
     status: str = "open"
-    alerts: list[dict[str, str]] = []
+    alerts: list[AlertRow] = []
     page: int = 1
     pages: int = 1
-    detail: dict[str, str] = {}
-    events: list[dict[str, str]] = []
+    detail: CaseDetail = CaseDetail()  # the examined item case; case_no "" when none
+    events: list[HistoryRow] = []
     selected_alert: int = 0
     action_text: str = ""
     message: str = ""
-    anomalies: list[dict[str, str]] = []
+    anomalies: list[AnomalyRow] = []
     kpi_start: str = ""
     kpi_end: str = ""
     group_by: str = "city_code"
@@ -75,7 +78,7 @@ class SupervisionState(AppState):
                 size=PAGE,
             )
         self.pages = max(1, math.ceil(total / PAGE))
-        self.alerts = [{k: str(v) for k, v in r.__dict__.items()} for r in rows]
+        self.alerts = rows
 
     @rx.event
     def set_tab(self, tab: str) -> None:
@@ -111,22 +114,21 @@ class SupervisionState(AppState):
 
     # --- one alert ----------------------------------------------------------------------
     @rx.event
-    def open_alert(self, alert_id: str, target_kind: str, target_id: str) -> None:
-        self.selected_alert, self.action_text, self.message = int(alert_id), "", ""
-        self.detail, self.events = {}, []
+    def open_alert(self, alert_id: int, target_kind: str, target_id: int) -> None:
+        self.selected_alert, self.action_text, self.message = alert_id, "", ""
+        self.detail, self.events = CaseDetail(), []
         if target_kind != "item":
             return
         try:
             principal = self._require(ROUTE)
             with Session(get_engine()) as s:
                 detail = supervision_views.case_detail(
-                    s, principal=principal, item_case_id=int(target_id)
+                    s, principal=principal, item_case_id=target_id
                 )
         except DomainError as exc:
             self.message = self._error(exc)
             return
-        self.events = detail.pop("events")
-        self.detail = detail
+        self.detail, self.events = detail, detail.events
 
     @rx.event
     def set_action_text(self, value: str) -> None:
@@ -159,19 +161,22 @@ class SupervisionState(AppState):
             filters=f"level={self.level or 'all'} status={self.status or 'all'}",
             headers=[self._tr(f"supervision.col.{h}") for h in headers],
             rows=[
-                [self._tr(f"alert.level.{a['level']}") if h == "level" else a[h] for h in headers]
+                [
+                    self._tr(f"alert.level.{a.level}") if h == "level" else str(getattr(a, h))
+                    for h in headers
+                ]
                 for a in self._all_alerts()
             ],
         )
         return rx.download(data=data, filename="alerts.xlsx")
 
-    def _all_alerts(self, principal: Principal | None = None) -> list[dict[str, str]]:
+    def _all_alerts(self, principal: Principal | None = None) -> list[AlertRow]:
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             rows, _ = supervision.list_alerts(
                 s, principal=principal, level=self.level, status=self.status, page=1, size=100_000
             )
-        return [{k: str(v) for k, v in r.__dict__.items()} for r in rows]
+        return rows
 
     # --- anomalies ----------------------------------------------------------------------
     def _load_anomalies(self, principal: Principal | None = None) -> None:
@@ -180,14 +185,14 @@ class SupervisionState(AppState):
             self.anomalies, _ = supervision_views.list_anomalies(s, principal=principal, size=200)
 
     @rx.event
-    def act_anomaly(self, anomaly_id: str, kind: str) -> None:
+    def act_anomaly(self, anomaly_id: int, kind: str) -> None:
         try:
             principal = self._require(ROUTE)
             with session_scope() as s:
                 supervision_views.act_on_anomaly(
                     s,
                     principal=principal,
-                    anomaly_id=int(anomaly_id),
+                    anomaly_id=anomaly_id,
                     kind=kind,
                     text=self.action_text,
                 )
@@ -204,7 +209,7 @@ class SupervisionState(AppState):
             title=self._tr("supervision.anomalies"),
             filters="",
             headers=[self._tr(f"supervision.col.{c}") for c in cols],
-            rows=[[a[c] for c in cols] for a in self.anomalies],
+            rows=[[getattr(a, c) for c in cols] for a in self.anomalies],
         )
         return rx.download(data=data, filename="anomalies.xlsx")
 

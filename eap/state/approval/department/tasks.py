@@ -13,11 +13,12 @@ from eap.services.approval.rows import BadGradeRow, LeadStageRow, PostCheckRow
 from eap.services.core.principal import Principal
 from eap.services.hall import evaluation
 from eap.services.supervision import alerts as supervision
+from eap.services.supervision.alerts import AlertRow
 from eap.state.approval.department.inbox import ROUTE, DepartmentState
 
 
 class DepartmentTasksState(DepartmentState):
-    dept_alerts: list[dict[str, str]] = []
+    dept_alerts: list[AlertRow] = []
     lead_rows: list[LeadStageRow] = []
     checks: list[PostCheckRow] = []
     grades: list[BadGradeRow] = []
@@ -45,7 +46,7 @@ class DepartmentTasksState(DepartmentState):
             self.lead_rows = workbench.lead_stage_cases(s, principal=principal).rows
             self.checks = workbench.post_check_tasks(s, principal=principal)
             self.grades = workbench.bad_grades(s, principal=principal)
-        self.dept_alerts = [{k: str(v) for k, v in a.__dict__.items()} for a in alerts]
+        self.dept_alerts = alerts
 
     @rx.event
     def record_check(self, task_id: int, truthful: bool) -> None:
@@ -97,12 +98,12 @@ class DepartmentTasksState(DepartmentState):
             self._load_inbox(acted)
 
     @rx.event
-    def reply(self, alert_id: str) -> None:
+    def reply(self, alert_id: int) -> None:
         """Answer a supervision notice (督办) for this department."""
         if acted := self._perform(
             ROUTE,
             lambda s, p: supervision.act_on_alert(
-                s, principal=p, alert_id=int(alert_id), kind="reply", text=self.opinion
+                s, principal=p, alert_id=alert_id, kind="reply", text=self.opinion
             ),
             "supervision.done",
         ):
