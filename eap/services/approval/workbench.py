@@ -320,7 +320,21 @@ def item_case_view(
     item = session.get(Item, case.item_id)
     row = next(i for i in view.item_cases if i.id == case.id)
     chain = chain_for(session, case=case)
-    history = [
+    history = case_history(session, item_case_id=item_case_id)
+    open_item = OpenItem(
+        **asdict(row),
+        promise_allowed=bool(item and item.promise_allowed),
+        limit=case.limit_days,
+        chain_len=len(chain),
+        step_name=chain[min(case.step, len(chain) - 1)],
+        proposal=case.proposal.get("outcome", "") if case.proposal else "",
+    )
+    return replace(view, item=open_item, history=history)
+
+
+def case_history(session: Session, *, item_case_id: int) -> list[HistoryRow]:
+    """An item case's immutable history (办理过程), oldest first."""
+    return [
         HistoryRow(
             at=_ts(e.at),
             status=e.status,
@@ -335,15 +349,6 @@ def item_case_view(
             .order_by(col(CaseEvent.id))
         )
     ]
-    open_item = OpenItem(
-        **asdict(row),
-        promise_allowed=bool(item and item.promise_allowed),
-        limit=case.limit_days,
-        chain_len=len(chain),
-        step_name=chain[min(case.step, len(chain) - 1)],
-        proposal=case.proposal.get("outcome", "") if case.proposal else "",
-    )
-    return replace(view, item=open_item, history=history)
 
 
 def lead_stage_cases(

@@ -12,7 +12,6 @@ from sqlmodel import Session, col, func, select
 from eap.errors import DomainError, PermissionDenied
 from eap.models import (
     Anomaly,
-    CaseEvent,
     Department,
     Item,
     ItemCase,
@@ -22,6 +21,7 @@ from eap.models import (
     StageCase,
 )
 from eap.services.approval.rows import HistoryRow
+from eap.services.approval.workbench import case_history
 from eap.services.core.authz import in_region, region_prefix
 from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
@@ -109,9 +109,6 @@ def case_detail(session: Session, *, principal: Principal, item_case_id: int) ->
     ) or (principal.role == "approver" and principal.department_id == dept.id)
     if not allowed:
         raise PermissionDenied("error.not_found")
-    events = session.exec(
-        select(CaseEvent).where(CaseEvent.item_case_id == item_case_id).order_by(col(CaseEvent.id))
-    ).all()
     return CaseDetail(
         case_no=case.case_no,
         project=project.name,
@@ -123,17 +120,7 @@ def case_detail(session: Session, *, principal: Principal, item_case_id: int) ->
         due=case.due_date.isoformat() if case.due_date else "",
         paused_days=case.paused_days,
         supplements=case.supplements,
-        events=[
-            HistoryRow(
-                at=e.at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-                status=e.status,
-                action=e.action,
-                office=e.office,
-                handler=e.handler_name,
-                opinion=e.opinion,
-            )
-            for e in events
-        ],
+        events=case_history(session, item_case_id=item_case_id),
     )
 
 
