@@ -25,6 +25,7 @@ class Route:
     nav: str | None = None  # message key of its link in the top bar (for ``roles``)
     home_of: frozenset[str] = frozenset()  # the roles that land here after signing in
     role_home: str | None = None  # a role's generic home page (pages.core.home)
+    nav_roles: frozenset[str] | None = None  # who sees the menu link, when not ``roles``
 
 
 _P, _S = "eap.pages", "eap.state"
@@ -43,13 +44,6 @@ ROUTES: tuple[Route, ...] = (
         "证照核验 · EAP",
         None,
         (f"{_S}.hall.verify:VerifyState.load",),
-    ),
-    Route(
-        "/guide",
-        f"{_P}.hall.guide:guide_page",
-        "办事指南 · EAP",
-        None,
-        (f"{_S}.hall.guide:GuideState.load",),
     ),
     Route(
         "/notices",
@@ -127,6 +121,16 @@ ROUTES: tuple[Route, ...] = (
         HALL_ROLES,
         (f"{_S}.hall.hall_services:AgentsState.load",),
         "nav.agents",
+    ),
+    # 办事指南: public, and in the hall's menu
+    Route(
+        "/guide",
+        f"{_P}.hall.guide:guide_page",
+        "办事指南 · EAP",
+        None,
+        (f"{_S}.hall.guide:GuideState.load",),
+        "nav.guide",
+        nav_roles=HALL_ROLES,
     ),
     # 审批业务 workbenches
     Route(
@@ -237,7 +241,7 @@ ROUTE_ROLES: dict[str, frozenset[str]] = {r.path: r.roles for r in ROUTES if r.r
 HOME_ROUTES: dict[str, str] = {role: r.path for r in ROUTES for role in r.home_of}
 # The top bar's links: (route, label key, roles that see it), in table order.
 NAV: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
-    (r.path, r.nav, tuple(sorted(r.roles))) for r in ROUTES if r.nav and r.roles
+    (r.path, r.nav, tuple(sorted(who))) for r in ROUTES if r.nav and (who := r.nav_roles or r.roles)
 )
 
 

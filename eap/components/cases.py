@@ -15,6 +15,8 @@ CLOCK_COLOURS = {
     "paused": "gray",
     "done": "blue",
     "waiting": "gray",
+    "blocked": "red",
+    "not_started": "gray",
 }
 
 
@@ -60,6 +62,36 @@ def template_link(material: rx.Var, size: str | None = None) -> rx.Component:
             **sized,
         ),
         "",
+    )
+
+
+def clock_legend() -> rx.Component:
+    """What each clock colour means (the rule is case_clock.clock_view's)."""
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("info", size=14),
+                T["clock.legend"],
+                variant="ghost",
+                size="1",
+                id="clock-legend",
+            )
+        ),
+        rx.popover.content(
+            rx.vstack(
+                *[
+                    rx.hstack(
+                        rx.badge(T[f"clock.{state}"], color_scheme=colour, variant="soft"),
+                        rx.text(T[f"clock.legend.{state}"], size="1"),
+                        align="center",
+                    )
+                    for state, colour in CLOCK_COLOURS.items()
+                ],
+                spacing="2",
+                id="clock-legend-body",
+            ),
+            max_width="420px",
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import localized
+from eap.components.confirm import confirm_with_reason
 from eap.state.approval.department import (
     DepartmentState as D,
 )
@@ -139,12 +140,13 @@ def post_checks() -> rx.Component:
                 on_click=DT.record_check(c["id"], False),
                 class_name="check-false",
             ),
-            rx.button(
-                T["postcheck.revoke"],
+            confirm_with_reason(
+                "postcheck.revoke",
+                reason=D.opinion,
+                on_reason=D.set_opinion,
+                on_confirm=DT.revoke(c.item_case_id),
+                id_="check-revoke-" + c.id.to_string(),
                 size="1",
-                color_scheme="red",
-                on_click=DT.revoke(c["item_case_id"]),
-                class_name="check-revoke",
             ),
         ],
         _note("postcheck.hint", "postcheck-note"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
+from typing import Any
 
 import reflex as rx
 
@@ -113,23 +114,31 @@ def shell(*children: rx.Component) -> rx.Component:
     )
 
 
-def pager(state: type[rx.State]) -> rx.Component:
+def pager(
+    state: Any, *, page: Any = None, pages: Any = None, goto: Any = None, id_: str = ""
+) -> rx.Component:
+    """Previous / n of m / next for ``state.page``/``pages``/``goto_page``, or the given ones
+    (a page with two paged lists names the second's)."""
+    page = state.page if page is None else page
+    pages = state.pages if pages is None else pages
+    goto = state.goto_page if goto is None else goto
     return rx.hstack(
         rx.button(
             T["page.prev"],
-            on_click=state.goto_page(-1),
+            on_click=goto(-1),
             size="1",
             variant="soft",
-            disabled=state.page <= 1,
+            disabled=page <= 1,
         ),
-        rx.text(state.page, " / ", state.pages, size="2"),
+        rx.text(page, " / ", pages, size="2"),
         rx.button(
             T["page.next"],
-            on_click=state.goto_page(1),
+            on_click=goto(1),
             size="1",
             variant="soft",
-            disabled=state.page >= state.pages,
+            disabled=page >= pages,
         ),
+        id=id_ or None,
         align="center",
         spacing="3",
     )

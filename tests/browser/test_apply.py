@@ -69,6 +69,16 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
         if t("material.missing", "zh") in r.text
     ]
     assert codes
+    # A file of a refused type: one message, in Chinese, naming the file and what is accepted
+    # (not the picker's English toast with MIME types, nor "one file at a time").
+    bad = tmp_path / "setup.exe"
+    bad.write_bytes(b"MZ" + b"\0" * 64)
+    pick(driver, "upload-code", codes[0])
+    driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(bad))
+    wait_text(driver, "apply-error", t("apply.file_refused", "zh"))
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-sonner-toast]") == []  # no English toast
+    assert t("apply.upload_count", "zh") not in driver.page_source
+    driver.save_screenshot(str(SCREENSHOTS / "apply-file-refused.png"))
     for code in codes:
         name = upload(driver, code, tmp_path)
         for _ in range(40):

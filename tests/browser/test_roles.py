@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eap.i18n import t
-from tests.browser.helpers import SCREENSHOTS, sign_in, wait_text
+from tests.browser.helpers import SCREENSHOTS, sign_in, wait_css, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -65,8 +65,12 @@ def test_wrong_password_shows_translated_error(app_url: str, browser) -> None:  
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "admin", "not-the-password")
-    wait_text(driver, "login-error", t("auth.bad_credentials", "zh"))
+    wait_text(driver, "login-error", t("auth.bad_credentials", "zh", attempts=5, minutes=15))
     driver.save_screenshot(str(SCREENSHOTS / "login-error-zh.png"))
+    sign_in(driver, app_url, "", "")  # an empty form says what is missing
+    wait_text(driver, "login-error", t("login.missing", "zh"))
+    sign_in(driver, app_url, "admin", "")
+    wait_text(driver, "login-error", t("login.missing_password", "zh"))
 
 
 def test_public_guide(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +93,27 @@ def test_public_guide(app_url: str, browser) -> None:  # type: ignore[no-untyped
         time.sleep(0.25)
     else:
         raise AssertionError("search did not narrow the guide")
+    assert driver.find_elements(By.ID, "guide-login")  # public: a way to sign in
+    assert not driver.find_elements(By.ID, "current-user")
     driver.save_screenshot(str(SCREENSHOTS / "guide.png"))
+
+
+def test_the_guide_is_one_click_away_in_the_hall(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "qiye001")
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
+    link = wait_css(driver, "a[href='/guide']")
+    assert link.text == t("nav.guide", "zh")
+    link.click()
+    wait_text(driver, "home-title", t("guide.title", "zh"))
+    wait_css(driver, ".guide-item")
+    # Still in the hall: the signed-in user and the hall's menu, no "sign in" link.
+    assert driver.find_elements(By.ID, "current-user")
+    assert not driver.find_elements(By.ID, "guide-login")
+    driver.save_screenshot(str(SCREENSHOTS / "hall-guide.png"))
 
 
 def test_admin_publishes_a_notice_everyone_reads(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,8 @@ department closes the stage — all in the browser."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import Session, select
 
@@ -87,6 +89,7 @@ def _act_in_department(driver, url: str, username: str, case_no: str, *buttons: 
 
 def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     stage_case_id, owner = _application()
     engine = make_engine(APP_DB["url"])
@@ -99,8 +102,35 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
     sign_in(driver, app_url, "nc_window")
     wait_text(driver, "home-title", t("home.window", "zh"))
     open_case(driver, ".queue-case", case_no)
+    # Before acceptance no clock runs, and the badge says so (not "waiting for a prerequisite").
+    wait_css(driver, "#case-title")
+    assert t("clock.not_started", "zh") in driver.page_source
+    assert t("clock.waiting", "zh") not in driver.page_source
+    # The legend explains every colour.
+    click(driver, "#clock-legend")
+    wait_text(driver, "clock-legend-body", t("clock.legend.warning", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "clock-legend.png"))
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     click(driver, "#btn-receive")
     wait_message(driver)
+    # Nothing destructive is preselected, and a refusal asks first, with a reason.
+    assert not driver.find_elements(By.CSS_SELECTOR, "button[role=checkbox][data-state=checked]")
+    click(driver, "#btn-refuse-formal")
+    confirm = wait_css(driver, "#btn-refuse-formal-confirm")
+    assert not confirm.is_enabled()  # no reason, no refusal
+    wait_css(driver, "#btn-refuse-formal-reason").send_keys("材料不齐")
+    for _ in range(40):
+        if confirm.is_enabled():
+            break
+        time.sleep(0.1)
+    assert confirm.is_enabled()
+    driver.save_screenshot(str(SCREENSHOTS / "window-refuse-confirm.png"))
+    click(driver, "#btn-refuse-formal-cancel")  # and a way back: nothing happened
+    with Session(engine) as s:
+        assert {
+            c.status
+            for c in s.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id))
+        } == {Blzt.RECEIVED}
     click(driver, "#btn-accept")
     wait_message(driver)
     driver.save_screenshot(str(SCREENSHOTS / "window-accepted.png"))

@@ -6,12 +6,14 @@ import reflex as rx
 
 from eap.components.cases import (
     clock_badge,
+    clock_legend,
     feedback,
     history_table,
     localized,
     materials_table,
     status_text,
 )
+from eap.components.confirm import confirm_with_reason
 from eap.components.department_tasks import alerts, bad_grades, post_checks
 from eap.components.desk import replies_panel
 from eap.components.shell import pager, shell
@@ -72,6 +74,7 @@ def inbox() -> rx.Component:
             ),
             rx.button(T["kpi.query"], on_click=D.search, variant="soft"),
             rx.spacer(),
+            clock_legend(),
             rx.button(
                 rx.icon("file-spreadsheet"),
                 T["export.xlsx"],
@@ -82,40 +85,44 @@ def inbox() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(T[f"inbox.{c}"])
-                        for c in ("case_no", "item", "project", "status", "clock", "due")
-                    ]
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    D.rows,
-                    lambda r: rx.table.row(
-                        rx.table.cell(
-                            rx.button(
-                                r["case_no"],
-                                on_click=[DC.open_case(r["id"]), DS.refresh, DJ.refresh],
-                                variant="ghost",
-                                size="1",
-                                class_name="inbox-case",
-                            )
+        rx.cond(
+            D.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(T[f"inbox.{c}"])
+                            for c in ("case_no", "item", "project", "status", "clock", "due")
+                        ]
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        D.rows,
+                        lambda r: rx.table.row(
+                            rx.table.cell(
+                                rx.button(
+                                    r["case_no"],
+                                    on_click=[DC.open_case(r["id"]), DS.refresh, DJ.refresh],
+                                    variant="ghost",
+                                    size="1",
+                                    class_name="inbox-case",
+                                )
+                            ),
+                            rx.table.cell(localized(r, "item")),
+                            rx.table.cell(r["project"]),
+                            rx.table.cell(status_text(r["status"])),
+                            rx.table.cell(clock_badge(r["clock"], r["left"])),
+                            rx.table.cell(r["due"]),
                         ),
-                        rx.table.cell(localized(r, "item")),
-                        rx.table.cell(r["project"]),
-                        rx.table.cell(status_text(r["status"])),
-                        rx.table.cell(clock_badge(r["clock"], r["left"])),
-                        rx.table.cell(r["due"]),
-                    ),
-                )
+                    )
+                ),
+                size="1",
+                width="100%",
+                variant="surface",
+                id="dept-inbox",
             ),
-            size="1",
-            width="100%",
-            variant="surface",
-            id="dept-inbox",
+            rx.text(T["inbox.empty"], color_scheme="gray", id="dept-inbox-empty"),
         ),
         pager(D),
         rx.cond(
@@ -185,11 +192,12 @@ def _decision_buttons() -> rx.Component:
                 color_scheme="green",
                 id="btn-approve-owed",
             ),
-            rx.button(
-                T["dept.refuse"],
-                on_click=[DC.refuse, DT.refresh],
-                color_scheme="red",
-                id="btn-refuse",
+            confirm_with_reason(
+                "dept.refuse",
+                reason=D.opinion,
+                on_reason=D.set_opinion,
+                on_confirm=[DC.refuse, DT.refresh],
+                id_="btn-refuse",
             ),
         ),
         rx.hstack(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.cases import clock_badge, feedback, localized, materials_table, status_text
+from eap.components.cases import (
+    clock_badge,
+    clock_legend,
+    feedback,
+    localized,
+    materials_table,
+    status_text,
+)
+from eap.components.confirm import confirm_with_reason
 from eap.components.desk import today_panel
 from eap.components.shell import pager, shell
 from eap.state.approval.window import WindowState as W
@@ -15,50 +23,55 @@ T = W.t
 def queue() -> rx.Component:
     return rx.vstack(
         rx.heading(T["home.window"], size="6", id="home-title"),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(T[f"queue.{c}"])
-                        for c in ("case_no", "project", "stage", "status", "submitted")
-                    ]
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    W.rows,
-                    lambda r: rx.table.row(
-                        rx.table.cell(
-                            rx.button(
-                                r["case_no"],
-                                on_click=W.open_case(r["id"]),
-                                variant="ghost",
-                                size="1",
-                                class_name="queue-case",
-                            )
-                        ),
-                        rx.table.cell(r["project"]),
-                        rx.table.cell(T["stage." + r["stage"].to(str)]),
-                        rx.table.cell(
-                            T["stagecase." + r["status"].to(str)],
-                            rx.cond(
-                                r.returned,
-                                rx.badge(T["queue.returned"], color_scheme="green"),
-                                "",
+        rx.cond(
+            W.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(T[f"queue.{c}"])
+                            for c in ("case_no", "project", "stage", "status", "submitted")
+                        ]
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        W.rows,
+                        lambda r: rx.table.row(
+                            rx.table.cell(
+                                rx.button(
+                                    r["case_no"],
+                                    on_click=W.open_case(r["id"]),
+                                    variant="ghost",
+                                    size="1",
+                                    class_name="queue-case",
+                                )
                             ),
+                            rx.table.cell(r["project"]),
+                            rx.table.cell(T["stage." + r["stage"].to(str)]),
+                            rx.table.cell(
+                                T["stagecase." + r["status"].to(str)],
+                                rx.cond(
+                                    r.returned,
+                                    rx.badge(T["queue.returned"], color_scheme="green"),
+                                    "",
+                                ),
+                            ),
+                            rx.table.cell(r["submitted"]),
                         ),
-                        rx.table.cell(r["submitted"]),
-                    ),
-                )
+                    )
+                ),
+                size="1",
+                width="100%",
+                variant="surface",
+                id="window-queue",
             ),
-            size="1",
-            width="100%",
-            variant="surface",
-            id="window-queue",
+            rx.text(T["queue.empty"], color_scheme="gray", id="window-queue-empty"),
         ),
         rx.hstack(
             pager(W),
             rx.spacer(),
+            clock_legend(),
             rx.button(
                 rx.icon("file-spreadsheet"),
                 T["export.xlsx"],
@@ -93,8 +106,20 @@ def queue() -> rx.Component:
                     rx.foreach(
                         W.to_deliver,
                         lambda d: rx.hstack(
-                            rx.text(
-                                d["case_no"], " · ", T["stage." + d["stage"].to(str)], size="2"
+                            rx.vstack(
+                                rx.text(d.project, " · ", d.company, size="2", weight="medium"),
+                                rx.text(
+                                    d.case_no,
+                                    " · ",
+                                    T["stage." + d.stage.to_string()],
+                                    " · ",
+                                    T["window.closed_at"],
+                                    " ",
+                                    d.closed,
+                                    size="1",
+                                    color_scheme="gray",
+                                ),
+                                spacing="0",
                             ),
                             rx.spacer(),
                             rx.button(
@@ -104,6 +129,16 @@ def queue() -> rx.Component:
                                 class_name="deliver-button",
                             ),
                             width="100%",
+                        ),
+                    ),
+                    rx.cond(
+                        W.deliver_pages > 1,
+                        pager(
+                            W,
+                            page=W.deliver_page,
+                            pages=W.deliver_pages,
+                            goto=W.goto_deliver_page,
+                            id_="deliver-pager",
                         ),
                     ),
                     width="100%",
@@ -189,12 +224,20 @@ def case_panel() -> rx.Component:
                             color_scheme="amber",
                             id="btn-supplement",
                         ),
-                        rx.checkbox(T["window.formal"], checked=W.formal, on_change=W.set_formal),
-                        rx.button(
-                            T["window.refuse"],
-                            on_click=W.refuse,
-                            color_scheme="red",
-                            id="btn-refuse",
+                        confirm_with_reason(
+                            "window.refuse_plain",
+                            reason=W.remarks,
+                            on_reason=W.set_remarks,
+                            on_confirm=W.refuse_plain,
+                            id_="btn-refuse",
+                            variant="soft",
+                        ),
+                        confirm_with_reason(
+                            "window.formal",
+                            reason=W.remarks,
+                            on_reason=W.set_remarks,
+                            on_confirm=W.refuse_formal,
+                            id_="btn-refuse-formal",
                         ),
                         align="center",
                         wrap="wrap",

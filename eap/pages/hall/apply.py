@@ -199,6 +199,7 @@ def _uploader() -> rx.Component:
                 "image/jpeg": [".jpg", ".jpeg"],
             },
             on_drop=A.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
+            on_drop_rejected=A.upload_refused,
         ),
         rx.text(T["apply.file_rules"], size="1", color_scheme="gray"),
         align="center",

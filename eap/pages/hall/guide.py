@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import localized, template_link
-from eap.components.shell import lang_button
+from eap.components.shell import lang_button, shell
 from eap.state.hall.guide import GuideState as G
 
 T = G.t
@@ -81,52 +81,66 @@ def _item(i: rx.Var) -> rx.Component:
     )
 
 
-def guide_page() -> rx.Component:
-    return rx.box(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(T["guide.title"], size="6", id="home-title"),
-                rx.spacer(),
-                lang_button(),
-                rx.link(T["login.title"], href="/login"),
-                width="100%",
-                align="center",
+def _guide_body() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            _select(
+                G.stage,
+                [("0", "filter.all_stages")] + [(str(s), f"stage.{s}") for s in range(1, 6)],
+                G.set_stage,
+                "guide-stage",
             ),
-            rx.hstack(
-                _select(
-                    G.stage,
-                    [("0", "filter.all_stages")] + [(str(s), f"stage.{s}") for s in range(1, 6)],
-                    G.set_stage,
-                    "guide-stage",
-                ),
-                _select(
-                    rx.cond(G.kind == "", "all", G.kind),
-                    [("all", "guide.all_departments")] + [(k, f"dept.{k}") for k in KINDS],
-                    G.set_kind,
-                    "guide-dept",
-                ),
-                _select(
-                    G.ptype,
-                    [("0", "filter.all_types")] + [(str(n), f"ptype.{n}") for n in range(1, 7)],
-                    G.set_ptype,
-                    "guide-ptype",
-                ),
-                rx.input(
-                    value=G.text,
-                    on_change=G.set_text,
-                    placeholder=T["guide.search"],
-                    id="guide-text",
-                ),
-                rx.button(T["kpi.query"], on_click=G.search, id="guide-search"),
-                wrap="wrap",
+            _select(
+                rx.cond(G.kind == "", "all", G.kind),
+                [("all", "guide.all_departments")] + [(k, f"dept.{k}") for k in KINDS],
+                G.set_kind,
+                "guide-dept",
             ),
-            rx.foreach(G.items, _item),
-            width="100%",
-            spacing="3",
-            max_width="1100px",
-            margin="0 auto",
-            padding="1.5em",
+            _select(
+                G.ptype,
+                [("0", "filter.all_types")] + [(str(n), f"ptype.{n}") for n in range(1, 7)],
+                G.set_ptype,
+                "guide-ptype",
+            ),
+            rx.input(
+                value=G.text,
+                on_change=G.set_text,
+                placeholder=T["guide.search"],
+                id="guide-text",
+            ),
+            rx.button(T["kpi.query"], on_click=G.search, id="guide-search"),
+            wrap="wrap",
         ),
-        background="#f4f6fa",
-        min_height="100vh",
+        rx.foreach(G.items, _item),
+        width="100%",
+        spacing="3",
+    )
+
+
+def guide_page() -> rx.Component:
+    """In the hall's shell for a signed-in user (the guide is in the hall's menu); a public
+    page with a sign-in link for everyone else."""
+    return rx.cond(
+        G.user.id > 0,
+        shell(rx.heading(T["guide.title"], size="6", id="home-title"), _guide_body()),
+        rx.box(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(T["guide.title"], size="6", id="home-title"),
+                    rx.spacer(),
+                    lang_button(),
+                    rx.link(T["login.title"], href="/login", id="guide-login"),
+                    width="100%",
+                    align="center",
+                ),
+                _guide_body(),
+                width="100%",
+                spacing="3",
+                max_width="1100px",
+                margin="0 auto",
+                padding="1.5em",
+            ),
+            background="#f4f6fa",
+            min_height="100vh",
+        ),
     )

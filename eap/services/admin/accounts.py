@@ -93,6 +93,18 @@ def login(
     return LoginOutcome(token=token, principal=principal)
 
 
+def _bad_credentials() -> DomainError:
+    """The same words for an unknown user and a wrong password (no username enumeration),
+    stating the lockout rule before it bites; how many attempts are left is not said, since
+    only an existing account could say it."""
+    settings = get_settings()
+    return DomainError(
+        "auth.bad_credentials",
+        attempts=settings.lockout_threshold,
+        minutes=settings.lockout_minutes,
+    )
+
+
 def _login(
     session: Session, *, username: str, password: str, now: dt.datetime | None
 ) -> tuple[str, Principal]:
@@ -102,7 +114,7 @@ def _login(
     if user is None:
         # Hash anyway so response time does not reveal which usernames exist.
         _hasher.hash(password or "x")
-        raise DomainError("auth.bad_credentials") from None
+        raise _bad_credentials() from None
     if user.locked_until and user.locked_until > now:
         record(
             session,
@@ -138,7 +150,7 @@ def _login(
         session.flush()
         if user.locked_until and user.locked_until > now:
             raise DomainError("auth.locked", minutes=settings.lockout_minutes) from None
-        raise DomainError("auth.bad_credentials") from None
+        raise _bad_credentials() from None
     if not user.active:
         raise DomainError("auth.inactive")
     user.failed_logins = 0

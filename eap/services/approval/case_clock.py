@@ -54,12 +54,26 @@ class ClockView:
     used: int
     paused: int
     left: int | None
-    state: str  # normal warning due overdue paused done waiting
+    state: str  # normal warning due overdue paused done waiting blocked not_started
     due_date: dt.date | None
     provisional: bool
 
 
+# 预警 (warning) is the last fifth of an item's limit, at least its last working day before the
+# due day, and never the day its clock starts: a 1-day item is "normal" when accepted and "due"
+# the next working day, so the badge always asks for something a clerk can still do.
+WARNING_SHARE = 0.2
+
+
+def warning_days(limit_days: int) -> int:
+    """Working days left at which an item's clock turns to 预警."""
+    return max(1, round(limit_days * WARNING_SHARE))
+
+
 def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockView:
+    """The clock's figures and its state for a badge. Before its clock starts an item is
+    ``waiting`` only when a prerequisite (前置事项) is still open, ``blocked`` when one was
+    refused, and otherwise ``not_started`` (not yet accepted)."""
     used = days_used(case, now=now, cal=cal)
     running = (
         cal.paused_working_days(case.paused_since, now) if case.paused_since is not None else 0
@@ -70,7 +84,13 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
             case.used_days, case.paused_days, None, "done", case.due_date, case.due_provisional
         )
     if case.due_date is None:
-        return ClockView(0, 0, None, "waiting", None, False)
+        if case.blocked_reason:
+            state = "blocked"
+        elif case.waiting_on:
+            state = "waiting"
+        else:
+            state = "not_started"
+        return ClockView(0, 0, None, state, None, False)
     today = local_date(now)
     due = cal.extend(case.due_date, running).day if running else case.due_date
     if today > due:
@@ -83,7 +103,7 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
         state = "overdue"
     elif today == due:
         state = "due"
-    elif left <= 1:
+    elif left <= warning_days(case.limit_days) and left < case.limit_days:
         state = "warning"
     else:
         state = "normal"

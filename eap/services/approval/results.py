@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from eap.db import reading
 from eap.errors import DomainError
@@ -303,22 +303,3 @@ def deliver_results(
     )
     session.flush()
     return stage_case
-
-
-def undelivered(session: Session, *, principal: Principal, limit: int = 50) -> list[StageCase]:
-    """Closed stage cases of the window's region whose results are not yet handed over."""
-    from eap.models import CaseEvent
-
-    delivered = select(CaseEvent.stage_case_id).where(CaseEvent.action == "deliver")
-    return list(
-        session.exec(
-            select(StageCase)
-            .where(
-                StageCase.region_code == principal.region_code,
-                StageCase.status == "closed",
-                col(StageCase.id).not_in(delivered),
-            )
-            .order_by(col(StageCase.closed_at).desc())
-            .limit(limit)
-        )
-    )

@@ -227,3 +227,15 @@ class Verification:
     project: str = ""
     issued_on: str = ""
     valid_until: str = ""  # "" : long-term (长期)
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """A closed stage whose results the window has yet to hand over (待出件)."""
+
+    id: int = 0
+    case_no: str = ""
+    stage: int = 0
+    project: str = ""
+    company: str = ""
+    closed: str = ""

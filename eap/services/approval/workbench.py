@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, or_, select
 from eap.errors import DomainError, PermissionDenied
 from eap.models import (
     CaseEvent,
+    Company,
     Department,
     Item,
     ItemCase,
@@ -29,6 +30,7 @@ from eap.models.cases import ACTIVE, TERMINAL, Blzt
 from eap.services.approval import case_clock
 from eap.services.approval.rows import (
     BadGradeRow,
+    DeliveryRow,
     HistoryRow,
     InboxRow,
     ItemRow,
@@ -349,6 +351,50 @@ def case_history(session: Session, *, item_case_id: int) -> list[HistoryRow]:
             .order_by(col(CaseEvent.id))
         )
     ]
+
+
+def awaiting_delivery(
+    session: Session, *, principal: Principal, page: int = 1, size: int = 10
+) -> Page[DeliveryRow]:
+    """Closed stage cases of the window's region whose results are not yet handed over (出件),
+    newest first, with project and company names."""
+    if principal.role != "window" or not principal.region_code:
+        raise PermissionDenied()
+    delivered = select(CaseEvent.stage_case_id).where(CaseEvent.action == "deliver")
+    base = (
+        select(StageCase, Project.name, Company.name)
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .join(Company, col(Company.id) == col(Project.company_id))
+        .where(
+            StageCase.region_code == principal.region_code,
+            StageCase.status == "closed",
+            col(StageCase.id).not_in(delivered),
+        )
+    )
+    total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        base.order_by(col(StageCase.closed_at).desc(), col(StageCase.id).desc())
+        .offset((page - 1) * size)
+        .limit(size)
+    ).all()
+    return Page(
+        [
+            DeliveryRow(
+                id=sc.id or 0,
+                case_no=sc.case_no,
+                stage=sc.stage_code,
+                project=pname,
+                company=cname,
+                closed=_ts(sc.closed_at),
+            )
+            for sc, pname, cname in rows
+        ],
+        page,
+        pages,
+        total,
+    )
 
 
 def lead_stage_cases(

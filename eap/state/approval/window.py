@@ -12,7 +12,14 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.approval import intake, results, supplements, workbench
-from eap.services.approval.rows import ItemRow, MaterialRow, NoticeRow, QueueRow, StageHeader
+from eap.services.approval.rows import (
+    DeliveryRow,
+    ItemRow,
+    MaterialRow,
+    NoticeRow,
+    QueueRow,
+    StageHeader,
+)
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
@@ -33,10 +40,12 @@ class WindowState(AppState):
     ticked: list[str] = []
     owed_until: str = ""
     remarks: str = ""
-    formal: bool = True
+    formal: bool = False  # nothing destructive is preselected
     message: str = ""
     error: str = ""
-    to_deliver: list[dict[str, str]] = []
+    to_deliver: list[DeliveryRow] = []
+    deliver_page: int = 1
+    deliver_pages: int = 1
     channel: str = "counter"
 
     @rx.event
@@ -58,14 +67,21 @@ class WindowState(AppState):
             result.total,
         )
         with Session(get_engine()) as s:
-            self.to_deliver = [
-                {"id": str(sc.id), "case_no": sc.case_no, "stage": str(sc.stage_code)}
-                for sc in results.undelivered(s, principal=principal)
-            ]
+            waiting = workbench.awaiting_delivery(s, principal=principal, page=self.deliver_page)
+        self.to_deliver, self.deliver_page, self.deliver_pages = (
+            waiting.rows,
+            waiting.page,
+            waiting.pages,
+        )
 
     @rx.event
     def goto_page(self, delta: int) -> None:
         self.page = max(1, self.page + delta)
+        self._load_queue()
+
+    @rx.event
+    def goto_deliver_page(self, delta: int) -> None:
+        self.deliver_page = max(1, self.deliver_page + delta)
         self._load_queue()
 
     def _open(self, stage_case_id: int) -> None:
@@ -147,12 +163,12 @@ class WindowState(AppState):
         self.channel = value
 
     @rx.event
-    def deliver(self, stage_case_id: str) -> None:
+    def deliver(self, stage_case_id: int) -> None:
         """出件; re-authorised in the service."""
         if acted := self._perform(
             ROUTE,
             lambda s, p: results.deliver_results(
-                s, principal=p, stage_case_id=int(stage_case_id), channel=self.channel
+                s, principal=p, stage_case_id=stage_case_id, channel=self.channel
             ),
             "workbench.done",
         ):
@@ -189,6 +205,18 @@ class WindowState(AppState):
     @rx.event
     def supplement(self) -> None:
         self._do("supplement")
+
+    @rx.event
+    def refuse_plain(self) -> None:
+        """不受理 (BLZT 4): the application goes back; asked to confirm with a reason first."""
+        self.formal = False
+        self._do("refuse")
+
+    @rx.event
+    def refuse_formal(self) -> None:
+        """不予受理 (BLZT 5): the formal decision; asked to confirm with a reason first."""
+        self.formal = True
+        self._do("refuse")
 
     @rx.event
     def refuse(self) -> None:

@@ -37,6 +37,12 @@ class LoginState(AppState):
         if form:
             self.username = form.get("username", self.username)
             self.password = form.get("password", self.password)
+        missing = [f for f in ("username", "password") if not getattr(self, f).strip()]
+        if missing:  # say what is missing; an empty form never reaches the lockout count
+            self.error = self._tr(
+                "login.missing" if len(missing) == 2 else f"login.missing_{missing[0]}"
+            )
+            return None
         try:
             with session_scope() as session:
                 outcome = accounts.login(session, username=self.username, password=self.password)

@@ -3,6 +3,8 @@ supplement notice. Files go through our own store, never to Reflex's public uplo
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session, col, select
@@ -176,6 +178,8 @@ class ApplyState(AppState):
     @rx.event
     async def handle_upload(self, uploads: list[rx.UploadFile]) -> None:
         """Checked (type, size) and stored by the files service for the chosen material."""
+        if not uploads:  # the picker refused the file: upload_refused says why
+            return
         self.error = ""
         try:
             principal = self._require(APPLY)
@@ -195,6 +199,13 @@ class ApplyState(AppState):
                     )
         except Exception as exc:
             self.error = self._error(exc)
+
+    @rx.event
+    def upload_refused(self, rejected: list[Any]) -> None:
+        """The browser's picker refused a file (its type): one message, in the page's language,
+        naming what is accepted — instead of the picker's own English toast with MIME types.
+        (The rejected files arrive as bytes, without their names.)"""
+        self.error = self._tr("apply.file_refused")
 
     @rx.event
     def submit(self) -> None:

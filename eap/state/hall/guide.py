@@ -8,7 +8,7 @@ from sqlmodel import Session
 from eap.db import get_engine
 from eap.services.hall import guide_public
 from eap.services.hall.rows import GuideItem
-from eap.state.core.base import AppState
+from eap.state.core.base import AppState, SignedInUser
 
 
 class GuideState(AppState):
@@ -30,6 +30,12 @@ class GuideState(AppState):
 
     @rx.event
     def load(self) -> None:
+        """Public; a signed-in visitor sees it inside the hall (their menu and name)."""
+        principal = self._principal() if self.token else None
+        if principal is not None:
+            self._set_user(principal)
+        else:  # nobody signed in (or the session ended): the public page, no stale name
+            self.user = SignedInUser()
         self._load()
 
     @rx.event
