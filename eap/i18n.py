@@ -424,6 +424,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "inbox.empty": ("暂无待办件", "Nothing waiting for your department"),
     "window.closed_at": ("办结于", "closed"),
     "nav.guide": ("办事指南", "Service guide"),
+    "apply.registered": (
+        "项目“{name}”已登记，已为您选好当前阶段，请按一张表单准备材料",
+        "Project “{name}” is registered and chosen at its current stage: prepare the one form",
+    ),
+    "apply.project_label": ("申报项目", "Project"),
+    "apply.stage_label": ("申报阶段", "Stage"),
+    "apply.material_label": ("上传材料", "Material"),
     "confirm.reason": (
         "请填写理由（将告知申请人并记入办理过程）",
         "The reason (told to the applicant and kept in the history)",

@@ -65,6 +65,15 @@ def template_link(material: rx.Var, size: str | None = None) -> rx.Component:
     )
 
 
+def selectable_row(selected: rx.Var, *cells: rx.Component) -> rx.Component:
+    """A list row that shows it is the one open below (the eye finds its case again)."""
+    return rx.table.row(
+        *cells,
+        background=rx.cond(selected, "var(--accent-a4)", ""),
+        class_name=rx.cond(selected, "selected-row", ""),
+    )
+
+
 def clock_legend() -> rx.Component:
     """What each clock colour means (the rule is case_clock.clock_view's)."""
     return rx.popover.root(

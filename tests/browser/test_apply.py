@@ -58,8 +58,12 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     box.send_keys(CODE)
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "home-title", t("apply.title", "zh"))
-    pick(driver, "choose-project", "浏览器申报测试楼")
+    # Registration is confirmed and the new project is already chosen at its stage: the form
+    # is there without picking anything.
+    wait_text(driver, "apply-message", t("apply.registered", "zh", name="浏览器申报测试楼"))
     wait_css(driver, "#form-materials tr")
+    assert "浏览器申报测试楼" in wait_css(driver, "#choose-project").text
+    driver.save_screenshot(str(SCREENSHOTS / "apply-registered.png"))
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
         project = s.exec(select(Project).where(Project.project_code == CODE)).one()

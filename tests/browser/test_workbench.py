@@ -102,6 +102,17 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
     sign_in(driver, app_url, "nc_window")
     wait_text(driver, "home-title", t("home.window", "zh"))
     open_case(driver, ".queue-case", case_no)
+    # The opened application is brought into view, and its row in the queue is marked.
+    assert case_no in wait_css(driver, ".selected-row").text
+    for _ in range(40):
+        in_view = driver.execute_script(
+            "const r = document.getElementById('case-panel').getBoundingClientRect();"
+            "return r.top < window.innerHeight && r.bottom > 0;"
+        )
+        if in_view:
+            break
+        time.sleep(0.1)
+    assert in_view, "the opened case is not on screen"
     # Before acceptance no clock runs, and the badge says so (not "waiting for a prerequisite").
     wait_css(driver, "#case-title")
     assert t("clock.not_started", "zh") in driver.page_source

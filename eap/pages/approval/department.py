@@ -11,6 +11,7 @@ from eap.components.cases import (
     history_table,
     localized,
     materials_table,
+    selectable_row,
     status_text,
 )
 from eap.components.confirm import confirm_with_reason
@@ -99,7 +100,8 @@ def inbox() -> rx.Component:
                 rx.table.body(
                     rx.foreach(
                         D.rows,
-                        lambda r: rx.table.row(
+                        lambda r: selectable_row(
+                            r.id == DC.item.id,
                             rx.table.cell(
                                 rx.button(
                                     r["case_no"],
@@ -552,6 +554,7 @@ def case_panel() -> rx.Component:
             width="100%",
         ),
         width="100%",
+        id="case-panel",
     )
 
 

@@ -10,6 +10,7 @@ from eap.components.cases import (
     feedback,
     localized,
     materials_table,
+    selectable_row,
     status_text,
 )
 from eap.components.confirm import confirm_with_reason
@@ -37,7 +38,8 @@ def queue() -> rx.Component:
                 rx.table.body(
                     rx.foreach(
                         W.rows,
-                        lambda r: rx.table.row(
+                        lambda r: selectable_row(
+                            r.id == W.case.id,
                             rx.table.cell(
                                 rx.button(
                                     r["case_no"],
@@ -248,6 +250,7 @@ def case_panel() -> rx.Component:
             width="100%",
         ),
         width="100%",
+        id="case-panel",
     )
 
 

@@ -168,6 +168,7 @@ def _question(q: rx.Var) -> rx.Component:
 
 def _uploader() -> rx.Component:
     return rx.hstack(
+        rx.text(T["apply.material_label"], size="2", weight="medium"),
         rx.select.root(
             rx.select.trigger(placeholder=T["apply.which_material"], id="upload-code"),
             rx.select.content(
@@ -219,6 +220,7 @@ def apply_page() -> rx.Component:
                 width="100%",
             ),
             rx.hstack(
+                rx.text(T["apply.project_label"], size="2", weight="medium"),
                 rx.select.root(
                     rx.select.trigger(placeholder=T["apply.choose_project"], id="choose-project"),
                     rx.select.content(
@@ -229,6 +231,7 @@ def apply_page() -> rx.Component:
                     value=A.project_id,
                     on_change=A.set_project,
                 ),
+                rx.text(T["apply.stage_label"], size="2", weight="medium"),
                 rx.select.root(
                     rx.select.trigger(id="choose-stage"),
                     rx.select.content(

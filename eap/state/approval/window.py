@@ -94,12 +94,15 @@ class WindowState(AppState):
         self.owed_until = (today_in_china() + dt.timedelta(days=14)).isoformat()
 
     @rx.event
-    def open_case(self, stage_case_id: int) -> None:
+    def open_case(self, stage_case_id: int) -> EventSpec | None:
+        """Opens the application and brings it into view (it sits below the lists)."""
         self.message, self.error, self.remarks = "", "", ""
         try:
             self._open(stage_case_id)
         except DomainError as exc:
             self.error = self._error(exc)
+            return None
+        return rx.scroll_to("case-panel")
 
     @rx.event
     def toggle(self, code: str, checked: bool) -> None:

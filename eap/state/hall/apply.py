@@ -71,6 +71,11 @@ class ApplyState(AppState):
             {"id": str(p.id), "name": p.name, "stage": str(p.current_stage)} for p in rows
         ]
         self.receipt, self.error, self.message = "", "", ""
+        registered = str(self.router.url.query_parameters.get("registered", ""))
+        if registered in {p["id"] for p in self.my_projects}:
+            # Straight from 登记项目: the new project is chosen, at its current stage.
+            self.project_id = registered
+            self.stage = next(p["stage"] for p in self.my_projects if p["id"] == registered)
         if self.project_id not in {p["id"] for p in self.my_projects}:
             self.project_id, self.stage = "", ""  # left over from someone else's session
             self.items, self.materials, self.notices, self.questions = [], [], [], []
@@ -81,6 +86,9 @@ class ApplyState(AppState):
                 self._load_form(resume=True)
             except Exception as exc:  # translated for the user, never a traceback
                 self.error = self._error(exc)
+        if registered and registered == self.project_id and not self.error:
+            name = next(p["name"] for p in self.my_projects if p["id"] == registered)
+            self.message = self._tr("apply.registered", name=name)
         return None
 
     def _set_files(self, file_ids: dict[str, int], names: dict[str, str]) -> None:
@@ -334,11 +342,14 @@ class NewProjectState(AppState):
                         changes=data.model_dump(exclude_unset=True, exclude={"project_code"}),
                     )
                 else:
-                    projects.register_project(s, principal=principal, data=data)
+                    created = projects.register_project(s, principal=principal, data=data)
+                    created_id = created.id
         except DomainError as exc:
             self.field_errors = {exc.field or "form": exc.translate(self.lang)}
             return None
         except Exception as exc:
             self.error = self._error(exc)
             return None
-        return rx.redirect("/hall" if self.editing_id else APPLY)
+        if self.editing_id:
+            return rx.redirect("/hall")
+        return rx.redirect(f"{APPLY}?registered={created_id}")

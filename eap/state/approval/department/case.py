@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -61,12 +62,15 @@ class DepartmentCaseState(DepartmentState):
         self.visit_date = today_in_china().isoformat()
 
     @rx.event
-    def open_case(self, item_case_id: int) -> None:
+    def open_case(self, item_case_id: int) -> EventSpec | None:
+        """Opens the case and brings it into view (it sits below the lists)."""
         self.message, self.error, self.opinion = "", "", ""
         try:
             self._open(item_case_id)
         except DomainError as exc:
             self.error = self._error(exc)
+            return None
+        return rx.scroll_to("case-panel")
 
     @rx.event
     def open_stage(self, stage_case_id: int) -> None:
