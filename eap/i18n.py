@@ -424,6 +424,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "inbox.empty": ("暂无待办件", "Nothing waiting for your department"),
     "window.closed_at": ("办结于", "closed"),
     "nav.guide": ("办事指南", "Service guide"),
+    "dept.group.start": ("开始办理", "Start"),
+    "dept.group.decide": ("作出决定", "Decide"),
+    "dept.group.pause": (
+        "补正与特别程序（暂停计时）",
+        "Supplement or special procedure (clock paused)",
+    ),
+    "dept.special_kind": ("特别程序", "Special procedure"),
+    "dept.special_days": ("时限（工作日）", "Limit (working days)"),
     "apply.registered": (
         "项目“{name}”已登记，已为您选好当前阶段，请按一张表单准备材料",
         "Project “{name}” is registered and chosen at its current stage: prepare the one form",

@@ -78,6 +78,11 @@ def _act_in_department(driver, url: str, username: str, case_no: str, *buttons: 
     wait_text(driver, "home-title", t("home.approver", "zh"))
     open_case(driver, ".inbox-case", case_no)
     wait_css(driver, "#case-history")
+    if buttons and buttons[0] == "#btn-start":
+        # An accepted item offers only 开始办理: no decision, no 阶段办结 yet.
+        wait_css(driver, "#group-start")
+        assert not driver.find_elements(By.ID, "group-decide")
+        assert not driver.find_elements(By.ID, "btn-close-stage")
     for button in buttons:
         if button == "#btn-approve":
             driver.find_element(By.ID, "dept-opinion").send_keys("经审查，符合条件，准予许可")

@@ -254,7 +254,21 @@ def _decision_buttons() -> rx.Component:
     )
 
 
+def _group(label: str, *children: rx.Component, id_: str) -> rx.Component:
+    """Actions grouped by what they do, under a small heading."""
+    return rx.vstack(
+        rx.text(T[label], size="1", weight="medium", color_scheme="gray"),
+        rx.hstack(*children, wrap="wrap", align="center", spacing="2"),
+        spacing="1",
+        padding="0.5em 0.75em",
+        border="1px solid var(--gray-5)",
+        border_radius="var(--radius-3)",
+        id=id_,
+    )
+
+
 def actions() -> rx.Component:
+    """Only the moves valid for the case's status are shown (the service decides anyway)."""
     st = DC.item.status
     active = DC.item.active  # decided by the engine's ACTIVE set, in the service
     has_item = DC.item.id != 0
@@ -266,21 +280,20 @@ def actions() -> rx.Component:
             placeholder=T["dept.opinion"],
             id="dept-opinion",
         ),
-        rx.hstack(
+        rx.flex(
             rx.cond(
                 st == Blzt.ACCEPTED,
-                rx.button(T["dept.start"], on_click=[DC.start, DT.refresh], id="btn-start"),
+                _group(
+                    "dept.group.start",
+                    rx.button(T["dept.start"], on_click=[DC.start, DT.refresh], id="btn-start"),
+                    id_="group-start",
+                ),
             ),
             rx.cond(
                 active,
-                rx.hstack(
+                _group(
+                    "dept.group.decide",
                     _decision_buttons(),
-                    rx.button(
-                        T["dept.supplement"],
-                        on_click=[DC.supplement, DT.refresh],
-                        color_scheme="amber",
-                        id="btn-supplement",
-                    ),
                     rx.cond(
                         DC.item.promise_allowed,
                         rx.checkbox(
@@ -289,13 +302,21 @@ def actions() -> rx.Component:
                             on_change=DC.set_on_commitment,
                         ),
                     ),
-                    wrap="wrap",
-                    align="center",
+                    id_="group-decide",
                 ),
             ),
             rx.cond(
                 active,
-                rx.hstack(
+                _group(
+                    "dept.group.pause",
+                    rx.button(
+                        T["dept.supplement"],
+                        on_click=[DC.supplement, DT.refresh],
+                        color_scheme="amber",
+                        variant="soft",
+                        id="btn-supplement",
+                    ),
+                    rx.text(T["dept.special_kind"], size="2"),
                     _select(
                         DC.special_kind,
                         [
@@ -305,6 +326,7 @@ def actions() -> rx.Component:
                         DC.set_special_kind,
                         "special-kind",
                     ),
+                    rx.text(T["dept.special_days"], size="2"),
                     rx.input(
                         value=DC.special_days,
                         on_change=DC.set_special_days,
@@ -318,20 +340,25 @@ def actions() -> rx.Component:
                         variant="soft",
                         id="btn-special-start",
                     ),
-                    align="center",
+                    id_="group-pause",
                 ),
             ),
             rx.cond(
                 st == Blzt.SPECIAL_START,
-                rx.button(
-                    T["dept.special_end"],
-                    on_click=[DC.special_end, DT.refresh],
-                    id="btn-special-end",
+                _group(
+                    "dept.group.pause",
+                    rx.button(
+                        T["dept.special_end"],
+                        on_click=[DC.special_end, DT.refresh],
+                        id="btn-special-end",
+                    ),
+                    id_="group-resume",
                 ),
             ),
             rx.cond(
                 has_item & (DS.colleagues.length() > 0) & ~DC.item.finished,
-                rx.hstack(
+                _group(
+                    "steps.transfer",
                     rx.select.root(
                         rx.select.trigger(placeholder=T["steps.transfer_to"]),
                         rx.select.content(
@@ -349,19 +376,24 @@ def actions() -> rx.Component:
                         variant="soft",
                         id="btn-transfer",
                     ),
-                    align="center",
+                    id_="group-transfer",
                 ),
             ),
             rx.cond(
-                DC.is_lead & (DC.case.status == "accepted"),
-                rx.button(
-                    T["dept.close_stage"],
-                    on_click=[DC.close_stage, DJ.refresh, DT.refresh],
-                    color_scheme="indigo",
-                    id="btn-close-stage",
+                DC.is_lead & (DC.case.status == "accepted") & DC.stage_ready,
+                _group(
+                    "dept.close_stage",
+                    rx.button(
+                        T["dept.close_stage"],
+                        on_click=[DC.close_stage, DJ.refresh, DT.refresh],
+                        color_scheme="indigo",
+                        id="btn-close-stage",
+                    ),
+                    id_="group-close",
                 ),
             ),
             wrap="wrap",
+            gap="0.75em",
         ),
         width="100%",
     )

@@ -249,6 +249,7 @@ def apply_page() -> rx.Component:
                     on_change=A.set_stage,
                 ),
                 wrap="wrap",
+                align="center",
             ),
             rx.cond(
                 A.error != "",

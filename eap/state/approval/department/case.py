@@ -37,6 +37,7 @@ class DepartmentCaseState(DepartmentState):
     special_days: str = "5"
     on_commitment: bool = False
     is_lead: bool = False
+    stage_ready: bool = False  # every item of the stage is finished: 阶段办结 may be offered
     visit_date: str = ""
 
     def _after(self, *refresh: Callable[[], None]) -> None:
@@ -58,6 +59,7 @@ class DepartmentCaseState(DepartmentState):
             view.history,
         )
         self.is_lead = view.case.lead_department_id == principal.department_id
+        self.stage_ready = all(i.finished for i in view.item_cases)
         self.ticked, self.on_commitment = [], False
         self.visit_date = today_in_china().isoformat()
 
@@ -88,6 +90,7 @@ class DepartmentCaseState(DepartmentState):
         self.case, self.item, self.history = view.case, OpenItem(), []
         self.materials, self.siblings = view.materials, view.item_cases
         self.is_lead = view.case.lead_department_id == principal.department_id
+        self.stage_ready = all(i.finished for i in view.item_cases)
         self.visit_date = today_in_china().isoformat()
 
     @rx.event
