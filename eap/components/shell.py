@@ -37,13 +37,59 @@ def _nav_links() -> rx.Component:
     return rx.flex(*links, wrap="wrap", gap="0.4em 1em")
 
 
-def top_bar() -> rx.Component:
-    """Wraps onto several lines on a phone; the long system name shortens there."""
+def _bell(id_: str, badge_id: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon("bell", color="white", size=18),
+            rx.cond(
+                AppState.user.unread > 0,
+                rx.badge(
+                    AppState.user.unread,
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    id=badge_id,
+                ),
+            ),
+            spacing="1",
+            align="center",
+        ),
+        href="/inbox",
+        id=id_,
+        title=T["inbox.title"],
+    )
+
+
+def _phone_menu() -> rx.Component:
+    """On a phone the menu, the user and sign-out fold into one button."""
+    role = AppState.user["role"]
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(rx.icon("menu"), variant="surface", size="2", id="phone-menu")
+        ),
+        rx.menu.content(
+            rx.text(AppState.user["name"], " · ", AppState.role_label, size="2", padding="0.4em"),
+            rx.menu.separator(),
+            *[
+                rx.cond(
+                    reduce(operator.or_, [role == r for r in roles]),
+                    rx.menu.item(rx.link(T[key], href=route, width="100%")),
+                )
+                for route, key, roles in NAV
+            ],
+            rx.menu.separator(),
+            rx.menu.item(T["nav.language"], on_click=AppState.toggle_lang),
+            rx.menu.item(T["nav.logout"], on_click=AppState.logout, color="red", id="m-logout"),
+        ),
+    )
+
+
+def _desktop_bar() -> rx.Component:
     return rx.flex(
         rx.hstack(
             rx.icon("landmark", color="white"),
-            rx.tablet_and_desktop(rx.heading(T["app.name"], size="4", color="white")),
-            rx.mobile_only(rx.heading(T["app.short"], size="3", color="white")),
+            rx.heading(T["app.name"], size="4", color="white"),
             align="center",
         ),
         rx.flex(_nav_links(), wrap="wrap"),
@@ -58,27 +104,7 @@ def top_bar() -> rx.Component:
                 id="current-user",
                 white_space="nowrap",
             ),
-            rx.link(
-                rx.hstack(
-                    rx.icon("bell", color="white", size=18),
-                    rx.cond(
-                        AppState.user.unread > 0,
-                        rx.badge(
-                            AppState.user.unread,
-                            color_scheme="red",
-                            variant="solid",
-                            radius="full",
-                            size="1",
-                            id="unread-badge",
-                        ),
-                    ),
-                    spacing="1",
-                    align="center",
-                ),
-                href="/inbox",
-                id="inbox-link",
-                title=T["inbox.title"],
-            ),
+            _bell("inbox-link", "unread-badge"),
             lang_button(),
             rx.button(
                 T["nav.logout"],
@@ -91,12 +117,33 @@ def top_bar() -> rx.Component:
             align="center",
         ),
         width="100%",
-        padding_x=rx.breakpoints(initial="0.75em", sm="1.5em"),
-        padding_y="0.75em",
-        background="linear-gradient(90deg, #0b4a8b, #1565c0)",
         align="center",
         wrap="wrap",
         gap="0.75em 1em",
+    )
+
+
+def top_bar() -> rx.Component:
+    """The full bar from a tablet up; on a phone one compact line (name, bell, menu), so the
+    page starts right under it."""
+    return rx.box(
+        rx.tablet_and_desktop(_desktop_bar()),
+        rx.mobile_only(
+            rx.hstack(
+                rx.icon("landmark", color="white", size=18),
+                rx.heading(T["app.short"], size="3", color="white"),
+                rx.spacer(),
+                _bell("m-inbox-link", "m-unread-badge"),
+                _phone_menu(),
+                align="center",
+                width="100%",
+            )
+        ),
+        width="100%",
+        padding_x=rx.breakpoints(initial="0.75em", sm="1.5em"),
+        padding_y=rx.breakpoints(initial="0.5em", sm="0.75em"),
+        background="linear-gradient(90deg, #0b4a8b, #1565c0)",
+        id="top-bar",
     )
 
 

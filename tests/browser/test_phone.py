@@ -59,6 +59,21 @@ def test_hall_pages_fit_a_phone(app_url: str, browser) -> None:  # type: ignore[
             wide[route] = _overflow(driver)
             driver.save_screenshot(str(SCREENSHOTS / f"phone{route.replace('/', '-')}.png"))
         assert all(v <= 0 for v in wide.values()), wide
+        # The header is one compact line; the menu, the user and sign-out fold into a button.
+        driver.get(app_url + "/hall")
+        wait_text(driver, "home-title", t("home.applicant", "zh"))
+        height = driver.execute_script(
+            "return document.getElementById('top-bar').getBoundingClientRect().height"
+        )
+        assert height <= 64, f"header {height}px high on a phone"
+        driver.find_element("id", "phone-menu").click()
+        for _ in range(40):
+            items = [e.text for e in driver.find_elements("css selector", "[role=menuitem]")]
+            if t("nav.appointments", "zh") in items:
+                break
+            time.sleep(0.1)
+        assert t("nav.appointments", "zh") in items and t("nav.logout", "zh") in items
+        driver.save_screenshot(str(SCREENSHOTS / "phone-menu.png"))
     finally:
         driver.set_window_size(1400, 900)
 
