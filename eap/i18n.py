@@ -345,6 +345,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "supervision.col.level": ("级别", "Level"),
     "supervision.col.case_no": ("办件编号", "Case"),
     "supervision.col.item": ("事项", "Item"),
+    "supervision.col.project": ("项目", "Project"),
     "supervision.col.department": ("部门", "Department"),
     "supervision.col.due_date": ("办理期限", "Deadline"),
     "supervision.col.raised_at": ("预警时间", "Raised"),

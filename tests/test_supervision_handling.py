@@ -53,6 +53,12 @@ def test_alert_scope_and_actions(session: Session) -> None:
     assert {r.id for r in nc_rows}.isdisjoint({r.id for r in gz_rows})
     assert {r.id for r in nc_rows} | {r.id for r in gz_rows} <= {r.id for r in prov_rows}
     item_alert = next(r for r in nc_rows if r.target_kind == "item" and r.level == "inspect")
+    # Every alert names its case, project and what it covers, whatever its level.
+    assert all(r.case_no and r.project and r.item for r in nc_rows), [
+        (r.target_kind, r.case_no, r.project, r.item) for r in nc_rows
+    ]
+    stage_alerts = [r for r in nc_rows if r.target_kind == "stage"]
+    assert stage_alerts and all(r.case_no.startswith("3601") for r in stage_alerts)
     with pytest.raises(PermissionDenied):
         supervision.act_on_alert(session, principal=gz_sup, alert_id=item_alert.id, kind="ack")
     case = session.get(ItemCase, item_alert.target_id)

@@ -49,6 +49,8 @@ def alerts() -> rx.Component:
             rx.text(
                 a["case_no"],
                 " ",
+                a.project,
+                " · ",
                 a["item"],
                 " · ",
                 T["supervision.col.due_date"],

@@ -34,7 +34,7 @@ def _select(value: rx.Var, options: list[tuple[str, str]], on_change, id_: str) 
 
 
 def alerts_tab() -> rx.Component:
-    cols = ["level", "case_no", "item", "department", "due_date", "raised_at", "status"]
+    cols = ["level", "case_no", "project", "item", "department", "due_date", "raised_at", "status"]
     return rx.vstack(
         rx.hstack(
             _select(
@@ -84,15 +84,12 @@ def alerts_tab() -> rx.Component:
                         rx.table.cell(_level_badge(a["level"])),
                         rx.table.cell(
                             rx.link(
-                                rx.cond(
-                                    a["case_no"] != "",
-                                    a["case_no"],
-                                    a.target_kind + " #" + a.target_id.to_string(),
-                                ),
+                                a.case_no,
                                 on_click=S.open_alert(a["id"], a["target_kind"], a["target_id"]),
                                 cursor="pointer",
                             )
                         ),
+                        rx.table.cell(a.project),
                         rx.table.cell(a["item"]),
                         rx.table.cell(a["department"]),
                         rx.table.cell(a["due_date"]),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
 from eap.db import rowcount
@@ -25,6 +26,7 @@ from eap.models import (
     ItemCase,
     Project,
     StageCase,
+    StageDef,
     User,
 )
 from eap.models.cases import TERMINAL, Blzt
@@ -393,6 +395,12 @@ class AlertRow:
     region_code: str
     due_date: str
     raised_at: str
+    project: str = ""  # the project's name, whatever the level of the alert
+
+
+# Stored names are Chinese like the catalogue's; what a stage- or project-level alert covers.
+_STAGE_WHOLE = "整个阶段"
+_PROJECT_WHOLE = "全流程"
 
 
 def list_alerts(
@@ -406,8 +414,19 @@ def list_alerts(
 ) -> tuple[list[AlertRow], int]:
     """Alerts in the principal's scope: supervisors their region (province: all), approvers
     their department."""
+    # What the alert is about, by name: an item case, a stage case, or a whole project.
+    stage_case = aliased(StageCase)
     stmt = (
-        select(Alert, ItemCase.case_no, Item.name_zh, Department.name)
+        select(
+            Alert,
+            ItemCase.case_no,
+            Item.name_zh,
+            Department.name,
+            stage_case.case_no,
+            StageDef.name_zh,
+            Project.name,
+            Project.project_code,
+        )
         .join(
             ItemCase,
             (col(Alert.target_kind) == "item") & (col(ItemCase.id) == col(Alert.target_id)),
@@ -415,6 +434,13 @@ def list_alerts(
         )
         .join(Item, col(Item.id) == col(ItemCase.item_id), isouter=True)
         .join(Department, col(Department.id) == col(Alert.department_id), isouter=True)
+        .join(
+            stage_case,
+            (col(Alert.target_kind) == "stage") & (stage_case.id == col(Alert.target_id)),
+            isouter=True,
+        )
+        .join(StageDef, col(StageDef.code) == stage_case.stage_code, isouter=True)
+        .join(Project, col(Project.id) == col(Alert.project_id), isouter=True)
     )
     if principal.role == "supervisor":
         from eap.services.core.authz import region_prefix
@@ -444,14 +470,15 @@ def list_alerts(
             a.status,
             a.target_kind,
             a.target_id,
-            case_no or "",
-            item or "",
+            case_no or stage_no or code or "",
+            item or (f"{stage_name}（{_STAGE_WHOLE}）" if stage_name else _PROJECT_WHOLE),
             dept or "",
             a.region_code,
             a.due_date.isoformat(),
             a.raised_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"),
+            project or "",
         )
-        for a, case_no, item, dept in rows
+        for a, case_no, item, dept, stage_no, stage_name, project, code in rows
     ]
     return out, int(total)
 

@@ -155,7 +155,16 @@ class SupervisionState(AppState):
 
     @rx.event
     def export_alerts(self) -> EventSpec:
-        headers = ["level", "status", "case_no", "item", "department", "due_date", "raised_at"]
+        headers = [
+            "level",
+            "status",
+            "case_no",
+            "project",
+            "item",
+            "department",
+            "due_date",
+            "raised_at",
+        ]
         data = exports.to_xlsx(
             title=self._tr("supervision.alerts"),
             filters=f"level={self.level or 'all'} status={self.status or 'all'}",
