@@ -32,8 +32,10 @@ TMP = Path(tempfile.mkdtemp(prefix="eap-bench-"))
 os.environ["EAP_DATABASE_URL"] = f"sqlite:///{TMP / 'engine.db'}"
 os.environ["EAP_UPLOAD_DIR"] = str(TMP / "files")
 
-from sqlalchemy import bindparam  # noqa: E402
-from sqlalchemy import select as sa_select  # noqa: E402
+from sqlalchemy import (
+    bindparam,  # noqa: E402
+    select as sa_select,  # noqa: E402
+)
 from sqlmodel import Session, col, func, select  # noqa: E402
 
 from eap.db import get_engine  # noqa: E402
@@ -309,9 +311,17 @@ def run_floor(transitions: int, name: str = "floor") -> float:
 def run_orm_floor(transitions: int, name: str = "orm_floor") -> float:
     """The floor's exact work (one UPDATE, one INSERT, commit) issued through SQLAlchemy Core
     on a Session, as our services must (SQLModel is the stack): what the toolkit alone costs."""
-    from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event
-    from sqlalchemy import insert as sa_insert
-    from sqlalchemy import update as sa_update
+    from sqlalchemy import (
+        Column,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        create_engine,
+        event,
+        insert as sa_insert,
+        update as sa_update,
+    )
 
     eng = create_engine(f"sqlite:///{TMP / f'{name}.db'}")
 

@@ -37,8 +37,7 @@ from eap.models import (  # noqa: E402
 )
 from eap.services.approval.filing import NEW_ITEM_CASE
 from eap.services.core.clock import CHINA_TZ  # noqa: E402
-from eap.services.supervision import alerts as supervision
-from eap.services.supervision import kpi
+from eap.services.supervision import alerts as supervision, kpi
 
 NOW = dt.datetime(2026, 11, 25, 9, tzinfo=CHINA_TZ)
 TODAY = NOW.date()

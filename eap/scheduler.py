@@ -81,8 +81,7 @@ def run_job(
 def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     """name -> (job, interval in seconds)."""
     from eap.services.core import notify
-    from eap.services.supervision import alerts as supervision
-    from eap.services.supervision import anomalies, kpi
+    from eap.services.supervision import alerts as supervision, anomalies, kpi
 
     minutes = get_settings().sweep_minutes
     return {

@@ -6,8 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from eap.demo.seed import make_uscc
 from eap.errors import DomainError

@@ -10,8 +10,7 @@ from sqlmodel import Session, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Process, ProcessItem, ProcessStage, StageCase
-from eap.services.admin import catalogue
-from eap.services.admin import processes as process_admin
+from eap.services.admin import catalogue, processes as process_admin
 from eap.services.approval import case_store
 from tests.factories import _user, applicant, city_staff, file_stage, project
 

@@ -13,9 +13,7 @@ from eap.errors import DomainError, PermissionDenied
 from eap.models import Anomaly, ItemCase
 from eap.services.approval import filing, handling, supplements
 from eap.services.core import exports
-from eap.services.supervision import alerts as supervision
-from eap.services.supervision import anomalies
-from eap.services.supervision import views as supervision_views
+from eap.services.supervision import alerts as supervision, anomalies, views as supervision_views
 from tests.factories import (
     _user,
     applicant,

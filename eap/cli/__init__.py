@@ -57,8 +57,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
                 session, projects_count=args.projects, seed=args.seed
             ).projects
         # The demo opens with its supervision already current: alerts, anomalies, KPIs.
-        from eap.services.supervision import alerts as supervision
-        from eap.services.supervision import anomalies, kpi
+        from eap.services.supervision import alerts as supervision, anomalies, kpi
 
         with Session(get_engine()) as session:
             counts["alerts"] = sum(supervision.sweep_deadlines(session).new.values())

@@ -9,8 +9,6 @@ from eap.components.cases import localized
 from eap.components.confirm import confirm_with_reason
 from eap.state.approval.department import (
     DepartmentState as D,
-)
-from eap.state.approval.department import (
     DepartmentTasksState as DT,
 )
 

@@ -6,8 +6,7 @@ import reflex as rx
 
 from eap.components.inquiries import inquiry_row
 from eap.components.shell import pager
-from eap.state.approval.desk import RepliesState as R
-from eap.state.approval.desk import TodayState as D
+from eap.state.approval.desk import RepliesState as R, TodayState as D
 
 T = R.t
 

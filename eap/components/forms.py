@@ -10,6 +10,8 @@ from typing import Any
 
 import reflex as rx
 
+from eap.state.core.base import AppState
+
 
 def field_error(S: Any, name: str) -> rx.Component:  # noqa: N803 - a state class
     return rx.cond(
@@ -69,4 +71,17 @@ def form_outcome(S: Any, message_id: str) -> rx.Component:  # noqa: N803 - a sta
             rx.callout(S.message, color_scheme="green", icon="check", id=message_id),
         ),
         rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", icon="triangle_alert")),
+    )
+
+
+def select_field(
+    value: Any, options: list[tuple[str, str]], on_change: Any, id_: str
+) -> rx.Component:
+    """A select of fixed options: (value, message key) pairs, labels translated."""
+    return rx.select.root(
+        rx.select.trigger(id=id_),
+        rx.select.content(*[rx.select.item(AppState.t[label], value=v) for v, label in options]),
+        value=value,
+        on_change=on_change,
+        size="2",
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import Table
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import Table, inspect as sa_inspect
 from sqlmodel import SQLModel
 
 

@@ -22,10 +22,11 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     wait_text(driver, "home-title", t("home.supervisor", "zh"))
     wait_css(driver, "#alerts-table a")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-alerts.png"))
-    # Item alerts show the case number; stage and project alerts show "kind #id".
-    link = next(
-        a for a in driver.find_elements(By.CSS_SELECTOR, "#alerts-table a") if "#" not in a.text
-    )
+    # Every alert names its case (stage and project alerts too, not "stage #8"); an item
+    # alert opens the case's history.
+    links = driver.find_elements(By.CSS_SELECTOR, "#alerts-table a.alert-link")
+    assert links and all(a.text and "#" not in a.text for a in links)
+    link = driver.find_element(By.CSS_SELECTOR, "#alerts-table a.alert-item")
     link.click()
     wait_css(driver, "#case-history tr")
     driver.find_element(By.ID, "action-text").send_keys("请于两个工作日内办结并说明超期原因")

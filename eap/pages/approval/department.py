@@ -16,21 +16,14 @@ from eap.components.cases import (
 )
 from eap.components.department_tasks import alerts, bad_grades, post_checks
 from eap.components.desk import replies_panel
+from eap.components.forms import select_field
 from eap.components.shell import pager, shell
-from eap.pages.approval.department_actions import actions, select_field
+from eap.pages.approval.department_actions import actions
 from eap.state.approval.department import (
     DepartmentCaseState as DC,
-)
-from eap.state.approval.department import (
     DepartmentChainState as DS,
-)
-from eap.state.approval.department import (
     DepartmentJointState as DJ,
-)
-from eap.state.approval.department import (
     DepartmentState as D,
-)
-from eap.state.approval.department import (
     DepartmentTasksState as DT,
 )
 

@@ -6,34 +6,17 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.confirm import confirm_with_reason
+from eap.components.forms import select_field
 from eap.models.cases import Blzt
 from eap.state.approval.department import (
     DepartmentCaseState as DC,
-)
-from eap.state.approval.department import (
     DepartmentChainState as DS,
-)
-from eap.state.approval.department import (
     DepartmentJointState as DJ,
-)
-from eap.state.approval.department import (
     DepartmentState as D,
-)
-from eap.state.approval.department import (
     DepartmentTasksState as DT,
 )
 
 T = D.t
-
-
-def select_field(value, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(id=id_),
-        rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),
-        value=value,
-        on_change=on_change,
-        size="2",
-    )
 
 
 def _decision_buttons() -> rx.Component:

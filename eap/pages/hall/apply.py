@@ -7,9 +7,7 @@ import reflex as rx
 from eap.components.cases import localized, template_link
 from eap.components.forms import field_error
 from eap.components.shell import shell
-from eap.state.hall.apply import FLAGS
-from eap.state.hall.apply import ApplyState as A
-from eap.state.hall.apply import NewProjectState as N
+from eap.state.hall.apply import FLAGS, ApplyState as A, NewProjectState as N
 
 T = A.t
 UPLOAD_ID = "material_upload"

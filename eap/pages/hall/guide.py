@@ -5,21 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import localized, template_link
+from eap.components.forms import select_field
 from eap.components.shell import lang_button, shell
 from eap.state.hall.guide import GuideState as G
 
 T = G.t
 KINDS = ("fgw", "zrzy", "zj", "sthj", "sl", "rf", "jt", "cg", "qx", "szgy")
-
-
-def _select(value, options, on_change, id_: str) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(id=id_),
-        rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),
-        value=value,
-        on_change=on_change,
-        size="2",
-    )
 
 
 def _item(i: rx.Var) -> rx.Component:
@@ -84,19 +75,19 @@ def _item(i: rx.Var) -> rx.Component:
 def _guide_body() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            _select(
+            select_field(
                 G.stage,
                 [("0", "filter.all_stages")] + [(str(s), f"stage.{s}") for s in range(1, 6)],
                 G.set_stage,
                 "guide-stage",
             ),
-            _select(
+            select_field(
                 rx.cond(G.kind == "", "all", G.kind),
                 [("all", "guide.all_departments")] + [(k, f"dept.{k}") for k in KINDS],
                 G.set_kind,
                 "guide-dept",
             ),
-            _select(
+            select_field(
                 G.ptype,
                 [("0", "filter.all_types")] + [(str(n), f"ptype.{n}") for n in range(1, 7)],
                 G.set_ptype,

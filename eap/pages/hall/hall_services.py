@@ -8,9 +8,11 @@ import reflex as rx
 from eap.components.forms import field_error
 from eap.components.inquiries import inquiry_row
 from eap.components.shell import pager, shell
-from eap.state.hall.hall_services import AgentsState as G
-from eap.state.hall.hall_services import AppointmentsState as P
-from eap.state.hall.hall_services import InquiriesState as Q
+from eap.state.hall.hall_services import (
+    AgentsState as G,
+    AppointmentsState as P,
+    InquiriesState as Q,
+)
 
 T = P.t
 

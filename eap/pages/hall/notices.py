@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.shell import lang_button, pager
-from eap.state.hall.notices import NoticeAdminState as NA
-from eap.state.hall.notices import NoticeDetailState as ND
-from eap.state.hall.notices import NoticesState as N
+from eap.state.hall.notices import (
+    NoticeAdminState as NA,
+    NoticeDetailState as ND,
+    NoticesState as N,
+)
 
 T = N.t
 

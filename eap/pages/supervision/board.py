@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.forms import select_field
 from eap.components.shell import pager, shell
 from eap.state.supervision.board import SupervisionState as S
 
@@ -23,21 +24,11 @@ def _level_badge(level: rx.Var) -> rx.Component:
     )
 
 
-def _select(value: rx.Var, options: list[tuple[str, str]], on_change, id_: str) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(id=id_),
-        rx.select.content(*[rx.select.item(T[label], value=v) for v, label in options]),
-        value=value,
-        on_change=on_change,
-        size="2",
-    )
-
-
 def alerts_tab() -> rx.Component:
     cols = ["level", "case_no", "project", "item", "department", "due_date", "raised_at", "status"]
     return rx.vstack(
         rx.hstack(
-            _select(
+            select_field(
                 rx.cond(S.level == "", "all", S.level),
                 [
                     ("all", "supervision.all_levels"),
@@ -48,7 +39,7 @@ def alerts_tab() -> rx.Component:
                 S.set_level,
                 "level-filter",
             ),
-            _select(
+            select_field(
                 rx.cond(S.status == "", "all", S.status),
                 [
                     ("all", "supervision.all_status"),
@@ -87,6 +78,7 @@ def alerts_tab() -> rx.Component:
                                 a.case_no,
                                 on_click=S.open_alert(a["id"], a["target_kind"], a["target_id"]),
                                 cursor="pointer",
+                                class_name="alert-link alert-" + a.target_kind,
                             )
                         ),
                         rx.table.cell(a.project),
@@ -293,7 +285,7 @@ def kpi_tab() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             _period_picker(S.load_kpis, "kpi"),
-            _select(
+            select_field(
                 S.group_by,
                 [
                     (g, f"kpi.by.{g}")

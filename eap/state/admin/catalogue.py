@@ -10,8 +10,7 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
 from eap.models import Region
-from eap.services.admin import catalogue
-from eap.services.admin import processes as process_admin
+from eap.services.admin import catalogue, processes as process_admin
 from eap.services.admin.processes import ProcessView
 from eap.services.core.principal import Principal
 from eap.state.core.base import AppState

@@ -16,8 +16,7 @@ from eap.services.approval.rows import HistoryRow
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
-from eap.services.supervision import alerts as supervision
-from eap.services.supervision import views as supervision_views
+from eap.services.supervision import alerts as supervision, views as supervision_views
 from eap.services.supervision.alerts import AlertRow
 from eap.services.supervision.kpi import GRAIN, kpis
 from eap.services.supervision.views import AnomalyRow, CaseDetail
