@@ -68,7 +68,10 @@ def serve_document(request: Request) -> Response:
         try:
             if kind == "certificate":
                 data = documents.certificate_pdf(
-                    session, principal=principal, certificate_id=doc_id
+                    session,
+                    principal=principal,
+                    certificate_id=doc_id,
+                    base_url=str(request.base_url),
                 )
             elif kind == "approval":
                 data = documents.approval_document_pdf(

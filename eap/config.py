@@ -23,8 +23,9 @@ class Settings(BaseSettings):
         default=None, description="HTTP endpoint for SMS; unset means record messages locally"
     )
     scheduler_enabled: bool = False
-    public_base_url: str = Field(
-        default="http://localhost:3000", description="printed in certificate QR codes"
+    public_base_url: str | None = Field(
+        default=None,
+        description="printed in certificate QR codes; unset: the address the request came in on",
     )
     pdf_font_path: Path | None = Field(
         default=None, description="a CJK TrueType/OpenType font; found automatically if unset"

@@ -53,6 +53,15 @@ def test_certificate_pdf_in_chinese_with_verification_link(session: Session) -> 
     reader = PdfReader(io.BytesIO(pdf))
     links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])]
     assert documents.verify_url(cert.verify_token) in links
+    # Without a configured public address the QR code points where the PDF was asked for.
+    served = documents.certificate_pdf(
+        session, principal=owner, certificate_id=cert.id, base_url="https://eap.jx.gov.example/"
+    )
+    served_links = [
+        a.get_object()["/A"]["/URI"]
+        for a in PdfReader(io.BytesIO(served)).pages[0].get("/Annots", [])
+    ]
+    assert f"https://eap.jx.gov.example/verify/{cert.verify_token}" in served_links
     # Staff handling the case may print it; other companies and other cities may not.
     assert documents.certificate_pdf(
         session, principal=city.approvers["zrzy"], certificate_id=cert.id

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from eap.db import make_engine
@@ -45,3 +48,9 @@ def test_verify_page_and_certificate_pdf(app_url: str, browser) -> None:  # type
     cookie = driver.get_cookie("eap_session")["value"]
     resp = httpx.get(pdf_url, cookies={"eap_session": cookie})
     assert resp.status_code == 200 and resp.content.startswith(b"%PDF")
+    # The QR code points at the address the PDF came from, not a developer's localhost.
+    links = [
+        a.get_object()["/A"]["/URI"]
+        for a in PdfReader(io.BytesIO(resp.content)).pages[0].get("/Annots", [])
+    ]
+    assert f"{app_url}/verify/{token}" in links, links

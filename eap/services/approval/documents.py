@@ -43,8 +43,11 @@ def cjk_font() -> Path:
     raise DomainError("pdf.no_font")
 
 
-def verify_url(token: str) -> str:
-    return f"{get_settings().public_base_url.rstrip('/')}/verify/{token}"
+def verify_url(token: str, *, base_url: str | None = None) -> str:
+    """The public verification page of a certificate: at the configured public address, else
+    at the address the PDF was requested on (never a developer's localhost in production)."""
+    base = get_settings().public_base_url or base_url or "http://localhost:3000"
+    return f"{base.rstrip('/')}/verify/{token}"
 
 
 def _pdf() -> FPDF:
@@ -80,7 +83,9 @@ def _context(session: Session, principal: Principal, item_case_id: int):
     return case, project, item, dept, company
 
 
-def certificate_pdf(session: Session, *, principal: Principal, certificate_id: int) -> bytes:
+def certificate_pdf(
+    session: Session, *, principal: Principal, certificate_id: int, base_url: str | None = None
+) -> bytes:
     cert = session.get(Certificate, certificate_id)
     if cert is None:
         raise DomainError("error.not_found")
@@ -100,12 +105,13 @@ def certificate_pdf(session: Session, *, principal: Principal, certificate_id: i
     _row(pdf, "发证日期", cert.issued_on.isoformat())
     _row(pdf, "有效期至", cert.valid_until.isoformat() if cert.valid_until else "长期")
     _row(pdf, "状态", "有效" if cert.status == "valid" else "已撤销")
-    qr = segno.make(verify_url(cert.verify_token), error="m")
+    link = verify_url(cert.verify_token, base_url=base_url)
+    qr = segno.make(link, error="m")
     buf = io.BytesIO()
     qr.save(buf, kind="png", scale=4, border=2)
     buf.seek(0)
     pdf.ln(4)
-    pdf.image(buf, x=pdf.w - 60, w=40, link=verify_url(cert.verify_token))
+    pdf.image(buf, x=pdf.w - 60, w=40, link=link)
     pdf.set_font("cjk", size=9)
     pdf.cell(0, 6, "扫描二维码核验证照真伪及有效性", align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
