@@ -119,10 +119,6 @@ class WindowState(AppState):
     def set_owed_until(self, value: str) -> None:
         self.owed_until = value
 
-    @rx.event
-    def set_formal(self, value: bool) -> None:
-        self.formal = bool(value)
-
     def _owed(self) -> dict[str, dt.date] | None:
         """The materials ticked as owed (容缺) and the date they are owed by."""
         if not self.ticked:
@@ -219,8 +215,4 @@ class WindowState(AppState):
     def refuse_formal(self) -> None:
         """不予受理 (BLZT 5): the formal decision; asked to confirm with a reason first."""
         self.formal = True
-        self._do("refuse")
-
-    @rx.event
-    def refuse(self) -> None:
         self._do("refuse")
