@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     sms_daily_limit: int = Field(default=10, description="codes per phone per 24 hours")
     appointment_cancel_hours: int = Field(default=2, description="cancel cut-off before a slot")
     appointment_days_ahead: int = Field(default=10, description="working days open for booking")
+    # 中介超市 (services.agency): the market's rules a province sets
+    market_direct_max: float = Field(default=100_000, description="直接选取 only up to (元)")
+    market_min_register_days: int = Field(default=3, ge=1, description="报名 at least (工作日)")
+    market_publicity_days: int = Field(default=3, ge=1, description="中选公示 (工作日)")
+    market_contract_days: int = Field(default=10, ge=1, description="签约 after publicity (工作日)")
+    market_choose_days: int = Field(default=5, ge=1, description="直接选取 after the deadline")
 
 
 @lru_cache

@@ -1043,6 +1043,239 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "请一次补齐全部材料，尚缺：{codes}",
         "Supply every listed material at once; still missing: {codes}",
     ),
+    # 统一中介服务 intermediary market — refusals (beside the field) and notices
+    "market.not_registered": ("请先提交入驻申请", "Apply to join the market first"),
+    "market.services_empty": ("请至少选择一项服务类型", "Choose at least one service type"),
+    "market.service_unknown": ("服务类型无效：{codes}", "Unknown service type: {codes}"),
+    "market.area_empty": ("请选择服务区域（设区市）", "Choose the cities you serve"),
+    "market.intro_long": (
+        "机构简介不超过 1000 字",
+        "The introduction is limited to 1000 characters",
+    ),
+    "market.qual_category": ("请填写资质类别", "Enter the qualification category"),
+    "market.qual_number": (
+        "请填写资质证书编号（不超过 60 字符）",
+        "Enter the certificate number (up to 60 characters)",
+    ),
+    "market.qual_valid_until": ("请填写有效期至", "Enter the validity date"),
+    "market.qual_expired": (
+        "资质已于 {day} 过期，不能登记",
+        "The qualification expired on {day}; it cannot be added",
+    ),
+    "market.staff_name": (
+        "请填写人员姓名（不超过 40 字）",
+        "Enter the person's name (up to 40 characters)",
+    ),
+    "market.not_pending": ("该机构不在待审核状态", "This agency is not waiting for review"),
+    "market.refuse_reason": (
+        "不予入驻须写明法律依据和理由",
+        "A refusal must state its legal basis and reason",
+    ),
+    "market.check_note": ("资质核验不通过须写明原因", "Say why the certificate does not check out"),
+    "market.blacklist_reason": (
+        "请写明列入黑名单的事实和依据",
+        "State the facts and basis for blacklisting",
+    ),
+    "market.blacklist_until": ("黑名单期限须晚于今天", "The blacklisting must end after today"),
+    "market.project_unknown": ("请选择本单位的项目", "Choose one of your projects"),
+    "market.scope_empty": ("请填写服务内容和范围", "Describe the service's scope"),
+    "market.scope_long": ("服务内容不超过 1000 字", "The scope is limited to 1000 characters"),
+    "market.budget_range": (
+        "预算应大于 0 且不超过 {max} 元；不公开预算请勾选“不公开”",
+        "The budget must be above 0 and at most {max} yuan; tick 'undisclosed' to keep it private",
+    ),
+    "market.limit_range": (
+        "服务时限应为 1-{max} 个工作日（不得超过关联审批事项的法定时限）",
+        "The time limit must be 1-{max} working days (never longer than the related item's limit)",
+    ),
+    "market.method_unknown": ("请选择选取方式", "Choose a selection method"),
+    "market.direct_over": (
+        "直接选取仅适用于公开预算且不超过 {max} 元的服务",
+        "Direct selection is only for a disclosed budget of at most {max} yuan",
+    ),
+    "market.register_days": (
+        "报名期应为 {min}-{max} 个工作日",
+        "Registration must run {min}-{max} working days",
+    ),
+    "market.weights": (
+        "综合评分的价格、信用、业绩权重须为非负整数且合计 100",
+        "The price, credit and experience weights must be whole numbers adding up to 100",
+    ),
+    "market.already_open": (
+        "该项目已有同类服务的采购公告在进行中",
+        "This project already has an open purchase for this service",
+    ),
+    "market.cancel_reason": (
+        "请写明撤回原因（将公开）",
+        "State why it is withdrawn (it is published)",
+    ),
+    "market.not_open": (
+        "该公告已截止，不能撤回",
+        "The announcement has closed and cannot be withdrawn",
+    ),
+    "market.closed": ("报名已截止", "Registration has closed"),
+    "market.quote_range": ("报价应大于 0 元", "The quote must be above 0 yuan"),
+    "market.not_offered": (
+        "本机构未登记该服务类型，请先在机构信息中添加",
+        "Your agency does not offer this service; add it to your profile first",
+    ),
+    "market.already_registered": ("本机构已报名该公告", "Your agency has already registered"),
+    "market.ineligible.not_admitted": (
+        "机构尚未通过入驻审核",
+        "Your agency has not been admitted yet",
+    ),
+    "market.ineligible.blacklisted": (
+        "机构在黑名单期内，不能报名",
+        "Your agency is blacklisted and cannot register",
+    ),
+    "market.ineligible.qualification": (
+        "没有在报名截止日有效的所需资质",
+        "No required qualification valid on the closing day",
+    ),
+    "market.ineligible.tied": (
+        "与业主存在关联关系，须回避",
+        "Your agency is tied to the owner and must stand aside",
+    ),
+    "market.ineligible.quote_missing": (
+        "该选取方式需要填写报价",
+        "This selection method needs a quote",
+    ),
+    "market.ineligible.over_budget": ("报价超过预算", "The quote is over the budget"),
+    "market.not_choosing": (
+        "该公告不在待业主选定状态",
+        "This announcement is not waiting for the owner's choice",
+    ),
+    "market.choice_ineligible": (
+        "只能从符合条件的报名机构中选定",
+        "Choose one of the eligible registrants",
+    ),
+    "market.number_unknown": ("没有编号为 {number} 的公告", "No announcement numbered {number}"),
+    "market.not_drawn": (
+        "公告 {number} 尚未产生中选结果",
+        "Announcement {number} has no result yet",
+    ),
+    "market.publicity_over": (
+        "不在公示期内，不能提出异议",
+        "The publicity period is over; no objection can be raised",
+    ),
+    "market.objection_short": (
+        "请具体写明异议事实（至少 10 字）",
+        "Describe the objection's facts (at least 10 characters)",
+    ),
+    "market.objection_long": (
+        "异议内容不超过 2000 字",
+        "The objection is limited to 2000 characters",
+    ),
+    "market.objection_answered": ("该异议已答复", "This objection has been answered"),
+    "market.answer_short": ("请写明答复意见", "Write the answer"),
+    "market.not_awaiting_contract": (
+        "该服务不在待签合同状态",
+        "This service is not waiting for a contract",
+    ),
+    "market.publicity_running": (
+        "公示期至 {day}，公示结束后方可签订合同",
+        "Publicity runs to {day}; the contract follows it",
+    ),
+    "market.objection_open": (
+        "有未答复的异议，暂不能签订合同",
+        "An objection is open; the contract must wait",
+    ),
+    "market.contract_late": ("签约期限已于 {day} 届满", "The contract window closed on {day}"),
+    "market.file_missing": ("请先上传文件（PDF 或图片）", "Upload the file first (PDF or image)"),
+    "market.not_in_progress": ("该服务不在服务中状态", "This service is not in progress"),
+    "market.not_paused": ("该服务未暂停", "This service is not paused"),
+    "market.pause_reason": ("请写明暂停原因", "State why the clock stops"),
+    "market.no_result": ("没有待确认的成果", "No result is waiting for confirmation"),
+    "market.return_reason": (
+        "请写明退回原因和修改要求",
+        "State why it is returned and what to change",
+    ),
+    "market.rating_range": ("请选择 1-5 星", "Choose 1 to 5 stars"),
+    "market.rate_not_accepted": (
+        "成果确认后方可评价",
+        "Rate the service once its result is accepted",
+    ),
+    "market.already_rated": ("已评价过", "Already rated"),
+    "market.credit_formula": (
+        "信用分 = 50×按时交付率 + 50×平均评分/5 − 5×异议成立次数 − 3×成果退回次数 − 20×违规次数（0-100；新入驻机构 90 分）",
+        "Credit = 50 × on-time share + 50 × mean rating / 5 − 5 × objections upheld − 3 × results returned − 20 × violations (0-100; a new agency starts at 90)",
+    ),
+    "market.verify.ok": (
+        "公告 {number}：复算结果与公布的中选机构一致（{winner}）",
+        "Announcement {number}: the recomputed winner matches the published one ({winner})",
+    ),
+    "market.verify.commitment": (
+        "公告 {number}：公布的随机种子与发布时的承诺值不符",
+        "Announcement {number}: the revealed seed does not match the published commitment",
+    ),
+    "market.verify.differs": (
+        "公告 {number}：复算中选 {expected}，公布中选 {published}",
+        "Announcement {number}: recomputed winner {expected}, published winner {published}",
+    ),
+    "market.note.admitted": (
+        "贵机构已通过中介超市入驻审核",
+        "Your agency has been admitted to the market",
+    ),
+    "market.note.refused": (
+        "贵机构入驻申请未通过：{reason}",
+        "Your agency's application was refused: {reason}",
+    ),
+    "market.note.blacklisted": (
+        "贵机构已被列入中介超市黑名单，期限至 {until}",
+        "Your agency is blacklisted until {until}",
+    ),
+    "market.note.failed": (
+        "采购公告 {number} 无符合条件的报名机构，已流标，可重新发布",
+        "Purchase {number} had no eligible registrant; you may post it again",
+    ),
+    "market.note.choose": (
+        "采购公告 {number} 报名已截止，请从符合条件的机构中直接选定",
+        "Purchase {number} has closed; choose one of the eligible agencies",
+    ),
+    "market.note.selected": (
+        "采购公告 {number} 已产生中选机构，公示期后签订合同",
+        "Purchase {number} has a selected agency; sign the contract after the publicity",
+    ),
+    "market.note.won": (
+        "贵机构中选采购公告 {number}，公示期后签订合同",
+        "Your agency was selected for {number}; sign the contract after the publicity",
+    ),
+    "market.note.contract": (
+        "公告 {number} 的合同有更新，请确认",
+        "The contract for {number} was updated; please confirm",
+    ),
+    "market.note.paused": (
+        "公告 {number} 的中介服务已暂停计时",
+        "The service for {number} has paused its clock",
+    ),
+    "market.note.result": (
+        "公告 {number} 的服务成果已提交，请确认",
+        "The result for {number} was submitted; please review it",
+    ),
+    "market.note.returned": (
+        "公告 {number} 的服务成果被退回，请修改后重新提交",
+        "The result for {number} was returned; revise and resubmit",
+    ),
+    "market.note.accepted": (
+        "公告 {number} 的服务成果已确认",
+        "The result for {number} was accepted",
+    ),
+    "market.note.objection_answered": (
+        "您对公告 {number} 的异议已答复",
+        "Your objection to {number} has been answered",
+    ),
+    "market.note.urge": (
+        "【催办】公告 {number} 的中介服务将于 {due} 到期",
+        "[Reminder] the service for {number} is due on {due}",
+    ),
+    "market.note.supervise": (
+        "【督办】公告 {number} 的中介服务今日（{due}）到期",
+        "[Supervision] the service for {number} is due today ({due})",
+    ),
+    "market.note.inspect": (
+        "【督察】公告 {number} 的中介服务已超期（{due}）",
+        "[Inspection] the service for {number} is overdue (since {due})",
+    ),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -80,6 +80,7 @@ def run_job(
 
 def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     """name -> (job, interval in seconds)."""
+    from eap.services.agency import selection
     from eap.services.core import notify
     from eap.services.supervision import alerts as supervision, anomalies, kpi
 
@@ -87,6 +88,8 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     return {
         "sweep": (lambda s: supervision.sweep_deadlines(s).__dict__, minutes * 60),
         "sms": (lambda s: notify.deliver_sms(s), 60),
+        # 中介超市: registrations close and selections run at their deadlines, once
+        "market": (lambda s: selection.select_due(s), 60),
         "anomalies": (lambda s: anomalies.detect(s), 3600),
         "kpi": (lambda s: kpi.maintain(s), 1800),
     }

@@ -315,3 +315,84 @@ def run_cli(*args: str, db: str, lang: str = "zh") -> subprocess.CompletedProces
         env=env,
         timeout=300,
     )
+
+
+# --- the intermediary market (中介超市) ---------------------------------------------------
+
+
+def reviewer(session: Session) -> Principal:
+    return _user(session, "admin", region_code="360000")
+
+
+def agency(
+    session: Session,
+    *,
+    services: tuple[str, ...] = ("ZJ03",),
+    cities: tuple[str, ...] = ("360100",),
+    admit: bool = True,
+    region: str = "360102",
+    qualification: tuple[str, dt.date] | None = None,
+) -> Principal:
+    """An agency company and its user, applied (and admitted unless ``admit`` is False)."""
+    from eap.services.agency import admission
+
+    n = next(_seq)
+    company = Company(
+        uscc=make_uscc(_rng, region),
+        name=f"测试咨询有限公司{n}",
+        legal_rep=f"中介法人{n}",
+        contact_phone="13700000000",
+        region_code=region,
+    )
+    session.add(company)
+    session.flush()
+    user = _user(session, "agency", region_code=region, company_id=company.id)
+    agency_row = admission.apply_for_admission(
+        session, principal=user, service_codes=list(services), city_codes=list(cities)
+    )
+    if qualification:
+        admission.add_qualification(
+            session,
+            principal=user,
+            category=qualification[0],
+            certificate_no=f"ZZ{n:06d}",
+            valid_until=qualification[1],
+            now=at(dt.date(2026, 12, 1)),
+        )
+    if admit:
+        admission.review_agency(
+            session, principal=reviewer(session), agency_id=agency_row.id or 0, admit=True
+        )
+    return user
+
+
+def purchase(
+    session: Session,
+    owner: Principal,
+    project_id: int,
+    *,
+    now: dt.datetime,
+    service: str = "ZJ03",
+    method: int = 2,
+    budget: float | None = 50_000,
+    limit_days: int = 10,
+    register_days: int = 3,
+    weights: dict[str, int] | None = None,
+) -> int:
+    from eap.services.agency import purchases
+
+    p = purchases.post_purchase(
+        session,
+        principal=owner,
+        project_id=project_id,
+        service_code=service,
+        scope="编制本项目环境影响报告表并协助报批",
+        budget=budget,
+        limit_days=limit_days,
+        method=method,
+        register_days=register_days,
+        weights=weights,
+        now=now,
+    )
+    assert p.id is not None
+    return p.id

@@ -127,5 +127,11 @@ def test_new_version_leaves_old_one_untouched(session: Session) -> None:
 def test_load_is_idempotent(session: Session) -> None:
     before = session.exec(select(func.count()).select_from(Process)).one()
     counts = catalogue.load_all(session)
-    assert counts == {"regions": 0, "departments": 0, "items": 0, "processes": 0}
+    assert counts == {
+        "regions": 0,
+        "departments": 0,
+        "items": 0,
+        "intermediary_services": 0,
+        "processes": 0,
+    }
     assert session.exec(select(func.count()).select_from(Process)).one() == before

@@ -200,6 +200,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_market_verify(args: argparse.Namespace) -> int:
+    """Recompute a selection from the 中选公告's public data: 0 when it matches, 1 with the
+    difference otherwise (2: no such announcement, or not drawn yet)."""
+    from eap.db import session_scope
+    from eap.services.agency.selection import verify_draw
+
+    lang = _lang()
+    with session_scope() as session:
+        check = verify_draw(session, number=args.number)
+    if check.ok:
+        print(t("market.verify.ok", lang, number=check.number, winner=check.published))
+        return 0
+    if not check.commitment_ok:
+        print(t("market.verify.commitment", lang, number=check.number))
+    print(
+        t(
+            "market.verify.differs",
+            lang,
+            number=check.number,
+            expected=check.expected or "-",
+            published=check.published or "-",
+        )
+    )
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
     sub = p.add_subparsers(dest="command", required=True)
@@ -248,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("scheduler", help="run the single scheduler process")
     sch.add_argument("--once", action="store_true", help="run every job once and exit")
     sch.set_defaults(fn=cmd_scheduler)
+
+    mk = sub.add_parser("market").add_subparsers(dest="sub", required=True)
+    vd = mk.add_parser("verify-draw", help="recompute a 中选公告 from its public data")
+    vd.add_argument("number", help="the announcement number, e.g. ZJ3601202600000012")
+    vd.set_defaults(fn=cmd_market_verify)
 
     val = sub.add_parser("validate", help="validate an identifier")
     val.add_argument("kind", choices=["project-code", "uscc", "id"])

@@ -28,6 +28,17 @@ from eap.models.catalogue import (
     ProcessItem,
     ProcessStage,
 )
+from eap.models.market import (
+    Agency,
+    AgencyService,
+    AgencyServiceArea,
+    AgencyStaff,
+    Objection,
+    Purchase,
+    Qualification,
+    Registration,
+    ServiceType,
+)
 from eap.models.projects import LibraryMaterial, Project, ProjectUnit, StoredFile
 from eap.models.reference import Department, ProcessType, Region, StageDef
 from eap.models.service import (
@@ -50,6 +61,15 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "Agency",
+    "AgencyService",
+    "AgencyServiceArea",
+    "AgencyStaff",
+    "Objection",
+    "Purchase",
+    "Qualification",
+    "Registration",
+    "ServiceType",
     "AgentGrant",
     "ApplicationDraft",
     "Appointment",

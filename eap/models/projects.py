@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import utcnow
@@ -90,11 +90,34 @@ class StoredFile(SQLModel, table=True):
 
 
 class LibraryMaterial(SQLModel, table=True):
-    """A company's material library (材料库): reusable materials like the business licence."""
+    """A company's material library (材料库): reusable materials like the business licence,
+    and project-bound ones such as an accepted intermediary result (中介服务成果), which only
+    that project's one form offers."""
 
-    __table_args__ = (UniqueConstraint("company_id", "material_id"),)
+    __table_args__ = (
+        # One company-wide entry per material, and one per material and project.
+        Index(
+            "uq_librarymaterial_company",
+            "company_id",
+            "material_id",
+            unique=True,
+            sqlite_where=text("project_id IS NULL"),
+            postgresql_where=text("project_id IS NULL"),
+        ),
+        Index(
+            "uq_librarymaterial_project",
+            "company_id",
+            "material_id",
+            "project_id",
+            unique=True,
+            sqlite_where=text("project_id IS NOT NULL"),
+            postgresql_where=text("project_id IS NOT NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     material_id: int = Field(foreign_key="material.id")
     file_id: int = Field(foreign_key="storedfile.id")
     valid_until: dt.date | None = None
+    project_id: int | None = Field(default=None, foreign_key="project.id")
+    source: str = Field(default="", max_length=40, description="e.g. the purchase number")

@@ -28,6 +28,7 @@ from eap.models import (
     Region,
     StageDef,
 )
+from eap.services.agency.catalogue import load_service_types
 from eap.services.core.audit import record
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -280,6 +281,7 @@ def load_all(session: Session, *, actor_id: int | None = None) -> dict[str, int]
     counties = list(session.exec(select(Region.code).where(Region.level == "county")))
     counts["departments"] = load_departments(session, region_codes=["360000", *cities, *counties])
     counts["items"] = load_items(session)
+    counts["intermediary_services"] = load_service_types(session)
     published = 0
     for city in cities:
         for ptype in range(1, 7):

@@ -8,11 +8,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from eap.config import get_settings
 from eap.errors import DomainError, PermissionDenied
-from eap.models import Project, StageCase, StageMaterial, StoredFile
+from eap.models import (
+    Agency,
+    AgencyService,
+    LibraryMaterial,
+    Project,
+    Qualification,
+    StageCase,
+    StageMaterial,
+    StoredFile,
+)
 from eap.services.core.authz import can_view_stage_case
 from eap.services.core.principal import Principal
 
@@ -79,6 +88,8 @@ def store_file(
 def can_read(session: Session, *, principal: Principal, file: StoredFile) -> bool:
     if principal.company_id is not None and principal.company_id == file.company_id:
         return True
+    if _market_party(session, principal, file):
+        return True
     if principal.role in ("applicant", "agent"):
         return False
     stage_ids = session.exec(
@@ -90,6 +101,44 @@ def can_read(session: Session, *, principal: Principal, file: StoredFile) -> boo
         if stage_case and project and can_view_stage_case(session, principal, stage_case, project):
             return True
     return False
+
+
+def _market_party(session: Session, principal: Principal, file: StoredFile) -> bool:
+    """Both sides of an intermediary service read its contract and result (the agency uploads
+    them, the owner receives them); the market's reviewer reads qualification scans."""
+    if principal.role == "admin":
+        return (
+            session.exec(select(Qualification.id).where(Qualification.file_id == file.id)).first()
+            is not None
+        )
+    if principal.company_id is None:
+        return False
+    found = session.exec(
+        select(AgencyService.id)
+        .join(Agency, col(Agency.id) == col(AgencyService.agency_id))
+        .where(
+            or_(
+                col(AgencyService.contract_file_id) == file.id,
+                col(AgencyService.result_file_id) == file.id,
+            ),
+            or_(
+                col(AgencyService.company_id) == principal.company_id,
+                col(Agency.company_id) == principal.company_id,
+            ),
+        )
+    ).first()
+    if found is not None:
+        return True
+    # A result accepted into the owner's library is the owner's material from then on.
+    return (
+        session.exec(
+            select(LibraryMaterial.id).where(
+                LibraryMaterial.file_id == file.id,
+                LibraryMaterial.company_id == principal.company_id,
+            )
+        ).first()
+        is not None
+    )
 
 
 def read_file(session: Session, *, principal: Principal, file_id: int) -> tuple[StoredFile, bytes]:

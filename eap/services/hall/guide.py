@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from eap.db import reading
@@ -233,13 +233,16 @@ _VALID_CERTIFICATES = (
     )
     .order_by(_T_CERT.c.id)
 )
+# The company-wide library and this project's own entries (an accepted intermediary result);
+# the project's entry comes first and wins.
 _LIBRARY = (
     select(_T_LIB.c.material_id, _T_LIB.c.file_id, _T_LIB.c.valid_until)
     .where(
         _T_LIB.c.company_id == bindparam("company_id"),
         _T_LIB.c.material_id.in_(bindparam("material_ids", expanding=True)),
+        or_(_T_LIB.c.project_id.is_(None), _T_LIB.c.project_id == bindparam("project_id")),
     )
-    .order_by(_T_LIB.c.id)
+    .order_by(_T_LIB.c.project_id.is_(None), _T_LIB.c.id)
 )
 
 
@@ -255,7 +258,9 @@ def _mark_satisfied(
         if cert.valid_until is None or cert.valid_until >= today:
             need = needs[cert.material_id]
             need.satisfied_by, need.certificate_id = "certificate", cert.id
-    for lib in conn.execute(_LIBRARY, {"company_id": project.company_id, "material_ids": ids}):
+    for lib in conn.execute(
+        _LIBRARY, {"company_id": project.company_id, "material_ids": ids, "project_id": project.id}
+    ):
         need = needs[lib.material_id]
         if not need.satisfied_by and (lib.valid_until is None or lib.valid_until >= today):
             need.satisfied_by, need.file_id = "library", lib.file_id

@@ -30,6 +30,7 @@ from eap.models import (
     User,
 )
 from eap.models.cases import TERMINAL, Blzt
+from eap.services.agency import service_clock
 from eap.services.core.audit import record
 from eap.services.core.authz import in_region
 from eap.services.core.clock import WorkCalendar, local_date, now_or
@@ -230,6 +231,10 @@ def sweep_deadlines(
                     target_id=pid,
                     due=due,
                 )
+    # Intermediary services run on the same rule (催办/督办 to the agency), DOMAIN §9.
+    result.examined += service_clock.sweep_services(
+        session, now=now, levels_due=levels_due, new=result.new
+    )
     result.closed = close_finished_alerts(session, now=now)
     session.commit()
     return result
