@@ -122,6 +122,14 @@ ROUTES: tuple[Route, ...] = (
         (f"{_S}.hall.hall_services:AgentsState.load",),
         "nav.agents",
     ),
+    Route(
+        "/hall/intermediary",
+        f"{_P}.hall.intermediary:intermediary_page",
+        "中介服务采购 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.intermediary:IntermediaryState.load",),
+        "nav.intermediary",
+    ),
     # 办事指南: public, and in the hall's menu
     Route(
         "/guide",
@@ -161,21 +169,31 @@ ROUTES: tuple[Route, ...] = (
         f"{_P}.supervision.board:supervision_page",
         "效能督查 · EAP",
         frozenset({Role.SUPERVISOR}),
-        (f"{_S}.supervision.board:SupervisionState.load",),
+        (
+            f"{_S}.supervision.board:SupervisionState.load",
+            f"{_S}.supervision.market_watch:MarketWatchState.load",
+        ),
         "nav.supervision",
         frozenset({Role.SUPERVISOR}),
     ),
-    # 统一中介服务 and 数据展示 (home pages until their subsystems land)
+    # 统一中介服务 intermediary market: the agency's workbench, the public market
     Route(
         "/agency",
-        f"{_P}.core.home:home_page",
-        "EAP",
+        f"{_P}.agency.workbench:agency_page",
+        "中介服务 · EAP",
         frozenset({Role.AGENCY}),
-        (f"{_S}.core.home:HomeState.load",),
+        (f"{_S}.agency.workbench:AgencyState.load",),
         "nav.agency",
         frozenset({Role.AGENCY}),
-        "home.agency",
     ),
+    Route(
+        "/market",
+        f"{_P}.agency.market:market_page",
+        "中介超市 · EAP",
+        None,
+        (f"{_S}.agency.market:MarketState.load",),
+    ),
+    # 数据展示 (a home page until its subsystem lands)
     Route(
         "/screen",
         f"{_P}.core.home:home_page",
@@ -204,6 +222,14 @@ ROUTES: tuple[Route, ...] = (
         frozenset({Role.ADMIN}),
         (f"{_S}.admin.catalogue:ProcessAdminState.load",),
         "process.title",
+    ),
+    Route(
+        "/admin/market",
+        f"{_P}.admin.market:market_admin_page",
+        "中介机构审核 · EAP",
+        frozenset({Role.ADMIN}),
+        (f"{_S}.admin.market:MarketAdminState.load",),
+        "nav.market_admin",
     ),
     Route(
         "/admin/audit",

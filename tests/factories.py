@@ -396,3 +396,7 @@ def purchase(
     )
     assert p.id is not None
     return p.id
+
+
+def supervisor(session: Session, region: str = "360100") -> Principal:
+    return _user(session, "supervisor", region_code=region)

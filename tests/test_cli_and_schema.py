@@ -70,7 +70,8 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
     engine = make_engine(cli_db)
     from sqlmodel import Session, select
 
-    from eap.models import Company, User
+    from eap.models import Agency, Company, Purchase, User
+    from eap.models.market import PurchaseStatus
     from eap.services.core.identifiers import validate_uscc
     from eap.services.core.principal import ROLES
 
@@ -78,9 +79,13 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
         roles = set(s.exec(select(User.role)))
         assert roles == set(ROLES)
         companies = s.exec(select(Company)).all()
-        assert len(companies) == 40
+        agencies = {a.company_id for a in s.exec(select(Agency))}
+        assert len(agencies) == 30  # the market's agencies, each its own company
+        assert len([c for c in companies if c.id not in agencies]) == 40
         for c in companies:
             validate_uscc(c.uscc)
+        # announcements in every state the market has (none is left out of the demo)
+        assert {p.status for p in s.exec(select(Purchase))} == set(PurchaseStatus)
         staff = s.exec(select(User).where(User.role.in_(["window", "approver"]))).all()
         assert all(u.region_code and u.department_id for u in staff)
         from eap.models import Project

@@ -41,6 +41,7 @@ from tests.factories import (
     project,
     purchase,
     reviewer,
+    supervisor,
 )
 
 D = dt.date
@@ -296,12 +297,9 @@ def test_random_draw_is_the_documented_function_and_verifies(session: Session) -
         result=p.result,
     )
     assert not other.ok and not other.commitment_ok
-    # the selection cannot be run again
-    assert selection.select_due(session, now=at(D(2026, 12, 7))) == {
-        "selected": 0,
-        "choosing": 0,
-        "failed": 0,
-    }
+    # the selection cannot be run again (other tests' purchases may be due: this one is not)
+    selection.select_due(session, now=at(D(2026, 12, 7)))
+    assert session.get(Purchase, pid) is p and p.result["winner"] == expected
     svc = session.exec(select(AgencyService).where(AgencyService.purchase_id == pid)).one()
     assert svc.status == ServiceStatus.AWAITING_CONTRACT and svc.agency_id == p.winner_id
     assert p.publicity_until == D(2026, 12, 9)
@@ -644,3 +642,62 @@ def test_blacklisting_lowers_credit_and_needs_a_reason_and_a_future_day(session:
     )
     assert row.credit == 70.0 and row.violations == 1
     assert not session.exec(select(Registration).where(Registration.agency_id == row.id)).all()
+
+
+def test_national_tables_and_supervision_see_the_market(session: Session) -> None:
+    from eap.services.exchange import spgl_market
+    from eap.services.supervision import market_watch
+
+    owner, _, p, won, _, svc = _awarded(session)
+    sid = svc.id or 0
+    contract = files.store_file(session, principal=won, filename="合同.pdf", content=pdf())
+    service_clock.upload_contract(
+        session, principal=won, service_id=sid, file_id=contract.id, now=CONTRACT_DAY
+    )
+    service_clock.confirm_contract(session, principal=owner, service_id=sid, now=CONTRACT_DAY)
+    rows = [r for r in spgl_market.service_rows(session) if r["CGGGBH"] == p.number]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["ZJFWSXBM"] == "ZJ03" and row["GLSPSXBM"] == "S5-01"
+    assert row["XZFS"] == SelectionMethod.RANDOM and row["FWSX"] == 10
+    assert row["FWKSRQ"] == "2026-12-10" and row["FWZT"] == ServiceStatus.IN_PROGRESS
+    assert {"LSH", "XZQHDM", "SJYXBS", "SJSCZT"} <= set(row)
+    steps = [r["HJMC"] for r in spgl_market.milestone_rows(session) if r["CGGGBH"] == p.number]
+    assert steps == ["中选", "合同确认"]
+    # overdue in 南昌: the city's supervisor sees it, 赣州's does not
+    nc, gz = supervisor(session, "360100"), supervisor(session, "360700")
+    late = at(D(2026, 12, 30))
+    overdue = market_watch.overdue_services(session, principal=nc, now=late)
+    assert [(r.number, r.days_over) for r in overdue if r.number == p.number] == [(p.number, 4)]
+    assert not [r for r in market_watch.overdue_services(session, principal=gz, now=late)]
+    with pytest.raises(PermissionDenied):
+        market_watch.overdue_services(session, principal=owner)
+
+
+def test_supervisors_see_repeat_winners_and_quotes_just_under_the_budget(
+    session: Session,
+) -> None:
+    from eap.services.supervision import market_watch
+
+    owner = applicant(session)
+    favourite = agency(session)
+    numbers = []
+    for _ in range(3):  # the same agency wins this owner three times (it is the only one)
+        pid = purchase(session, owner, project(session, owner), now=POSTED)
+        purchases.register(session, principal=favourite, purchase_id=pid, now=at(D(2026, 12, 2)))
+        numbers.append(_selected(session, pid).number)
+    pid = purchase(
+        session, owner, project(session, owner), now=POSTED, method=SelectionMethod.LOWEST_PRICE
+    )
+    _register_all(
+        session, pid, [agency(session) for _ in range(3)], quotes=[49_500, 49_900, 30_000]
+    )
+    clustered = session.get(Purchase, pid)
+    assert clustered is not None
+    nc = supervisor(session, "360100")
+    found = market_watch.patterns(session, principal=nc, now=at(D(2026, 12, 7)))
+    owner_name = session.get(Company, owner.company_id).name  # type: ignore[union-attr]
+    repeat = [r for r in found if r.kind == "repeat_winner" and r.detail == owner_name]
+    assert [r.count for r in repeat] == [3]
+    near = [r for r in found if r.kind == "near_budget" and r.subject == clustered.number]
+    assert [r.detail for r in near] == ["2/3"]

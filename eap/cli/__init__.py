@@ -56,6 +56,15 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             counts["projects"] = simulate(
                 session, projects_count=args.projects, seed=args.seed
             ).projects
+        # 中介超市: purchases in every state, on the simulated projects
+        from eap.demo.market import seed_market
+        from eap.demo.seed import DEMO_PASSWORD, make_uscc
+
+        with session_scope() as session:
+            market = seed_market(
+                session, seed=args.seed, password=DEMO_PASSWORD, make_uscc=make_uscc
+            )
+            counts["market_purchases"] = market.get("purchases", 0)
         # The demo opens with its supervision already current: alerts, anomalies, KPIs.
         from eap.services.supervision import alerts as supervision, anomalies, kpi
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from eap.models import Company, Department, Region, User
+from eap.models import Agency, Company, Department, Region, User
 from eap.models.accounts import UserCreate
 from eap.services.admin import catalogue
 from eap.services.admin.accounts import create_user, hash_password
@@ -173,7 +173,8 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
                 is_head=True,
             )
     counties = list(session.exec(select(Region.code).where(Region.level == "county")))
-    have = list(session.exec(select(Company)).all())
+    builders = select(Company).where(col(Company.id).not_in(select(Agency.company_id)))
+    have = list(session.exec(builders).all())
     for i in range(len(have), companies):
         region = rng.choice(counties)
         city = session.get(Region, region[:4] + "00")
@@ -199,8 +200,11 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
             company_id=company.id,
         )
     add("daiban01", "帮办代办员", "agent", region_code="360100")
-    add("zhongjie01", "中介机构用户", "agency", region_code="360100", company_id=have[-1].id)
     session.flush()
     counts["users"] = made
+    # 中介超市: zhongjie01-30 and their agencies (purchases follow once projects exist)
+    from eap.demo.market import seed_market
+
+    seed_market(session, seed=seed, password=DEMO_PASSWORD, make_uscc=make_uscc)
     counts["companies"] = len(have)
     return counts

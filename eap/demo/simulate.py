@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
 from eap.models import (
+    Agency,
     Company,
     Department,
     Item,
@@ -421,7 +422,11 @@ def simulate(
     past year; cases still in progress at ``now`` stay open, as in a live system."""
     now = now_or(now)
     sim = Simulator(session, seed=seed, now=now)
-    companies = session.exec(select(Company).order_by(col(Company.id))).all()
+    # Builders, not the market's agencies, own the simulated projects.
+    agencies = select(Agency.company_id)
+    companies = session.exec(
+        select(Company).where(col(Company.id).not_in(agencies)).order_by(col(Company.id))
+    ).all()
     if not companies:
         raise DomainError("simulate.no_companies")
     cities = {

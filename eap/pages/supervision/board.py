@@ -6,6 +6,7 @@ import reflex as rx
 
 from eap.components.forms import select_field
 from eap.components.shell import pager, shell
+from eap.pages.supervision.market_tab import market_tab
 from eap.state.supervision.board import SupervisionState as S
 
 T = S.t
@@ -397,11 +398,13 @@ def supervision_page() -> rx.Component:
                     ),
                     rx.tabs.trigger(T["supervision.kpi"], value="kpi", id="tab-kpi"),
                     rx.tabs.trigger(T["supervision.ranking"], value="ranking", id="tab-ranking"),
+                    rx.tabs.trigger(T["watch.tab"], value="market", id="tab-market"),
                 ),
                 rx.tabs.content(alerts_tab(), value="alerts", padding_top="1em"),
                 rx.tabs.content(anomalies_tab(), value="anomalies", padding_top="1em"),
                 rx.tabs.content(kpi_tab(), value="kpi", padding_top="1em"),
                 rx.tabs.content(ranking_tab(), value="ranking", padding_top="1em"),
+                rx.tabs.content(market_tab(), value="market", padding_top="1em"),
                 value=S.tab,
                 on_change=S.set_tab,
                 width="100%",

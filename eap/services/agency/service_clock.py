@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from eap.db import rowcount
@@ -355,21 +355,18 @@ def _into_library(session: Session, *, svc: AgencyService, material_id: int, sou
 # --- the deadline sweep's part ------------------------------------------------------------
 
 
-def _insert_alert(session: Session, values: dict) -> int | None:
-    dialect = session.get_bind().dialect.name
-    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Alert)
-    stmt = (
-        ins.values(**values)
-        .on_conflict_do_nothing(index_elements=["target_kind", "target_id", "level"])
-        .returning(col(Alert.id))
-    )
-    return session.execute(stmt).scalar_one_or_none()
-
-
-def sweep_services(session: Session, *, now: dt.datetime, levels_due, new: dict[str, int]) -> int:
+def sweep_services(
+    session: Session,
+    *,
+    now: dt.datetime,
+    levels_due: Callable[[WorkCalendar, dt.date, dt.date], list[str]],
+    raise_alert: Callable[[Session, dict], int | None],
+    new: dict[str, int],
+) -> int:
     """催办/督办/督察 for running services (the agency is told, the city's supervisors see them
     on the market tab), contracts whose window passed lapse, and finished services' alerts
-    close. ``levels_due`` is the approvals' own rule, passed in by the sweep."""
+    close. The level rule and the once-only alert insert are the approvals' own, handed in
+    by ``supervision.alerts.sweep_deadlines``."""
     cal = WorkCalendar.load(session)
     today = local_date(now)
     horizon = cal.add_working_days(today, 1).day
@@ -386,7 +383,7 @@ def sweep_services(session: Session, *, now: dt.datetime, levels_due, new: dict[
         examined += 1
         assert svc.due_date is not None and svc.id is not None
         for level in levels_due(cal, svc.due_date, today):
-            new_id = _insert_alert(
+            new_id = raise_alert(
                 session,
                 {
                     "target_kind": "service",

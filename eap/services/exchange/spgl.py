@@ -3,7 +3,6 @@ with its upper-case field names and codes (BLZT, SPLCLX, SPJDXH)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,28 +20,16 @@ from eap.models import (
     SpecialProcedure,
     StageCase,
 )
-from eap.services.core.clock import CHINA_TZ
+from eap.services.exchange import spgl_market
+from eap.services.exchange.fields import common, day, ts
 
 SPECIAL_KIND_CODES = {"expert": 1, "hearing": 2, "survey": 3, "notice": 4, "testing": 5, "other": 9}
-
-
-def _ts(value: dt.datetime | None) -> str | None:
-    return value.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S") if value else None
-
-
-def _d(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _common(lsh: str, region: str) -> dict[str, Any]:
-    """Every row: serial number, validity flag and upload state (0 = pending)."""
-    return {"LSH": lsh, "XZQHDM": region, "SJYXBS": 1, "SJWXYY": None, "SJSCZT": 0}
 
 
 def projects_rows(session: Session) -> Iterator[dict[str, Any]]:
     for p in session.exec(select(Project).order_by(col(Project.id))):
         yield {
-            **_common(f"XM{p.id:010d}", p.region_code),
+            **common(f"XM{p.id:010d}", p.region_code),
             "XMDM": p.project_code,
             "XMMC": p.name,
             "GCDM": p.engineering_code or p.project_code,
@@ -53,8 +40,8 @@ def projects_rows(session: Session) -> Iterator[dict[str, Any]]:
             "XMJSDDY": p.latitude,
             "YDMJ": p.land_area,
             "JZMJ": p.floor_area,
-            "NKGSJ": _d(p.planned_start),
-            "NJCSJ": _d(p.planned_finish),
+            "NKGSJ": day(p.planned_start),
+            "NJCSJ": day(p.planned_finish),
         }
 
 
@@ -70,7 +57,7 @@ def item_case_rows(session: Session) -> Iterator[dict[str, Any]]:
     )
     for case, sc, p, item, dept in rows:
         yield {
-            **_common(f"SX{case.id:010d}", sc.region_code),
+            **common(f"SX{case.id:010d}", sc.region_code),
             "XMDM": p.project_code,
             "SPSXBM": item.code,
             "SPSXBBH": item.version,
@@ -82,9 +69,9 @@ def item_case_rows(session: Session) -> Iterator[dict[str, Any]]:
             "SPBMMC": dept.name,
             "SLFS": sc.channel,
             "SXBLSX": case.limit_days,
-            "SLSJ": _ts(case.clock_started_at),
+            "SLSJ": ts(case.clock_started_at),
             "BLZT": case.status,
-            "GZRQ": _d(case.due_date),
+            "GZRQ": day(case.due_date),
         }
 
 
@@ -98,13 +85,13 @@ def history_rows(session: Session) -> Iterator[dict[str, Any]]:
     )
     for ev, case_no, region in rows:
         yield {
-            **_common(f"LS{ev.id:010d}", region),
+            **common(f"LS{ev.id:010d}", region),
             "SPSXSLBM": case_no,
             "BLCS": ev.office,
             "BLR": ev.handler_name,
             "BLZT": ev.status,
             "BLYJ": ev.opinion,
-            "BLSJ": _ts(ev.at),
+            "BLSJ": ts(ev.at),
         }
 
 
@@ -117,12 +104,12 @@ def document_rows(session: Session) -> Iterator[dict[str, Any]]:
     )
     for doc, case_no, region in rows:
         yield {
-            **_common(f"PF{doc.id:010d}", region),
+            **common(f"PF{doc.id:010d}", region),
             "SPSXSLBM": case_no,
-            "PFRQ": _d(doc.issued_on),
+            "PFRQ": day(doc.issued_on),
             "PFWH": doc.doc_no,
             "PFWJBT": doc.title,
-            "PFWJYXQX": _d(doc.valid_until),
+            "PFWJYXQX": day(doc.valid_until),
             "FJMC": None,
             "FJLX": None,
         }
@@ -137,14 +124,14 @@ def special_rows(session: Session) -> Iterator[dict[str, Any]]:
     )
     for proc, case_no, region in rows:
         yield {
-            **_common(f"TB{proc.id:010d}", region),
+            **common(f"TB{proc.id:010d}", region),
             "SPSXSLBM": case_no,
             "TBCX": SPECIAL_KIND_CODES.get(proc.kind, 9),
             "TBCXMC": proc.kind,
-            "TBCXKSSJ": _ts(proc.started_at),
+            "TBCXKSSJ": ts(proc.started_at),
             "TBCXSXLX": 1,
             "TBCXSX": proc.limit_days,
-            "TBCXJSSJ": _ts(proc.ended_at),
+            "TBCXJSSJ": ts(proc.ended_at),
             "TBCXQDYY": proc.reason,
             "TBCXJG": proc.result or None,
         }
@@ -156,6 +143,9 @@ TABLES = {
     "SPGL_XMSPSXBLXXXXB": history_rows,
     "SPGL_XMSPSXPFWJXXB": document_rows,
     "SPGL_XMSPSXBLTBCXXXB": special_rows,
+    # 中介服务 (the market's tables)
+    "SPGL_ZJFWSXBLXXB": spgl_market.service_rows,
+    "SPGL_ZJFWSXBLGCXXB": spgl_market.milestone_rows,
 }
 
 

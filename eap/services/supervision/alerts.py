@@ -19,12 +19,14 @@ from sqlmodel import Session, col, or_, select
 from eap.db import rowcount
 from eap.errors import DomainError, PermissionDenied
 from eap.models import (
+    AgencyService,
     Alert,
     AlertAction,
     Department,
     Item,
     ItemCase,
     Project,
+    Purchase,
     StageCase,
     StageDef,
     User,
@@ -233,7 +235,7 @@ def sweep_deadlines(
                 )
     # Intermediary services run on the same rule (催办/督办 to the agency), DOMAIN §9.
     result.examined += service_clock.sweep_services(
-        session, now=now, levels_due=levels_due, new=result.new
+        session, now=now, levels_due=levels_due, raise_alert=_insert_ignore, new=result.new
     )
     result.closed = close_finished_alerts(session, now=now)
     session.commit()
@@ -406,6 +408,7 @@ class AlertRow:
 # Stored names are Chinese like the catalogue's; what a stage- or project-level alert covers.
 _STAGE_WHOLE = "整个阶段"
 _PROJECT_WHOLE = "全流程"
+_SERVICE = "中介服务"
 
 
 def list_alerts(
@@ -431,6 +434,7 @@ def list_alerts(
             StageDef.name_zh,
             Project.name,
             Project.project_code,
+            Purchase.number,
         )
         .join(
             ItemCase,
@@ -446,6 +450,12 @@ def list_alerts(
         )
         .join(StageDef, col(StageDef.code) == stage_case.stage_code, isouter=True)
         .join(Project, col(Project.id) == col(Alert.project_id), isouter=True)
+        .join(
+            AgencyService,
+            (col(Alert.target_kind) == "service") & (col(AgencyService.id) == col(Alert.target_id)),
+            isouter=True,
+        )
+        .join(Purchase, col(Purchase.id) == col(AgencyService.purchase_id), isouter=True)
     )
     if principal.role == "supervisor":
         from eap.services.core.authz import region_prefix
@@ -475,15 +485,17 @@ def list_alerts(
             a.status,
             a.target_kind,
             a.target_id,
-            case_no or stage_no or code or "",
-            item or (f"{stage_name}（{_STAGE_WHOLE}）" if stage_name else _PROJECT_WHOLE),
+            case_no or stage_no or number or code or "",
+            item
+            or (f"{_SERVICE} {number}" if number else None)
+            or (f"{stage_name}（{_STAGE_WHOLE}）" if stage_name else _PROJECT_WHOLE),
             dept or "",
             a.region_code,
             a.due_date.isoformat(),
             a.raised_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"),
             project or "",
         )
-        for a, case_no, item, dept, stage_no, stage_name, project, code in rows
+        for a, case_no, item, dept, stage_no, stage_name, project, code, number in rows
     ]
     return out, int(total)
 

@@ -43,6 +43,7 @@ class AppState(rx.State):
     lang: str = rx.Cookie(DEFAULT_LANG, name="eap_lang", same_site="lax")
     user: SignedInUser = SignedInUser()
     notice: str = ""
+    _last_field: str | None = None  # the field the last refusal named (backend only)
 
     @rx.var
     def t(self) -> dict[str, str]:
@@ -135,16 +136,30 @@ class AppState(rx.State):
         Returns the principal on success, for the handler to reload its lists with (no second
         resolution in the same event); None on failure.
         """
-        self.message, self.error = "", ""
+        self.message, self.error, self._last_field = "", "", None
         try:
             principal = self._require(route)
             with session_scope() as session:
                 action(session, principal)
         except Exception as exc:
             self.error = self._error(exc)
+            self._last_field = exc.field if isinstance(exc, DomainError) else None
             return None
         self.message = self._tr(done)
         return principal
+
+    def _perform_form(
+        self, route: str, action: Callable[[Session, Principal], object], done: str
+    ) -> Principal | None:
+        """``_perform`` for a form whose state has ``field_errors``: a refusal that names its
+        field is shown beside that field instead of above the page."""
+        errors: dict[str, str] = {}
+        setattr(self, "field_errors", errors)  # noqa: B010 - the subclass declares the var
+        acted = self._perform(route, action, done)
+        if acted is None and self._last_field:
+            setattr(self, "field_errors", {self._last_field: self.error})  # noqa: B010
+            self.error = ""
+        return acted
 
     def _error(self, exc: Exception) -> str:
         if isinstance(exc, DomainError):
