@@ -1200,6 +1200,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "信用分 = 50×按时交付率 + 50×平均评分/5 − 5×异议成立次数 − 3×成果退回次数 − 20×违规次数（0-100；新入驻机构 90 分）",
         "Credit = 50 × on-time share + 50 × mean rating / 5 − 5 × objections upheld − 3 × results returned − 20 × violations (0-100; a new agency starts at 90)",
     ),
+    "market.verify.inputs": (
+        "承诺值 {commitment}；种子 {seed}；合格机构（排序后）{usccs}",
+        "Commitment {commitment}; seed {seed}; eligible (sorted) {usccs}",
+    ),
     "market.verify.ok": (
         "公告 {number}：复算结果与公布的中选机构一致（{winner}）",
         "Announcement {number}: the recomputed winner matches the published one ({winner})",

@@ -69,15 +69,24 @@ def _result(r: rx.Var) -> rx.Component:
         rx.table.cell(r.owner, rx.text(r.city, size="1", color_scheme="gray")),
         rx.table.cell(T["market.method." + r.method.to(str)]),
         rx.table.cell(
-            rx.cond(
-                r.winner != "",
-                rx.vstack(
-                    rx.text(r.winner, weight="medium"),
-                    rx.text(r.winner_uscc, size="1", color_scheme="gray"),
-                    money(r.quote, r.quoted),
-                    spacing="0",
+            rx.vstack(
+                rx.cond(
+                    r.winner != "",
+                    rx.vstack(
+                        rx.text(r.winner, weight="medium"),
+                        rx.text(r.winner_uscc, size="1", color_scheme="gray"),
+                        rx.cond(r.quoted, money(r.quote, r.quoted)),
+                        spacing="0",
+                    ),
                 ),
-                rx.badge(T["market.purchase_status." + r.status.to(str)], color_scheme="gray"),
+                rx.cond(
+                    r.status != 3,
+                    rx.badge(
+                        T["market.purchase_status." + r.status.to(str)],
+                        color_scheme=rx.cond(r.status == 5, "red", "gray"),
+                    ),
+                ),
+                spacing="1",
             )
         ),
         rx.table.cell(r.eligible),
@@ -87,7 +96,7 @@ def _result(r: rx.Var) -> rx.Component:
         ),
         rx.table.cell(
             rx.cond(
-                r.seed != "",
+                (r.seed != "") & (r.winner != ""),
                 rx.button(
                     T["market.verify"],
                     on_click=M.verify(r.number),
@@ -141,6 +150,16 @@ def _verify_box() -> rx.Component:
                     color_scheme=rx.cond(M.verify_ok, "green", "red"),
                     icon=rx.cond(M.verify_ok, "check", "triangle_alert"),
                     id="verify-outcome",
+                ),
+            ),
+            rx.cond(
+                M.verify_detail != "",
+                rx.text(
+                    M.verify_detail,
+                    size="1",
+                    font_family="monospace",
+                    word_break="break-all",
+                    id="verify-detail",
                 ),
             ),
             width="100%",

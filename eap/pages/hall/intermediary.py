@@ -91,6 +91,8 @@ def _post_form() -> rx.Component:
                             checked=I.undisclosed,
                             on_change=I.set_undisclosed,
                             id="purchase-undisclosed",
+                            white_space="nowrap",
+                            flex_shrink="0",
                         ),
                         align="center",
                         width="100%",
@@ -115,7 +117,7 @@ def _post_form() -> rx.Component:
                     "market.method_hint",
                 ),
                 _field(
-                    "market.register_days",
+                    "market.register_days_label",
                     _text("register_days", "number", min="1"),
                     "register_days",
                     "market.register_hint",
@@ -478,7 +480,6 @@ def intermediary_page() -> rx.Component:
             ),
             feedback(I.message, I.error),
             rx.grid(
-                _post_form(),
                 rx.vstack(
                     rx.heading(T["market.my_purchases"], size="4"),
                     rx.cond(
@@ -495,6 +496,7 @@ def intermediary_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
+                _post_form(),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="4",
                 width="100%",

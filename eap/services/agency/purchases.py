@@ -87,7 +87,7 @@ def post_purchase(
     if len(scope) > 1000:
         raise DomainError("market.scope_long", field="scope")
     if budget is not None and not (0 < budget <= MAX_BUDGET):
-        raise DomainError("market.budget_range", field="budget", max=MAX_BUDGET)
+        raise DomainError("market.budget_range", field="budget", max=f"{MAX_BUDGET:,}")
     cap = item_limit(session, service.item_code)
     if not 1 <= limit_days <= cap:
         raise DomainError("market.limit_range", field="limit_days", max=cap)
@@ -96,7 +96,9 @@ def post_purchase(
     except ValueError:
         raise DomainError("market.method_unknown", field="method") from None
     if chosen == SelectionMethod.DIRECT and (budget is None or budget > settings.market_direct_max):
-        raise DomainError("market.direct_over", field="method", max=settings.market_direct_max)
+        raise DomainError(
+            "market.direct_over", field="method", max=f"{settings.market_direct_max:,.0f}"
+        )
     if not settings.market_min_register_days <= register_days <= MAX_REGISTER_DAYS:
         raise DomainError(
             "market.register_days",

@@ -349,6 +349,16 @@ def verify_draw(session: Session, *, number: str) -> DrawCheck:
     )
 
 
+def public_inputs(session: Session, *, number: str) -> dict[str, str]:
+    """What a person needs to recompute the draw by hand: the commitment, the revealed seed
+    and the eligible USCCs in the order the rule sorts them."""
+    purchase = session.exec(select(Purchase).where(Purchase.number == number.strip())).first()
+    if purchase is None or purchase.status in (PurchaseStatus.OPEN, PurchaseStatus.CANCELLED):
+        return {"commitment": "", "seed": "", "usccs": ""}
+    usccs = sorted(e["uscc"] for e in purchase.result.get("eligible", []))
+    return {"commitment": purchase.seed_hash, "seed": purchase.seed, "usccs": ",".join(usccs)}
+
+
 def check_published(
     *,
     number: str,

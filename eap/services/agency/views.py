@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -156,18 +156,23 @@ def opportunities(
     if agency is None or agency.id is None:
         return [], 0
     mine = aliased(Registration)
-    match = and_(
-        col(AgencyServiceArea.agency_id) == agency.id,
-        col(AgencyServiceArea.service_code) == col(Purchase.service_code),
-        col(AgencyServiceArea.city_code) == col(Purchase.city_code),
+    # The agency's few (service, city) pairs first: the open announcements are then read as
+    # index ranges of ix_purchase_open, one per pair, whatever else the market holds.
+    pairs = session.exec(
+        select(AgencyServiceArea.service_code, AgencyServiceArea.city_code).where(
+            AgencyServiceArea.agency_id == agency.id
+        )
+    ).all()
+    if not pairs:
+        return [], 0
+    where = (
+        col(Purchase.status) == PurchaseStatus.OPEN,
+        tuple_(col(Purchase.service_code), col(Purchase.city_code)).in_([tuple(p) for p in pairs]),
+        col(Purchase.deadline) > now,
     )
-    where = (col(Purchase.status) == PurchaseStatus.OPEN, col(Purchase.deadline) > now)
-    total = session.exec(
-        select(func.count()).select_from(Purchase).join(AgencyServiceArea, match).where(*where)
-    ).one()
+    total = session.exec(select(func.count()).select_from(Purchase).where(*where)).one()
     rows = session.exec(
         select(Purchase, Project.name, Company.name, mine.id)
-        .join(AgencyServiceArea, match)
         .join(Project, col(Project.id) == col(Purchase.project_id))
         .join(Company, col(Company.id) == col(Purchase.company_id))
         .outerjoin(

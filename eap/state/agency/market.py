@@ -27,6 +27,7 @@ class MarketState(AppState):
     verify_number: str = ""
     verify_ok: bool = False
     verify_text: str = ""
+    verify_detail: str = ""  # the public inputs, to recompute by hand
     error: str = ""
 
     @rx.event
@@ -99,13 +100,16 @@ class MarketState(AppState):
         """The same check as ``python -m eap market verify-draw``, on the public data."""
         number = (number or self.verify_number).strip()
         self.verify_number, self.verify_text, self.verify_ok = number, "", False
+        self.verify_detail = ""
         try:
             with Session(get_engine()) as s:
                 check = selection.verify_draw(s, number=number)
+                inputs = selection.public_inputs(s, number=number)
         except Exception as exc:
             self.verify_text = self._error(exc)
             return
         self.verify_ok = check.ok
+        self.verify_detail = self._tr("market.verify.inputs", **inputs)
         if check.ok:
             self.verify_text = self._tr("market.verify.ok", number=number, winner=check.published)
         elif not check.commitment_ok:
