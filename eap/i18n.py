@@ -80,7 +80,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "home.window": ("综合窗口 · 收件队列", "One-stop window · intake queue"),
     "home.approver": ("部门审批 · 待办件", "Department approvals · inbox"),
     "home.supervisor": ("审批效能督查", "Approval efficiency supervision"),
-    "home.agency": ("中介服务超市", "Intermediary service market"),
     "home.leader": ("领导驾驶舱", "Leadership cockpit"),
     "home.admin": ("系统管理", "System administration"),
     "home.auditor": ("审计日志", "Audit trail"),
@@ -1372,6 +1371,20 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "market.contract_due": ("签约截止", "Contract by"),
     "market.upload_contract": ("上传合同", "Upload the contract"),
     "market.upload_for.contract": ("为 {number} 上传合同：", "Upload the contract for {number}:"),
+    "market.upload_for.scan": (
+        "为证书 {number} 上传扫描件：",
+        "Upload the scan of certificate {number}:",
+    ),
+    "market.needs": ("需资质", "Requires"),
+    "market.weights_short": ("价格/信用/业绩权重", "Weights price/credit/experience"),
+    "market.upload_scan": ("上传扫描件", "Upload scan"),
+    "market.scan_uploaded": ("扫描件已上传，待核验", "Scan uploaded; awaiting check"),
+    "market.quality_title": ("中介成果质量评价", "Rate intermediary results"),
+    "market.quality_hint": (
+        "本部门办理的事项所用的中介成果，请评价其质量（计入机构信用）",
+        "Results used by items this department handles; rate their quality (it counts in the agency's credit)",
+    ),
+    "market.quality_rated": ("质量评价已记录", "Quality rating recorded"),
     "market.upload_for.result": ("为 {number} 提交服务成果：", "Submit the result for {number}:"),
     "market.contract_uploaded": (
         "合同已上传，等待对方确认",

@@ -701,3 +701,64 @@ def test_supervisors_see_repeat_winners_and_quotes_just_under_the_budget(
     assert [r.count for r in repeat] == [3]
     near = [r for r in found if r.kind == "near_budget" and r.subject == clustered.number]
     assert [r.detail for r in near] == ["2/3"]
+
+
+def test_a_new_scan_asks_for_a_new_check_and_only_the_agency_attaches_it(
+    session: Session,
+) -> None:
+    from eap.models import Qualification
+
+    user = agency(session, services=("ZJ09",), qualification=("测绘资质", D(2027, 12, 31)))
+    row = _agency_row(session, user)
+    qual = session.exec(select(Qualification).where(Qualification.agency_id == row.id)).one()
+    admission.check_qualification(
+        session, principal=reviewer(session), qualification_id=qual.id or 0, valid=True
+    )
+    assert qual.checked
+    scan = files.store_file(session, principal=user, filename="资质证书.pdf", content=pdf())
+    with pytest.raises(PermissionDenied):  # another agency cannot touch it
+        admission.attach_scan(
+            session, principal=agency(session), qualification_id=qual.id or 0, file_id=scan.id
+        )
+    admission.attach_scan(session, principal=user, qualification_id=qual.id or 0, file_id=scan.id)
+    assert qual.file_id == scan.id and not qual.checked
+    # the reviewer reads the scan; an applicant does not
+    assert files.read_file(session, principal=reviewer(session), file_id=scan.id or 0)
+    with pytest.raises(PermissionDenied):
+        files.read_file(session, principal=applicant(session), file_id=scan.id or 0)
+
+
+def test_the_department_that_uses_a_result_rates_its_quality(session: Session) -> None:
+    from eap.models import ItemCase
+    from tests.factories import city_staff, file_and_accept
+
+    city = city_staff(session)
+    owner, project_id, p, won, _, svc = _awarded(session)
+    sid = svc.id or 0
+    contract = files.store_file(session, principal=won, filename="合同.pdf", content=pdf())
+    service_clock.upload_contract(
+        session, principal=won, service_id=sid, file_id=contract.id, now=CONTRACT_DAY
+    )
+    service_clock.confirm_contract(session, principal=owner, service_id=sid, now=CONTRACT_DAY)
+    report = files.store_file(session, principal=won, filename="报告.pdf", content=pdf())
+    service_clock.submit_result(
+        session, principal=won, service_id=sid, file_id=report.id, now=at(D(2026, 12, 14))
+    )
+    service_clock.accept_result(session, principal=owner, service_id=sid, now=at(D(2026, 12, 15)))
+    sthj = city.approvers["sthj"]  # 生态环境 handles 环评审批 (S5-01)
+    assert evaluation.to_rate_for_department(session, principal=sthj) == []  # no case yet
+    file_and_accept(session, city, owner, project_id, stage=5, day=D(2026, 12, 16))
+    case = session.exec(
+        select(ItemCase).where(
+            ItemCase.project_id == project_id, ItemCase.department_id == sthj.department_id
+        )
+    ).first()
+    assert case is not None
+    rows = evaluation.to_rate_for_department(session, principal=sthj)
+    assert [r.number for r in rows] == [p.number]
+    with pytest.raises(PermissionDenied):  # a department the result does not feed
+        evaluation.rate_quality(session, principal=city.approvers["zj"], service_id=sid, rating=2)
+    evaluation.rate_quality(session, principal=sthj, service_id=sid, rating=3)
+    assert evaluation.to_rate_for_department(session, principal=sthj) == []
+    # on time, one rating of 3: 50 + 50 x 0.6 = 80
+    assert _agency_row(session, won).credit == 80.0

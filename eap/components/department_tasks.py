@@ -151,3 +151,26 @@ def post_checks() -> rx.Component:
         ],
         _note("postcheck.hint", "postcheck-note"),
     )
+
+
+def market_quality() -> rx.Component:
+    """Intermediary results used by this department's items: rate their quality (1-5)."""
+    return _task_card(
+        "market.quality_title",
+        DT.quality,
+        lambda q: [
+            rx.text(q.number, " ", q.service, " · ", q.project, " · ", q.agency, size="2"),
+            rx.spacer(),
+            *[
+                rx.button(
+                    f"{n}★",
+                    size="1",
+                    variant="soft",
+                    on_click=DT.rate_quality(q.service_id, n),
+                    class_name=f"quality-{n}",
+                )
+                for n in range(1, 6)
+            ],
+        ],
+        rx.text(T["market.quality_hint"], size="1", color_scheme="gray"),
+    )

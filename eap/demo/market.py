@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from eap.models import Agency, Company, Project, Purchase, Region, ServiceType, User
@@ -132,9 +133,12 @@ def seed_market(
             now=min(_at(day), now - dt.timedelta(minutes=5)),
         )
 
-    def register(p: Purchase, who: list[Principal], day: dt.date, quotes: bool) -> None:
+    def register(
+        p: Purchase, who: list[Principal], day: dt.date, quotes: bool, low: float = 0.7
+    ) -> None:
         for a in who:
-            quote = round(rng.uniform(0.7, 0.98) * (p.budget or 50000), -2) if quotes else None
+            share = rng.uniform(low, 0.98) if low < 0.96 else rng.uniform(low, 0.999)
+            quote = round(share * (p.budget or 50000), -1) if quotes else None
             purchases.register(
                 session, principal=a, purchase_id=p.id or 0, quote=quote, now=_at(day, 11)
             )
@@ -226,6 +230,8 @@ def seed_market(
             rng.sample(nanchang, 4),
             cal.add_working_days(day, 1).day,
             quotes=method != SelectionMethod.RANDOM,
+            # one price competition where every quote hugs the budget: a pattern to look into
+            low=0.97 if n == 1 else 0.7,
         )
         close(p)
         run_service(p, owner, stop)
@@ -377,16 +383,16 @@ def _make_agencies(
 
 
 def _owners(session: Session) -> list[tuple[Principal, int]]:
-    """Applicants with a project in 南昌, the city the demo's agencies serve first."""
+    """Applicants with projects, those in 南昌 (the city the demo's agencies serve first) first."""
+    in_nanchang = col(Project.region_code).startswith("3601")
     rows = session.exec(
         select(User, Project.id)
         .join(Project, col(Project.company_id) == col(User.company_id))
         .where(
             User.role == "applicant",
-            col(Project.region_code).startswith("3601"),
             col(User.company_id).not_in(select(Agency.company_id)),
         )
-        .order_by(col(Project.id))
+        .order_by(case((in_nanchang, 0), else_=1), col(Project.id))
         .limit(8)
     ).all()
     return [(Principal.of(u), pid or 0) for u, pid in rows]

@@ -46,6 +46,17 @@ def _wait_db(engine, check, timeout: float = 20):  # type: ignore[no-untyped-def
     raise AssertionError("the database never showed it")
 
 
+def _texts(driver, css: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts of the elements matching ``css``; [] while the list is being re-rendered."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return [e.text for e in driver.find_elements(By.CSS_SELECTOR, css)]
+    except StaleElementReferenceException:
+        return []
+
+
 def _file(tmp_path: Path, name: str) -> str:
     path = tmp_path / name
     path.write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
@@ -187,7 +198,7 @@ def test_market_journey(app_url: str, browser, tmp_path: Path) -> None:  # type:
     pick(driver, "choose-stage", t("stage.5", "zh"))
     deadline = time.time() + 20
     while time.time() < deadline:
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tr") if "M038" in r.text]
+        rows = [r for r in _texts(driver, "tr") if "M038" in r]
         if rows and t("apply.satisfied.library", "zh") in rows[0]:
             break
         time.sleep(0.3)
@@ -208,7 +219,7 @@ def test_market_journey(app_url: str, browser, tmp_path: Path) -> None:  # type:
     driver.find_element(By.ID, "directory-search").click()
     deadline = time.time() + 20
     while time.time() < deadline:
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, ".directory-row")]
+        rows = _texts(driver, ".directory-row")
         if len(rows) == 1 and company.name in rows[0]:
             break
         time.sleep(0.3)
@@ -216,3 +227,49 @@ def test_market_journey(app_url: str, browser, tmp_path: Path) -> None:  # type:
     driver.save_screenshot(str(SCREENSHOTS / "agency-credit.png"))
     with Session(engine) as s:
         assert s.get(Project, project_id) is not None
+
+
+def test_reviewer_supervisor_and_the_english_market(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """The reviewer refuses only with a reason (said beside the field), then admits; the
+    supervision tab lists overdue services and the upheld objection; /market reads in English."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    engine = make_engine(APP_DB["url"])
+    with Session(engine) as s:
+        pending = s.exec(
+            select(Agency)
+            .join(User, col(User.company_id) == col(Agency.company_id))
+            .where(User.username == "zhongjie29")
+        ).one()
+    key = f"a{pending.id}"
+    _switch(driver, app_url, "admin", "/admin/market")
+    wait_text(driver, "home-title", t("market.admin_title", "zh"))
+    wait_css(driver, f"#refuse-{key}").click()
+    wait_text(driver, f"error-{key}", t("market.refuse_reason", "zh"))
+    driver.save_screenshot(str(SCREENSHOTS / "agency-admin-review.png"))
+    with Session(engine) as s:
+        assert s.get(Agency, pending.id).status == 1  # type: ignore[union-attr]
+    driver.find_element(By.ID, f"admit-{key}").click()
+    wait_text(driver, "action-message", t("market.admitted", "zh"))
+    _wait_db(engine, lambda s: s.get(Agency, pending.id).status == 2)  # type: ignore[union-attr]
+
+    _switch(driver, app_url, "nc_duban", "/supervision")
+    wait_css(driver, "#tab-market").click()
+    wait_css(driver, "#watch-overdue tr")
+    wait_css(driver, "#watch-objections tr")
+    assert (
+        t("market.objection_status.2", "zh") in driver.find_element(By.ID, "watch-objections").text
+    )
+    driver.save_screenshot(str(SCREENSHOTS / "agency-supervision.png"))
+
+    driver.delete_all_cookies()
+    driver.get(app_url + "/market")
+    wait_text(driver, "home-title", t("market.public_title", "zh"))
+    driver.find_element(By.ID, "lang-toggle").click()
+    wait_text(driver, "home-title", t("market.public_title", "en"))
+    wait_css(driver, "#tab-announcements").click()
+    wait_css(driver, "#announcements tr")
+    assert t("market.method.2", "en") in driver.find_element(By.ID, "announcements").text
+    driver.save_screenshot(str(SCREENSHOTS / "agency-market-en.png"))
+    driver.find_element(By.ID, "lang-toggle").click()

@@ -15,7 +15,7 @@ ROLE_USERS = [
     ("nc_window", "window", "/workbench/window", "home.window"),
     ("nc_zj", "approver", "/workbench/department", "home.approver"),
     ("gz_duban", "supervisor", "/supervision", "home.supervisor"),
-    ("zhongjie01", "agency", "/agency", "home.agency"),
+    ("zhongjie01", "agency", "/agency", "market.workbench"),
     ("leader", "leader", "/screen", "home.leader"),
     ("admin", "admin", "/admin", "home.admin"),
     ("auditor", "auditor", "/admin/audit", "home.auditor"),

@@ -55,7 +55,27 @@ def _announcement(a: rx.Var) -> rx.Component:
         rx.table.cell(a.city),
         rx.table.cell(money(a.budget, a.budget_disclosed)),
         rx.table.cell(a.limit_days, " ", T["market.working_days"]),
-        rx.table.cell(T["market.method." + a.method.to(str)]),
+        rx.table.cell(
+            T["market.method." + a.method.to(str)],
+            rx.cond(
+                a.method == 4,
+                rx.text(
+                    T["market.weight.price"],
+                    " ",
+                    a.weight_price,
+                    " · ",
+                    T["market.weight.credit"],
+                    " ",
+                    a.weight_credit,
+                    " · ",
+                    T["market.weight.experience"],
+                    " ",
+                    a.weight_experience,
+                    size="1",
+                    color_scheme="gray",
+                ),
+            ),
+        ),
         rx.table.cell(a.deadline),
         rx.table.cell(
             rx.text(a.seed_hash, size="1", font_family="monospace", word_break="break-all")

@@ -40,11 +40,24 @@ def _status_banner() -> rx.Component:
 def _opportunity(o: rx.Var) -> rx.Component:
     key = o.id.to(str)
     return rx.table.row(
-        rx.table.cell(rx.text(o.number, size="1"), rx.text(o.service, weight="medium")),
+        rx.table.cell(
+            rx.text(o.number, size="1"),
+            rx.text(o.service, weight="medium"),
+            rx.cond(
+                o.qualification != "",
+                rx.text(T["market.needs"], " ", o.qualification, size="1", color_scheme="orange"),
+            ),
+        ),
         rx.table.cell(o.project, rx.text(o.owner, " · ", o.city, size="1", color_scheme="gray")),
         rx.table.cell(money(o.budget, o.budget_disclosed)),
         rx.table.cell(o.limit_days, " ", T["market.working_days"]),
-        rx.table.cell(T["market.method." + o.method.to(str)]),
+        rx.table.cell(
+            T["market.method." + o.method.to(str)],
+            rx.cond(
+                o.weights != "",
+                rx.text(T["market.weights_short"], " ", o.weights, size="1", color_scheme="gray"),
+            ),
+        ),
         rx.table.cell(o.deadline),
         rx.table.cell(o.registrations),
         rx.table.cell(
@@ -131,9 +144,35 @@ def _bid(b: rx.Var) -> rx.Component:
             rx.cond(
                 b.eligible == 0,
                 rx.text(T["market.ineligible." + b.reason], color_scheme="red", size="1"),
-            )
+            ),
+            rx.cond(b.in_publicity & ~b.won, _objection(b)),
         ),
         class_name="bid",
+    )
+
+
+def _objection(b: rx.Var) -> rx.Component:
+    key = b.purchase_id.to(str)
+    return rx.vstack(
+        rx.text(T["market.publicity_to"], " ", b.publicity_until, size="1"),
+        rx.hstack(
+            rx.input(
+                value=A.objections.get(key, ""),
+                on_change=lambda v: A.set_objection(b.purchase_id, v),
+                placeholder=T["market.objection_placeholder"],
+                size="1",
+                width="16em",
+                id="objection-" + key,
+            ),
+            rx.button(
+                T["market.raise_objection"],
+                on_click=A.object_to(b.purchase_id),
+                size="1",
+                variant="outline",
+            ),
+        ),
+        field_error(A, "objection-" + key),
+        spacing="1",
     )
 
 
@@ -315,7 +354,6 @@ def _uploader() -> rx.Component:
 
 def _services_tab() -> rx.Component:
     return rx.vstack(
-        _uploader(),
         rx.cond(
             A.services.length() > 0,
             rx.foreach(A.services, _service),
@@ -465,6 +503,7 @@ def agency_page() -> rx.Component:
             ),
             _status_banner(),
             feedback(A.message, A.error),
+            _uploader(),
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger(

@@ -14,7 +14,7 @@ from eap.components.cases import (
     selectable_row,
     status_text,
 )
-from eap.components.department_tasks import alerts, bad_grades, post_checks
+from eap.components.department_tasks import alerts, bad_grades, market_quality, post_checks
 from eap.components.desk import replies_panel
 from eap.components.forms import select_field
 from eap.components.shell import pager, shell
@@ -153,6 +153,7 @@ def inbox() -> rx.Component:
         post_checks(),
         bad_grades(),
         alerts(),
+        market_quality(),
         width="100%",
     )
 

@@ -150,6 +150,31 @@ def add_qualification(
     return qual
 
 
+def attach_scan(
+    session: Session, *, principal: Principal, qualification_id: int, file_id: int | None
+) -> Qualification:
+    """The certificate's scan (扫描件) for the reviewer to check; a new scan asks for a new
+    check."""
+    agency = require_agency(session, principal)
+    qual = session.get(Qualification, qualification_id)
+    if qual is None or qual.agency_id != agency.id:
+        raise PermissionDenied()
+    if file_id is None:
+        raise DomainError("market.file_missing", field="scan")
+    qual.file_id, qual.checked, qual.rejected, qual.check_note = file_id, False, False, ""
+    session.add(qual)
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="market.qualification_scan",
+        entity="qualification",
+        entity_id=qualification_id,
+        detail={"file": file_id},
+    )
+    session.flush()
+    return qual
+
+
 def add_staff(
     session: Session, *, principal: Principal, name: str, title: str = "", certificate_no: str = ""
 ) -> AgencyStaff:

@@ -4,10 +4,21 @@ agency's credit at once."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
-from eap.models import AgencyService, Item, ItemCase, Purchase
+from eap.models import (
+    Agency,
+    AgencyService,
+    Company,
+    Item,
+    ItemCase,
+    Project,
+    Purchase,
+    ServiceType,
+)
 from eap.models.market import ServiceStatus
 from eap.services.agency import credit
 from eap.services.agency.catalogue import service_type
@@ -68,6 +79,50 @@ def can_rate_quality(session: Session, principal: Principal, svc: AgencyService)
         ).first()
         is not None
     )
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    """An accepted result the department may rate (成果质量评价)."""
+
+    service_id: int
+    number: str
+    service: str
+    project: str
+    agency: str
+
+
+def to_rate_for_department(session: Session, *, principal: Principal) -> list[QualityRow]:
+    """Accepted results of services feeding an item this department handles for the same
+    project, not yet rated by a department."""
+    if principal.role != Role.APPROVER or principal.department_id is None:
+        raise PermissionDenied()
+    rows = session.exec(
+        select(AgencyService.id, Purchase.number, ServiceType.name_zh, Project.name, Company.name)
+        .join(Purchase, col(Purchase.id) == col(AgencyService.purchase_id))
+        .join(ServiceType, col(ServiceType.code) == col(Purchase.service_code))
+        .join(Project, col(Project.id) == col(AgencyService.project_id))
+        .join(Agency, col(Agency.id) == col(AgencyService.agency_id))
+        .join(Company, col(Company.id) == col(Agency.company_id))
+        .join(Item, col(Item.code) == col(ServiceType.item_code))
+        .join(
+            ItemCase,
+            (col(ItemCase.item_id) == col(Item.id))
+            & (col(ItemCase.project_id) == col(AgencyService.project_id)),
+        )
+        .where(
+            AgencyService.status == ServiceStatus.ACCEPTED,
+            col(AgencyService.quality_rating).is_(None),
+            ItemCase.department_id == principal.department_id,
+        )
+        .distinct()
+        .order_by(col(AgencyService.id).desc())
+        .limit(50)
+    ).all()
+    return [
+        QualityRow(sid or 0, number, stype, project, agency)
+        for sid, number, stype, project, agency in rows
+    ]
 
 
 def rate_quality(

@@ -62,6 +62,9 @@ def announcements(
             ts(p.deadline),
             p.registrations,
             p.seed_hash,
+            int(p.weights.get("price", 0)),
+            int(p.weights.get("credit", 0)),
+            int(p.weights.get("experience", 0)),
         )
         for p, owner, project in rows
     ], total

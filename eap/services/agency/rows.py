@@ -65,6 +65,7 @@ class OpportunityRow:
     registrations: int
     qualification: str
     registered: bool
+    weights: str = ""  # 综合评分: "price/credit/experience", e.g. "40/40/20"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class BidRow:
     reason: str
     won: bool
     publicity_until: str
+    in_publicity: bool  # an objection may still be raised
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,9 @@ class AnnouncementRow:
     deadline: str
     registrations: int
     seed_hash: str
+    weight_price: int = 0  # 综合评分's published weights (0 for other methods)
+    weight_credit: int = 0
+    weight_experience: int = 0
 
 
 @dataclass(frozen=True)

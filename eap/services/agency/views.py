@@ -201,12 +201,18 @@ def opportunities(
             p.registrations,
             p.qualification,
             reg_id is not None,
+            "/".join(str(p.weights.get(k, 0)) for k in ("price", "credit", "experience"))
+            if p.weights
+            else "",
         )
         for p, project, owner, reg_id in rows
     ], total
 
 
-def bids(session: Session, *, principal: Principal, lang: str) -> list[BidRow]:
+def bids(
+    session: Session, *, principal: Principal, lang: str, now: dt.datetime | None = None
+) -> list[BidRow]:
+    today = local_date(now_or(now))
     agency = my_agency(session, principal)
     if agency is None:
         return []
@@ -233,6 +239,9 @@ def bids(session: Session, *, principal: Principal, lang: str) -> list[BidRow]:
             r.ineligible_reason,
             p.winner_id == agency.id,
             day(p.publicity_until),
+            p.status == PurchaseStatus.SELECTED
+            and p.publicity_until is not None
+            and today <= p.publicity_until,
         )
         for r, p, owner in rows
     ]

@@ -32,7 +32,9 @@ class MarketState(AppState):
 
     @rx.event
     def load(self) -> None:
-        self.error = ""
+        """A fresh visit starts on the announcements, unfiltered."""
+        self.error, self.tab, self.page, self.query = "", "announcements", 1, ""
+        self.service_code, self.city_code, self.verify_text, self.verify_detail = "", "", "", ""
         with Session(get_engine()) as s:
             self.service_options = views.service_choices(s, self.lang)
             self.city_options = views.city_choices(s)

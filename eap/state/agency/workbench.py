@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.errors import DomainError
-from eap.services.agency import admission, purchases, service_clock, views
+from eap.services.agency import admission, publicity, purchases, service_clock, views
 from eap.services.agency.rows import (
     AgencyProfile,
     BidRow,
@@ -59,7 +59,8 @@ class AgencyState(AppState):
     qual: dict[str, str] = {}
     person: dict[str, str] = {}
     pause_reason: dict[str, str] = {}
-    upload_target: str = ""  # "contract:<service id>" or "result:<service id>"
+    upload_target: str = ""  # "contract:<service id>", "result:<service id>", "scan:<qual id>"
+    objections: dict[str, str] = {}
     upload_label: str = ""
     field_errors: dict[str, str] = {}
     message: str = ""
@@ -228,6 +229,28 @@ class AgencyState(AppState):
         done = "market.contract_uploaded" if kind == "contract" else "market.result_submitted"
         if acted := self._perform(AGENCY, act, done):
             self.upload_target, self.upload_label = "", ""
+        self._reload(acted)
+
+    @rx.event
+    def set_objection(self, purchase_id: int, value: str) -> None:
+        self.objections = {**self.objections, str(purchase_id): value}
+
+    @rx.event
+    def object_to(self, purchase_id: int) -> None:
+        key = str(purchase_id)
+
+        def act(s: Session, p: Principal) -> None:
+            try:
+                publicity.raise_objection(
+                    s, principal=p, purchase_id=purchase_id, body=self.objections.get(key, "")
+                )
+            except DomainError as exc:
+                if exc.field:
+                    exc.field = f"objection-{key}"
+                raise
+
+        if acted := self._perform_form(AGENCY, act, "market.objection_sent"):
+            self.objections = {**self.objections, key: ""}
         self._reload(acted)
 
     @rx.event

@@ -8,6 +8,8 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
+from eap.services.agency import evaluation as market_evaluation
+from eap.services.agency.evaluation import QualityRow
 from eap.services.approval import handling, workbench
 from eap.services.approval.rows import BadGradeRow, LeadStageRow, PostCheckRow
 from eap.services.core.principal import Principal
@@ -22,6 +24,7 @@ class DepartmentTasksState(DepartmentState):
     lead_rows: list[LeadStageRow] = []
     checks: list[PostCheckRow] = []
     grades: list[BadGradeRow] = []
+    quality: list[QualityRow] = []
     callback: str = ""
 
     @rx.event
@@ -46,7 +49,20 @@ class DepartmentTasksState(DepartmentState):
             self.lead_rows = workbench.lead_stage_cases(s, principal=principal).rows
             self.checks = workbench.post_check_tasks(s, principal=principal)
             self.grades = workbench.bad_grades(s, principal=principal)
+            self.quality = market_evaluation.to_rate_for_department(s, principal=principal)
         self.dept_alerts = alerts
+
+    @rx.event
+    def rate_quality(self, service_id: int, rating: int) -> None:
+        """成果质量评价 of an intermediary result this department's item used."""
+        self._perform(
+            ROUTE,
+            lambda s, p: market_evaluation.rate_quality(
+                s, principal=p, service_id=service_id, rating=rating
+            ),
+            "market.quality_rated",
+        )
+        self._load_tasks()
 
     @rx.event
     def record_check(self, task_id: int, truthful: bool) -> None:
