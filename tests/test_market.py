@@ -762,3 +762,33 @@ def test_the_department_that_uses_a_result_rates_its_quality(session: Session) -
     assert evaluation.to_rate_for_department(session, principal=sthj) == []
     # on time, one rating of 3: 50 + 50 x 0.6 = 80
     assert _agency_row(session, won).credit == 80.0
+
+
+def test_public_directory_ranks_by_credit_and_the_reviewer_sees_who_waits(
+    session: Session,
+) -> None:
+    from eap.services.agency import public, review
+
+    low, high = agency(session), agency(session)
+    row_low, row_high = _agency_row(session, low), _agency_row(session, high)
+    row_low.credit, row_high.credit = 61.5, 99.5
+    session.add_all([row_low, row_high])
+    session.flush()
+    ranked, total = public.directory(session, lang="zh")
+    assert total >= 2
+    position = {r.id: r.rank for r in ranked}  # the first page: the higher is on it, first
+    assert position[row_high.id] < position.get(row_low.id, 10**6)
+    high_uscc = session.get(Company, high.company_id).uscc  # type: ignore[union-attr]
+    found, n = public.directory(session, lang="en", query=high_uscc)
+    assert (
+        n == 1
+        and found[0].credit == 99.5
+        and found[0].services == "Environmental impact assessment"
+    )
+    waiting = agency(session, admit=False, services=("ZJ03", "ZJ09"), cities=("360100", "360700"))
+    rows = review.pending_agencies(session, principal=reviewer(session), lang="zh")
+    mine = [r for r in rows if r.id == _agency_row(session, waiting).id]
+    assert len(mine) == 1 and mine[0].services == "环境影响评价、多测合一竣工测量"
+    assert mine[0].cities == "南昌市、赣州市"
+    with pytest.raises(PermissionDenied):
+        review.pending_agencies(session, principal=waiting, lang="zh")

@@ -34,3 +34,65 @@ def clock(row: rx.Var) -> rx.Component:
             rx.badge(T["market.days_left"], " ", row.days_left, color_scheme="blue"),
         ),
     )
+
+
+def contract_bar(
+    row: rx.Var,
+    *,
+    ours: rx.Var,
+    theirs: rx.Var,
+    theirs_label: str,
+    on_upload: rx.EventHandler,
+    on_confirm: rx.EventHandler,
+    id_prefix: str,
+) -> rx.Component:
+    """A service waiting for its contract, seen from one side: the deadline, the uploaded
+    contract, upload (again), confirm, and who has confirmed."""
+    key = row.id.to(str)
+    return rx.hstack(
+        rx.text(T["market.contract_due"], ": ", row.contract_due, size="2"),
+        rx.cond(
+            row.contract_file_id > 0,
+            rx.link(
+                T["market.contract"],
+                href="/files/" + row.contract_file_id.to(str),
+                is_external=True,
+                size="2",
+            ),
+        ),
+        rx.button(
+            T["market.upload_contract"],
+            on_click=on_upload,
+            size="1",
+            variant="soft",
+            id=f"{id_prefix}upload-contract-" + key,
+        ),
+        rx.cond(
+            (row.contract_file_id > 0) & ~ours,
+            rx.button(
+                T["market.confirm_contract"],
+                on_click=on_confirm,
+                size="1",
+                id=f"{id_prefix}confirm-contract-" + key,
+            ),
+        ),
+        rx.cond(ours, rx.badge(T["market.we_confirmed"], color_scheme="green")),
+        rx.cond(theirs, rx.badge(T[theirs_label], color_scheme="green")),
+        wrap="wrap",
+        align="center",
+    )
+
+
+def service_header(row: rx.Var, counterpart: rx.Var) -> rx.Component:
+    """A service card's first line: number, service, status, clock, the other side."""
+    return rx.hstack(
+        rx.text(row.number, size="1", color_scheme="gray"),
+        rx.text(row.service, weight="bold"),
+        service_status(row),
+        clock(row),
+        rx.spacer(),
+        rx.text(counterpart, " · ", row.project, size="2"),
+        width="100%",
+        align="center",
+        wrap="wrap",
+    )

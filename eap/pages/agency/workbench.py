@@ -6,7 +6,7 @@ import reflex as rx
 
 from eap.components.cases import feedback
 from eap.components.forms import field_error
-from eap.components.market import clock, money, service_status
+from eap.components.market import contract_bar, money, service_header
 from eap.components.shell import pager, shell
 from eap.state.agency.workbench import AgencyState as A
 
@@ -207,49 +207,19 @@ def _service(v: rx.Var) -> rx.Component:
     key = v.id.to(str)
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.text(v.number, size="1", color_scheme="gray"),
-                rx.text(v.service, weight="bold"),
-                service_status(v),
-                clock(v),
-                rx.spacer(),
-                rx.text(v.owner, " · ", v.project, size="2"),
-                width="100%",
-                align="center",
-                wrap="wrap",
-            ),
+            service_header(v, v.owner),
             rx.match(
                 v.status,
                 (
                     1,
-                    rx.hstack(
-                        rx.text(T["market.contract_due"], ": ", v.contract_due, size="2"),
-                        rx.button(
-                            T["market.upload_contract"],
-                            on_click=A.choose_upload("contract", v.id, v.number),
-                            size="1",
-                            variant="soft",
-                            id="upload-contract-" + key,
-                        ),
-                        rx.cond(
-                            (v.contract_file_id > 0) & ~v.agency_confirmed,
-                            rx.button(
-                                T["market.confirm_contract"],
-                                on_click=A.confirm_contract(v.id),
-                                size="1",
-                                id="confirm-contract-" + key,
-                            ),
-                        ),
-                        rx.cond(
-                            v.agency_confirmed,
-                            rx.badge(T["market.we_confirmed"], color_scheme="green"),
-                        ),
-                        rx.cond(
-                            v.owner_confirmed,
-                            rx.badge(T["market.owner_confirmed"], color_scheme="green"),
-                        ),
-                        wrap="wrap",
-                        align="center",
+                    contract_bar(
+                        v,
+                        ours=v.agency_confirmed,
+                        theirs=v.owner_confirmed,
+                        theirs_label="market.owner_confirmed",
+                        on_upload=A.choose_upload("contract", v.id, v.number),
+                        on_confirm=A.confirm_contract(v.id),
+                        id_prefix="",
                     ),
                 ),
                 (

@@ -7,7 +7,7 @@ import reflex as rx
 from eap.components.cases import feedback
 from eap.components.confirm import confirm_with_reason
 from eap.components.forms import field_error, select_field
-from eap.components.market import clock, money, service_status
+from eap.components.market import contract_bar, money, service_header
 from eap.components.shell import shell
 from eap.state.hall.intermediary import IntermediaryState as I
 
@@ -289,58 +289,19 @@ def _service(v: rx.Var) -> rx.Component:
     key = v.id.to(str)
     return rx.card(
         rx.vstack(
-            rx.hstack(
-                rx.text(v.number, size="1", color_scheme="gray"),
-                rx.text(v.service, weight="bold"),
-                service_status(v),
-                clock(v),
-                rx.spacer(),
-                rx.text(v.agency, " · ", v.project, size="2"),
-                width="100%",
-                wrap="wrap",
-                align="center",
-            ),
+            service_header(v, v.agency),
             rx.match(
                 v.status,
                 (
                     1,
-                    rx.hstack(
-                        rx.text(T["market.contract_due"], ": ", v.contract_due, size="2"),
-                        rx.cond(
-                            v.contract_file_id > 0,
-                            rx.link(
-                                T["market.contract"],
-                                href="/files/" + v.contract_file_id.to(str),
-                                is_external=True,
-                                size="2",
-                            ),
-                        ),
-                        rx.button(
-                            T["market.upload_contract"],
-                            on_click=I.choose_upload(v.id),
-                            size="1",
-                            variant="soft",
-                            id="owner-upload-contract-" + key,
-                        ),
-                        rx.cond(
-                            (v.contract_file_id > 0) & ~v.owner_confirmed,
-                            rx.button(
-                                T["market.confirm_contract"],
-                                on_click=I.confirm_contract(v.id),
-                                size="1",
-                                id="owner-confirm-contract-" + key,
-                            ),
-                        ),
-                        rx.cond(
-                            v.owner_confirmed,
-                            rx.badge(T["market.we_confirmed"], color_scheme="green"),
-                        ),
-                        rx.cond(
-                            v.agency_confirmed,
-                            rx.badge(T["market.agency_confirmed"], color_scheme="green"),
-                        ),
-                        wrap="wrap",
-                        align="center",
+                    contract_bar(
+                        v,
+                        ours=v.owner_confirmed,
+                        theirs=v.agency_confirmed,
+                        theirs_label="market.agency_confirmed",
+                        on_upload=I.choose_upload(v.id),
+                        on_confirm=I.confirm_contract(v.id),
+                        id_prefix="owner-",
                     ),
                 ),
                 (2, rx.text(T["market.due"], ": ", v.due_date, size="2")),

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from eap.models import Agency, AgencyServiceArea, Company, Project, Purchase
 from eap.models.market import AgencyStatus, PurchaseStatus
 from eap.services.agency.rows import AnnouncementRow, DirectoryRow, ResultRow
-from eap.services.agency.views import day, region_names, service_names, ts
+from eap.services.agency.views import day, offers_by_agency, region_names, service_names, ts
 from eap.services.core.clock import local_date, now_or
 
 PAGE = 20
@@ -160,28 +160,18 @@ def directory(
         .offset(start)
         .limit(PAGE)
     ).all()
-    names, regions = service_names(session, lang), region_names(session)
-    offers: dict[int, tuple[set[str], set[str]]] = {}
-    ids = [a.id for a, _ in rows]
-    for agency_id, code, city in session.exec(
-        select(
-            AgencyServiceArea.agency_id, AgencyServiceArea.service_code, AgencyServiceArea.city_code
-        ).where(col(AgencyServiceArea.agency_id).in_(ids))
-    ).all():
-        entry = offers.setdefault(agency_id, (set(), set()))
-        entry[0].add(code)
-        entry[1].add(city)
+    offers = offers_by_agency(session, [a.id or 0 for a, _ in rows], lang)
     out = []
     for n, (a, c) in enumerate(rows, start=start + 1):
-        codes, cities = offers.get(a.id or 0, (set(), set()))
+        services, cities = offers.get(a.id or 0, ("", ""))
         out.append(
             DirectoryRow(
                 a.id or 0,
                 n,
                 c.name,
                 c.uscc,
-                "、".join(names.get(x, x) for x in sorted(codes)),
-                "、".join(regions.get(x, x) for x in sorted(cities)),
+                services,
+                cities,
                 a.credit,
                 a.completed,
                 a.blacklisted_until is not None and a.blacklisted_until >= today,

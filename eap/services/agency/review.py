@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from eap.models import Agency, AgencyServiceArea, Company, Objection, Purchase, Qualification
+from eap.models import Agency, Company, Objection, Purchase, Qualification
 from eap.models.market import AgencyStatus, ObjectionStatus
 from eap.services.agency.admission import require_reviewer
 from eap.services.agency.rows import ObjectionRow, PendingAgencyRow, QualificationRow
-from eap.services.agency.views import qual_row, region_names, service_names, ts
+from eap.services.agency.views import offers_by_agency, qual_row, ts
 from eap.services.core.principal import Principal
 
 
@@ -25,17 +25,8 @@ def pending_agencies(
         .order_by(col(Agency.created_at))
         .limit(100)
     ).all()
-    ids = [a.id for a, _ in rows]
-    names, regions = service_names(session, lang), region_names(session)
-    offers: dict[int, tuple[set[str], set[str]]] = {}
-    for agency_id, code, city in session.exec(
-        select(
-            AgencyServiceArea.agency_id, AgencyServiceArea.service_code, AgencyServiceArea.city_code
-        ).where(col(AgencyServiceArea.agency_id).in_(ids))
-    ).all():
-        entry = offers.setdefault(agency_id, (set(), set()))
-        entry[0].add(code)
-        entry[1].add(city)
+    ids = [a.id or 0 for a, _ in rows]
+    offers = offers_by_agency(session, ids, lang)
     quals = dict(
         session.exec(
             select(Qualification.agency_id, func.count())
@@ -45,14 +36,14 @@ def pending_agencies(
     )
     out = []
     for a, c in rows:
-        codes, cities = offers.get(a.id or 0, (set(), set()))
+        services, cities = offers.get(a.id or 0, ("", ""))
         out.append(
             PendingAgencyRow(
                 a.id or 0,
                 c.name,
                 c.uscc,
-                "、".join(names.get(x, x) for x in sorted(codes)),
-                "、".join(regions.get(x, x) for x in sorted(cities)),
+                services,
+                cities,
                 ts(a.created_at),
                 quals.get(a.id or 0, 0),
             )

@@ -76,6 +76,29 @@ def region_names(session: Session) -> dict[str, str]:
     return dict(session.exec(select(Region.code, Region.name)).all())
 
 
+def offers_by_agency(
+    session: Session, agency_ids: list[int], lang: str
+) -> dict[int, tuple[str, str]]:
+    """agency id -> (its services, its cities), each a 、-joined list of names."""
+    offers: dict[int, tuple[set[str], set[str]]] = {}
+    for agency_id, code, city in session.exec(
+        select(
+            AgencyServiceArea.agency_id, AgencyServiceArea.service_code, AgencyServiceArea.city_code
+        ).where(col(AgencyServiceArea.agency_id).in_(agency_ids))
+    ).all():
+        entry = offers.setdefault(agency_id, (set(), set()))
+        entry[0].add(code)
+        entry[1].add(city)
+    names, regions = service_names(session, lang), region_names(session)
+    return {
+        agency_id: (
+            "、".join(names.get(x, x) for x in sorted(codes)),
+            "、".join(regions.get(x, x) for x in sorted(cities)),
+        )
+        for agency_id, (codes, cities) in offers.items()
+    }
+
+
 # --- the agency ----------------------------------------------------------------------------
 
 
