@@ -25,6 +25,7 @@ from tests.factories import (
     cases_by_code,
     city_staff,
     file_and_accept,
+    file_stage,
     kind_of,
     pdf,
     project,
@@ -264,9 +265,7 @@ def test_batch_move_conflicts_whole_when_one_case_changed(engine: Engine) -> Non
         city = city_staff(s)
         owner = applicant(s)
         pid = project(s, owner, ptype=4)
-        sc = filing.submit_stage_application(
-            s, principal=owner, project_id=pid, stage_code=1, now=at(D(2026, 4, 1))
-        )
+        sc = file_stage(s, owner, pid, 1, day=D(2026, 4, 1))
         intake.receive_case(s, principal=city.window, stage_case_id=sc.id, now=at(D(2026, 4, 1)))
         s.commit()
         sc_id = sc.id
@@ -355,9 +354,7 @@ def test_history_rows_cannot_be_edited(session: Session) -> None:
     city = city_staff(session)
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    sc = filing.submit_stage_application(
-        session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(D(2026, 4, 1))
-    )
+    sc = file_stage(session, owner, pid, 1, day=D(2026, 4, 1))
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id)
     ev = session.exec(select(CaseEvent).where(CaseEvent.stage_case_id == sc.id)).first()
     ev.opinion = "改写历史"

@@ -16,9 +16,11 @@ from eap.models import (
     PostCheckTask,
     Project,
     SmsOutbox,
+    StageCase,
 )
 from eap.models.cases import Blzt
 from eap.services.approval import case_clock, filing, handling, intake, results, supplements
+from eap.services.core import files
 from eap.services.hall import guide
 from tests.factories import (
     CAL,
@@ -27,7 +29,9 @@ from tests.factories import (
     cases_by_code,
     city_staff,
     file_and_accept,
+    file_stage,
     next_wd,
+    pdf,
     project,
     run_stage,
     upload_missing,
@@ -217,8 +221,32 @@ def test_social_investment_with_commitment_and_deferred_materials(session: Sessi
     pid = project(session, owner, ptype=3, region="360702", attributes={"filing_only": True})
     day = D(2026, 3, 2)
     uploads = upload_missing(session, owner, pid, 1, skip={"M010"})  # deferrable contract
+    with pytest.raises(DomainError) as err:  # owing it needs the applicant's word
+        filing.submit_stage_application(
+            session, principal=owner, project_id=pid, stage_code=1, uploads=uploads, now=at(day, 9)
+        )
+    assert (err.value.key, err.value.params["codes"]) == ("apply.confirm_owed", "M010")
+    key_missing = {k: v for k, v in uploads.items() if k != "M002"}  # 营业执照: never owed
+    with pytest.raises(DomainError) as err:
+        filing.submit_stage_application(
+            session,
+            principal=owner,
+            project_id=pid,
+            stage_code=1,
+            uploads=key_missing,
+            owed=["M010", "M002"],
+            now=at(day, 9),
+        )
+    assert (err.value.key, err.value.params["codes"]) == ("apply.missing_key", "M002")
+    assert session.exec(select(StageCase).where(StageCase.project_id == pid)).all() == []
     sc = filing.submit_stage_application(
-        session, principal=owner, project_id=pid, stage_code=1, uploads=uploads, now=at(day, 9)
+        session,
+        principal=owner,
+        project_id=pid,
+        stage_code=1,
+        uploads=uploads,
+        owed=["M010"],
+        now=at(day, 9),
     )
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
     with pytest.raises(DomainError) as err:
@@ -357,21 +385,28 @@ def test_intake_refusal_and_supplement_notice(session: Session) -> None:
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
     day = D(2026, 5, 11)
-    sc = filing.submit_stage_application(
-        session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
-    )
+    with pytest.raises(DomainError) as err:  # nothing uploaded: nothing is submitted
+        filing.submit_stage_application(
+            session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
+        )
+    assert err.value.key == "apply.missing_key" and "M001" in err.value.params["codes"]
+    sc = file_stage(session, owner, pid, 1, day=day)
     intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(day, 10))
-    missing = intake.completeness(session, stage_case_id=sc.id)
-    assert {m.code for m in missing} >= {"M001", "M002", "M007"}
+    assert intake.completeness(session, stage_case_id=sc.id) == []
+    # the window finds three of the uploads wanting: one notice names them all (一次性告知)
+    wanting = ["M001", "M002", "M007"]
     notice = supplements.request_intake_supplement(
         session,
         principal=city.window,
         stage_case_id=sc.id,
-        materials=[{"code": m.code, "remark": ""} for m in missing],
+        materials=[{"code": code, "remark": "材料不规范"} for code in wanting],
         remarks="请一次补齐",
     )
-    assert len(notice.materials) == len(missing)
-    uploads = upload_missing(session, owner, pid, 1)
+    assert len(notice.materials) == len(wanting)
+    uploads = {
+        code: files.store_file(session, principal=owner, filename=f"{code}.pdf", content=pdf()).id
+        for code in wanting
+    }
     supplements.supply_supplement(
         session, principal=owner, notice_id=notice.id, uploads=uploads, now=at(day, 15)
     )
@@ -395,19 +430,20 @@ def test_core_reads_see_this_units_pending_changes(session: Session) -> None:
 
     owner = applicant(session)
     pid = project(session, owner, ptype=4)
-    day = D(2026, 5, 11)
-    sc = filing.submit_stage_application(
-        session, principal=owner, project_id=pid, stage_code=1, uploads={}, now=at(day, 9)
-    )
-    missing = {m.code: m for m in intake.completeness(session, stage_case_id=sc.id)}
-    assert "M001" in missing
-    file_id = upload_missing(session, owner, pid, 1)["M001"]
+    sc = file_stage(session, owner, pid, 1, day=D(2026, 5, 11))
+    assert intake.completeness(session, stage_case_id=sc.id) == []
+    m001 = next(
+        m
+        for m in guide.stage_form(
+            session, project=session.get(Project, pid), stage_code=1
+        ).materials
+        if m.code == "M001"
+    )  # type: ignore[arg-type]
     row = session.exec(
         select(StageMaterial).where(
-            StageMaterial.stage_case_id == sc.id,
-            StageMaterial.material_id == missing["M001"].material_id,
+            StageMaterial.stage_case_id == sc.id, StageMaterial.material_id == m001.material_id
         )
     ).one()
-    row.file_id = file_id
-    session.add(row)  # pending: not flushed yet
-    assert "M001" not in {m.code for m in intake.completeness(session, stage_case_id=sc.id)}
+    row.file_id = None  # the window struck the file off; pending: not flushed yet
+    session.add(row)
+    assert "M001" in {m.code for m in intake.completeness(session, stage_case_id=sc.id)}

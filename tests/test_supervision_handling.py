@@ -207,3 +207,27 @@ def test_skipped_steps_and_backlog_growth(session: Session) -> None:
         select(Anomaly).where(Anomaly.kind == "backlog_growth", Anomaly.region_code == "361100")
     ).all()
     assert any(b.evidence["open_now"] >= 5 and b.evidence["open_week_ago"] == 0 for b in backlog)
+
+
+def test_a_case_is_one_row_with_its_highest_level_and_the_levels_it_reached(
+    session: Session,
+) -> None:
+    _city, _owner, _sc, c = _overdue_case(session, "360100")
+    sup = _user(session, "supervisor", region_code="360100")
+    rows, _ = supervision.list_alerts(session, principal=sup, page=1, size=500)
+    keys = [(r.target_kind, r.target_id) for r in rows]
+    assert len(keys) == len(set(keys))  # never the same case twice
+    case_id = c["S1-04"].id
+    row = next(r for r in rows if (r.target_kind, r.target_id) == ("item", case_id))
+    assert row.level == "inspect"
+    assert [s.level for s in row.history] == ["urge", "supervise", "inspect"]
+    # the level filter looks at the highest level: the case is not listed as a 催办 any more
+    urges, _ = supervision.list_alerts(session, principal=sup, level="urge", page=1, size=500)
+    assert ("item", case_id) not in {(r.target_kind, r.target_id) for r in urges}
+    # closing the case's alert closes the levels below it too
+    supervision.act_on_alert(
+        session, principal=sup, alert_id=row.id, kind="close", text="已督促办结"
+    )
+    closed, _ = supervision.list_alerts(session, principal=sup, page=1, size=500)
+    again = next(r for r in closed if (r.target_kind, r.target_id) == ("item", case_id))
+    assert {s.status for s in again.history} == {"closed"}

@@ -226,6 +226,7 @@ class Simulator:
             project_id=pid,
             stage_code=stage,
             uploads=self._uploads(owner, pid, stage, skip),
+            owed=sorted(skip),
             now=self.at(day, 9),
         )
         self.stats.stage_cases += 1

@@ -67,12 +67,17 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
         project = s.exec(select(Project).where(Project.project_code == CODE)).one()
-    codes = [
-        r.text.split()[0]
-        for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
-        if t("material.missing", "zh") in r.text
-    ]
-    assert codes
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")]
+    codes = [r.split()[0] for r in rows if t("material.missing", "zh") in r]
+    owable = [r.split()[0] for r in rows if t("apply.deferrable", "zh") in r]
+    assert codes and owable and set(owable) < set(codes)
+    # Submitting with nothing uploaded says what is missing, and nothing is filed.
+    driver.find_element(By.ID, "btn-submit").click()
+    wait_text(driver, "apply-error", t("apply.missing_key", "zh", codes="").split("：")[0])
+    error = driver.find_element(By.ID, "apply-error").text
+    assert all(c in error for c in codes if c not in owable)
+    assert not any(c in error for c in owable)
+    driver.save_screenshot(str(SCREENSHOTS / "apply-missing.png"))
     # A file of a refused type: one message, in Chinese, naming the file and what is accepted
     # (not the picker's English toast with MIME types, nor "one file at a time").
     bad = tmp_path / "setup.exe"
@@ -83,7 +88,17 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     assert driver.find_elements(By.CSS_SELECTOR, "[data-sonner-toast]") == []  # no English toast
     assert t("apply.upload_count", "zh") not in driver.page_source
     driver.save_screenshot(str(SCREENSHOTS / "apply-file-refused.png"))
-    for code in codes:
+    # Everything but what 容缺 allows to owe: submitting asks first, naming those.
+    for code in [c for c in codes if c not in owable] + owable:
+        if code == owable[0]:
+            driver.find_element(By.ID, "btn-submit").click()
+            question = wait_css(driver, "#owed-question")
+            wait_text(driver, "owed-question", owable[0])
+            assert all(c in question.text for c in owable)
+            driver.save_screenshot(str(SCREENSHOTS / "apply-owed-confirm.png"))
+            driver.find_element(By.ID, "owed-back").click()  # back to upload them after all
+            with Session(engine) as s:
+                assert not s.exec(select(StageCase).where(StageCase.project_id == project.id)).all()
         name = upload(driver, code, tmp_path)
         for _ in range(40):
             row = next(

@@ -214,11 +214,18 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
             remarks="请补正后重新提交",
         )
         s.commit()
-    driver.get(app_url + "/hall/apply")
-    pick(driver, "choose-project", "旅程测试综合楼")
+    # The hall offers 去补正 on the application; it opens the supplement alone: the notice, its
+    # materials to upload and one button — not the original form's submit and draft buttons.
+    driver.get(app_url + "/hall")
+    card = project_card(driver, "旅程测试综合楼", needs=".go-supplement")
+    card.find_element(By.CSS_SELECTOR, ".go-supplement").click()
     wait_css(driver, ".answer-notice")
+    assert not driver.find_elements(By.ID, "btn-submit")
+    assert not driver.find_elements(By.ID, "btn-draft")
     (tmp_path / "again").mkdir()
     upload(driver, codes[0], tmp_path / "again")
+    trigger = driver.find_element(By.ID, "upload-code").text
+    assert trigger.count(codes[0]) == 1, trigger  # was "M001M001"
     time.sleep(1.5)
     driver.save_screenshot(str(SCREENSHOTS / "journey-04-supplement.png"))
     driver.find_element(By.CSS_SELECTOR, ".answer-notice").click()

@@ -26,6 +26,11 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     # alert opens the case's history.
     links = driver.find_elements(By.CSS_SELECTOR, "#alerts-table a.alert-link")
     assert links and all(a.text and "#" not in a.text for a in links)
+    # one row per case (not one per 催办/督办/督察), the levels it reached inside the row
+    numbers = [a.text for a in links]
+    assert len(numbers) == len(set(numbers)), numbers
+    histories = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".alert-history")]
+    assert any(t("alert.level.urge", "zh") in h for h in histories)
     link = driver.find_element(By.CSS_SELECTOR, "#alerts-table a.alert-item")
     link.click()
     wait_css(driver, "#case-history tr")

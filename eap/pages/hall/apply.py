@@ -164,23 +164,60 @@ def _question(q: rx.Var) -> rx.Component:
     )
 
 
+def _owed_dialog() -> rx.Component:
+    """Materials 容缺 allows to owe are named and confirmed before the application goes."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(T["apply.owed_title"]),
+            rx.alert_dialog.description(A.owed_pending, size="2", id="owed-question"),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        T["apply.owed_back"],
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=A.keep_uploading,
+                        id="owed-back",
+                    )
+                ),
+                rx.alert_dialog.action(
+                    rx.button(T["apply.owed_confirm"], on_click=A.submit_owed, id="owed-confirm")
+                ),
+                gap="3",
+                justify="end",
+                margin_top="1em",
+            ),
+            max_width="480px",
+        ),
+        open=A.owed_pending != "",
+    )
+
+
 def _uploader() -> rx.Component:
     return rx.hstack(
         rx.text(T["apply.material_label"], size="2", weight="medium"),
         rx.select.root(
             rx.select.trigger(placeholder=T["apply.which_material"], id="upload-code"),
+            # One list: the notice's materials while supplementing, else those still missing
+            # (both at once listed a code twice and the trigger read "M001M001").
             rx.select.content(
-                rx.foreach(
-                    A.materials,
-                    lambda m: rx.cond(
-                        m["satisfied_by"] == "", rx.select.item(m["code"], value=m["code"])
+                rx.cond(
+                    A.supplementing,
+                    rx.foreach(
+                        A.notices,
+                        lambda n: rx.foreach(
+                            n.materials,
+                            lambda m: rx.select.item(
+                                m["code"] + " " + localized(m, "name"), value=m["code"]
+                            ),
+                        ),
                     ),
-                ),
-                rx.foreach(
-                    A.notices,
-                    lambda n: rx.foreach(
-                        n.materials,
-                        lambda m: rx.select.item(m["code"], value=m["code"]),
+                    rx.foreach(
+                        A.materials,
+                        lambda m: rx.cond(
+                            m["satisfied_by"] == "",
+                            rx.select.item(m["code"] + " " + localized(m, "name"), value=m["code"]),
+                        ),
                     ),
                 ),
             ),
@@ -299,7 +336,7 @@ def apply_page() -> rx.Component:
                 ),
             ),
             rx.cond(
-                A.questions.length() > 0,
+                (A.questions.length() > 0) & ~A.supplementing,
                 rx.card(
                     rx.vstack(
                         rx.heading(T["apply.questions"], size="3"),
@@ -312,7 +349,7 @@ def apply_page() -> rx.Component:
                 ),
             ),
             rx.cond(
-                A.items.length() > 0,
+                (A.items.length() > 0) & ~A.supplementing,
                 rx.card(
                     rx.vstack(
                         rx.heading(T["apply.form"], size="3"),
@@ -344,9 +381,10 @@ def apply_page() -> rx.Component:
             ),
             rx.cond((A.items.length() > 0) | (A.notices.length() > 0), _uploader()),
             rx.cond(
-                A.items.length() > 0,
+                (A.items.length() > 0) & ~A.supplementing,
                 rx.hstack(
                     rx.button(T["apply.submit"], on_click=A.submit, size="3", id="btn-submit"),
+                    _owed_dialog(),
                     rx.button(
                         T["apply.save_draft"],
                         on_click=A.save_draft,

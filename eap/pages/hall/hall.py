@@ -93,7 +93,17 @@ def _stage(sc: rx.Var) -> rx.Component:
                 weight="medium",
                 class_name="stage-status",
             ),
-            rx.cond(sc.open_notices > 0, rx.badge(T["hall.notice_open"], color_scheme="amber")),
+            rx.cond(
+                sc.open_notices > 0,
+                rx.link(
+                    rx.button(T["hall.go_supplement"], size="1", color_scheme="amber"),
+                    href="/hall/apply?supplement="
+                    + sc.project_id.to(str)
+                    + "&stage="
+                    + sc.stage.to(str),
+                    class_name="go-supplement",
+                ),
+            ),
             rx.cond(
                 sc.rated > 0,
                 rx.badge(

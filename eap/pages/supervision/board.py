@@ -73,7 +73,24 @@ def alerts_tab() -> rx.Component:
                 rx.foreach(
                     S.alerts,
                     lambda a: rx.table.row(
-                        rx.table.cell(_level_badge(a["level"])),
+                        rx.table.cell(
+                            _level_badge(a["level"]),
+                            # the levels the case went through, with when each was raised
+                            rx.hstack(
+                                rx.foreach(
+                                    a.history,
+                                    lambda st: rx.text(
+                                        T["alert.level." + st.level],
+                                        " ",
+                                        st.raised_at[5:10],
+                                        size="1",
+                                        color_scheme="gray",
+                                    ),
+                                ),
+                                spacing="2",
+                                class_name="alert-history",
+                            ),
+                        ),
                         rx.table.cell(
                             rx.link(
                                 a.case_no,

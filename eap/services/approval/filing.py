@@ -4,6 +4,7 @@ materials (an item case per item, BLZT 0) and withdraw it (撤件 / 撤回)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import bindparam, insert
@@ -102,10 +103,15 @@ def submit_stage_application(
     stage_code: int,
     answers: dict[str, Any] | None = None,
     uploads: dict[str, int] | None = None,
+    owed: Collection[str] = (),
     channel: int = 2,
     now: dt.datetime | None = None,
 ) -> StageCase:
-    """File the one form for a stage: one stage case, one item case per applicable item."""
+    """File the one form for a stage: one stage case, one item case per applicable item.
+
+    Every material must be on file — uploaded, in the library, an earlier certificate or made
+    in this stage — except those the applicant names in ``owed``: only materials 容缺 allows
+    may be owed (the window then grants the 容缺受理 with a date), never a key one."""
     now = now_or(now)
     project = session.get(Project, project_id)
     if project is None:
@@ -135,6 +141,11 @@ def submit_stage_application(
     stray = sorted(set(uploads) - known)
     if stray:
         raise DomainError("intake.unknown_material", codes=",".join(stray))
+    missing = [n for n in form.materials if not n.satisfied_by and n.code not in uploads]
+    if blocking := [n.code for n in missing if not n.deferrable]:
+        raise DomainError("apply.missing_key", field="materials", codes="、".join(blocking))
+    if unconfirmed := [n.code for n in missing if n.deferrable and n.code not in set(owed)]:
+        raise DomainError("apply.confirm_owed", field="owed", codes="、".join(unconfirmed))
     region = city_of(session, project.region_code)
     lead_kind = reading(session).execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
     lead_id = _department_id(session, region, lead_kind)

@@ -143,6 +143,7 @@ def my_projects(
                     case_no=sc.case_no,
                     stage=sc.stage_code,
                     status=sc.status,
+                    project_id=sc.project_id,
                     item_cases=items,
                     open_notices=len(open_notices),
                     can_withdraw=sc.status in OPEN_STAGE,
@@ -225,7 +226,7 @@ def open_notices(session: Session, *, principal: Principal, project_id: int) -> 
         raise PermissionDenied("error.not_found")
     require_applicant(principal, project)
     rows = session.exec(
-        select(SupplementNotice)
+        select(SupplementNotice, StageCase.stage_code)
         .join(StageCase, col(StageCase.id) == col(SupplementNotice.stage_case_id))
         .where(StageCase.project_id == project_id, col(SupplementNotice.answered_at).is_(None))
     ).all()
@@ -233,6 +234,7 @@ def open_notices(session: Session, *, principal: Principal, project_id: int) -> 
         OpenNotice(
             id=n.id or 0,
             remarks=n.remarks,
+            stage=stage,
             materials=[
                 NoticeMaterial(
                     code=m["code"],
@@ -243,5 +245,5 @@ def open_notices(session: Session, *, principal: Principal, project_id: int) -> 
                 for m in n.materials
             ],
         )
-        for n in rows
+        for n, stage in rows
     ]

@@ -36,6 +36,7 @@ class HallStage:
     case_no: str = ""
     stage: int = 0
     status: str = ""
+    project_id: int = 0
     # not "items": a row is an object Var in a page, whose .items() is taken
     item_cases: list[HallItem] = field(default_factory=list)
     open_notices: int = 0  # 一次性告知 / 补正 notices awaiting the applicant
@@ -124,6 +125,7 @@ class OpenNotice:
     id: int = 0
     remarks: str = ""
     materials: list[NoticeMaterial] = field(default_factory=list)
+    stage: int = 0  # the stage of the application it belongs to
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, exists, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
@@ -369,6 +370,17 @@ def act_on_alert(
     }.get(kind, alert.status)
     if kind == "close":
         alert.closed_at, alert.close_reason = now, text or "closed by supervisor"
+        # the case's lower levels close with it: the case is one row, dealt with once
+        session.execute(
+            update(Alert)
+            .where(
+                col(Alert.target_kind) == alert.target_kind,
+                col(Alert.target_id) == alert.target_id,
+                col(Alert.status) != "closed",
+                col(Alert.id) != alert.id,
+            )
+            .values(status="closed", closed_at=now, close_reason=alert.close_reason)
+        )
     session.add(alert)
     session.add(
         AlertAction(alert_id=alert.id, kind=kind, text=text, user_id=principal.user_id, at=now)
@@ -390,7 +402,19 @@ def act_on_alert(
 
 
 @dataclass(frozen=True)
+class AlertStep:
+    """One level a case reached (催办 → 督办 → 督察), for the row's history."""
+
+    level: str
+    raised_at: str
+    status: str
+
+
+@dataclass(frozen=True)
 class AlertRow:
+    """One case (item, stage, project or service) with its highest level; ``id`` is that
+    level's alert, the one supervisors act on."""
+
     id: int
     level: str
     status: str
@@ -403,6 +427,7 @@ class AlertRow:
     due_date: str
     raised_at: str
     project: str = ""  # the project's name, whatever the level of the alert
+    history: list[AlertStep] = field(default_factory=list)  # every level reached, in order
 
 
 # Stored names are Chinese like the catalogue's; what a stage- or project-level alert covers.
@@ -466,6 +491,17 @@ def list_alerts(
         stmt = stmt.where(Alert.department_id == principal.department_id)
     else:
         raise PermissionDenied()
+    # Supervisors see one row per case: its highest level's alert (a higher one hides the
+    # lower ones). A department sees each alert noticed to it, so it can answer every notice.
+    higher = aliased(Alert)
+    if principal.role == "supervisor":
+        stmt = stmt.where(
+            ~exists().where(
+                col(higher.target_kind) == col(Alert.target_kind),
+                col(higher.target_id) == col(Alert.target_id),
+                _rank(col(higher.level)) > _rank(col(Alert.level)),
+            )
+        )
     if level:
         stmt = stmt.where(Alert.level == level)
     if status:
@@ -478,6 +514,7 @@ def list_alerts(
         .offset((max(1, page) - 1) * size)
         .limit(size)
     ).all()
+    steps = _history(session, [(a.target_kind, a.target_id) for a, *_ in rows])
     out = [
         AlertRow(
             a.id or 0,
@@ -492,12 +529,38 @@ def list_alerts(
             dept or "",
             a.region_code,
             a.due_date.isoformat(),
-            a.raised_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"),
+            _bj(a.raised_at),
             project or "",
+            steps.get((a.target_kind, a.target_id), []),
         )
         for a, case_no, item, dept, stage_no, stage_name, project, code, number in rows
     ]
     return out, int(total)
+
+
+def _rank(level: Any) -> Any:
+    return case((level == "urge", 1), (level == "supervise", 2), else_=3)
+
+
+def _bj(at: dt.datetime) -> str:
+    return at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+
+
+def _history(
+    session: Session, targets: list[tuple[str, int]]
+) -> dict[tuple[str, int], list[AlertStep]]:
+    """Every level each case reached, lowest first, in one read for the page."""
+    out: dict[tuple[str, int], list[AlertStep]] = {}
+    if not targets:
+        return out
+    rows = session.exec(
+        select(Alert.target_kind, Alert.target_id, Alert.level, Alert.raised_at, Alert.status)
+        .where(tuple_(col(Alert.target_kind), col(Alert.target_id)).in_(targets))
+        .order_by(_rank(col(Alert.level)))
+    ).all()
+    for kind, target, level, raised, status in rows:
+        out.setdefault((kind, target), []).append(AlertStep(level, _bj(raised), status))
+    return out
 
 
 def alert_actions(session: Session, *, principal: Principal, alert_id: int) -> list[AlertAction]:

@@ -44,6 +44,8 @@ class ApplyState(AppState):
     uploaded_ids: dict[str, str] = {}  # material code -> stored file id, for the preview link
     questions: list[Question] = []
     upload_code: str = ""
+    owed_pending: str = ""  # the question naming the materials to owe, while it is asked
+    _owed: list[str] = []
 
     @rx.var
     def open_stage(self) -> str:
@@ -71,11 +73,16 @@ class ApplyState(AppState):
             {"id": str(p.id), "name": p.name, "stage": str(p.current_stage)} for p in rows
         ]
         self.receipt, self.error, self.message = "", "", ""
-        registered = str(self.router.url.query_parameters.get("registered", ""))
+        query = self.router.url.query_parameters
+        registered = str(query.get("registered", ""))
+        supplement = str(query.get("supplement", ""))
         if registered in {p["id"] for p in self.my_projects}:
             # Straight from 登记项目: the new project is chosen, at its current stage.
             self.project_id = registered
             self.stage = next(p["stage"] for p in self.my_projects if p["id"] == registered)
+        elif supplement in {p["id"] for p in self.my_projects}:
+            # 去补正 from the hall: the application with the open notice, nothing else.
+            self.project_id, self.stage = supplement, str(query.get("stage", ""))
         if self.project_id not in {p["id"] for p in self.my_projects}:
             self.project_id, self.stage = "", ""  # left over from someone else's session
             self.items, self.materials, self.notices, self.questions = [], [], [], []
@@ -103,9 +110,11 @@ class ApplyState(AppState):
             return
         principal = self._require(APPLY)
         with Session(get_engine()) as s:
-            self.notices = hall.open_notices(
-                s, principal=principal, project_id=int(self.project_id)
-            )
+            self.notices = [
+                n
+                for n in hall.open_notices(s, principal=principal, project_id=int(self.project_id))
+                if str(n.stage) == self.stage
+            ]
             if resume and self.stage:
                 self._answers = {}
                 self._set_files({}, {})
@@ -130,9 +139,16 @@ class ApplyState(AppState):
                 )
                 self.items, self.materials = form.form_items, form.materials
                 self.questions = form.questions
-        needs = [m.code for m in self.materials if not m.satisfied_by]
-        needs += [m.code for n in self.notices for m in n.materials]
+        if self.notices:  # 补正: only the notice's materials are asked for
+            needs = [m.code for n in self.notices for m in n.materials]
+        else:
+            needs = [m.code for m in self.materials if not m.satisfied_by]
         self.upload_code = needs[0] if needs else ""
+
+    @rx.var
+    def supplementing(self) -> bool:
+        """An open notice on this application: the page is its 补正, one path, one button."""
+        return len(self.notices) > 0
 
     @rx.event
     def set_project(self, value: str) -> None:
@@ -217,7 +233,20 @@ class ApplyState(AppState):
 
     @rx.event
     def submit(self) -> None:
-        self.error, self.receipt = "", ""
+        self._submit(owed=[])
+
+    @rx.event
+    def submit_owed(self) -> None:
+        """The applicant confirmed the materials it will owe (容缺): submit with them named."""
+        owed, self.owed_pending = self._owed, ""
+        self._submit(owed=owed)
+
+    @rx.event
+    def keep_uploading(self) -> None:
+        self.owed_pending, self._owed = "", []
+
+    def _submit(self, *, owed: list[str]) -> None:
+        self.error, self.receipt, self.owed_pending = "", "", ""
         try:
             principal = self._require(APPLY)
             wanted = {m.code for m in self.materials}
@@ -229,11 +258,18 @@ class ApplyState(AppState):
                     stage_code=int(self.stage),
                     answers={q.key: q.value for q in self.questions},
                     uploads={c: i for c, i in self._file_ids.items() if c in wanted},
+                    owed=owed,
                 )
                 self.receipt = sc.case_no
             self.materials, self.items, self.questions = [], [], []
             self._set_files({}, {})
-            self._answers = {}
+            self._answers, self._owed = {}, []
+        except DomainError as exc:
+            if exc.key == "apply.confirm_owed":  # ask first, naming them
+                self._owed = str(exc.params.get("codes", "")).split("、")
+                self.owed_pending = exc.translate(self.lang)
+            else:
+                self.error = self._error(exc)
         except Exception as exc:
             self.error = self._error(exc)
 
