@@ -54,6 +54,49 @@ def _service(session: Session, principal: Principal, service_id: int) -> tuple[A
     raise PermissionDenied()
 
 
+def _as_side(
+    session: Session,
+    principal: Principal,
+    service_id: int,
+    *,
+    side: str,
+    status: int,
+    refusal: str,
+) -> AgencyService:
+    """The service, for a move only ``side`` may make and only from ``status``."""
+    svc, actual = _service(session, principal, service_id)
+    if actual != side:
+        raise PermissionDenied()
+    if svc.status != status:
+        raise DomainError(refusal)
+    return svc
+
+
+def _done(
+    session: Session,
+    principal: Principal,
+    svc: AgencyService,
+    *,
+    action: str,
+    side: str,
+    note: str | None,
+    now: dt.datetime,
+    detail: dict[str, object] | None = None,
+) -> AgencyService:
+    """Every move ends alike: audited, and the other side told (``note``)."""
+    record(
+        session,
+        actor_id=principal.user_id,
+        action=action,
+        entity="agency_service",
+        entity_id=svc.id or 0,
+        detail=detail or {},
+    )
+    if note:
+        _other_side(session, svc, side, note, now)
+    return svc
+
+
 def _save(session: Session, svc: AgencyService, **values: object) -> None:
     """A guarded write: lost if someone changed the service since it was read."""
     res = session.execute(
@@ -103,16 +146,16 @@ def upload_contract(
         owner_confirmed_at=now if side == "owner" else None,
         agency_confirmed_at=now if side == "agency" else None,
     )
-    record(
+    return _done(
         session,
-        actor_id=principal.user_id,
+        principal,
+        svc,
         action="market.contract_upload",
-        entity="agency_service",
-        entity_id=service_id,
+        side=side,
+        note="market.note.contract",
+        now=now,
         detail={"file": file_id, "side": side},
     )
-    _other_side(session, svc, side, "market.note.contract", now)
-    return svc
 
 
 def _contract_window(session: Session, svc: AgencyService, now: dt.datetime) -> None:
@@ -151,16 +194,16 @@ def confirm_contract(
         due = WorkCalendar.load(session).add_working_days(today, svc.limit_days).day
         values |= {"status": ServiceStatus.IN_PROGRESS, "started_on": today, "due_date": due}
     _save(session, svc, **values)
-    record(
+    return _done(
         session,
-        actor_id=principal.user_id,
+        principal,
+        svc,
         action="market.contract_confirm",
-        entity="agency_service",
-        entity_id=service_id,
+        side=side,
+        note="market.note.contract",
+        now=now,
         detail={"side": side, "started": svc.status == ServiceStatus.IN_PROGRESS},
     )
-    _other_side(session, svc, side, "market.note.contract", now)
-    return svc
 
 
 def pause(
@@ -172,11 +215,14 @@ def pause(
     now: dt.datetime | None = None,
 ) -> AgencyService:
     now = now_or(now)
-    svc, side = _service(session, principal, service_id)
-    if side != "agency":
-        raise PermissionDenied()
-    if svc.status != ServiceStatus.IN_PROGRESS:
-        raise DomainError("market.not_in_progress")
+    svc = _as_side(
+        session,
+        principal,
+        service_id,
+        side="agency",
+        status=ServiceStatus.IN_PROGRESS,
+        refusal="market.not_in_progress",
+    )
     if len(reason.strip()) < 4:
         raise DomainError("market.pause_reason", field="reason")
     _save(
@@ -186,16 +232,16 @@ def pause(
         paused_since=now,
         pause_reason=reason.strip()[:200],
     )
-    record(
+    return _done(
         session,
-        actor_id=principal.user_id,
+        principal,
+        svc,
         action="market.pause",
-        entity="agency_service",
-        entity_id=service_id,
+        side="agency",
+        note="market.note.paused",
+        now=now,
         detail={"reason": reason},
     )
-    _other_side(session, svc, side, "market.note.paused", now)
-    return svc
 
 
 def _resumed_values(session: Session, svc: AgencyService, now: dt.datetime) -> dict[str, object]:
@@ -218,14 +264,7 @@ def resume(
     if svc.status != ServiceStatus.PAUSED:
         raise DomainError("market.not_paused")
     _save(session, svc, **_resumed_values(session, svc, now), pause_reason="")
-    record(
-        session,
-        actor_id=principal.user_id,
-        action="market.resume",
-        entity="agency_service",
-        entity_id=service_id,
-    )
-    return svc
+    return _done(session, principal, svc, action="market.resume", side=side, note=None, now=now)
 
 
 def submit_result(
@@ -237,11 +276,14 @@ def submit_result(
     now: dt.datetime | None = None,
 ) -> AgencyService:
     now = now_or(now)
-    svc, side = _service(session, principal, service_id)
-    if side != "agency":
-        raise PermissionDenied()
-    if svc.status != ServiceStatus.IN_PROGRESS:
-        raise DomainError("market.not_in_progress")
+    svc = _as_side(
+        session,
+        principal,
+        service_id,
+        side="agency",
+        status=ServiceStatus.IN_PROGRESS,
+        refusal="market.not_in_progress",
+    )
     _save(
         session,
         svc,
@@ -250,16 +292,16 @@ def submit_result(
         result_submitted_at=now,
         paused_since=now,  # the owner's review is not the agency's time
     )
-    record(
+    return _done(
         session,
-        actor_id=principal.user_id,
+        principal,
+        svc,
         action="market.result_submit",
-        entity="agency_service",
-        entity_id=service_id,
+        side="agency",
+        note="market.note.result",
+        now=now,
         detail={"file": file_id},
     )
-    _other_side(session, svc, side, "market.note.result", now)
-    return svc
 
 
 def return_result(
@@ -271,11 +313,14 @@ def return_result(
     now: dt.datetime | None = None,
 ) -> AgencyService:
     now = now_or(now)
-    svc, side = _service(session, principal, service_id)
-    if side != "owner":
-        raise PermissionDenied()
-    if svc.status != ServiceStatus.RESULT_SUBMITTED:
-        raise DomainError("market.no_result")
+    svc = _as_side(
+        session,
+        principal,
+        service_id,
+        side="owner",
+        status=ServiceStatus.RESULT_SUBMITTED,
+        refusal="market.no_result",
+    )
     if len(reason.strip()) < 4:
         raise DomainError("market.return_reason", field="reason")
     _save(
@@ -285,17 +330,17 @@ def return_result(
         returns=svc.returns + 1,
         return_reason=reason.strip()[:500],
     )
-    record(
+    credit.recompute(session, agency_id=svc.agency_id)
+    return _done(
         session,
-        actor_id=principal.user_id,
+        principal,
+        svc,
         action="market.result_return",
-        entity="agency_service",
-        entity_id=service_id,
+        side="owner",
+        note="market.note.returned",
+        now=now,
         detail={"reason": reason},
     )
-    _other_side(session, svc, side, "market.note.returned", now)
-    credit.recompute(session, agency_id=svc.agency_id)
-    return svc
 
 
 def accept_result(
@@ -303,11 +348,14 @@ def accept_result(
 ) -> AgencyService:
     """The owner accepts; the result enters its material library for the project."""
     now = now_or(now)
-    svc, side = _service(session, principal, service_id)
-    if side != "owner":
-        raise PermissionDenied()
-    if svc.status != ServiceStatus.RESULT_SUBMITTED:
-        raise DomainError("market.no_result")
+    svc = _as_side(
+        session,
+        principal,
+        service_id,
+        side="owner",
+        status=ServiceStatus.RESULT_SUBMITTED,
+        refusal="market.no_result",
+    )
     assert svc.result_submitted_at is not None and svc.due_date is not None
     on_time = local_date(svc.result_submitted_at) <= svc.due_date
     _save(session, svc, status=ServiceStatus.ACCEPTED, accepted_at=now, on_time=on_time)
@@ -321,17 +369,17 @@ def accept_result(
     )
     if material is not None and svc.result_file_id is not None:
         _into_library(session, svc=svc, material_id=material.id or 0, source=purchase.number)
-    record(
+    credit.recompute(session, agency_id=svc.agency_id)
+    return _done(
         session,
-        actor_id=principal.user_id,
+        principal,
+        svc,
         action="market.result_accept",
-        entity="agency_service",
-        entity_id=service_id,
+        side="owner",
+        note="market.note.accepted",
+        now=now,
         detail={"on_time": on_time, "library": material.code if material else None},
     )
-    _other_side(session, svc, side, "market.note.accepted", now)
-    credit.recompute(session, agency_id=svc.agency_id)
-    return svc
 
 
 def _into_library(session: Session, *, svc: AgencyService, material_id: int, source: str) -> None:
