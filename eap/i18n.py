@@ -354,6 +354,30 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "supervision.col.region": ("区划", "Region"),
     "supervision.col.evidence": ("证据", "Evidence"),
     "supervision.col.detected": ("发现时间", "Detected"),
+    "anomaly.says.intake_delay": (
+        "{dept}：申报 {case_no} 于 {submitted_at} 提交，应在 {receive_by} 前接件，至今未接件",
+        "{dept}: application {case_no} was submitted at {submitted_at} and should have been received by {receive_by}; it still is not",
+    ),
+    "anomaly.says.repeated_supplement": (
+        "{dept}：办件 {case_no} 已要求补正 {supplements} 次",
+        "{dept}: case {case_no} has been sent back for supplements {supplements} times",
+    ),
+    "anomaly.says.special_overrun": (
+        "{dept}：办件 {case_no} 的特别程序（{kind}）限 {limit_days} 个工作日，应于 {due} 结束，实际 {ended}",
+        "{dept}: the special procedure ({kind}) of case {case_no} had {limit_days} working days, was due {due}, ended {ended}",
+    ),
+    "anomaly.says.too_fast": (
+        "{dept}：办件 {case_no} 时限 {limit_days} 个工作日，受理后 {minutes} 分钟即办结",
+        "{dept}: case {case_no}, with {limit_days} working days, was decided {minutes} minutes after acceptance",
+    ),
+    "anomaly.says.skipped_steps": (
+        "{dept}：办件 {case_no} 缺少环节：{missing}（已有：{seen}）",
+        "{dept}: case {case_no} skipped {missing} (recorded: {seen})",
+    ),
+    "anomaly.says.backlog_growth": (
+        "{dept}：在办 {open_now} 件，一周前 {open_week_ago} 件",
+        "{dept}: {open_now} cases open now, {open_week_ago} a week ago",
+    ),
     "anomaly.intake_delay": ("接件超时", "Intake delayed"),
     "anomaly.repeated_supplement": ("多次补正", "Repeated supplements"),
     "anomaly.special_overrun": ("特别程序超时", "Special procedure overrun"),

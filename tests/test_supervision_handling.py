@@ -152,6 +152,12 @@ def test_anomaly_kinds_and_handling(session: Session) -> None:
     far = _user(session, "supervisor", region_code="360700")
     rows, total = supervision_views.list_anomalies(session, principal=sup)
     assert total >= 3 and any(r.subject == f"stage:{late.id}" for r in rows)
+    # each reads as a sentence with names: no "stage:12", no "key=value", no region code
+    said = next(r for r in rows if r.subject == f"stage:{late.id}")
+    assert late.case_no in said.sentence and "应在" in said.sentence and "=" not in said.sentence
+    assert said.region == "南昌市" and not said.sentence.startswith("—")
+    english, _ = supervision_views.list_anomalies(session, principal=sup, lang="en")
+    assert all("{" not in r.sentence and "=" not in r.sentence for r in english)
     with pytest.raises(PermissionDenied):
         supervision_views.act_on_anomaly(session, principal=far, anomaly_id=rec.id, kind="ack")
     supervision_views.act_on_anomaly(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import Session, select
 
@@ -32,8 +34,20 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     histories = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".alert-history")]
     assert any(t("alert.level.urge", "zh") in h for h in histories)
     link = driver.find_element(By.CSS_SELECTOR, "#alerts-table a.alert-item")
+    opened = link.text
     link.click()
     wait_css(driver, "#case-history tr")
+    # the opened alert's row is marked, and its panel is brought into view
+    assert opened in wait_css(driver, "#alerts-table .selected-row").text
+    for _ in range(40):
+        in_view = driver.execute_script(
+            "const r = document.getElementById('alert-panel').getBoundingClientRect();"
+            "return r.top < window.innerHeight && r.bottom > 0;"
+        )
+        if in_view:
+            break
+        time.sleep(0.25)
+    assert in_view
     driver.find_element(By.ID, "action-text").send_keys("请于两个工作日内办结并说明超期原因")
     driver.find_element(By.ID, "act-notice").click()
     wait_text(driver, "supervision-message", t("supervision.done", "zh"))
@@ -53,8 +67,6 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     driver.find_element(By.ID, "reply-text").send_keys("已加快办理，今日办结")
     button.click()
     with Session(engine) as s:
-        import time
-
         for _ in range(40):
             if s.get(Alert, alert.id).status == "answered":  # type: ignore[union-attr]
                 break
@@ -74,7 +86,15 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     assert driver.find_element(By.ID, "project-kpi-table")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-kpi.png"))
     driver.find_element(By.ID, "tab-anomalies").click()
-    wait_css(driver, "#anomalies-table .close-anomaly").click()
+    wait_css(driver, "#anomalies-table .anomaly-sentence")
+    sentences = [c.text for c in driver.find_elements(By.CSS_SELECTOR, ".anomaly-sentence")]
+    # what was found, in words: no "dept:125:2026W49", no "open_now=5"
+    assert sentences and all("=" not in x and "dept:" not in x for x in sentences), sentences
+    button = wait_css(driver, "#anomalies-table .close-anomaly")
+    table = driver.find_element(By.ID, "anomalies-table")
+    right = table.location["x"] + table.size["width"]
+    assert button.location["x"] + button.size["width"] <= right + 1  # not cut off
+    button.click()
     wait_text(driver, "supervision-message", t("supervision.done", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "supervision-anomalies.png"))
     driver.find_element(By.ID, "tab-ranking").click()

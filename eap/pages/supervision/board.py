@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.cases import selectable_row
 from eap.components.forms import select_field
 from eap.components.shell import pager, shell
 from eap.pages.supervision.market_tab import market_tab
@@ -72,7 +73,8 @@ def alerts_tab() -> rx.Component:
             rx.table.body(
                 rx.foreach(
                     S.alerts,
-                    lambda a: rx.table.row(
+                    lambda a: selectable_row(
+                        S.selected_alert == a.id,
                         rx.table.cell(
                             _level_badge(a["level"]),
                             # the levels the case went through, with when each was raised
@@ -120,6 +122,7 @@ def alerts_tab() -> rx.Component:
 
 
 def alert_panel() -> rx.Component:
+    """The selected case (marked in the list above), scrolled into view when opened."""
     return rx.card(
         rx.vstack(
             rx.cond(
@@ -202,11 +205,12 @@ def alert_panel() -> rx.Component:
             width="100%",
         ),
         width="100%",
+        id="alert-panel",
     )
 
 
 def anomalies_tab() -> rx.Component:
-    cols = ["kind", "subject", "region", "evidence", "detected", "status", "actions"]
+    cols = ["kind", "evidence", "region", "detected", "status", "actions"]
     return rx.vstack(
         rx.hstack(
             rx.spacer(),
@@ -229,9 +233,8 @@ def anomalies_tab() -> rx.Component:
                     S.anomalies,
                     lambda a: rx.table.row(
                         rx.table.cell(T["anomaly." + a["kind"].to(str)]),
-                        rx.table.cell(a["subject"]),
+                        rx.table.cell(rx.text(a.sentence, size="2"), class_name="anomaly-sentence"),
                         rx.table.cell(a["region"]),
-                        rx.table.cell(a["evidence"]),
                         rx.table.cell(a["detected"]),
                         rx.table.cell(T["alert.status." + a["status"].to(str)]),
                         rx.table.cell(
@@ -255,6 +258,8 @@ def anomalies_tab() -> rx.Component:
                                     on_click=S.act_anomaly(a["id"], "close"),
                                     class_name="close-anomaly",
                                 ),
+                                wrap="wrap",  # never cut off at the table's edge
+                                spacing="1",
                             )
                         ),
                     ),

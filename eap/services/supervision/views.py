@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from eap.errors import DomainError, PermissionDenied
+from eap.i18n import t
 from eap.models import (
     Anomaly,
     Department,
@@ -39,6 +40,7 @@ class AnomalyRow:
     evidence: str = ""
     detected: str = ""
     status: str = ""
+    sentence: str = ""  # what was found, in words, with the department's and region's names
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,28 @@ def _require_supervisor(principal: Principal) -> str:
     return region_prefix(principal.region_code or "") or "-"
 
 
+def _sentence(a: Anomaly, dept: str, region: str, lang: str) -> str:
+    """The evidence as a sentence a supervisor reads (statuses by name, not number)."""
+    ev = dict(a.evidence)
+    for key in ("missing", "seen"):
+        if isinstance(ev.get(key), list):
+            ev[key] = "、".join(t(f"blzt.{s}", lang) for s in ev[key])
+    if "kind" in ev:
+        ev["kind"] = t(f"special.{ev['kind']}", lang)
+    for key in ("submitted_at",):
+        if ev.get(key):
+            ev[key] = str(ev[key])[:16].replace("T", " ")
+    return t(f"anomaly.says.{a.kind}", lang, dept=dept or "—", region=region, **ev)
+
+
 def list_anomalies(
-    session: Session, *, principal: Principal, kind: str = "", page: int = 1, size: int = 20
+    session: Session,
+    *,
+    principal: Principal,
+    kind: str = "",
+    page: int = 1,
+    size: int = 20,
+    lang: str = "zh",
 ) -> tuple[list[AnomalyRow], int]:
     prefix = _require_supervisor(principal)
     stmt = select(Anomaly).where(col(Anomaly.region_code).startswith(prefix))
@@ -77,15 +99,35 @@ def list_anomalies(
         .offset((max(1, page) - 1) * size)
         .limit(size)
     ).all()
+    depts = dict(
+        session.exec(
+            select(Department.id, Department.name).where(
+                col(Department.id).in_({a.department_id for a in rows if a.department_id})
+            )
+        ).all()
+    )
+    regions = dict(
+        session.exec(
+            select(Region.code, Region.name).where(
+                col(Region.code).in_({a.region_code for a in rows})
+            )
+        ).all()
+    )
     return [
         AnomalyRow(
             id=a.id or 0,
             kind=a.kind,
             subject=a.subject,
-            region=a.region_code,
+            region=regions.get(a.region_code, a.region_code),
             evidence=", ".join(f"{k}={v}" for k, v in a.evidence.items()),
             detected=a.detected_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
             status=a.status,
+            sentence=_sentence(
+                a,
+                depts.get(a.department_id or 0, ""),
+                regions.get(a.region_code, a.region_code),
+                lang,
+            ),
         )
         for a in rows
     ], int(total)

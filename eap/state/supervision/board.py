@@ -113,11 +113,12 @@ class SupervisionState(AppState):
 
     # --- one alert ----------------------------------------------------------------------
     @rx.event
-    def open_alert(self, alert_id: int, target_kind: str, target_id: int) -> None:
+    def open_alert(self, alert_id: int, target_kind: str, target_id: int) -> EventSpec:
+        """Open the case below the list (its row stays marked) and bring it into view."""
         self.selected_alert, self.action_text, self.message = alert_id, "", ""
         self.detail, self.events = CaseDetail(), []
         if target_kind != "item":
-            return
+            return rx.scroll_to("alert-panel")
         try:
             principal = self._require(ROUTE)
             with Session(get_engine()) as s:
@@ -126,8 +127,9 @@ class SupervisionState(AppState):
                 )
         except DomainError as exc:
             self.message = self._error(exc)
-            return
+            return rx.scroll_to("alert-panel")
         self.detail, self.events = detail, detail.events
+        return rx.scroll_to("alert-panel")
 
     @rx.event
     def set_action_text(self, value: str) -> None:
@@ -190,7 +192,9 @@ class SupervisionState(AppState):
     def _load_anomalies(self, principal: Principal | None = None) -> None:
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
-            self.anomalies, _ = supervision_views.list_anomalies(s, principal=principal, size=200)
+            self.anomalies, _ = supervision_views.list_anomalies(
+                s, principal=principal, size=200, lang=self.lang
+            )
 
     @rx.event
     def act_anomaly(self, anomaly_id: int, kind: str) -> None:
