@@ -211,3 +211,31 @@ def test_cli_sweep_twice_adds_nothing(tmp_path: Path) -> None:
     assert out.returncode == 0 and json.loads(out.stdout)["rows"] > 0
     bad = run_cli("sweep", "--at", "yesterday", db=db)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_the_trend_is_the_scope_line_with_the_best_and_worst_city(history: Engine) -> None:
+    """Sums of the roll-ups, recomputed here: the scope line is every city's completions
+    together, and the best/worst cities are those with the highest/lowest rate overall."""
+    from eap.models import KpiDaily, User
+    from eap.services.core.principal import Principal
+    from eap.services.supervision import views
+
+    with Session(history) as s:
+        kpi.rebuild(s)
+        s.commit()
+        prov = Principal.of(s.exec(select(User).where(User.username == "sheng_duban")).one())
+        start, end = dt.date(2025, 11, 1), dt.date(2026, 11, 30)
+        trend = views.monthly_trend(s, principal=prov, start=start, end=end)
+        rows = s.exec(
+            select(KpiDaily).where(col(KpiDaily.day) >= start, col(KpiDaily.day) <= end)
+        ).all()
+        assert trend.months and len(trend.scope) == len(trend.months)
+        assert all(len(v) == len(trend.months) for v in trend.cities.values())
+        last = trend.months[-1]
+        done = sum(r.completed for r in rows if r.day.strftime("%Y-%m") == last)
+        ok = sum(r.on_time for r in rows if r.day.strftime("%Y-%m") == last)
+        assert trend.scope[-1] == (round(ok / done, 4) if done else None)
+        with_data = [c for c, v in trend.cities.items() if any(x is not None for x in v)]
+        assert len(with_data) > 1  # the simulated history spreads over several cities
+        assert trend.best in with_data and trend.worst in with_data
+        assert trend.best != trend.worst

@@ -200,18 +200,28 @@ def city_ranking(
     ]
 
 
-def monthly_trend(
-    session: Session, *, principal: Principal, start: dt.date, end: dt.date
-) -> dict[str, list[tuple[str, float | None]]]:
-    """On-time rate per city per month, from the roll-ups."""
+@dataclass(frozen=True)
+class Trend:
+    """On-time rate per month for the whole scope and per city, aligned on ``months``; the
+    best and the worst city of the period (by on-time rate over all its completions)."""
+
+    months: list[str]
+    scope: list[float | None]
+    cities: dict[str, list[float | None]]
+    best: str = ""
+    worst: str = ""
+
+
+def monthly_trend(session: Session, *, principal: Principal, start: dt.date, end: dt.date) -> Trend:
+    """From the roll-ups: one line for the scope (province or city) and one per city."""
     prefix = _require_supervisor(principal)
     month = (
         func.strftime("%Y-%m", KpiDaily.day)
         if session.get_bind().dialect.name == "sqlite"
         else func.to_char(KpiDaily.day, "YYYY-MM")
     )
-    data: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
     names = region_names(session)
+    cells: dict[tuple[str, str], tuple[int, int]] = {}
     for city, m, completed, on_time in session.exec(
         select(KpiDaily.city_code, month, func.sum(KpiDaily.completed), func.sum(KpiDaily.on_time))
         .where(
@@ -220,12 +230,37 @@ def monthly_trend(
             col(KpiDaily.city_code).startswith(prefix),
         )
         .group_by(KpiDaily.city_code, month)
-        .order_by(KpiDaily.city_code, month)
     ):
-        data[names.get(city, city)].append(
-            (m, round(on_time / completed, 4) if completed else None)
+        cells[(names.get(city, city), m)] = (int(completed or 0), int(on_time or 0))
+    months = sorted({m for _, m in cells})
+    cities = sorted({c for c, _ in cells})
+
+    def rate(done: int, ok: int) -> float | None:
+        return round(ok / done, 4) if done else None
+
+    per_city = {c: [rate(*cells.get((c, m), (0, 0))) for m in months] for c in cities}
+    scope = [
+        rate(
+            sum(cells.get((c, m), (0, 0))[0] for c in cities),
+            sum(cells.get((c, m), (0, 0))[1] for c in cities),
         )
-    return dict(data)
+        for m in months
+    ]
+    overall = {
+        c: rate(
+            sum(cells.get((c, m), (0, 0))[0] for m in months),
+            sum(cells.get((c, m), (0, 0))[1] for m in months),
+        )
+        for c in cities
+    }
+    ranked = sorted((v, c) for c, v in overall.items() if v is not None)
+    return Trend(
+        months,
+        scope,
+        per_city,
+        best=ranked[-1][1] if len(ranked) > 1 else "",
+        worst=ranked[0][1] if len(ranked) > 1 else "",
+    )
 
 
 def used_days_distribution(

@@ -375,17 +375,36 @@ class SupervisionState(AppState):
             yaxis={"autorange": "reversed"},
             margin={"l": 90, "r": 20, "t": 50, "b": 30},
         )
-        self.trend = go.Figure(
-            [
+        # Readable: the scope's line, the best and the worst city; the others on demand
+        # (a click on their legend entry), not eleven lines on top of each other.
+        pct = [None if v is None else round(v * 100, 1) for v in trend.scope]
+        lines = [
+            go.Scatter(
+                x=trend.months,
+                y=pct,
+                mode="lines+markers",
+                name=self._tr("ranking.scope_line"),
+                line={"color": "#263238", "width": 4},
+            )
+        ]
+        for city, points in trend.cities.items():
+            style = {trend.best: "#2e7d32", trend.worst: "#c62828"}.get(city)
+            label = city
+            if city == trend.best:
+                label = f"{city}（{self._tr('ranking.best')}）"
+            elif city == trend.worst:
+                label = f"{city}（{self._tr('ranking.worst')}）"
+            lines.append(
                 go.Scatter(
-                    x=[m for m, _ in pts],
-                    y=[None if v is None else v * 100 for _, v in pts],
+                    x=trend.months,
+                    y=[None if v is None else round(v * 100, 1) for v in points],
                     mode="lines+markers",
-                    name=city,
+                    name=label,
+                    line={"color": style} if style else {},
+                    visible=True if style else "legendonly",
                 )
-                for city, pts in trend.items()
-            ]
-        )
+            )
+        self.trend = go.Figure(lines)
         self.trend.update_layout(
             title=self._tr("ranking.trend"),
             height=380,
