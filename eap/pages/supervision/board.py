@@ -116,7 +116,8 @@ def alerts_tab() -> rx.Component:
             id="alerts-table",
         ),
         pager(S),
-        rx.cond(S.selected_alert > 0, alert_panel()),
+        # always there, so the scroll to it never races the panel's first render
+        rx.box(rx.cond(S.selected_alert > 0, alert_panel()), id="alert-panel", width="100%"),
         width="100%",
     )
 
@@ -205,7 +206,6 @@ def alert_panel() -> rx.Component:
             width="100%",
         ),
         width="100%",
-        id="alert-panel",
     )
 
 
