@@ -36,6 +36,7 @@ from eap.services.agency.rows import (
     ServiceRow,
     StaffRow,
 )
+from eap.services.core.authz import region_names
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
 from eap.services.core.principal import Principal, Role
 
@@ -70,10 +71,6 @@ def city_choices(session: Session) -> list[Choice]:
         .order_by(col(Region.code))
     ).all()
     return [Choice(code, name) for code, name in rows]
-
-
-def region_names(session: Session) -> dict[str, str]:
-    return dict(session.exec(select(Region.code, Region.name)).all())
 
 
 def offers_by_agency(

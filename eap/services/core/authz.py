@@ -34,6 +34,12 @@ def city_of(session: Session, region_code: str) -> str:
     return region_code
 
 
+def region_names(session: Session) -> dict[str, str]:
+    """GB/T 2260 code -> name for every region (113 rows), for lists that show names."""
+    rows = reading(session).execute(select(_T_REGION.c.code, _T_REGION.c.name))
+    return {code: name for code, name in rows}
+
+
 def in_region(principal: Principal, region_code: str) -> bool:
     """Province-level staff see the whole province; city staff their city and its counties."""
     prefix = region_prefix(principal.region_code or "")

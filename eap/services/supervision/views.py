@@ -23,7 +23,7 @@ from eap.models import (
 )
 from eap.services.approval.rows import HistoryRow
 from eap.services.approval.workbench import case_history
-from eap.services.core.authz import in_region, region_prefix
+from eap.services.core.authz import in_region, region_names, region_prefix
 from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
 from eap.services.supervision import kpi
@@ -164,10 +164,6 @@ def case_detail(session: Session, *, principal: Principal, item_case_id: int) ->
         supplements=case.supplements,
         events=case_history(session, item_case_id=item_case_id),
     )
-
-
-def region_names(session: Session) -> dict[str, str]:
-    return {r.code: r.name for r in session.exec(select(Region))}
 
 
 def dimension_names(session: Session, *, group_by: str, lang: str) -> dict[str, str]:
