@@ -233,13 +233,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "/admin/audit",
-        f"{_P}.core.home:home_page",
-        "EAP",
+        f"{_P}.admin.audit:audit_page",
+        "审计日志 · EAP",
         frozenset({Role.AUDITOR}),
-        (f"{_S}.core.home:HomeState.load",),
+        (f"{_S}.admin.audit:AuditState.load",),
         "nav.audit",
         frozenset({Role.AUDITOR}),
-        "home.auditor",
     ),
     Route(
         "/admin/security",

@@ -22,10 +22,11 @@ from eap.services.admin import accounts
 from eap.services.approval import case_store, filing
 from eap.services.approval.rows import StageHeader
 from eap.services.core.principal import token_hash
+from eap.state.admin.audit import AuditState
 from eap.state.approval.window import WindowState
 from eap.state.core.base import SignedInUser
 from eap.state.core.inbox import InboxState
-from tests.factories import applicant, at, city_staff, project, upload_missing
+from tests.factories import _user, applicant, at, city_staff, project, upload_missing
 
 REGION = "360500"
 PASSWORD = "Pass#word1"
@@ -65,6 +66,7 @@ def world(engine: Engine) -> dict[str, Any]:
             "window": _login(s, city.window.user_id),
             "owner": _login(s, owner.user_id),
             "approver": _login(s, next(iter(city.approvers.values())).user_id),
+            "auditor": _login(s, _user(s, "auditor", region_code="360000").user_id),
         }
         s.commit()
         return {"sc_id": sc.id, "tokens": tokens, "window_id": city.window.user_id}
@@ -160,3 +162,28 @@ def test_an_ended_session_cannot_act(engine: Engine, world: dict[str, Any]) -> N
     # An action on a page left open after the session ended: back to sign-in, no traceback.
     assert "/login" in _redirect_path(state.mark_read())
     assert state.user == SignedInUser()
+
+
+def test_audit_filters_refuse_beside_their_field_and_keep_what_was_typed(
+    world: dict[str, Any],
+) -> None:
+    state = _state(AuditState, world["tokens"]["auditor"])
+    assert state.load() is None
+    assert state.total > 0 and state.rows[0].action_key.startswith("audit.action.")
+    state.search({"text": "x", "date_from": "2026-13-40", "date_to": ""})
+    assert set(state.field_errors) == {"date_from"} and state.rows == []
+    assert (state.text, state.date_from) == ("x", "2026-13-40")  # nothing typed is lost
+    state.search({"text": "", "date_from": "2026-11-05", "date_to": "2026-11-01"})
+    assert set(state.field_errors) == {"date_to"}
+    state.search({"text": "", "date_from": "", "date_to": ""})
+    assert state.field_errors == {} and state.total > 0
+    login = next(r for r in state.rows if r.action == "auth.login")
+    state.only_record(login.entity, login.entity_id, login.subject)
+    assert {(r.entity, r.entity_id) for r in state.rows} == {(login.entity, login.entity_id)}
+    assert state.text == ""  # following a record shows everyone's entries on it
+    state.clear_filters()
+    assert (state.entity, state.category, state.text) == ("", "all", "")
+    owner = _state(AuditState, world["tokens"]["owner"])
+    owner.user = SignedInUser(home="/hall")
+    assert "/hall" in _redirect_path(owner.load())
+    assert owner.rows == []

@@ -18,7 +18,7 @@ ROLE_USERS = [
     ("zhongjie01", "agency", "/agency", "market.workbench"),
     ("leader", "leader", "/screen", "home.leader"),
     ("admin", "admin", "/admin", "home.admin"),
-    ("auditor", "auditor", "/admin/audit", "home.auditor"),
+    ("auditor", "auditor", "/admin/audit", "audit.title"),
     ("security", "security", "/admin/security", "home.security"),
 ]
 

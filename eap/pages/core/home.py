@@ -84,18 +84,6 @@ def home_page(role: str, title_key: str) -> rx.Component:
             ),
             pager(HomeState),
         ]
-    elif role == "auditor":
-        extra = [
-            _table(
-                [
-                    ("home.audit.at", "at"),
-                    ("home.audit.actor", "actor"),
-                    ("home.audit.action", "action"),
-                    ("home.audit.entity", "entity"),
-                ]
-            ),
-            pager(HomeState),
-        ]
     return shell(
         rx.vstack(
             rx.heading(T[title_key], size="6", id="home-title"),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from eap.models import (
-    AuditLog,
     Company,
     Department,
     Item,
@@ -81,33 +80,6 @@ class Page:
     page: int
     pages: int
     total: int
-
-
-def audit_page(session: Session, *, principal: Principal, page: int, size: int = 20) -> Page:
-    """The audit trail, newest first; only the audit administrator (审计员) reads it."""
-    principal.require_role("auditor")
-    total = _count(session, select(func.count()).select_from(AuditLog))
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    stmt = (
-        select(AuditLog, User.username)
-        .join(User, col(User.id) == col(AuditLog.actor_id), isouter=True)
-        .order_by(col(AuditLog.id).desc())
-        .offset((page - 1) * size)
-        .limit(size)
-    )
-    rows = [
-        {
-            "at": log.at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime(
-                "%Y-%m-%d %H:%M:%S"
-            ),
-            "actor": username or "-",
-            "action": log.action,
-            "entity": f"{log.entity}#{log.entity_id}" if log.entity else "",
-        }
-        for log, username in session.exec(stmt)
-    ]
-    return Page(rows, page, pages, total)
 
 
 def catalogue_page(session: Session, *, principal: Principal, page: int, size: int = 15) -> Page:

@@ -29,9 +29,6 @@ class HomeState(AppState):
                 stats = overview.admin_stats(session, principal=principal)
                 result = overview.catalogue_page(session, principal=principal, page=self.page)
                 self.rows, self.page, self.pages = result.rows, result.page, result.pages
-            elif principal.role == "auditor":
-                result = overview.audit_page(session, principal=principal, page=self.page)
-                self.rows, self.page, self.pages = result.rows, result.page, result.pages
             elif principal.role == "security":
                 stats = overview.security_stats(session, principal=principal)
         self.stats = [{"key": k, "value": str(v)} for k, v in stats]
