@@ -27,3 +27,20 @@ class PermissionDenied(DomainError):
 
 class ConflictError(DomainError):
     """Someone else changed the record first (optimistic version check)."""
+
+
+class FieldErrors(DomainError):
+    """Every refusal a form's fields earned, checked in one pass, so each is shown under its
+    own field at once instead of one at a time. Reads as the first when caught as one."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(first.key, first.field, **first.params)
+        self.errors = errors
+
+    def by_field(self, lang: str) -> dict[str, str]:
+        """field → its translated message (the first one where a field earned several)."""
+        out: dict[str, str] = {}
+        for err in self.errors:
+            out.setdefault(err.field or "form", err.translate(lang))
+        return out

@@ -38,13 +38,21 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall/projects/new")
     wait_text(driver, "home-title", t("apply.new_project", "zh"))
-    # A wrong project code is explained next to its field and nothing is saved.
+    # Required fields are marked and formats explained before anything fails.
+    assert "*" in driver.find_element(By.CSS_SELECTOR, "label[for=field-project_code]").text
+    assert "2026-360102-47-01-000123" in driver.find_element(By.ID, "hint-project_code").text
+    assert (
+        t("project.hint.investment", "zh")
+        in driver.find_element(By.ID, "hint-total_investment").text
+    )
+    # A wrong code, a negative area and no region: all three said at once, each under its own
+    # field, and nothing is saved.
     for name, value in (
         ("project_code", "2026-360102-47"),
         ("name", "浏览器申报测试楼"),
         ("location", "南昌市东湖区"),
         ("total_investment", "900"),
-        ("land_area", "5000"),
+        ("land_area", "-5"),
         ("floor_area", "12000"),
     ):
         box = driver.find_element(By.ID, f"field-{name}")
@@ -53,9 +61,19 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     pick(driver, "field-process_type", t("ptype.4", "zh"))
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "error-project_code", "YYYY-RRRRRR")
+    wait_text(driver, "error-land_area", t("project.negative", "zh"))
+    wait_text(driver, "error-region_code", t("project.region_unknown", "zh"))
+    assert driver.find_elements(By.ID, "error-total_investment") == []
+    driver.save_screenshot(str(SCREENSHOTS / "project-form-errors.png"))
     box = driver.find_element(By.ID, "field-project_code")
     box.clear()
     box.send_keys(CODE)
+    box = driver.find_element(By.ID, "field-land_area")
+    box.clear()
+    box.send_keys("5000")
+    # the region from a city → county picker, not a typed code
+    pick(driver, "field-city", "南昌市")
+    pick(driver, "field-region_code", "东湖区")
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "home-title", t("apply.title", "zh"))
     # Registration is confirmed and the new project is already chosen at its stage: the form

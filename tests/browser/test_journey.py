@@ -159,6 +159,8 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     ):
         _type(driver, f"field-{name}", value)
     pick(driver, "field-process_type", t("ptype.3", "zh"))
+    pick(driver, "field-city", "南昌市")
+    pick(driver, "field-region_code", "东湖区")
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "home-title", t("apply.title", "zh"))
 

@@ -15,7 +15,7 @@ T = A.t
 
 def _labelled(label: str, control: rx.Component, name: str) -> rx.Component:
     return rx.vstack(
-        rx.text(T[label], size="2", weight="medium", as_="label", html_for=f"audit-{name}"),
+        rx.el.label(rx.text(T[label], size="2", weight="medium"), html_for=f"audit-{name}"),
         control,
         field_error(A, name),
         spacing="1",

@@ -13,17 +13,75 @@ T = A.t
 UPLOAD_ID = "material_upload"
 
 
-def _field(name: str, label: str, type_: str = "text") -> rx.Component:
+def _label(label: str, required: bool, html_for: str) -> rx.Component:
+    return rx.el.label(
+        rx.text(
+            T[label],
+            rx.cond(required, rx.text.span(" *", color_scheme="red", aria_hidden="true")),
+            size="2",
+            weight="medium",
+        ),
+        html_for=html_for,
+    )
+
+
+def _hint(hint: str, name: str) -> rx.Component:
+    """Shown before anything fails: the format the field expects."""
+    if not hint:
+        return rx.fragment()
+    return rx.text(T[hint], size="1", color_scheme="gray", id=f"hint-{name}")
+
+
+def _field(
+    name: str, label: str, type_: str = "text", *, hint: str = "", required: bool = False
+) -> rx.Component:
     return rx.vstack(
-        rx.text(T[label], size="2", weight="medium"),
+        _label(label, required, f"field-{name}"),
         rx.input(
-            value=N.fields[name],
+            value=N.fields.get(name, ""),
             on_change=lambda v: N.set_field(name, v),
             type=type_,
+            input_mode="decimal" if type_ == "number" else None,
             width="100%",
             id=f"field-{name}",
+            required=required,
+            aria_invalid=N.field_errors.contains(name),
+            color_scheme=rx.cond(N.field_errors.contains(name), "red", None),
         ),
+        _hint(hint, name),
         field_error(N, name),
+        width="100%",
+        spacing="1",
+    )
+
+
+def _region_picker() -> rx.Component:
+    """City, then one of its counties (or the city's own level): never a raw 6-digit code."""
+    return rx.vstack(
+        _label("project.f.region", True, "field-city"),
+        rx.hstack(
+            rx.select.root(
+                rx.select.trigger(placeholder=T["project.pick_city"], id="field-city"),
+                rx.select.content(
+                    rx.foreach(N.cities, lambda c: rx.select.item(c["name"], value=c["code"]))
+                ),
+                value=N.city,
+                on_change=N.set_city,
+            ),
+            rx.select.root(
+                rx.select.trigger(
+                    placeholder=T["project.pick_county"], id="field-region_code", min_width="10em"
+                ),
+                rx.select.content(
+                    rx.foreach(N.counties, lambda c: rx.select.item(c["name"], value=c["code"]))
+                ),
+                value=N.fields.get("region_code", ""),
+                on_change=lambda v: N.set_field("region_code", v),
+                disabled=N.city == "",
+            ),
+            wrap="wrap",
+        ),
+        field_error(N, "region_code"),
         width="100%",
         spacing="1",
     )
@@ -38,16 +96,38 @@ def new_project_page() -> rx.Component:
                     size="5",
                     id="home-title",
                 ),
+                rx.text(T["project.required_note"], size="1", color_scheme="gray"),
                 rx.grid(
-                    _field("project_code", "project.f.code"),
-                    _field("name", "project.f.name"),
-                    _field("region_code", "project.f.region"),
-                    _field("location", "project.f.location"),
-                    _field("total_investment", "project.f.investment", "number"),
-                    _field("land_area", "project.f.land_area", "number"),
-                    _field("floor_area", "project.f.floor_area", "number"),
+                    rx.cond(
+                        N.editing_id == "",
+                        _field(
+                            "project_code",
+                            "project.f.code",
+                            hint="project.hint.code",
+                            required=True,
+                        ),
+                        rx.vstack(
+                            _label("project.f.code", False, "field-project_code"),
+                            rx.text(N.fields.get("project_code", ""), id="field-project_code"),
+                            spacing="1",
+                        ),
+                    ),
+                    _field("name", "project.f.name", required=True),
+                    _region_picker(),
+                    _field("location", "project.f.location", hint="project.hint.location"),
+                    _field(
+                        "total_investment",
+                        "project.f.investment",
+                        "number",
+                        hint="project.hint.investment",
+                        required=True,
+                    ),
+                    _field("land_area", "project.f.land_area", "number", hint="project.hint.area"),
+                    _field(
+                        "floor_area", "project.f.floor_area", "number", hint="project.hint.area"
+                    ),
                     rx.vstack(
-                        rx.text(T["project.f.type"], size="2", weight="medium"),
+                        _label("project.f.type", True, "field-process_type"),
                         rx.select.root(
                             rx.select.trigger(id="field-process_type"),
                             rx.select.content(
@@ -56,16 +136,13 @@ def new_project_page() -> rx.Component:
                                     for n in range(1, 7)
                                 ]
                             ),
-                            value=N.fields["process_type"],
+                            value=N.fields.get("process_type", ""),
                             on_change=lambda v: N.set_field("process_type", v),
                         ),
-                        rx.cond(
-                            N.field_errors.contains("process_type"),
-                            rx.text(N.field_errors["process_type"], color_scheme="red", size="1"),
-                        ),
+                        field_error(N, "process_type"),
                         spacing="1",
                     ),
-                    columns="2",
+                    columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",
                     width="100%",
                 ),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from eap.errors import DomainError, PermissionDenied
+from eap.errors import DomainError, FieldErrors, PermissionDenied
 from eap.models import ProcessType, Project, ProjectUnit, Region
 from eap.models.common import utcnow
 from eap.models.projects import UNIT_ROLES, ProjectCreate
@@ -14,19 +17,117 @@ from eap.services.core.audit import record
 from eap.services.core.identifiers import validate_project_code, validate_uscc
 from eap.services.core.principal import Principal
 
+# The form's fields in the order they are shown; a problem is reported under its own field.
+REQUIRED = ("project_code", "name", "region_code", "total_investment", "process_type")
+NUMBERS = ("total_investment", "land_area", "floor_area")
+
+
+def _problems(session: Session, data: ProjectCreate) -> list[DomainError]:
+    problems: list[DomainError] = []
+    if not data.name.strip():
+        problems.append(DomainError("project.name_required", field="name"))
+    region = session.get(Region, data.region_code)
+    if region is None or not region.code.startswith("36") or region.level == "province":
+        problems.append(DomainError("project.region_unknown", field="region_code"))
+    if session.get(ProcessType, data.process_type) is None:
+        problems.append(DomainError("project.type_unknown", field="process_type"))
+    for name in NUMBERS:
+        if getattr(data, name) < 0:
+            problems.append(DomainError("project.negative", field=name))
+    if data.planned_start and data.planned_finish and data.planned_finish < data.planned_start:
+        problems.append(DomainError("project.dates", field="planned_finish"))
+    return problems
+
 
 def _check(session: Session, data: ProjectCreate) -> None:
-    if not data.name.strip():
-        raise DomainError("project.name_required", field="name")
-    region = session.get(Region, data.region_code)
-    if region is None or not region.code.startswith("36"):
-        raise DomainError("project.region_unknown", field="region_code")
-    if session.get(ProcessType, data.process_type) is None:
-        raise DomainError("project.type_unknown", field="process_type")
-    if data.total_investment < 0 or data.land_area < 0 or data.floor_area < 0:
-        raise DomainError("project.negative", field="total_investment")
-    if data.planned_start and data.planned_finish and data.planned_finish < data.planned_start:
-        raise DomainError("project.dates", field="planned_finish")
+    problems = _problems(session, data)
+    if problems:
+        raise FieldErrors(problems)
+
+
+def _code_problem(session: Session, raw: str) -> DomainError | None:
+    if not raw.strip():
+        return DomainError("project.code_required", field="project_code")
+    try:
+        code = validate_project_code(raw)
+    except DomainError as exc:
+        return exc
+    if session.exec(select(Project.id).where(Project.project_code == code)).first():
+        return DomainError("project.code_taken", field="project_code", code=code)
+    return None
+
+
+def project_from_form(
+    session: Session, *, fields: dict[str, str], flags: list[str], new: bool
+) -> ProjectCreate:
+    """The project a registration form describes, or FieldErrors naming every field that is
+    wrong — a bad code and a negative area are both reported, each under its own field."""
+    problems: list[DomainError] = []
+    if new:
+        code_problem = _code_problem(session, fields.get("project_code", ""))
+        if code_problem is not None:
+            problems.append(code_problem)
+    numbers: dict[str, float] = {}
+    for name in NUMBERS:
+        raw = fields.get(name, "").strip().replace(",", "")
+        if not raw:
+            if name in REQUIRED:
+                problems.append(DomainError("project.required", field=name))
+            numbers[name] = 0
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            problems.append(DomainError("project.not_number", field=name))
+            value = 0
+        numbers[name] = value
+    ptype = fields.get("process_type", "")
+    values: dict[str, Any] = {
+        "project_code": fields.get("project_code", "").strip(),
+        "name": fields.get("name", "").strip(),
+        "region_code": fields.get("region_code", ""),
+        "location": fields.get("location", "").strip(),
+        "process_type": int(ptype) if ptype.isdigit() else 0,
+        "attributes": {
+            **dict.fromkeys(flags, True),
+            "needs_core_approval": "filing_only" not in flags,
+        },
+        **numbers,
+    }
+    data = ProjectCreate.model_construct(**values)  # checked below, field by field
+    problems += _problems(session, data)
+    if problems:
+        raise FieldErrors(problems)
+    return ProjectCreate.model_validate(data.model_dump())
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    """A place a project may be registered in: a city (or 赣江新区) and its counties."""
+
+    code: str
+    name: str
+    counties: tuple[tuple[str, str], ...]  # (code, name); the city's own level first
+
+
+def region_choices(session: Session) -> list[RegionChoice]:
+    """Every city of the province with its counties, for the city → county picker."""
+    rows = session.exec(
+        select(Region)
+        .where(col(Region.level).in_(("city", "zone", "county")))
+        .order_by(col(Region.code))
+    ).all()
+    counties: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in rows:
+        if r.level == "county" and r.parent_code:
+            counties[r.parent_code].append((r.code, r.name))
+    return [
+        RegionChoice(r.code, r.name, ((r.code, r.name), *counties[r.code]))
+        for r in rows
+        if r.level in ("city", "zone")
+    ]
 
 
 def register_project(
@@ -39,10 +140,11 @@ def register_project(
     """Register a project for the principal's company; the 项目代码 must be valid and unused."""
     if principal.role not in ("applicant", "agent") or principal.company_id is None:
         raise PermissionDenied()
+    code_problem = _code_problem(session, data.project_code)
+    problems = ([code_problem] if code_problem else []) + _problems(session, data)
+    if problems:
+        raise FieldErrors(problems)
     code = validate_project_code(data.project_code)
-    if session.exec(select(Project.id).where(Project.project_code == code)).first():
-        raise DomainError("project.code_taken", field="project_code", code=code)
-    _check(session, data)
     project = Project.model_validate(
         data.model_dump(),
         update={
@@ -99,10 +201,9 @@ def update_project(
     if project.locked:
         raise DomainError("project.locked")
     allowed = set(ProjectCreate.model_fields) - {"project_code"}
-    data = ProjectCreate.model_validate(
-        {**project.model_dump(), **{k: v for k, v in changes.items() if k in allowed}}
-    )
-    _check(session, data)
+    merged = {**project.model_dump(), **{k: v for k, v in changes.items() if k in allowed}}
+    _check(session, ProjectCreate.model_construct(**merged))  # every problem, each by field
+    data = ProjectCreate.model_validate(merged)
     for key in allowed & set(changes):
         setattr(project, key, getattr(data, key))
     project.updated_at = utcnow()

@@ -10,9 +10,8 @@ from reflex.event import EventSpec
 from sqlmodel import Session, col, select
 
 from eap.db import get_engine, session_scope
-from eap.errors import DomainError
+from eap.errors import DomainError, FieldErrors
 from eap.models import Project
-from eap.models.projects import ProjectCreate
 from eap.services.approval import filing, supplements
 from eap.services.core import files
 from eap.services.core.clock import CHINA_TZ
@@ -296,11 +295,47 @@ class ApplyState(AppState):
 class NewProjectState(AppState):
     """Register a project, or edit one (``?edit=<id>``) until its first acceptance."""
 
-    fields: dict[str, str] = {"process_type": "3", "region_code": "360102"}
+    fields: dict[str, str] = {"process_type": "3"}
     flags: list[str] = []
     field_errors: dict[str, str] = {}
     error: str = ""
     editing_id: str = ""
+    cities: list[dict[str, str]] = []  # {code, name}: the picker's first select
+    counties: list[dict[str, str]] = []  # the chosen city's own level, then its counties
+    city: str = ""
+    _counties: dict[str, list[dict[str, str]]] = {}
+
+    def _load_regions(self) -> None:
+        with Session(get_engine()) as s:
+            choices = projects.region_choices(s)
+        self.cities = [{"code": c.code, "name": c.name} for c in choices]
+        self._counties = {
+            c.code: [
+                {
+                    "code": code,
+                    "name": self._tr("project.city_level", name=name) if code == c.code else name,
+                }
+                for code, name in c.counties
+            ]
+            for c in choices
+        }
+
+    def _show_city_of(self, region_code: str) -> None:
+        city = next(
+            (
+                c
+                for c, counties in self._counties.items()
+                if any(x["code"] == region_code for x in counties)
+            ),
+            "",
+        )
+        self.city, self.counties = city, self._counties.get(city, [])
+
+    @rx.event
+    def set_city(self, code: str) -> None:
+        """A new city empties the county: the applicant picks one of its own."""
+        self.city, self.counties = code, self._counties.get(code, [])
+        self.fields = {**self.fields, "region_code": ""}
 
     @rx.event
     def load(self) -> EventSpec | None:
@@ -308,10 +343,12 @@ class NewProjectState(AppState):
         if principal is None:
             return redirect
         self.error, self.field_errors, self.editing_id = "", {}, ""
+        self._load_regions()
         edit = str(self.router.page.params.get("edit", "") or "")
         if not edit.isdigit():  # a new project starts from a blank form
-            self.fields = {"process_type": "3", "region_code": "360102"}
+            self.fields = {"process_type": "3", "region_code": ""}
             self.flags = []
+            self.city, self.counties = "", []
             return None
         try:
             with Session(get_engine()) as s:
@@ -333,6 +370,7 @@ class NewProjectState(AppState):
             "process_type": str(p.process_type),
         }
         self.flags = [f for f in FLAGS if (p.attributes or {}).get(f)]
+        self._show_city_of(p.region_code)
         return None
 
     @rx.event
@@ -347,39 +385,27 @@ class NewProjectState(AppState):
 
     @rx.event
     def register(self) -> EventSpec | None:
-        """Validated on the server; errors are shown next to their fields."""
+        """Checked on the server in one pass; every error is shown under its own field."""
         self.error, self.field_errors = "", {}
-        f = self.fields
         try:
             principal = self._require(NEW_PROJECT)
-            try:
-                data = ProjectCreate(
-                    project_code=f.get("project_code", ""),
-                    name=f.get("name", ""),
-                    region_code=f.get("region_code", ""),
-                    location=f.get("location", ""),
-                    total_investment=float(f.get("total_investment") or 0),
-                    land_area=float(f.get("land_area") or 0),
-                    floor_area=float(f.get("floor_area") or 0),
-                    process_type=int(f.get("process_type") or 0),
-                    attributes={
-                        **dict.fromkeys(self.flags, True),
-                        "needs_core_approval": "filing_only" not in self.flags,
-                    },
-                )
-            except ValueError:
-                raise DomainError("project.negative", field="total_investment") from None
             with session_scope() as s:
+                data = projects.project_from_form(
+                    s, fields=self.fields, flags=self.flags, new=not self.editing_id
+                )
                 if self.editing_id:
                     projects.update_project(
                         s,
                         principal=principal,
                         project_id=int(self.editing_id),
-                        changes=data.model_dump(exclude_unset=True, exclude={"project_code"}),
+                        changes=data.model_dump(exclude={"project_code"}),
                     )
                 else:
                     created = projects.register_project(s, principal=principal, data=data)
                     created_id = created.id
+        except FieldErrors as exc:
+            self.field_errors = exc.by_field(self.lang)
+            return None
         except DomainError as exc:
             self.field_errors = {exc.field or "form": exc.translate(self.lang)}
             return None
