@@ -75,9 +75,13 @@ def test_certificate_pdf_in_chinese_with_verification_link(session: Session) -> 
 
 
 def test_approval_document_pdf_and_public_verification(session: Session) -> None:
-    _city, owner, cert, doc = _approved_permit(session)
+    city, owner, cert, doc = _approved_permit(session)
     text = _text(documents.approval_document_pdf(session, principal=owner, document_id=doc.id))
     assert doc.doc_no in text and "建设用地规划许可证核发" in text
+    # the department's opinion and handler from the case's history, its name, date and seal
+    assert "审查意见" in text and "同意" in text and city.approvers["zrzy"].display_name in text
+    assert "审批专用章" in text and f"{doc.issued_on.year}年{doc.issued_on.month}月" in text
+    assert "补齐所缺材料" not in text  # an unconditional approval
     assert results.verify_certificate(session, token=cert.verify_token).valid is True
     assert results.verify_certificate(session, token="forged").genuine is False
     assert (

@@ -249,4 +249,8 @@ def test_window_departments_lead_in_the_browser(app_url: str, browser) -> None: 
         if "浏览器测试综合楼" in c.text
     )
     assert t("stagecase.closed", "zh") in card.text and t("blzt.11", "zh") in card.text
+    # documents are linked by their titles, certificates by what they are (issue 18, item 9)
+    links = card.find_elements(By.CSS_SELECTOR, ".doc-link")
+    assert links and all(link.text.startswith("关于") and "批复" in link.text for link in links)
+    assert all("证" in c.text for c in card.find_elements(By.CSS_SELECTOR, ".certificate"))
     driver.save_screenshot(str(SCREENSHOTS / "hall-results.png"))

@@ -45,11 +45,13 @@ def _item(i: rx.Var) -> rx.Component:
             rx.cond(
                 i.doc_id,
                 rx.link(
-                    i["doc"],
+                    i.doc_title,
+                    rx.text.span(" ", i.doc, color_scheme="gray"),
                     href="/documents/approval/" + i["doc_id"].to(str) + ".pdf",
                     is_external=True,
                     size="1",
                     class_name="doc-link",
+                    title=i.doc_title,
                 ),
                 "",
             ),
@@ -57,7 +59,8 @@ def _item(i: rx.Var) -> rx.Component:
                 i.cert_id,
                 rx.link(
                     rx.badge(
-                        T["hall.certificate"],
+                        rx.icon("award", size=14),
+                        rx.cond(i.cert_name != "", i.cert_name, T["hall.certificate"]),
                         " ",
                         i["cert"],
                         color_scheme="green",

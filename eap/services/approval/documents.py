@@ -3,18 +3,22 @@ verification page. Chinese text is set in an embedded CJK font."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 from functools import lru_cache
 from pathlib import Path
 
 import segno
 from fpdf import FPDF
-from sqlmodel import Session
+from fpdf.enums import WrapMode
+from sqlmodel import Session, col, select
 
 from eap.config import get_settings
 from eap.errors import DomainError, PermissionDenied
 from eap.models import (
     ApprovalDocument,
+    CaseEvent,
     Certificate,
     Company,
     Department,
@@ -117,25 +121,97 @@ def certificate_pdf(
     return bytes(pdf.output())
 
 
+def _decision(session: Session, case: ItemCase) -> CaseEvent | None:
+    """The department's decision on the case as its history holds it (办理意见, 经办人)."""
+    return session.exec(
+        select(CaseEvent)
+        .where(
+            CaseEvent.item_case_id == case.id,
+            col(CaseEvent.action).in_(("approve", "approve_owed")),
+        )
+        .order_by(col(CaseEvent.id).desc())
+    ).first()
+
+
+def _seal(pdf: FPDF, *, cx: float, cy: float, name: str) -> None:
+    """The issuing department's round seal, generated: a red ring, its name along the upper
+    arc, a five-pointed star and 审批专用章 below. Drawn from the department's name — no image
+    of a real seal is kept anywhere."""
+    r = 21.0
+    pdf.set_draw_color(205, 20, 20)
+    pdf.set_fill_color(205, 20, 20)
+    pdf.set_text_color(205, 20, 20)
+    pdf.set_line_width(1.1)
+    pdf.circle(x=cx, y=cy, radius=r, style="D")
+    pdf.star(x=cx, y=cy, r_in=2.6, r_out=6.5, corners=5, rotate_degrees=36, style="F")
+    size = 11 if len(name) <= 12 else 9
+    pdf.set_font("cjk", size=size)
+    span = min(220.0, 19.0 * len(name))  # degrees of arc the name covers
+    step = span / max(1, len(name) - 1)
+    for i, ch in enumerate(name):
+        angle = -span / 2 + i * step  # 0 at the top, negative to the left
+        rad = math.radians(angle)
+        x = cx + (r - 5.2) * math.sin(rad)
+        y = cy - (r - 5.2) * math.cos(rad)
+        with pdf.rotation(-angle, x=x, y=y):
+            w = pdf.get_string_width(ch)
+            pdf.text(x - w / 2, y + size * 0.35 / 2.5, ch)
+    pdf.set_font("cjk", size=8)
+    label = "审批专用章"
+    pdf.text(cx - pdf.get_string_width(label) / 2, cy + 12, label)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def approval_document_pdf(session: Session, *, principal: Principal, document_id: int) -> bytes:
+    """批复文件: the department's decision with its opinion (审查意见), the handler, the legal
+    basis and validity, closed by the department's name, date and seal."""
     doc = session.get(ApprovalDocument, document_id)
     if doc is None:
         raise DomainError("error.not_found")
     case, project, item, dept, company = _context(session, principal, doc.item_case_id)
+    decision = _decision(session, case)
     pdf = _pdf()
-    pdf.set_font("cjk", size=16)
-    pdf.cell(0, 12, dept.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=18)
+    pdf.set_text_color(190, 20, 20)
+    pdf.cell(0, 14, dept.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
     pdf.set_font("cjk", size=10)
     pdf.cell(0, 8, doc.doc_no, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+    pdf.set_draw_color(190, 20, 20)
+    pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.ln(5)
     pdf.set_font("cjk", size=14)
     pdf.multi_cell(0, 10, doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    _row(pdf, "申请单位", company.name)
-    _row(pdf, "办件编号", case.case_no)
-    _row(pdf, "审批事项", item.name_zh)
+    pdf.ln(3)
+    pdf.set_font("cjk", size=12)
+    pdf.multi_cell(0, 8, f"{company.name}：", new_x="LMARGIN", new_y="NEXT")
+    owed = decision is not None and decision.action == "approve_owed"
+    body = (
+        f"\u3000\u3000你单位报来的{project.name}（项目代码 {project.project_code}）{item.name_zh}申请"
+        f"（办件编号 {case.case_no}）收悉。经审查，"
+        + ("在你单位按承诺补齐所缺材料的前提下，" if owed else "")
+        + "准予许可。"
+    )
+    pdf.multi_cell(0, 8, body, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+    pdf.ln(2)
+    opinion = (decision.opinion.strip() if decision else "") or "同意。"
+    _row(pdf, "审查意见", opinion)
     _row(pdf, "法律依据", item.legal_basis)
-    _row(pdf, "批复日期", doc.issued_on.isoformat())
     _row(pdf, "有效期至", doc.valid_until.isoformat() if doc.valid_until else "长期")
-    _row(pdf, "项目代码", project.project_code)
+    if decision is not None and decision.handler_name:
+        _row(pdf, "经办人", decision.handler_name)
+    pdf.ln(14)
+    cx, cy = pdf.w - pdf.r_margin - 38, pdf.get_y() + 6
+    pdf.set_font("cjk", size=12)
+    for text in (dept.name, _chinese_date(doc.issued_on)):
+        pdf.set_x(cx - 45)
+        pdf.cell(90, 8, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    _seal(pdf, cx=cx, cy=cy, name=dept.name)
     return bytes(pdf.output())

@@ -92,6 +92,22 @@ def my_projects(
             select(Evaluation).where(Evaluation.company_id == principal.company_id)
         )
     }
+    # Every document and certificate of the page's projects in two reads, not two per item.
+    project_ids = [p.id for p in projects]
+    docs = {
+        d.item_case_id: d
+        for d in session.exec(
+            select(ApprovalDocument)
+            .join(ItemCase, col(ItemCase.id) == col(ApprovalDocument.item_case_id))
+            .where(col(ItemCase.project_id).in_(project_ids))
+        )
+    }
+    certs = {
+        c.item_case_id: c
+        for c in session.exec(
+            select(Certificate).where(col(Certificate.project_id).in_(project_ids))
+        )
+    }
     for p in projects:
         stages = []
         for sc in session.exec(
@@ -105,12 +121,7 @@ def my_projects(
                 .order_by(col(ItemCase.id))
             ):
                 view = case_clock.clock_view(case, now=now, cal=cal)
-                doc = session.exec(
-                    select(ApprovalDocument).where(ApprovalDocument.item_case_id == case.id)
-                ).first()
-                cert = session.exec(
-                    select(Certificate).where(Certificate.item_case_id == case.id)
-                ).first()
+                doc, cert = docs.get(case.id or 0), certs.get(case.id or 0)
                 items.append(
                     HallItem(
                         id=case.id or 0,
@@ -124,8 +135,10 @@ def my_projects(
                         left=view.left,
                         due=view.due_date.isoformat() if view.due_date else "",
                         doc=doc.doc_no if doc else "",
+                        doc_title=doc.title if doc else "",
                         doc_id=doc.id if doc else None,
                         cert=cert.cert_no if cert else "",
+                        cert_name=cert.name if cert else "",
                         cert_id=cert.id if cert else None,
                         cert_status=cert.status if cert else "",
                     )

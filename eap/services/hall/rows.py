@@ -22,8 +22,10 @@ class HallItem:
     left: int | None = None
     due: str = ""
     doc: str = ""  # approval document number (批文号)
+    doc_title: str = ""  # its title (批复文件标题), what the link reads
     doc_id: int | None = None
     cert: str = ""  # certificate number (证照编号)
+    cert_name: str = ""  # what the certificate is, e.g. 建设工程规划许可证
     cert_id: int | None = None
     cert_status: str = ""
 
