@@ -40,9 +40,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Your session timed out; please sign in again",
     ),
     "auth.bad_credentials": (
-        "用户名或密码错误。连续输错 {attempts} 次，账号将锁定 {minutes} 分钟。",
-        "Wrong username or password. After {attempts} wrong attempts in a row the account is"
-        " locked for {minutes} minutes.",
+        "用户名或密码错误，还可尝试 {left} 次。连续输错 {attempts} 次，账号将锁定 {minutes} 分钟。",
+        "Wrong username or password; {left} attempts left. After {attempts} wrong attempts in a"
+        " row the account is locked for {minutes} minutes.",
     ),
     "login.missing": ("请输入用户名和密码", "Enter your username and password"),
     "login.missing_username": ("请输入用户名", "Enter your username"),

@@ -80,6 +80,7 @@ def run_job(
 
 def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     """name -> (job, interval in seconds)."""
+    from eap.services.admin import accounts
     from eap.services.agency import selection
     from eap.services.core import notify
     from eap.services.supervision import alerts as supervision, anomalies, kpi
@@ -91,6 +92,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
         # 中介超市: registrations close and selections run at their deadlines, once
         "market": (lambda s: selection.select_due(s), 60),
         "anomalies": (lambda s: anomalies.detect(s), 3600),
+        "login_attempts": (lambda s: accounts.purge_login_attempts(s), 3600),
         "kpi": (lambda s: kpi.maintain(s), 1800),
     }
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from eap.errors import DomainError
-from eap.models import AuditLog, Department, User, UserSession
+from eap.models import AuditLog, Department, LoginAttempt, User, UserSession
 from eap.models.accounts import UserCreate
 from eap.models.common import utcnow
 from eap.services.admin import accounts
@@ -95,6 +95,40 @@ def test_lockout_after_five_failures_for_fifteen_minutes(session: Session) -> No
     assert out.error is None
     user = session.exec(select(User).where(User.username == "tester")).one()
     assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_attempts_left_are_said_alike_for_an_account_and_a_name_that_is_none(
+    session: Session,
+) -> None:
+    """The sign-in page says how many attempts remain (issue 18, item 8); an unknown name is
+    counted and locked the same way, so the answers do not tell who has an account."""
+    make_user(session)
+    t0 = utcnow()
+
+    def answers(username: str) -> list[tuple[str, object]]:
+        out = []
+        for _ in range(6):
+            err = accounts.login(session, username=username, password="wrong", now=t0).error
+            assert err is not None
+            out.append((err.key, err.params.get("left")))
+        return out
+
+    expected = [("auth.bad_credentials", n) for n in (4, 3, 2, 1)] + [("auth.locked", None)] * 2
+    assert answers("tester") == expected
+    assert answers("nobody-here") == expected
+    assert answers("Nobody-Here ") == [("auth.locked", None)] * 6  # the same name, retyped
+    message = accounts.login(session, username="someone-else", password="x", now=t0).error
+    assert message is not None and "还可尝试 4 次" in message.translate("zh")
+    assert "4 attempts left" in message.translate("en")
+    # the name is kept only as a hash: a password typed into the username box is not stored
+    keys = session.exec(select(LoginAttempt.name_key)).all()
+    assert keys and all(len(k) == 64 and "nobody" not in k for k in keys)
+    # the lock on an unknown name lapses like an account's, and old counts are purged
+    later = t0 + dt.timedelta(minutes=15, seconds=1)
+    err = accounts.login(session, username="nobody-here", password="x", now=later).error
+    assert err is not None and (err.key, err.params.get("left")) == ("auth.bad_credentials", 4)
+    assert accounts.purge_login_attempts(session, now=later + dt.timedelta(days=2)) >= 2
+    assert session.exec(select(LoginAttempt)).all() == []
 
 
 def test_idle_session_ends_after_thirty_minutes(session: Session) -> None:

@@ -1,6 +1,6 @@
 """All SQLModel tables; importing this module registers them on ``SQLModel.metadata``."""
 
-from eap.models.accounts import AuditLog, Company, Notice, User, UserSession
+from eap.models.accounts import AuditLog, Company, LoginAttempt, Notice, User, UserSession
 from eap.models.calendar import CalendarYear, HolidayOverride
 from eap.models.cases import (
     ApprovalDocument,
@@ -105,6 +105,7 @@ __all__ = [
     "StoredFile",
     "SupplementNotice",
     "AuditLog",
+    "LoginAttempt",
     "CalendarYear",
     "Company",
     "Department",

@@ -73,6 +73,18 @@ class UserSession(SQLModel, table=True):
     )
 
 
+class LoginAttempt(SQLModel, table=True):
+    """Failed sign-ins under a name that is no account (登录失败计数). Counted and locked exactly
+    like an account's own ``failed_logins``/``locked_until``, so the sign-in page can say how
+    many attempts are left without telling who has an account. Keyed by a hash: what people
+    type into the username box is sometimes their password."""
+
+    name_key: str = Field(primary_key=True, max_length=64, description="sha256 of the name")
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    updated_at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
 class AuditLog(SQLModel, table=True):
     """Append-only record of every state change and security event."""
 

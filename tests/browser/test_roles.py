@@ -65,7 +65,9 @@ def test_wrong_password_shows_translated_error(app_url: str, browser) -> None:  
     driver = browser
     driver.delete_all_cookies()
     sign_in(driver, app_url, "admin", "not-the-password")
-    wait_text(driver, "login-error", t("auth.bad_credentials", "zh", attempts=5, minutes=15))
+    wait_text(
+        driver, "login-error", t("auth.bad_credentials", "zh", left=4, attempts=5, minutes=15)
+    )
     driver.save_screenshot(str(SCREENSHOTS / "login-error-zh.png"))
     sign_in(driver, app_url, "", "")  # an empty form says what is missing
     wait_text(driver, "login-error", t("login.missing", "zh"))

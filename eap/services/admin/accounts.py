@@ -7,17 +7,22 @@ session went idle.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from eap.config import get_settings
+from eap.db import rowcount
 from eap.errors import DomainError
-from eap.models import Department, User, UserSession
+from eap.models import Department, LoginAttempt, User, UserSession
 from eap.models.accounts import UserCreate
 from eap.models.common import utcnow
 from eap.services.core.audit import record
@@ -93,16 +98,79 @@ def login(
     return LoginOutcome(token=token, principal=principal)
 
 
-def _bad_credentials() -> DomainError:
-    """The same words for an unknown user and a wrong password (no username enumeration),
-    stating the lockout rule before it bites; how many attempts are left is not said, since
-    only an existing account could say it."""
+def _bad_credentials(left: int) -> DomainError:
+    """The same words for an unknown name and a wrong password (no username enumeration): both
+    are counted alike, so saying how many attempts are left tells nobody who has an account."""
     settings = get_settings()
     return DomainError(
         "auth.bad_credentials",
+        left=left,
         attempts=settings.lockout_threshold,
         minutes=settings.lockout_minutes,
     )
+
+
+class _Counted(Protocol):
+    """What the lockout counts on: an account, or a name that is no account."""
+
+    failed_logins: int
+    locked_until: dt.datetime | None
+
+
+def _is_locked(counted: _Counted, now: dt.datetime) -> bool:
+    until = counted.locked_until
+    if until is not None and until.tzinfo is None:  # SQLite hands stored UTC back naive
+        until = until.replace(tzinfo=dt.UTC)
+    return until is not None and until > now
+
+
+def _count_failure(counted: _Counted, now: dt.datetime) -> int:
+    """One more wrong attempt: the attempts left, 0 when this one locked it."""
+    settings = get_settings()
+    counted.failed_logins += 1
+    if counted.failed_logins >= settings.lockout_threshold:
+        counted.locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
+        counted.failed_logins = 0
+        return 0
+    return settings.lockout_threshold - counted.failed_logins
+
+
+def _name_key(username: str) -> str:
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()
+
+
+def _unknown_name(session: Session, username: str, now: dt.datetime) -> DomainError:
+    """A name that is no account: hash anyway (the response time does not tell) and count it
+    exactly as an account's wrong password is counted."""
+    _hasher.hash("x")
+    key = _name_key(username)
+    row = session.get(LoginAttempt, key)
+    if row is None:
+        row = LoginAttempt(name_key=key)
+        try:
+            with session.begin_nested():  # a concurrent first attempt under the same name
+                session.add(row)
+        except IntegrityError:
+            row = session.get(LoginAttempt, key) or LoginAttempt(name_key=key)
+    if _is_locked(row, now):
+        return DomainError("auth.locked", minutes=get_settings().lockout_minutes)
+    left = _count_failure(row, now)
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    if left == 0:
+        return DomainError("auth.locked", minutes=get_settings().lockout_minutes)
+    return _bad_credentials(left)
+
+
+def purge_login_attempts(session: Session, *, now: dt.datetime | None = None) -> int:
+    """Forget counts under unknown names a day after their last attempt (the scheduler's)."""
+    now = now or utcnow()
+    res = session.execute(
+        delete(LoginAttempt).where(col(LoginAttempt.updated_at) < now - dt.timedelta(days=1))
+    )
+    session.flush()
+    return rowcount(res)
 
 
 def _login(
@@ -112,10 +180,8 @@ def _login(
     now = now or utcnow()
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None:
-        # Hash anyway so response time does not reveal which usernames exist.
-        _hasher.hash(password or "x")
-        raise _bad_credentials() from None
-    if user.locked_until and user.locked_until > now:
+        raise _unknown_name(session, username, now)
+    if _is_locked(user, now):
         record(
             session,
             actor_id=user.id,
@@ -127,30 +193,19 @@ def _login(
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.lockout_threshold:
-            user.locked_until = now + dt.timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            record(
-                session,
-                actor_id=user.id,
-                action="auth.locked",
-                entity="user",
-                entity_id=user.id or "",
-            )
-        else:
-            record(
-                session,
-                actor_id=user.id,
-                action="auth.login_failed",
-                entity="user",
-                entity_id=user.id or "",
-            )
+        left = _count_failure(user, now)
+        record(
+            session,
+            actor_id=user.id,
+            action="auth.locked" if left == 0 else "auth.login_failed",
+            entity="user",
+            entity_id=user.id or "",
+        )
         session.add(user)
         session.flush()
-        if user.locked_until and user.locked_until > now:
+        if left == 0:
             raise DomainError("auth.locked", minutes=settings.lockout_minutes) from None
-        raise _bad_credentials() from None
+        raise _bad_credentials(left) from None
     if not user.active:
         raise DomainError("auth.inactive")
     user.failed_logins = 0
