@@ -476,6 +476,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "alert.status.answered": ("部门已答复", "Answered"),
     "alert.status.closed": ("已关闭", "Closed"),
     "supervision.alerts": ("预警督办", "Alerts"),
+    "supervision.alert_dialog": ("督办办件", "Alert on case"),
+    "supervision.close_alert": ("关闭预警", "Close the alert"),
     "supervision.anomalies": ("异常督查", "Anomalies"),
     "supervision.kpi": ("效能指标", "KPIs"),
     "supervision.ranking": ("城市排名", "City ranking"),

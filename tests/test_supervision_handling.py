@@ -230,6 +230,10 @@ def test_a_case_is_one_row_with_its_highest_level_and_the_levels_it_reached(
     # the level filter looks at the highest level: the case is not listed as a 催办 any more
     urges, _ = supervision.list_alerts(session, principal=sup, level="urge", page=1, size=500)
     assert ("item", case_id) not in {(r.target_kind, r.target_id) for r in urges}
+    # closing says why, or is refused with nothing closed
+    with pytest.raises(DomainError) as err:
+        supervision.act_on_alert(session, principal=sup, alert_id=row.id, kind="close", text=" ")
+    assert (err.value.key, err.value.field) == ("case.reason_required", "text")
     # closing the case's alert closes the levels below it too
     supervision.act_on_alert(
         session, principal=sup, alert_id=row.id, kind="close", text="已督促办结"

@@ -35,14 +35,25 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     assert any(t("alert.level.urge", "zh") in h for h in histories)
     link = driver.find_element(By.CSS_SELECTOR, "#alerts-table a.alert-item")
     opened = link.text
+    driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")  # wherever it is
     link.click()
     wait_css(driver, "#case-history tr")
-    # the opened alert's row is marked (the panel below it is the one it opened)
+    # the case opens in view, over the list, named in its title; its row is marked behind it
+    panel = wait_css(driver, "#alert-panel")
+    assert panel.is_displayed() and opened in panel.text
+    top = driver.execute_script("return arguments[0].getBoundingClientRect().top", panel)
+    assert 0 <= top < driver.execute_script("return window.innerHeight")
     assert opened in wait_css(driver, "#alerts-table .selected-row").text
     driver.find_element(By.ID, "action-text").send_keys("请于两个工作日内办结并说明超期原因")
     driver.find_element(By.ID, "act-notice").click()
-    wait_text(driver, "supervision-message", t("supervision.done", "zh"))
+    wait_text(driver, "alert-message", t("supervision.done", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "supervision-case.png"))
+    driver.find_element(By.CSS_SELECTOR, "#alert-panel button[aria-label]").click()
+    for _ in range(40):
+        if not driver.find_elements(By.ID, "alert-panel"):
+            break
+        time.sleep(0.25)
+    assert not driver.find_elements(By.ID, "alert-panel")
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
         alert = s.exec(select(Alert).where(Alert.status == "noticed")).one()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.cases import selectable_row
+from eap.components.cases import history_table, selectable_row
 from eap.components.forms import select_field
 from eap.components.shell import pager, shell
 from eap.pages.supervision.market_tab import market_tab
@@ -96,7 +96,9 @@ def alerts_tab() -> rx.Component:
                         rx.table.cell(
                             rx.link(
                                 a.case_no,
-                                on_click=S.open_alert(a["id"], a["target_kind"], a["target_id"]),
+                                on_click=S.open_alert(
+                                    a["id"], a["target_kind"], a["target_id"], a.case_no
+                                ),
                                 cursor="pointer",
                                 class_name="alert-link alert-" + a.target_kind,
                             )
@@ -116,16 +118,38 @@ def alerts_tab() -> rx.Component:
             id="alerts-table",
         ),
         pager(S),
-        # always there, so the scroll to it never races the panel's first render
-        rx.box(rx.cond(S.selected_alert > 0, alert_panel()), id="alert-panel", width="100%"),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.hstack(
+                    rx.dialog.title(
+                        T["supervision.alert_dialog"], " · ", S.selected_case, margin="0"
+                    ),
+                    rx.spacer(),
+                    rx.dialog.close(
+                        rx.icon_button(rx.icon("x"), variant="ghost", aria_label=T["confirm.back"])
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                alert_panel(),
+                max_width="960px",
+                id="alert-panel",
+            ),
+            open=S.panel_open,
+            on_open_change=S.set_panel_open,
+        ),
         width="100%",
     )
 
 
 def alert_panel() -> rx.Component:
-    """The selected case (marked in the list above), scrolled into view when opened."""
-    return rx.card(
+    """The selected case (its row marked in the list behind), its history and the actions."""
+    return rx.box(
         rx.vstack(
+            rx.cond(
+                S.message != "",
+                rx.callout(S.message, icon="info", width="100%", id="alert-message"),
+            ),
             rx.cond(
                 S.detail.case_no != "",
                 rx.vstack(
@@ -152,24 +176,7 @@ def alert_panel() -> rx.Component:
                         S.detail["supplements"],
                         size="2",
                     ),
-                    rx.table.root(
-                        rx.table.body(
-                            rx.foreach(
-                                S.events,
-                                lambda e: rx.table.row(
-                                    rx.table.cell(e["at"]),
-                                    rx.table.cell(T["blzt." + e.status.to_string()]),
-                                    rx.table.cell(e["action"]),
-                                    rx.table.cell(e["office"]),
-                                    rx.table.cell(e["handler"]),
-                                    rx.table.cell(e["opinion"]),
-                                ),
-                            )
-                        ),
-                        size="1",
-                        width="100%",
-                        id="case-history",
-                    ),
+                    history_table(S.events),
                     width="100%",
                 ),
             ),
@@ -197,7 +204,7 @@ def alert_panel() -> rx.Component:
                     id="act-notice",
                 ),
                 rx.button(
-                    T["supervision.close"],
+                    T["supervision.close_alert"],
                     on_click=S.act("close"),
                     color_scheme="gray",
                     id="act-close",

@@ -358,7 +358,8 @@ def act_on_alert(
         raise PermissionDenied()
     if alert.status == "closed" and kind != "comment":
         raise DomainError("alert.closed")
-    if kind in ("notice", "reply", "comment") and not text.strip():
+    # closing says why (it closes the case's lower levels too, and cannot be undone)
+    if kind in ("notice", "reply", "comment", "close") and not text.strip():
         raise DomainError("case.reason_required", field="text")
     if kind == "reply" and alert.status != "noticed":
         raise DomainError("alert.no_notice")
@@ -369,7 +370,7 @@ def act_on_alert(
         "close": "closed",
     }.get(kind, alert.status)
     if kind == "close":
-        alert.closed_at, alert.close_reason = now, text or "closed by supervisor"
+        alert.closed_at, alert.close_reason = now, text.strip()
         # the case's lower levels close with it: the case is one row, dealt with once
         session.execute(
             update(Alert)

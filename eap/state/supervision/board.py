@@ -40,6 +40,8 @@ class SupervisionState(AppState):
     detail: CaseDetail = CaseDetail()  # the examined item case; case_no "" when none
     events: list[HistoryRow] = []
     selected_alert: int = 0
+    panel_open: bool = False  # the selected alert's dialog
+    selected_case: str = ""
     action_text: str = ""
     message: str = ""
     anomalies: list[AnomalyRow] = []
@@ -113,12 +115,14 @@ class SupervisionState(AppState):
 
     # --- one alert ----------------------------------------------------------------------
     @rx.event
-    def open_alert(self, alert_id: int, target_kind: str, target_id: int) -> EventSpec:
-        """Open the case below the list (its row stays marked) and bring it into view."""
+    def open_alert(self, alert_id: int, target_kind: str, target_id: int, case_no: str) -> None:
+        """Open the case in a dialog over the list, wherever the list was scrolled to (it
+        used to open below a full page of alerts, out of sight); its row stays marked."""
         self.selected_alert, self.action_text, self.message = alert_id, "", ""
-        self.detail, self.events = CaseDetail(), []
+        self.detail, self.events, self.panel_open = CaseDetail(), [], True
+        self.selected_case = case_no  # kept: acting may move the alert out of the filtered list
         if target_kind != "item":
-            return rx.scroll_to("alert-panel")
+            return
         try:
             principal = self._require(ROUTE)
             with Session(get_engine()) as s:
@@ -127,9 +131,14 @@ class SupervisionState(AppState):
                 )
         except DomainError as exc:
             self.message = self._error(exc)
-            return rx.scroll_to("alert-panel")
+            return
         self.detail, self.events = detail, detail.events
-        return rx.scroll_to("alert-panel")
+
+    @rx.event
+    def set_panel_open(self, is_open: bool) -> None:
+        self.panel_open = is_open
+        if not is_open:
+            self.message = ""
 
     @rx.event
     def set_action_text(self, value: str) -> None:
