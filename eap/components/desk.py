@@ -78,32 +78,40 @@ def today_panel() -> rx.Component:
             _feedback(D),
             rx.cond(
                 D.rows.length() > 0,
-                rx.table.root(
-                    rx.table.body(
-                        rx.foreach(
-                            D.rows,
-                            lambda a: rx.table.row(
-                                rx.table.cell(a["start"], "-", a["end"]),
-                                rx.table.cell(a["ticket"]),
-                                rx.table.cell(a["company"]),
-                                rx.table.cell(a["topic"]),
-                                rx.table.cell(
-                                    rx.cond(
-                                        a["status"] == "booked",
-                                        rx.button(
-                                            T["appointment.check_in"],
-                                            size="1",
-                                            on_click=D.check_in(a["id"]),
-                                            class_name="check-in",
-                                        ),
-                                        rx.badge(T["appointment.checked_in"], color_scheme="green"),
-                                    )
+                rx.scroll_area(
+                    rx.table.root(
+                        rx.table.body(
+                            rx.foreach(
+                                D.rows,
+                                lambda a: rx.table.row(
+                                    rx.table.cell(a["start"], "-", a["end"]),
+                                    rx.table.cell(a["ticket"]),
+                                    rx.table.cell(a["company"]),
+                                    rx.table.cell(a["topic"]),
+                                    rx.table.cell(
+                                        rx.cond(
+                                            a["status"] == "booked",
+                                            rx.button(
+                                                T["appointment.check_in"],
+                                                size="1",
+                                                on_click=D.check_in(a["id"]),
+                                                class_name="check-in",
+                                            ),
+                                            rx.badge(
+                                                T["appointment.checked_in"], color_scheme="green"
+                                            ),
+                                        )
+                                    ),
+                                    class_name="today-row",
                                 ),
-                                class_name="today-row",
-                            ),
-                        )
+                            )
+                        ),
+                        size="1",
+                        width="100%",
+                        white_space="nowrap",  # one line per cell; a narrow screen scrolls the box
                     ),
-                    size="1",
+                    type="auto",
+                    scrollbars="horizontal",
                     width="100%",
                 ),
                 rx.text(T["appointment.none"], color_scheme="gray", size="2"),

@@ -66,7 +66,9 @@ def inquiry_row(row: rx.Var, state: Any, *, staff: bool) -> rx.Component:
                 class_name=f"{prefix}-open",
             ),
             rx.spacer(),
-            rx.fragment() if staff else rx.text(row["department"], size="1", color_scheme="gray"),
+            rx.fragment()
+            if staff
+            else rx.text(row["department"], size="1", color_scheme="gray", white_space="nowrap"),
             rx.badge(
                 T["inquiry.status." + row["status"].to(str)],
                 color_scheme=rx.match(
@@ -77,6 +79,7 @@ def inquiry_row(row: rx.Var, state: Any, *, staff: bool) -> rx.Component:
             rx.text(row["updated"], size="1", color_scheme="gray"),
             width="100%",
             align="center",
+            wrap="wrap",  # on a phone the department and dates go to a second line
         ),
         rx.cond(
             state.open_id == row["id"],

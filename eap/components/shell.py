@@ -177,7 +177,7 @@ def pager(
             variant="soft",
             disabled=page <= 1,
         ),
-        rx.text(page, " / ", pages, size="2"),
+        rx.text(page, " / ", pages, size="2", white_space="nowrap"),
         rx.button(
             T["page.next"],
             on_click=goto(1),

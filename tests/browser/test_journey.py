@@ -36,11 +36,14 @@ from eap.services.hall import appointments, evaluation
 from tests.browser.helpers import (
     APP_DB,
     SCREENSHOTS,
+    click,
+    open_case,
     pick,
     project_card,
     sign_in,
     upload,
     wait_css,
+    wait_message,
     wait_text,
 )
 
@@ -163,20 +166,33 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     pick(driver, "field-region_code", "东湖区")
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "home-title", t("apply.title", "zh"))
+    # (issue 18, item 2) the registration is confirmed and the new project already chosen
+    wait_text(driver, "apply-message", t("apply.registered", "zh", name="旅程测试综合楼"))
+    assert "旅程测试综合楼" in wait_css(driver, "#choose-project").text
 
     # 3. Apply for stage 1: the questionnaire decides the items; save a draft, come back.
-    pick(driver, "choose-project", "旅程测试综合楼")
     wait_css(driver, "#questionnaire")
     wait_css(driver, "#q-filing_only-yes").click()
     time.sleep(1)
     wait_css(driver, "#form-materials tr")
-    codes = [
-        r.text.split()[0]
-        for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
-        if t("material.missing", "zh") in r.text
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")]
+    codes = [r.split()[0] for r in rows if t("material.missing", "zh") in r]
+    owable = [
+        r.split()[0]
+        for r in rows
+        if t("apply.deferrable", "zh") in r and t("material.missing", "zh") in r
     ]
     assert codes
-    for code_ in codes:
+    # (item 1) submitting with nothing uploaded names the key materials missing; nothing filed
+    driver.find_element(By.ID, "btn-submit").click()
+    wait_text(driver, "apply-error", t("apply.missing_key", "zh", codes="").split("：")[0])
+    error = driver.find_element(By.ID, "apply-error").text
+    assert all(c in error for c in codes if c not in owable)
+    for code_ in [c for c in codes if c not in owable] + owable:
+        if owable and code_ == owable[0]:  # what 容缺 lets be owed: asked first, by name
+            driver.find_element(By.ID, "btn-submit").click()
+            wait_text(driver, "owed-question", owable[0])
+            driver.find_element(By.ID, "owed-back").click()
         name = upload(driver, code_, tmp_path)
         for _ in range(40):
             rows = driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")
@@ -205,9 +221,32 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         sc_id, case_no = sc.id or 0, sc.case_no
         assert case_no in driver.find_element(By.ID, "receipt").text
         assert sc.answers.get("filing_only") is True
-        # 4. The window raises a one-time supplement notice (test helper, through the engine).
+
+    # 4. The window receives it in the browser: (item 10) the case opens in view with its row
+    # marked; (item 11) nothing destructive is preselected and 不予受理 asks, with a reason.
+    driver.find_element(By.ID, "logout").click()
+    sign_in(driver, app_url, "nc_window")
+    wait_text(driver, "home-title", t("home.window", "zh"))
+    open_case(driver, ".queue-case", case_no)
+    assert case_no in wait_css(driver, ".selected-row").text
+    wait_css(driver, "#case-title")
+    top = driver.execute_script(
+        "return document.getElementById('case-panel').getBoundingClientRect().top"
+    )
+    assert top < driver.execute_script("return window.innerHeight"), "case opened off screen"
+    click(driver, "#btn-receive")
+    wait_message(driver)
+    assert not driver.find_elements(By.CSS_SELECTOR, "button[role=checkbox][data-state=checked]")
+    click(driver, "#btn-refuse-formal")
+    assert not wait_css(driver, "#btn-refuse-formal-confirm").is_enabled()  # no reason, no
+    driver.save_screenshot(str(SCREENSHOTS / "journey-04-window-refuse-asks.png"))
+    click(driver, "#btn-refuse-formal-cancel")
+    with Session(db) as s:
+        assert {
+            c.status for c in s.exec(select(ItemCase).where(ItemCase.stage_case_id == sc_id))
+        } == {Blzt.RECEIVED}
+        # The window raises a one-time supplement notice (test helper, through the engine).
         window = _staff(s, "nc_window")
-        intake.receive_case(s, principal=window, stage_case_id=sc_id)
         supplements.request_intake_supplement(
             s,
             principal=window,
@@ -218,6 +257,9 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
         s.commit()
     # The hall offers 去补正 on the application; it opens the supplement alone: the notice, its
     # materials to upload and one button — not the original form's submit and draft buttons.
+    driver.delete_all_cookies()  # the clerk's browser is not the applicant's
+    sign_in(driver, app_url, username, password)
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall")
     card = project_card(driver, "旅程测试综合楼", needs=".go-supplement")
     card.find_element(By.CSS_SELECTOR, ".go-supplement").click()
@@ -344,3 +386,21 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     wait_text(driver, "login-title", t("login.title", "zh"))
     sign_in(driver, app_url, username, "Renewed#2026")
     wait_text(driver, "home-title", t("home.applicant", "zh"))
+
+    # 9. (item 15) The province's supervisor sees late cases one row each — project, case,
+    # item and department by name, the levels reached inside the row — and opens one.
+    driver.find_element(By.ID, "logout").click()
+    sign_in(driver, app_url, "sheng_duban")
+    wait_text(driver, "home-title", t("home.supervisor", "zh"))
+    wait_css(driver, "#alerts-table a.alert-link")
+    links = driver.find_elements(By.CSS_SELECTOR, "#alerts-table a.alert-link")
+    numbers = [a.text for a in links]
+    assert numbers and "#" not in "".join(numbers) and len(numbers) == len(set(numbers))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#alerts-table tbody tr")
+    assert all(len([c for c in r.find_elements(By.TAG_NAME, "td") if c.text]) >= 6 for r in rows)
+    link = driver.find_element(By.CSS_SELECTOR, "#alerts-table a.alert-item")
+    opened = link.text
+    link.click()
+    wait_css(driver, "#case-history tr")
+    wait_text(driver, "alert-panel", opened)
+    driver.save_screenshot(str(SCREENSHOTS / "journey-09-supervisor.png"))

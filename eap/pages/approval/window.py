@@ -81,6 +81,8 @@ def queue() -> rx.Component:
                 variant="soft",
             ),
             width="100%",
+            wrap="wrap",
+            align="center",
         ),
         rx.cond(
             W.to_deliver.length() > 0,

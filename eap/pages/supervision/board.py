@@ -153,7 +153,7 @@ def alert_panel() -> rx.Component:
             rx.cond(
                 S.detail.case_no != "",
                 rx.vstack(
-                    rx.heading(S.detail["item"], " · ", S.detail["case_no"], size="3"),
+                    rx.heading(S.detail["item"], size="3"),
                     rx.text(
                         S.detail["project"],
                         " (",
