@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         default=None, description="a CJK TrueType/OpenType font; found automatically if unset"
     )
     sweep_minutes: int = Field(default=5, ge=1, description="deadline sweep interval")
+    screen_refresh_seconds: int = Field(
+        default=60, ge=10, description="how often the scheduler recomputes the big screens' figures"
+    )
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     session_idle_minutes: int = 30
     lockout_threshold: int = 5

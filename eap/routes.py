@@ -196,13 +196,22 @@ ROUTES: tuple[Route, ...] = (
     # 数据展示 (a home page until its subsystem lands)
     Route(
         "/screen",
-        f"{_P}.core.home:home_page",
-        "EAP",
-        frozenset({Role.LEADER}),
-        (f"{_S}.core.home:HomeState.load",),
+        f"{_P}.screen.board:screen_page",
+        "数据展示 · EAP",
+        # leaders see their province or city; a province supervisor (the services check the
+        # level) reaches the provincial centre's views too
+        frozenset({Role.LEADER, Role.SUPERVISOR}),
+        (f"{_S}.screen.board:ScreenState.load",),
         "nav.screen",
         frozenset({Role.LEADER}),
-        "home.leader",
+        nav_roles=frozenset({Role.LEADER}),
+    ),
+    Route(
+        "/screen/city/[code]",
+        f"{_P}.screen.board:screen_page",
+        "数据展示 · EAP",
+        frozenset({Role.LEADER, Role.SUPERVISOR}),
+        (f"{_S}.screen.board:ScreenState.load_city",),
     ),
     # 系统管理 administration
     Route(

@@ -83,6 +83,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     from eap.services.admin import accounts
     from eap.services.agency import selection
     from eap.services.core import notify
+    from eap.services.screen import snapshot as screen
     from eap.services.supervision import alerts as supervision, anomalies, kpi
 
     minutes = get_settings().sweep_minutes
@@ -94,6 +95,8 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
         "anomalies": (lambda s: anomalies.detect(s), 3600),
         "login_attempts": (lambda s: accounts.purge_login_attempts(s), 3600),
         "kpi": (lambda s: kpi.maintain(s), 1800),
+        # the big screens read these rows: one computation a minute, however many screens
+        "screen": (lambda s: screen.refresh(s), get_settings().screen_refresh_seconds),
     }
 
 

@@ -41,6 +41,7 @@ from eap.models.market import (
 )
 from eap.models.projects import LibraryMaterial, Project, ProjectUnit, StoredFile
 from eap.models.reference import Department, ProcessType, Region, StageDef
+from eap.models.screen import ScreenSnapshot
 from eap.models.service import (
     AgentGrant,
     ApplicationDraft,
@@ -84,6 +85,7 @@ __all__ = [
     "KpiDaily",
     "ProjectKpiDaily",
     "SchedulerLease",
+    "ScreenSnapshot",
     "ApprovalDocument",
     "CaseEvent",
     "Evaluation",

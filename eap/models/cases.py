@@ -141,8 +141,8 @@ class CaseEvent(SQLModel, table=True):
     handler_id: int | None = Field(default=None, foreign_key="user.id")
     handler_name: str = Field(default="", max_length=60, description="BLR")
     opinion: str = Field(default="", max_length=1000, description="BLYJ")
-    # History is read per stage or item case in id order; time needs no index of its own.
-    at: dt.datetime = Field(default_factory=utcnow, description="BLSJ, server time")
+    # History is read per case in id order; the big screen's live feed reads the latest by time.
+    at: dt.datetime = Field(default_factory=utcnow, index=True, description="BLSJ, server time")
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 

@@ -46,7 +46,6 @@ def _field(
             id=f"field-{name}",
             required=required,
             aria_invalid=N.field_errors.contains(name),
-            color_scheme=rx.cond(N.field_errors.contains(name), "red", None),
         ),
         _hint(hint, name),
         field_error(N, name),

@@ -64,58 +64,62 @@ def alerts_tab() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[rx.table.column_header_cell(T[f"supervision.col.{c}"]) for c in cols]
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    S.alerts,
-                    lambda a: selectable_row(
-                        S.selected_alert == a.id,
-                        rx.table.cell(
-                            _level_badge(a["level"]),
-                            # the levels the case went through, with when each was raised
-                            rx.hstack(
-                                rx.foreach(
-                                    a.history,
-                                    lambda st: rx.text(
-                                        T["alert.level." + st.level],
-                                        " ",
-                                        st.raised_at[5:10],
-                                        size="1",
-                                        color_scheme="gray",
+        rx.cond(
+            S.alerts.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[rx.table.column_header_cell(T[f"supervision.col.{c}"]) for c in cols]
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        S.alerts,
+                        lambda a: selectable_row(
+                            S.selected_alert == a.id,
+                            rx.table.cell(
+                                _level_badge(a["level"]),
+                                # the levels the case went through, with when each was raised
+                                rx.hstack(
+                                    rx.foreach(
+                                        a.history,
+                                        lambda st: rx.text(
+                                            T["alert.level." + st.level],
+                                            " ",
+                                            st.raised_at[5:10],
+                                            size="1",
+                                            color_scheme="gray",
+                                        ),
                                     ),
+                                    spacing="2",
+                                    class_name="alert-history",
                                 ),
-                                spacing="2",
-                                class_name="alert-history",
                             ),
+                            rx.table.cell(
+                                rx.link(
+                                    a.case_no,
+                                    on_click=S.open_alert(
+                                        a["id"], a["target_kind"], a["target_id"], a.case_no
+                                    ),
+                                    cursor="pointer",
+                                    class_name="alert-link alert-" + a.target_kind,
+                                )
+                            ),
+                            rx.table.cell(a.project),
+                            rx.table.cell(a["item"]),
+                            rx.table.cell(a["department"]),
+                            rx.table.cell(a["due_date"]),
+                            rx.table.cell(a["raised_at"]),
+                            rx.table.cell(T["alert.status." + a["status"].to(str)]),
                         ),
-                        rx.table.cell(
-                            rx.link(
-                                a.case_no,
-                                on_click=S.open_alert(
-                                    a["id"], a["target_kind"], a["target_id"], a.case_no
-                                ),
-                                cursor="pointer",
-                                class_name="alert-link alert-" + a.target_kind,
-                            )
-                        ),
-                        rx.table.cell(a.project),
-                        rx.table.cell(a["item"]),
-                        rx.table.cell(a["department"]),
-                        rx.table.cell(a["due_date"]),
-                        rx.table.cell(a["raised_at"]),
-                        rx.table.cell(T["alert.status." + a["status"].to(str)]),
-                    ),
-                )
+                    )
+                ),
+                variant="surface",
+                size="1",
+                width="100%",
+                id="alerts-table",
             ),
-            variant="surface",
-            size="1",
-            width="100%",
-            id="alerts-table",
+            rx.text(T["supervision.no_alerts"], color_scheme="gray", id="alerts-empty"),
         ),
         pager(S),
         rx.dialog.root(
@@ -229,53 +233,59 @@ def anomalies_tab() -> rx.Component:
             ),
             width="100%",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[rx.table.column_header_cell(T[f"supervision.col.{c}"]) for c in cols]
-                )
-            ),
-            rx.table.body(
-                rx.foreach(
-                    S.anomalies,
-                    lambda a: rx.table.row(
-                        rx.table.cell(T["anomaly." + a["kind"].to(str)]),
-                        rx.table.cell(rx.text(a.sentence, size="2"), class_name="anomaly-sentence"),
-                        rx.table.cell(a["region"]),
-                        rx.table.cell(a["detected"]),
-                        rx.table.cell(T["alert.status." + a["status"].to(str)]),
-                        rx.table.cell(
-                            rx.hstack(
-                                rx.button(
-                                    T["supervision.ack"],
-                                    size="1",
-                                    variant="soft",
-                                    on_click=S.act_anomaly(a["id"], "ack"),
-                                ),
-                                rx.button(
-                                    T["supervision.comment"],
-                                    size="1",
-                                    variant="soft",
-                                    on_click=S.act_anomaly(a["id"], "comment"),
-                                ),
-                                rx.button(
-                                    T["supervision.close"],
-                                    size="1",
-                                    color_scheme="gray",
-                                    on_click=S.act_anomaly(a["id"], "close"),
-                                    class_name="close-anomaly",
-                                ),
-                                wrap="wrap",  # never cut off at the table's edge
-                                spacing="1",
-                            )
+        rx.cond(
+            S.anomalies.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[rx.table.column_header_cell(T[f"supervision.col.{c}"]) for c in cols]
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        S.anomalies,
+                        lambda a: rx.table.row(
+                            rx.table.cell(T["anomaly." + a["kind"].to(str)]),
+                            rx.table.cell(
+                                rx.text(a.sentence, size="2"), class_name="anomaly-sentence"
+                            ),
+                            rx.table.cell(a["region"]),
+                            rx.table.cell(a["detected"]),
+                            rx.table.cell(T["alert.status." + a["status"].to(str)]),
+                            rx.table.cell(
+                                rx.hstack(
+                                    rx.button(
+                                        T["supervision.ack"],
+                                        size="1",
+                                        variant="soft",
+                                        on_click=S.act_anomaly(a["id"], "ack"),
+                                    ),
+                                    rx.button(
+                                        T["supervision.comment"],
+                                        size="1",
+                                        variant="soft",
+                                        on_click=S.act_anomaly(a["id"], "comment"),
+                                    ),
+                                    rx.button(
+                                        T["supervision.close"],
+                                        size="1",
+                                        color_scheme="gray",
+                                        on_click=S.act_anomaly(a["id"], "close"),
+                                        class_name="close-anomaly",
+                                    ),
+                                    wrap="wrap",  # never cut off at the table's edge
+                                    spacing="1",
+                                )
+                            ),
                         ),
-                    ),
-                )
+                    )
+                ),
+                variant="surface",
+                size="1",
+                width="100%",
+                id="anomalies-table",
             ),
-            variant="surface",
-            size="1",
-            width="100%",
-            id="anomalies-table",
+            rx.text(T["supervision.no_anomalies"], color_scheme="gray", id="anomalies-empty"),
         ),
         rx.text_area(
             value=S.action_text,

@@ -60,6 +60,9 @@ class SupervisionState(AppState):
         principal, redirect = self._admit(ROUTE)
         if principal is None:
             return redirect
+        # a page opened afresh starts with no case open (the tab's state outlives a sign-out)
+        self.panel_open, self.selected_alert, self.selected_case = False, 0, ""
+        self.message = ""
         today = today_in_china()
         if not self.kpi_start:
             self.kpi_start = today.replace(day=1, month=1).isoformat()

@@ -1,0 +1,258 @@
+"""The big screen's figures, computed once a minute by the scheduler (大屏数据快照).
+
+A screen on a wall refreshes every minute; fifty of them must not run fifty computations. The
+scheduler's ``screen`` job computes, for the province and for every city, the figures of
+today, this month and this year (sums of the KPI roll-ups, which cost the same with ten years
+of history as with one) and the "now" figures no roll-up holds: projects in progress, cases
+overdue now, open applications by stage, the latest events. Each open screen then reads one
+row. Only a custom date range is computed when asked (see ``figures.period_figures``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import and_
+from sqlmodel import Session, col, func, select
+
+from eap.models import (
+    CaseEvent,
+    Company,
+    Department,
+    Item,
+    ItemCase,
+    KpiDaily,
+    Project,
+    ProjectKpiDaily,
+    Region,
+    ScreenSnapshot,
+    StageCase,
+)
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.core.authz import region_names, region_prefix
+from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
+from eap.services.supervision.kpi import MEASURES, percentile
+
+PROVINCE = "360000"
+PERIODS = ("today", "month", "year")
+OVERDUE_LIST = 15
+EVENTS = 7
+OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
+
+
+def period_bounds(period: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    if period == "today":
+        return today, today
+    if period == "month":
+        return today.replace(day=1), today
+    if period == "year":
+        return today.replace(month=1, day=1), today
+    raise ValueError(period)
+
+
+def area_dim(scope: str) -> str:
+    """The province's screen shows cities, a city's its counties."""
+    return "city_code" if scope == PROVINCE else "county_code"
+
+
+def _in_scope(column: Any, scope: str) -> Any:
+    prefix = region_prefix(scope) or scope
+    return col(column).startswith(prefix)
+
+
+def _instant(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=CHINA_TZ).astimezone(dt.UTC)
+
+
+def period_figures(session: Session, *, scope: str, start: dt.date, end: dt.date) -> dict:
+    """Sums of the roll-ups over local days start..end: totals, per area, per process type."""
+    dim = getattr(KpiDaily, area_dim(scope))
+    where = (
+        col(KpiDaily.day) >= start,
+        col(KpiDaily.day) <= end,
+        _in_scope(KpiDaily.county_code, scope),
+    )
+    sums = [func.sum(getattr(KpiDaily, m)) for m in MEASURES]
+    areas: dict[str, dict[str, int]] = {}
+    for row in session.exec(select(dim, *sums).where(*where).group_by(dim)):
+        areas[str(row[0])] = dict(zip(MEASURES, (int(v or 0) for v in row[1:]), strict=True))
+    hist: Counter[str] = Counter()
+    for h in session.exec(select(KpiDaily.used_hist).where(*where, KpiDaily.completed > 0)):
+        hist.update(h or {})
+    totals = {m: sum(a[m] for a in areas.values()) for m in MEASURES}
+    pdim = getattr(ProjectKpiDaily, area_dim(scope))
+    pwhere = (
+        col(ProjectKpiDaily.day) >= start,
+        col(ProjectKpiDaily.day) <= end,
+        _in_scope(ProjectKpiDaily.county_code, scope),
+    )
+    by_type = {
+        str(ptype): {"completed": int(n or 0), "days_sum": int(days or 0)}
+        for ptype, n, days in session.exec(
+            select(
+                ProjectKpiDaily.process_type,
+                func.sum(ProjectKpiDaily.completed),
+                func.sum(ProjectKpiDaily.days_sum),
+            )
+            .where(*pwhere)
+            .group_by(col(ProjectKpiDaily.process_type))
+        )
+    }
+    project_areas = {
+        str(area): {"completed": int(n or 0), "days_sum": int(days or 0)}
+        for area, n, days in session.exec(
+            select(pdim, func.sum(ProjectKpiDaily.completed), func.sum(ProjectKpiDaily.days_sum))
+            .where(*pwhere)
+            .group_by(pdim)
+        )
+    }
+    # 容缺 and 告知承诺 decisions of the period: no roll-up counts them
+    decided = (
+        select(func.count())
+        .select_from(ItemCase)
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .where(
+            col(ItemCase.decided_at) >= _instant(start),
+            col(ItemCase.decided_at) < _instant(end + dt.timedelta(days=1)),
+            _in_scope(StageCase.region_code, scope),
+        )
+    )
+    owed = int(session.exec(decided.where(ItemCase.status == Blzt.APPROVED_OWED)).one())
+    promised = int(session.exec(decided.where(col(ItemCase.promise))).one())
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "totals": totals,
+        "p90": percentile(dict(hist), 0.9),
+        "areas": areas,
+        "project_areas": project_areas,
+        "process_types": by_type,
+        "owed": owed,
+        "promised": promised,
+    }
+
+
+def mask_company(name: str) -> str:
+    """A live feed on a wall shows no company in full: 南昌**工程有限公司."""
+    if len(name) <= 4:
+        return name[:1] + "**"
+    return name[:2] + "**" + name[-6:] if len(name) > 8 else name[:2] + "**" + name[-2:]
+
+
+def now_figures(session: Session, *, scope: str, now: dt.datetime, cal: WorkCalendar) -> dict:
+    today = local_date(now)
+    in_progress = int(
+        session.exec(
+            select(func.count())
+            .select_from(Project)
+            .where(
+                col(Project.first_accepted_at).is_not(None),
+                col(Project.completed_at).is_(None),
+                _in_scope(Project.region_code, scope),
+            )
+        ).one()
+    )
+    stages = {
+        str(stage): int(n)
+        for stage, n in session.exec(
+            select(StageCase.stage_code, func.count())
+            .where(col(StageCase.status).in_(OPEN_STAGE), _in_scope(StageCase.region_code, scope))
+            .group_by(col(StageCase.stage_code))
+        )
+    }
+    running = and_(
+        col(ItemCase.status).not_in(TERMINAL | {Blzt.APPROVED, Blzt.APPROVED_OWED, Blzt.REFUSED}),
+        col(ItemCase.decided_at).is_(None),
+        col(ItemCase.paused_since).is_(None),
+        col(ItemCase.due_date) < today,
+    )
+    overdue_rows = session.exec(
+        select(ItemCase, StageCase.region_code, Project.name, Item.name_zh, Department.name)
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Department, col(Department.id) == col(ItemCase.department_id))
+        .where(running, _in_scope(StageCase.region_code, scope))
+        .order_by(col(ItemCase.due_date), col(ItemCase.id))
+    ).all()
+    names = region_names(session)
+    overdue_by_area: Counter[str] = Counter(
+        region[:4] + "00" if scope == PROVINCE else region for _case, region, *_ in overdue_rows
+    )
+    overdue = [
+        {
+            "case_no": case.case_no,
+            "project": project,
+            "item": item,
+            "department": dept,
+            "region": names.get(region, region),
+            "due": case.due_date.isoformat() if case.due_date else "",
+            "days_over": cal.working_days_between(case.due_date, today) if case.due_date else 0,
+        }
+        for case, region, project, item, dept in overdue_rows[:OVERDUE_LIST]
+    ]
+    events = [
+        {
+            "at": ev.at.astimezone(CHINA_TZ).strftime("%m-%d %H:%M")
+            if ev.at.tzinfo
+            else ev.at.replace(tzinfo=dt.UTC).astimezone(CHINA_TZ).strftime("%m-%d %H:%M"),
+            "status": ev.status if ev.status is not None else -1,
+            "item": item or "",
+            "company": mask_company(company),
+            "region": names.get(region, region),
+        }
+        for ev, region, item, company in session.exec(
+            select(CaseEvent, StageCase.region_code, Item.name_zh, Company.name)
+            .join(StageCase, col(StageCase.id) == col(CaseEvent.stage_case_id))
+            .join(Project, col(Project.id) == col(StageCase.project_id))
+            .join(Company, col(Company.id) == col(Project.company_id))
+            .join(ItemCase, col(ItemCase.id) == col(CaseEvent.item_case_id))
+            .join(Item, col(Item.id) == col(ItemCase.item_id))
+            .where(_in_scope(StageCase.region_code, scope), col(CaseEvent.status).is_not(None))
+            .order_by(col(CaseEvent.at).desc(), col(CaseEvent.id).desc())
+            .limit(EVENTS)
+        )
+    ]
+    return {
+        "in_progress": in_progress,
+        "stages": stages,
+        "overdue_count": len(overdue_rows),
+        "overdue_by_area": dict(overdue_by_area),
+        "overdue": overdue,
+        "events": events,
+    }
+
+
+def scopes(session: Session) -> list[str]:
+    cities = session.exec(
+        select(Region.code)
+        .where(col(Region.level).in_(("city", "zone")))
+        .order_by(col(Region.code))
+    ).all()
+    return [PROVINCE, *cities]
+
+
+def compute(session: Session, *, scope: str, now: dt.datetime, cal: WorkCalendar) -> dict:
+    today = local_date(now)
+    periods = {}
+    for name in PERIODS:
+        start, end = period_bounds(name, today)
+        periods[name] = period_figures(session, scope=scope, start=start, end=end)
+    return {"periods": periods, "now": now_figures(session, scope=scope, now=now, cal=cal)}
+
+
+def refresh(session: Session, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """The scheduler's job: every scope's snapshot, rewritten in place."""
+    now = now_or(now)
+    cal = WorkCalendar.load(session)
+    done = 0
+    for scope in scopes(session):
+        data = compute(session, scope=scope, now=now, cal=cal)
+        row = session.get(ScreenSnapshot, scope) or ScreenSnapshot(scope=scope)
+        row.computed_at, row.data = now, data
+        session.add(row)
+        done += 1
+    session.flush()
+    return {"scopes": done}

@@ -1,0 +1,156 @@
+"""The big screen's state (/screen, /screen/city/[code]): the period, the map's metric, the
+view the service returned and the figures drawn from it. Refreshed by a timer on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import reflex as rx
+from reflex.event import EventSpec
+from sqlmodel import Session
+
+from eap.config import get_settings
+from eap.db import get_engine
+from eap.errors import DomainError, PermissionDenied
+from eap.services.core.principal import Principal
+from eap.services.screen.figures import ScreenView, screen_view
+from eap.state.core.base import AppState
+from eap.state.screen import charts
+
+ROUTE = "/screen"
+CITY_ROUTE = "/screen/city/[code]"
+
+
+class ScreenState(AppState):
+    view: ScreenView = ScreenView()
+    scope: str = ""  # "" : the viewer's own (province or city)
+    period: str = "year"  # a leader's first question is "this year so far"
+    metric: str = "on_time"
+    start: str = ""
+    end: str = ""
+    field_errors: dict[str, str] = {}
+    error: str = ""
+
+    @rx.var
+    def refresh_ms(self) -> int:
+        return get_settings().screen_refresh_seconds * 1000
+
+    @rx.var
+    def refresh_seconds(self) -> int:
+        return get_settings().screen_refresh_seconds
+
+    def _route(self) -> str:
+        return CITY_ROUTE if self.scope else ROUTE
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        self.scope = ""
+        return self._open()
+
+    @rx.event
+    def load_city(self) -> EventSpec | None:
+        self.scope = str(self.router.page.params.get("code", "") or "")
+        return self._open()
+
+    def _open(self) -> EventSpec | None:
+        principal, redirect = self._admit(self._route())
+        if principal is None:
+            return redirect
+        self.field_errors, self.error = {}, ""
+        self._reload(principal)
+        return None
+
+    def _dates(self) -> tuple[dt.date | None, dt.date | None]:
+        days: dict[str, dt.date | None] = {}
+        for name, raw in (("start", self.start), ("end", self.end)):
+            try:
+                days[name] = dt.date.fromisoformat(raw.strip()) if raw.strip() else None
+            except ValueError:
+                raise DomainError("screen.bad_date", field=name) from None
+        return days["start"], days["end"]
+
+    def _reload(self, principal: Principal | None = None) -> EventSpec | None:
+        self.field_errors, self.error = {}, ""
+        try:
+            principal = principal or self._require(self._route())
+            start, end = self._dates() if self.period == "custom" else (None, None)
+            with Session(get_engine()) as s:
+                view = screen_view(
+                    s,
+                    principal=principal,
+                    scope=self.scope or None,
+                    period=self.period,
+                    start=start,
+                    end=end,
+                )
+        except PermissionDenied as exc:
+            if exc.key == "login.session_ended":
+                return rx.redirect("/login")
+            # nothing of a scope shown before stays on a page that is refused
+            self.view, self.error = ScreenView(), self._error(exc)
+            return None
+        except DomainError as exc:
+            if exc.field:  # what was typed stays; the figures shown stay those of before
+                self.field_errors = {exc.field: exc.translate(self.lang)}
+            else:
+                self.view, self.error = ScreenView(), exc.translate(self.lang)
+            return None
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+            return None
+        self.view = view
+        return None
+
+    # The figures follow the view, the metric and the language by themselves (computed vars):
+    # a language switch redraws them, with no handler to forget.
+    @rx.var
+    def map_fig(self) -> go.Figure:
+        return charts.map_figure(self.view, self.metric, self.t)
+
+    @rx.var
+    def ranking_fig(self) -> go.Figure:
+        return charts.ranking_figure(self.view)
+
+    @rx.var
+    def stages_fig(self) -> go.Figure:
+        return charts.stages_figure(self.view, self.lang)
+
+    @rx.event
+    def set_period(self, value: str | list[str]) -> EventSpec | None:
+        value = value if isinstance(value, str) else (value[0] if value else "month")
+        self.period = value
+        if value == "custom":  # waits for the dates and 查询
+            return None
+        return self._reload()
+
+    @rx.event
+    def apply_range(self, form: dict[str, str]) -> EventSpec | None:
+        self.start, self.end = form.get("start", ""), form.get("end", "")
+        self.period = "custom"
+        return self._reload()
+
+    @rx.event
+    def set_metric(self, value: str) -> None:
+        if value in charts.METRICS:
+            self.metric = value
+
+    @rx.event
+    def tick(self, _now: str) -> EventSpec | None:
+        """The page's timer: new figures in place, no reload, no flicker."""
+        return self._reload()
+
+    @rx.event
+    def open_area(self, points: list[dict]) -> EventSpec | None:
+        """A click on the province's map opens that city's screen."""
+        if self.scope or not points:
+            return None
+        curve = points[0].get("curveNumber")
+        index = points[0].get("pointNumber")
+        codes = list(charts.city_shapes())  # one fill trace per city, then the labels' trace
+        code = ""
+        if isinstance(curve, int) and curve < len(codes):
+            code = codes[curve]
+        elif curve == len(codes) and isinstance(index, int) and index < len(codes):
+            code = codes[index]
+        return rx.redirect(f"/screen/city/{code}") if code else None

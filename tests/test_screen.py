@@ -1,0 +1,159 @@
+"""The big screen (数据展示): the scheduler's snapshot against a direct count, the scope each
+person may see, and the refusals of a bad date range."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from eap.errors import DomainError, PermissionDenied
+from eap.models import ItemCase, ScreenSnapshot, StageCase
+from eap.models.cases import TERMINAL, Blzt
+from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date
+from eap.services.screen import figures, snapshot
+from eap.services.supervision import kpi
+from tests.factories import _user, applicant, city_staff, file_and_accept, project
+
+D = dt.date
+NOW = dt.datetime(2026, 12, 21, 10, tzinfo=CHINA_TZ)
+
+
+def _direct(session: Session, prefix: str, start: D, end: D) -> dict[str, int]:
+    """Counted from the case tables in plain Python, not from the roll-ups."""
+    out = {"accepted": 0, "completed": 0, "overdue_now": 0}
+    today = local_date(NOW)
+    for case, region in session.exec(
+        select(ItemCase, StageCase.region_code).join(
+            StageCase, col(StageCase.id) == col(ItemCase.stage_case_id)
+        )
+    ):
+        if not region.startswith(prefix):
+            continue
+        if case.clock_started_at and start <= local_date(case.clock_started_at) <= end:
+            out["accepted"] += 1
+        if (
+            case.decided_at
+            and case.clock_started_at
+            and case.status in kpi.DECIDED
+            and start <= local_date(case.decided_at) <= end
+        ):
+            out["completed"] += 1
+        if (
+            case.due_date
+            and case.due_date < today
+            and case.decided_at is None
+            and case.paused_since is None
+            and case.status not in TERMINAL | {Blzt.APPROVED, Blzt.APPROVED_OWED, Blzt.REFUSED}
+        ):
+            out["overdue_now"] += 1
+    return out
+
+
+def test_snapshot_equals_a_direct_count(session: Session) -> None:
+    city = city_staff(session, "360100")
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    late = file_and_accept(session, city, owner, pid, 1, day=D(2025, 3, 3))  # long overdue now
+    other = file_and_accept(session, city, owner, project(session, owner), 1, day=D(2026, 12, 1))
+    year = (D(2026, 1, 1), D(2026, 12, 21))
+    kpi.rollup(session, start=year[0], end=year[1])
+    data = snapshot.compute(session, scope="360000", now=NOW, cal=WorkCalendar.load(session))
+    expected = _direct(session, "36", *year)
+    got = data["periods"]["year"]["totals"]
+    assert (got["accepted"], got["completed"]) == (expected["accepted"], expected["completed"])
+    assert got["accepted"] >= 2  # the December case is in the year, the 2025 one is not
+    assert data["now"]["overdue_count"] == expected["overdue_now"]
+    overdue = {o["case_no"]: o for o in data["now"]["overdue"]}
+    late_cases = session.exec(select(ItemCase).where(ItemCase.stage_case_id == late.id)).all()
+    first = overdue[late_cases[0].case_no]
+    assert first["region"] == "南昌市" and first["project"].startswith("测试项目")
+    assert first["days_over"] > 300  # working days since its due date in 2025
+    # the city's own snapshot counts only the city; its areas are counties
+    nanchang = snapshot.compute(session, scope="360100", now=NOW, cal=WorkCalendar.load(session))
+    assert (
+        nanchang["periods"]["year"]["totals"]["accepted"]
+        == _direct(session, "3601", *year)["accepted"]
+    )
+    assert all(code.startswith("3601") for code in nanchang["periods"]["year"]["areas"])
+    # the live feed masks company names
+    assert other.id and all("**" in e["company"] for e in data["now"]["events"])
+
+
+def test_refresh_keeps_one_row_per_scope(session: Session) -> None:
+    first = snapshot.refresh(session, now=NOW)
+    again = snapshot.refresh(session, now=NOW + dt.timedelta(minutes=1))
+    rows = int(session.exec(select(func.count()).select_from(ScreenSnapshot)).one())
+    assert first == again == {"scopes": rows} and rows == 13  # the province, 11 cities, 赣江新区
+    row = session.get(ScreenSnapshot, "360000")
+    assert row is not None and set(row.data) == {"periods", "now"}
+
+
+def test_who_sees_which_scope(session: Session) -> None:
+    province = _user(session, "leader", region_code="360000")
+    nanchang = _user(session, "leader", region_code="360100")
+    view = figures.screen_view(session, principal=province, period="year", now=NOW)
+    assert view.scope == "360000" and len(view.areas) == 12  # every city, 赣江新区 included
+    city_view = figures.screen_view(session, principal=province, scope="360700", now=NOW)
+    assert city_view.scope_name == "赣州市"
+    own = figures.screen_view(session, principal=nanchang, now=NOW)
+    assert own.scope == "360100" and all(a.code.startswith("3601") for a in own.areas)
+    with pytest.raises(PermissionDenied):
+        figures.screen_view(session, principal=nanchang, scope="360700", now=NOW)
+    with pytest.raises(PermissionDenied):
+        figures.screen_view(session, principal=nanchang, scope="360000", now=NOW)
+    # a province supervisor reaches the centre's views; a city's does not; nor do applicants
+    assert figures.screen_view(
+        session, principal=_user(session, "supervisor", region_code="360000"), now=NOW
+    )
+    for who in (_user(session, "supervisor", region_code="360100"), applicant(session)):
+        with pytest.raises(PermissionDenied):
+            figures.screen_view(session, principal=who, now=NOW)
+
+
+def test_bad_ranges_are_refused_beside_their_field(session: Session) -> None:
+    leader = _user(session, "leader", region_code="360000")
+
+    def refused(**kw: object) -> tuple[str, str | None]:
+        with pytest.raises(DomainError) as err:
+            figures.screen_view(session, principal=leader, now=NOW, **kw)  # type: ignore[arg-type]
+        return err.value.key, err.value.field
+
+    assert refused(period="custom", start=D(2026, 12, 5), end=D(2026, 12, 1)) == (
+        "screen.range_reversed",
+        "end",
+    )
+    assert refused(period="custom", start=D(2026, 12, 1), end=D(2027, 1, 1)) == (
+        "screen.range_future",
+        "end",
+    )
+    assert refused(period="custom", end=D(2026, 12, 1)) == ("screen.date_required", "start")
+    assert refused(period="custom", start=D(2020, 1, 1), end=D(2026, 12, 1))[0] == (
+        "screen.range_long"
+    )
+    assert refused(period="week")[1] == "period"
+    ok = figures.screen_view(
+        session,
+        principal=leader,
+        period="custom",
+        start=D(2026, 11, 1),
+        end=D(2026, 11, 30),
+        now=NOW,
+    )
+    assert (ok.start, ok.end) == ("2026-11-01", "2026-11-30")
+
+
+def test_an_area_with_no_data_says_so(session: Session) -> None:
+    leader = _user(session, "leader", region_code="360000")
+    # 赣江新区 has no cases in the tests' data: the page shows a message, not a wall of zeros
+    view = figures.screen_view(session, principal=leader, scope="369900", period="today", now=NOW)
+    assert view.has_data is False and view.overdue == []
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("南昌市建设投资集团有限公司", "南昌**集团有限公司"), ("赣州实业", "赣**"), ("张三", "张**")],
+)
+def test_company_names_are_masked(name: str, masked: str) -> None:
+    assert snapshot.mask_company(name) == masked
