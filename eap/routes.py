@@ -207,6 +207,13 @@ ROUTES: tuple[Route, ...] = (
         nav_roles=frozenset({Role.LEADER}),
     ),
     Route(
+        "/screen/project/[code]",
+        f"{_P}.screen.project:project_screen_page",
+        "项目全景 · EAP",
+        frozenset({Role.LEADER, Role.SUPERVISOR}),
+        (f"{_S}.screen.project:ProjectScreenState.load",),
+    ),
+    Route(
         "/screen/city/[code]",
         f"{_P}.screen.board:screen_page",
         "数据展示 · EAP",

@@ -157,3 +157,50 @@ def test_an_area_with_no_data_says_so(session: Session) -> None:
 )
 def test_company_names_are_masked(name: str, masked: str) -> None:
     assert snapshot.mask_company(name) == masked
+
+
+def test_a_project_is_found_and_shown_whole_within_the_viewers_region(session: Session) -> None:
+    from eap.services.approval import handling
+    from eap.services.screen import projects
+    from tests.factories import cases_by_code
+
+    city = city_staff(session, "360100")
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    sc = file_and_accept(session, city, owner, pid, 1, day=D(2026, 11, 2))
+    case = cases_by_code(session, sc.id)["S1-06"]
+    handling.start_handling(session, principal=city.approvers["zrzy"], item_case_id=case.id)
+    handling.decide(
+        session,
+        principal=city.approvers["zrzy"],
+        item_case_id=case.id,
+        outcome="approve",
+        opinion="同意",
+    )
+    from eap.models import Project
+
+    p = session.get(Project, pid)
+    assert p is not None
+    province = _user(session, "leader", region_code="360000")
+    nanchang = _user(session, "leader", region_code="360100")
+    ganzhou = _user(session, "leader", region_code="360700")
+    found = projects.find_projects(session, principal=province, text=p.name[2:])
+    assert p.project_code in [f.code for f in found]
+    assert [
+        f.code for f in projects.find_projects(session, principal=nanchang, text=p.project_code)
+    ] == [p.project_code]
+    assert projects.find_projects(session, principal=ganzhou, text=p.project_code) == []
+    with pytest.raises(DomainError) as err:
+        projects.find_projects(session, principal=province, text=" x ")
+    assert (err.value.key, err.value.field) == ("screen.search_short", "search")
+    assert projects.find_projects(session, principal=province, text="%%") == []  # literal
+    timeline = projects.project_timeline(session, principal=nanchang, code=p.project_code)
+    assert timeline.name == p.name and timeline.region == "东湖区"
+    stage = timeline.stages[0]
+    assert stage.stage == 1 and stage.accepted == "2026-11-02"
+    permit = next(i for i in stage.item_cases if i.case_no == case.case_no)
+    assert permit.status == Blzt.APPROVED and "批复" in permit.document and permit.history
+    assert {h.status for h in permit.history} >= {Blzt.ACCEPTED, Blzt.APPROVED}
+    with pytest.raises(DomainError) as err:  # another city's leader: not found, not forbidden
+        projects.project_timeline(session, principal=ganzhou, code=p.project_code)
+    assert err.value.key == "screen.project_unknown"

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from eap.i18n import t
-from tests.browser.helpers import SCREENSHOTS, pick, sign_in, wait_css, wait_text
+from tests.browser.helpers import APP_DB, SCREENSHOTS, pick, sign_in, wait_css, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +18,23 @@ def _scrolls(driver) -> int:  # type: ignore[no-untyped-def]
     return int(
         driver.execute_script("return document.documentElement.scrollHeight - window.innerHeight")
     )
+
+
+def _a_project() -> tuple[str, str]:
+    """A demo project already in approval: (code, name)."""
+    from sqlmodel import Session, col, select
+
+    from eap.db import make_engine
+    from eap.models import Project
+
+    with Session(make_engine(APP_DB["url"])) as s:
+        p = s.exec(
+            select(Project)
+            .where(col(Project.first_accepted_at).is_not(None))
+            .order_by(col(Project.id))
+        ).first()
+        assert p is not None
+        return p.project_code, p.name
 
 
 def _period(driver, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -79,6 +96,21 @@ def test_leader_screen_map_and_drill_down(app_url: str, browser) -> None:  # typ
         assert rows and all("区" in r.text or "县" in r.text or "市" in r.text for r in rows)
         driver.save_screenshot(str(SCREENSHOTS / "screen-city.png"))
         driver.find_element(By.ID, "screen-back").click()
+        wait_text(driver, "home-title", t("screen.title", "zh"))
+        # find a project: a name fragment lists matches; its page shows every stage and item
+        code, name = _a_project()
+        box = wait_css(driver, "#screen-search")
+        box.send_keys(name[2:6])
+        driver.find_element(By.ID, "screen-search-go").click()
+        wait_css(driver, ".found-project")
+        driver.save_screenshot(str(SCREENSHOTS / "screen-search.png"))
+        next(
+            a for a in driver.find_elements(By.CSS_SELECTOR, ".found-project") if code in a.text
+        ).click()
+        wait_text(driver, "home-title", name)
+        wait_css(driver, ".timeline-stage .timeline-item")
+        driver.save_screenshot(str(SCREENSHOTS / "screen-project.png"))
+        driver.get(app_url + "/screen")
         wait_text(driver, "home-title", t("screen.title", "zh"))
         # English, and a 1440-px laptop
         driver.set_window_size(1440, 900)

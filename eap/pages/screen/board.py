@@ -9,27 +9,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from eap.components.screen import BG, INK, MUTED, TONE, panel
 from eap.components.shell import top_bar
 from eap.state.screen.board import ScreenState as S
 
 T = S.t
-BG, PANEL, INK, MUTED = "#06142b", "#0b1e3a", "#e3f2fd", "#90a4ae"
-TONE = {"good": "#66bb6a", "bad": "#ef5350"}
 CONFIG = {"displayModeBar": False, "responsive": True}  # a wall display has no mouse
 # a city's screen (a city leader's own, or a city opened from the province's) shows counties
 _CITY_VIEW = (S.view.scope != "360000") & (S.view.scope != "")
-
-
-def _panel(*children: rx.Component, **props) -> rx.Component:
-    return rx.box(
-        *children,
-        background=PANEL,
-        border="1px solid #1c3a66",
-        border_radius="10px",
-        padding="0.9em 1.1em",
-        overflow="hidden",
-        **props,
-    )
 
 
 def _heading(key: str) -> rx.Component:
@@ -41,7 +28,7 @@ def _heading_var(text: rx.Var) -> rx.Component:
 
 
 def _headline(h: rx.Var) -> rx.Component:
-    return _panel(
+    return panel(
         rx.text(T[h.key], size="3", color=MUTED, white_space="nowrap"),
         rx.text(
             h.value,
@@ -78,6 +65,7 @@ def _controls() -> rx.Component:
             ),
         ),
         rx.spacer(),
+        _search(),
         rx.segmented_control.root(
             *[
                 rx.segmented_control.item(T[f"screen.period.{p}"], value=p)
@@ -133,6 +121,81 @@ def _controls() -> rx.Component:
         align="center",
         wrap="wrap",
         spacing="4",
+    )
+
+
+def _search() -> rx.Component:
+    """项目查询: by code or name; the matches drop below, each one click from its page."""
+    results = rx.box(
+        rx.hstack(
+            rx.spacer(),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                size="1",
+                variant="ghost",
+                on_click=S.clear_search,
+                aria_label=T["confirm.back"],
+            ),
+        ),
+        rx.cond(
+            S.field_errors.contains("search"),
+            rx.text(S.field_errors["search"], color="#ef9a9a", size="2", id="error-search"),
+            rx.cond(
+                S.found.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        S.found,
+                        lambda f: rx.link(
+                            rx.text(f.name, weight="medium", color=INK),
+                            rx.text(
+                                f.code, " · ", f.region, " · ", f.company, size="1", color=MUTED
+                            ),
+                            href="/screen/project/" + f.code,
+                            class_name="found-project",
+                        ),
+                    ),
+                    spacing="2",
+                ),
+                rx.text(T["screen.search_none"], size="2", color=INK, id="search-none"),
+            ),
+        ),
+        position="absolute",
+        top="calc(100% + 4px)",
+        left="0",
+        z_index="20",
+        width="26em",
+        max_height="60vh",
+        overflow_y="auto",
+        background="#102a52",
+        border="1px solid #1c3a66",
+        border_radius="8px",
+        padding="0.6em 0.8em",
+        box_shadow="0 8px 24px rgba(0,0,0,.5)",
+        id="search-results",
+    )
+    return rx.box(
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="search",
+                    default_value=S.search_text,
+                    placeholder=T["screen.search_hint"],
+                    width="15em",
+                    id="screen-search",
+                ),
+                rx.icon_button(
+                    rx.icon("search"),
+                    type="submit",
+                    aria_label=T["screen.search"],
+                    id="screen-search-go",
+                ),
+                spacing="1",
+            ),
+            on_submit=S.search,
+            reset_on_submit=False,
+        ),
+        rx.cond(S.searched | S.field_errors.contains("search"), results),
+        position="relative",
     )
 
 
@@ -264,7 +327,7 @@ def _board() -> rx.Component:
             id="headlines",
         ),
         rx.box(
-            _panel(
+            panel(
                 _heading_var(
                     rx.cond(_CITY_VIEW, T["screen.map_city_title"], T["screen.map_title"])
                 ),
@@ -291,7 +354,7 @@ def _board() -> rx.Component:
                 ),
             ),
             rx.vstack(
-                _panel(
+                panel(
                     _heading_var(
                         rx.cond(
                             _CITY_VIEW,
@@ -309,7 +372,7 @@ def _board() -> rx.Component:
                     width="100%",
                     id="ranking-panel",
                 ),
-                _panel(
+                panel(
                     _heading("screen.stages_title"),
                     rx.plotly(
                         data=S.stages_fig,
@@ -324,13 +387,13 @@ def _board() -> rx.Component:
                 spacing="3",
             ),
             rx.vstack(
-                _panel(
+                panel(
                     _heading("screen.targets_title"),
                     rx.foreach(S.view.targets, _target_row),
                     width="100%",
                     id="targets-panel",
                 ),
-                _panel(
+                panel(
                     _heading("screen.overdue_title"),
                     rx.cond(
                         S.view.overdue.length() > 0,
@@ -344,7 +407,7 @@ def _board() -> rx.Component:
                     width="100%",
                     id="overdue-panel",
                 ),
-                _panel(
+                panel(
                     _heading("screen.events_title"),
                     rx.cond(
                         S.view.events.length() > 0,

@@ -15,6 +15,7 @@ from eap.db import get_engine
 from eap.errors import DomainError, PermissionDenied
 from eap.services.core.principal import Principal
 from eap.services.screen.figures import ScreenView, screen_view
+from eap.services.screen.projects import FoundProject, find_projects
 from eap.state.core.base import AppState
 from eap.state.screen import charts
 
@@ -31,6 +32,9 @@ class ScreenState(AppState):
     end: str = ""
     field_errors: dict[str, str] = {}
     error: str = ""
+    search_text: str = ""
+    found: list[FoundProject] = []
+    searched: bool = False
 
     @rx.var
     def refresh_ms(self) -> int:
@@ -154,3 +158,31 @@ class ScreenState(AppState):
         elif curve == len(codes) and isinstance(index, int) and index < len(codes):
             code = codes[index]
         return rx.redirect(f"/screen/city/{code}") if code else None
+
+    @rx.event
+    def search(self, form: dict[str, str]) -> EventSpec | None:
+        """Find a project by code or name; an exact code opens its page straight away."""
+        self.search_text = form.get("search", "")
+        self.found, self.searched = [], False
+        self.field_errors = {k: v for k, v in self.field_errors.items() if k != "search"}
+        try:
+            principal = self._require(self._route())
+            with Session(get_engine()) as s:
+                found = find_projects(s, principal=principal, text=self.search_text)
+        except DomainError as exc:
+            if exc.key == "login.session_ended":
+                return rx.redirect("/login")
+            self.field_errors = {**self.field_errors, "search": exc.translate(self.lang)}
+            return None
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+            return None
+        self.found, self.searched = found, True
+        exact = [f for f in found if f.code == self.search_text.strip()]
+        if len(exact) == 1:
+            return rx.redirect(f"/screen/project/{exact[0].code}")
+        return None
+
+    @rx.event
+    def clear_search(self) -> None:
+        self.found, self.searched, self.search_text = [], False, ""
