@@ -1024,6 +1024,19 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "project.code_required": ("请填写项目代码", "Please enter the project code"),
     "project.required": ("此项为必填项", "This field is required"),
     "project.not_number": ("请填写数字", "Please enter a number"),
+    "project.f.longitude": ("经度", "Longitude"),
+    "project.f.latitude": ("纬度", "Latitude"),
+    "project.hint.coordinates": (
+        "项目建设地点的经纬度（WGS-84，十进制度），如 115.903526、28.698731；须位于所选县（市、区）内",
+        "The site's longitude and latitude (WGS-84, decimal degrees), e.g. 115.903526, 28.698731; "
+        "inside the county chosen",
+    ),
+    "project.coordinate_pair": ("经度和纬度须同时填写", "Enter both longitude and latitude"),
+    "project.outside_jiangxi": ("坐标不在江西省范围内", "This is not a point in Jiangxi"),
+    "project.outside_county": (
+        "该坐标不在所选县（市、区）内，请核对坐标或所在地",
+        "This point is not in the county chosen; check the coordinates or the county",
+    ),
     "project.f.location": ("建设地点", "Location"),
     "project.f.investment": ("总投资（万元）", "Total investment (10k yuan)"),
     "project.f.land_area": ("用地面积（平方米）", "Land area (m²)"),

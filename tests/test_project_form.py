@@ -99,3 +99,39 @@ def test_region_choices_are_cities_with_their_counties(session: Session) -> None
     assert nanchang.counties[0] == ("360100", "南昌市")  # the city's own level first
     assert ("360102", "东湖区") in nanchang.counties
     assert all(code.startswith("3601") for code, _ in nanchang.counties)
+
+
+def test_coordinates_lie_in_the_county_chosen(session: Session) -> None:
+    import random
+
+    from eap.services.core import geo
+
+    donghu = (115.903526, 28.698731)  # the district's seat, from the region table
+    assert geo.check_in_region("360102", *donghu) is None
+    assert geo.check_in_region("360100", *donghu) is None  # the city holds its counties
+    outside = geo.check_in_region("360700", *donghu)  # 赣州 is 300 km south
+    assert outside is not None and (outside.key, outside.field) == (
+        "project.outside_county",
+        "longitude",
+    )
+    # every county gets demo sites inside itself
+    rng = random.Random(1)
+    for code in list(geo.county_shapes())[:100:9]:
+        point = geo.random_point_in(code, rng)
+        assert point is not None and geo.check_in_region(code, *point) is None
+    # the form: both or neither, numbers, inside Jiangxi, inside the county — each beside its field
+    fields = {**GOOD, "longitude": "115.903526", "latitude": "28.698731"}
+    data = projects.project_from_form(session, fields=fields, flags=[], new=True)
+    assert (data.longitude, data.latitude) == donghu
+    assert _errors(session, {**fields, "region_code": "360703"}) == {
+        "longitude": "project.outside_county"
+    }
+    assert _errors(session, {**fields, "latitude": ""}) == {"latitude": "project.coordinate_pair"}
+    assert _errors(session, {**fields, "longitude": "东经115", "latitude": "99"}) == {
+        "longitude": "project.not_number",
+        "latitude": "project.outside_jiangxi",
+    }
+    no_site = projects.project_from_form(
+        session, fields={**GOOD, "project_code": "2026-360102-47-01-765433"}, flags=[], new=True
+    )
+    assert no_site.longitude is None and no_site.latitude is None

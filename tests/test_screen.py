@@ -204,3 +204,26 @@ def test_a_project_is_found_and_shown_whole_within_the_viewers_region(session: S
     with pytest.raises(DomainError) as err:  # another city's leader: not found, not forbidden
         projects.project_timeline(session, principal=ganzhou, code=p.project_code)
     assert err.value.key == "screen.project_unknown"
+
+
+def test_projects_in_approval_are_drawn_at_their_sites(session: Session) -> None:
+    from eap.models import Project
+
+    city = city_staff(session, "360100")
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    p = session.get(Project, pid)
+    assert p is not None
+    p.longitude, p.latitude = 115.903526, 28.698731
+    session.add(p)
+    file_and_accept(session, city, owner, pid, 1, day=D(2025, 3, 3))  # overdue now
+    data = snapshot.compute(session, scope="360100", now=NOW, cal=WorkCalendar.load(session))
+    site = next(x for x in data["now"]["sites"] if x["code"] == p.project_code)
+    assert (site["lon"], site["lat"], site["stage"], site["overdue"]) == (
+        115.903526,
+        28.698731,
+        1,
+        True,
+    )
+    ganzhou = snapshot.compute(session, scope="360700", now=NOW, cal=WorkCalendar.load(session))
+    assert p.project_code not in [x["code"] for x in ganzhou["now"]["sites"]]

@@ -26,7 +26,7 @@ from eap.models.cases import APPROVED_STATES, TERMINAL
 from eap.models.projects import ProjectCreate
 from eap.services.admin.accounts import create_user
 from eap.services.approval import case_store, filing, handling, intake, results, supplements
-from eap.services.core import files
+from eap.services.core import files, geo
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
 from eap.services.core.principal import Principal
 from eap.services.hall import evaluation, guide, projects
@@ -162,6 +162,8 @@ class Simulator:
         }
         attrs["needs_core_approval"] = not attrs["filing_only"]
         name = f"{company.name.removesuffix('有限公司')}{self.rng.choice(PROJECT_WORDS)}项目"
+        # a site inside its county (一张蓝图), from its own generator: the simulation's stays as it was
+        site = geo.random_point_in(region, random.Random(code))
         p = projects.register_project(
             self.s,
             principal=owner,
@@ -178,6 +180,8 @@ class Simulator:
                 attributes=attrs,
                 planned_start=start + dt.timedelta(days=120),
                 planned_finish=start + dt.timedelta(days=900),
+                longitude=site[0] if site else None,
+                latitude=site[1] if site else None,
             ),
         )
         assert p.id is not None

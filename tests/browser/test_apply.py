@@ -74,6 +74,18 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     # the region from a city → county picker, not a typed code
     pick(driver, "field-city", "南昌市")
     pick(driver, "field-region_code", "东湖区")
+    # a site typed in Ganzhou for a project in 东湖区 is refused beside the longitude
+    for name, value in (("longitude", "114.933"), ("latitude", "25.831")):
+        box = driver.find_element(By.ID, f"field-{name}")
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.ID, "btn-register").click()
+    wait_text(driver, "error-longitude", t("project.outside_county", "zh")[:8])
+    driver.save_screenshot(str(SCREENSHOTS / "project-form-site-refused.png"))
+    for name, value in (("longitude", "115.903526"), ("latitude", "28.698731")):
+        box = driver.find_element(By.ID, f"field-{name}")
+        box.clear()
+        box.send_keys(value)
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "home-title", t("apply.title", "zh"))
     # Registration is confirmed and the new project is already chosen at its stage: the form
@@ -85,6 +97,7 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     engine = make_engine(APP_DB["url"])
     with Session(engine) as s:
         project = s.exec(select(Project).where(Project.project_code == CODE)).one()
+        assert (project.longitude, project.latitude) == (115.903526, 28.698731)
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#form-materials tr")]
     codes = [r.split()[0] for r in rows if t("material.missing", "zh") in r]
     owable = [r.split()[0] for r in rows if t("apply.deferrable", "zh") in r]

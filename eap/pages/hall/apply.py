@@ -114,6 +114,16 @@ def new_project_page() -> rx.Component:
                     _field("name", "project.f.name", required=True),
                     _region_picker(),
                     _field("location", "project.f.location", hint="project.hint.location"),
+                    rx.vstack(
+                        rx.hstack(
+                            _field("longitude", "project.f.longitude"),
+                            _field("latitude", "project.f.latitude"),
+                            width="100%",
+                        ),
+                        _hint("project.hint.coordinates", "coordinates"),
+                        width="100%",
+                        spacing="1",
+                    ),
                     _field(
                         "total_investment",
                         "project.f.investment",

@@ -13,6 +13,7 @@ from eap.errors import DomainError, FieldErrors, PermissionDenied
 from eap.models import ProcessType, Project, ProjectUnit, Region
 from eap.models.common import utcnow
 from eap.models.projects import UNIT_ROLES, ProjectCreate
+from eap.services.core import geo
 from eap.services.core.audit import record
 from eap.services.core.identifiers import validate_project_code, validate_uscc
 from eap.services.core.principal import Principal
@@ -36,6 +37,12 @@ def _problems(session: Session, data: ProjectCreate) -> list[DomainError]:
             problems.append(DomainError("project.negative", field=name))
     if data.planned_start and data.planned_finish and data.planned_finish < data.planned_start:
         problems.append(DomainError("project.dates", field="planned_finish"))
+    if (data.longitude is None) != (data.latitude is None):
+        problems.append(DomainError("project.coordinate_pair", field="longitude"))
+    elif data.longitude is not None and data.latitude is not None and region is not None:
+        outside = geo.check_in_region(data.region_code, data.longitude, data.latitude)
+        if outside is not None:
+            problems.append(outside)
     return problems
 
 
@@ -83,6 +90,13 @@ def project_from_form(
             problems.append(DomainError("project.not_number", field=name))
             value = 0
         numbers[name] = value
+    try:
+        longitude, latitude = geo.parse_coordinates(
+            fields.get("longitude", ""), fields.get("latitude", "")
+        )
+    except FieldErrors as exc:
+        problems += exc.errors
+        longitude = latitude = None
     ptype = fields.get("process_type", "")
     values: dict[str, Any] = {
         "project_code": fields.get("project_code", "").strip(),
@@ -90,6 +104,8 @@ def project_from_form(
         "region_code": fields.get("region_code", ""),
         "location": fields.get("location", "").strip(),
         "process_type": int(ptype) if ptype.isdigit() else 0,
+        "longitude": longitude,
+        "latitude": latitude,
         "attributes": {
             **dict.fromkeys(flags, True),
             "needs_core_approval": "filing_only" not in flags,

@@ -90,6 +90,18 @@ class LiveEvent:
 
 
 @dataclass(frozen=True)
+class Site:
+    """A project in approval at its coordinates (一张蓝图)."""
+
+    code: str = ""
+    name: str = ""
+    lon: float = 0.0
+    lat: float = 0.0
+    stage: int = 0
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
 class ScreenView:
     scope: str = ""
     scope_name: str = ""
@@ -103,6 +115,7 @@ class ScreenView:
     targets: list[TargetFigure] = field(default_factory=list)
     overdue: list[OverdueCase] = field(default_factory=list)
     events: list[LiveEvent] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
     has_data: bool = False  # a fresh install has none: the page says so instead of zeros
 
 
@@ -272,5 +285,6 @@ def _view(
         targets=targets,
         overdue=[OverdueCase(**o) for o in now["overdue"]],
         events=[LiveEvent(**e) for e in now["events"]],
+        sites=[Site(**x) for x in now.get("sites", [])],
         has_data=has_data,
     )

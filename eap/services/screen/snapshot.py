@@ -39,6 +39,7 @@ PROVINCE = "360000"
 PERIODS = ("today", "month", "year")
 OVERDUE_LIST = 15
 EVENTS = 7
+SITES = 3000  # projects drawn on the map at most
 OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
 
 
@@ -215,7 +216,31 @@ def now_figures(session: Session, *, scope: str, now: dt.datetime, cal: WorkCale
             .limit(EVENTS)
         )
     ]
+    # 一张蓝图: projects in approval at their sites, the ones with a case overdue marked
+    late_projects = {case.project_id for case, *_ in overdue_rows}
+    sites = [
+        {
+            "code": p.project_code,
+            "name": p.name,
+            "lon": p.longitude,
+            "lat": p.latitude,
+            "stage": p.current_stage,
+            "overdue": p.id in late_projects,
+        }
+        for p in session.exec(
+            select(Project)
+            .where(
+                col(Project.first_accepted_at).is_not(None),
+                col(Project.completed_at).is_(None),
+                col(Project.longitude).is_not(None),
+                _in_scope(Project.region_code, scope),
+            )
+            .order_by(col(Project.id))
+            .limit(SITES)
+        )
+    ]
     return {
+        "sites": sites,
         "in_progress": in_progress,
         "stages": stages,
         "overdue_count": len(overdue_rows),

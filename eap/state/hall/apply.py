@@ -368,6 +368,8 @@ class NewProjectState(AppState):
             "land_area": f"{p.land_area:g}",
             "floor_area": f"{p.floor_area:g}",
             "process_type": str(p.process_type),
+            "longitude": "" if p.longitude is None else str(p.longitude),
+            "latitude": "" if p.latitude is None else str(p.latitude),
         }
         self.flags = [f for f in FLAGS if (p.attributes or {}).get(f)]
         self._show_city_of(p.region_code)

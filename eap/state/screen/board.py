@@ -146,7 +146,7 @@ class ScreenState(AppState):
 
     @rx.event
     def open_area(self, points: list[dict]) -> EventSpec | None:
-        """A click on the province's map opens that city's screen."""
+        """A click on the province's map opens that city's screen, or a project's page."""
         if self.scope or not points:
             return None
         curve = points[0].get("curveNumber")
@@ -157,6 +157,8 @@ class ScreenState(AppState):
             code = codes[curve]
         elif curve == len(codes) and isinstance(index, int) and index < len(codes):
             code = codes[index]
+        elif curve == len(codes) + 1 and isinstance(index, int) and index < len(self.view.sites):
+            return rx.redirect(f"/screen/project/{self.view.sites[index].code}")
         return rx.redirect(f"/screen/city/{code}") if code else None
 
     @rx.event

@@ -75,7 +75,8 @@ def _label(area: AreaFigure, metric: str, tr: dict[str, str]) -> str:
 
 def map_figure(view: ScreenView, metric: str, tr: dict[str, str]) -> go.Figure:
     """The province's cities filled by ``metric``: one fill trace per city in ``city_shapes``
-    order, then the labels' trace (a click names its trace by that number)."""
+    order, then the labels' trace, then the projects' sites (a click names its trace by that
+    number and its point by index)."""
     shapes = city_shapes()
     areas = {a.code: a for a in view.areas}
     values = [v for a in view.areas if a.code in shapes and (v := _value(a, metric)) is not None]
@@ -124,6 +125,26 @@ def map_figure(view: ScreenView, metric: str, tr: dict[str, str]) -> go.Figure:
             marker={"size": 18, "color": "rgba(255,255,255,0.01)"},
             textfont={"size": 15, "color": "#0b1e3a"},
             hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    # 一张蓝图: every project in approval at its site; red where a case is overdue now
+    stage_colours = {1: "#4fc3f7", 2: "#ba68c8", 3: "#ffb74d", 4: "#aed581", 5: "#90a4ae"}
+    traces.append(
+        go.Scatter(
+            x=[x.lon for x in view.sites],
+            y=[x.lat for x in view.sites],
+            mode="markers",
+            marker={
+                "size": [11 if x.overdue else 7 for x in view.sites],
+                "color": [
+                    "#ff1744" if x.overdue else stage_colours.get(x.stage, "#eceff1")
+                    for x in view.sites
+                ],
+                "line": {"color": "#0b1e3a", "width": 1},
+            },
+            text=[f"{x.name}<br>{x.code}" for x in view.sites],
+            hoverinfo="text",
             showlegend=False,
         )
     )
