@@ -1050,6 +1050,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "flag.night_work": ("需夜间施工", "Night work"),
     "flag.affects_road": ("占用挖掘道路", "Affects roads"),
     "inbox.title": ("消息", "Inbox"),
+    "inbox.no_messages": ("暂无消息", "No messages"),
     "inbox.unread": ("条未读", "unread"),
     "inbox.mark_read": ("全部标为已读", "Mark all as read"),
     "inbox.new": ("未读", "New"),

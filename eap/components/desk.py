@@ -48,7 +48,11 @@ def replies_panel() -> rx.Component:
                 align="center",
             ),
             _feedback(R),
-            rx.foreach(R.rows, lambda row: inquiry_row(row, R, staff=True)),
+            rx.cond(
+                R.rows.length() > 0,
+                rx.foreach(R.rows, lambda row: inquiry_row(row, R, staff=True)),
+                rx.text(T["inquiry.none"], color_scheme="gray", size="2", id="replies-empty"),
+            ),
             rx.cond(R.pages > 1, pager(R)),
             width="100%",
         ),

@@ -23,27 +23,31 @@ def inbox_page() -> rx.Component:
                 width="100%",
                 align="center",
             ),
-            rx.table.root(
-                rx.table.body(
-                    rx.foreach(
-                        I.rows,
-                        lambda r: rx.table.row(
-                            rx.table.cell(
-                                rx.cond(
-                                    r.unread,
-                                    rx.badge(T["inbox.new"], color_scheme="red"),
-                                    "",
-                                )
+            rx.cond(
+                I.rows.length() > 0,
+                rx.table.root(
+                    rx.table.body(
+                        rx.foreach(
+                            I.rows,
+                            lambda r: rx.table.row(
+                                rx.table.cell(
+                                    rx.cond(
+                                        r.unread,
+                                        rx.badge(T["inbox.new"], color_scheme="red"),
+                                        "",
+                                    )
+                                ),
+                                rx.table.cell(r["text"]),
+                                rx.table.cell(r["at"]),
                             ),
-                            rx.table.cell(r["text"]),
-                            rx.table.cell(r["at"]),
-                        ),
-                    )
+                        )
+                    ),
+                    size="1",
+                    width="100%",
+                    variant="surface",
+                    id="inbox-table",
                 ),
-                size="1",
-                width="100%",
-                variant="surface",
-                id="inbox-table",
+                rx.text(T["inbox.no_messages"], color_scheme="gray", id="inbox-empty"),
             ),
             pager(I),
             width="100%",
