@@ -43,7 +43,7 @@ def extract(wheel: Path) -> dict:
             if not name.startswith(PREFIX) or code.endswith("00"):
                 continue
             data = json.loads(z.read(name))  # a bare (Multi)Polygon, no properties
-            geom = shape(data["geometry"] if "geometry" in data else data)
+            geom = shape(data.get("geometry", data))
             simple = geom.simplify(TOLERANCE, preserve_topology=True)
             g = mapping(simple)
             features.append(
