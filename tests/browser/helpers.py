@@ -100,8 +100,15 @@ def sign_in(driver: WebDriver, url: str, username: str, password: str = "Demo@20
 
     driver.get(url + "/login")
     wait_text(driver, "login-title", t("login.title", "zh"))
-    for field, value in (("username", username), ("password", password)):
-        box = driver.find_element(By.ID, field)
-        box.clear()
-        box.send_keys(value)
+    for _ in range(3):  # the page's on-load may clear what was typed before it ran: type again
+        for field, value in (("username", username), ("password", password)):
+            box = driver.find_element(By.ID, field)
+            box.clear()
+            box.send_keys(value)
+        time.sleep(0.3)
+        typed = [
+            driver.find_element(By.ID, f).get_attribute("value") for f in ("username", "password")
+        ]
+        if typed == [username, password]:
+            break
     driver.find_element(By.ID, "login-submit").click()

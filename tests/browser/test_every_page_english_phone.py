@@ -11,7 +11,7 @@ import pytest
 
 from eap.i18n import MESSAGES
 from eap.routes import ROUTES
-from tests.browser.helpers import SCREENSHOTS, sign_in, wait_css
+from tests.browser.helpers import SCREENSHOTS, sign_in, wait_css, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,11 @@ def test_every_page_in_english_on_a_phone(app_url: str, browser) -> None:  # typ
                     problems[f"{role} {route}"] = (overflow, keys)
             # and the language really is English there: the header's name reads so
             assert MESSAGES["en"]["app.short"] in driver.page_source, role
-    finally:
+    finally:  # back to Chinese and a desktop for the tests that follow in this browser
         driver.set_window_size(1400, 900)
         driver.delete_all_cookies()
+        driver.get(app_url + "/guide")
+        driver.add_cookie({"name": "eap_lang", "value": "zh", "path": "/"})
+        driver.get(app_url + "/guide")
+        wait_text(driver, "home-title", MESSAGES["zh"]["guide.title"])
     assert problems == {}, problems

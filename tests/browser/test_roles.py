@@ -16,7 +16,7 @@ ROLE_USERS = [
     ("nc_zj", "approver", "/workbench/department", "home.approver"),
     ("gz_duban", "supervisor", "/supervision", "home.supervisor"),
     ("zhongjie01", "agency", "/agency", "market.workbench"),
-    ("leader", "leader", "/screen", "home.leader"),
+    ("leader", "leader", "/screen", "screen.title"),
     ("admin", "admin", "/admin", "home.admin"),
     ("auditor", "auditor", "/admin/audit", "audit.title"),
     ("security", "security", "/admin/security", "home.security"),

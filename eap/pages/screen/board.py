@@ -32,7 +32,7 @@ def _headline(h: rx.Var) -> rx.Component:
         rx.text(T[h.key], size="3", color=MUTED, white_space="nowrap"),
         rx.text(
             h.value,
-            size="8",
+            size=rx.breakpoints(initial="6", sm="8"),
             weight="bold",
             color=rx.match(h.tone, ("good", TONE["good"]), ("bad", TONE["bad"]), INK),
             class_name="headline-value",
@@ -66,14 +66,19 @@ def _controls() -> rx.Component:
         ),
         rx.spacer(),
         _search(),
-        rx.segmented_control.root(
-            *[
-                rx.segmented_control.item(T[f"screen.period.{p}"], value=p)
-                for p in ("today", "month", "year", "custom")
-            ],
-            value=S.period,
-            on_change=S.set_period,
-            id="screen-period",
+        rx.box(
+            rx.segmented_control.root(
+                *[
+                    rx.segmented_control.item(T[f"screen.period.{p}"], value=p)
+                    for p in ("today", "month", "year", "custom")
+                ],
+                value=S.period,
+                on_change=S.set_period,
+                size=rx.breakpoints(initial="1", sm="2"),
+                id="screen-period",
+            ),
+            max_width="100%",
+            overflow_x="auto",  # on a phone the four periods scroll rather than run off
         ),
         rx.cond(
             S.period == "custom",
@@ -163,7 +168,7 @@ def _search() -> rx.Component:
         top="calc(100% + 4px)",
         left="0",
         z_index="20",
-        width="26em",
+        width="min(26em, 90vw)",
         max_height="60vh",
         overflow_y="auto",
         background="#102a52",
@@ -180,7 +185,7 @@ def _search() -> rx.Component:
                     name="search",
                     default_value=S.search_text,
                     placeholder=T["screen.search_hint"],
-                    width="15em",
+                    width=rx.breakpoints(initial="12em", sm="15em"),
                     id="screen-search",
                 ),
                 rx.icon_button(
@@ -321,7 +326,7 @@ def _board() -> rx.Component:
     return rx.vstack(
         rx.grid(
             rx.foreach(S.view.headlines, _headline),
-            columns=rx.breakpoints(initial="3", md="5", xl="9"),
+            columns=rx.breakpoints(initial="2", sm="3", md="5", xl="9"),
             spacing="3",
             width="100%",
             id="headlines",
