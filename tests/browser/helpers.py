@@ -112,3 +112,21 @@ def sign_in(driver: WebDriver, url: str, username: str, password: str = "Demo@20
         if typed == [username, password]:
             break
     driver.find_element(By.ID, "login-submit").click()
+
+
+def open_alert_case(driver: WebDriver) -> str:
+    """Open the first item alert's case dialog on /supervision and return its case number.
+    The tab may still show an earlier visit's list while the page's on-load (which closes any
+    open case) is on its way: if the dialog is closed by it, open it again."""
+    from selenium.webdriver.common.by import By
+
+    for _ in range(4):
+        link = wait_css(driver, "#alerts-table a.alert-item")
+        opened = link.text
+        link.click()
+        wait_css(driver, "#case-history tr")
+        time.sleep(1)
+        panels = driver.find_elements(By.ID, "alert-panel")
+        if panels and opened in panels[0].text:
+            return opened
+    raise AssertionError("the alert's case did not stay open")

@@ -37,6 +37,7 @@ from tests.browser.helpers import (
     APP_DB,
     SCREENSHOTS,
     click,
+    open_alert_case,
     open_case,
     pick,
     project_card,
@@ -398,9 +399,5 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     assert numbers and "#" not in "".join(numbers) and len(numbers) == len(set(numbers))
     rows = driver.find_elements(By.CSS_SELECTOR, "#alerts-table tbody tr")
     assert all(len([c for c in r.find_elements(By.TAG_NAME, "td") if c.text]) >= 6 for r in rows)
-    link = driver.find_element(By.CSS_SELECTOR, "#alerts-table a.alert-item")
-    opened = link.text
-    link.click()
-    wait_css(driver, "#case-history tr")
-    wait_text(driver, "alert-panel", opened)
+    open_alert_case(driver)
     driver.save_screenshot(str(SCREENSHOTS / "journey-09-supervisor.png"))

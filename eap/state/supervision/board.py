@@ -60,7 +60,9 @@ class SupervisionState(AppState):
         principal, redirect = self._admit(ROUTE)
         if principal is None:
             return redirect
-        # a page opened afresh starts with no case open (the tab's state outlives a sign-out)
+        # a page opened afresh starts on the alerts with no case open (the browser tab's state
+        # outlives a sign-out)
+        self.tab = "alerts"
         self.panel_open, self.selected_alert, self.selected_case = False, 0, ""
         self.message = ""
         today = today_in_china()
