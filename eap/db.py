@@ -65,3 +65,13 @@ def rowcount(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE matched (``Session.execute`` is typed as returning a plain
     ``Result``; for DML it is a ``CursorResult``)."""
     return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+LIKE_ESCAPE = "!"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, its own % and _ taken literally (escape "!")."""
+    for ch in "!%_":
+        text = text.replace(ch, "!" + ch)
+    return f"%{text}%"

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import String, cast, or_
 from sqlmodel import Session, col, func, select
 
+from eap.db import contains_pattern
 from eap.errors import DomainError
 from eap.i18n import DEFAULT_LANG, MESSAGES
 from eap.models import (
@@ -115,10 +116,10 @@ def _conditions(session: Session, flt: AuditFilter) -> list[Any]:
         where.append(col(AuditLog.entity_id) == flt.entity_id)
     text = flt.text.strip()
     if text:
-        pattern = _contains(text.lower())
+        pattern = contains_pattern(text.lower())
         # details are stored as JSON text with non-ASCII escaped (\u6279), so Chinese words
         # are looked for in that spelling too
-        escaped = _contains(json.dumps(text.lower())[1:-1])
+        escaped = contains_pattern(json.dumps(text.lower())[1:-1])
         actors = select(User.id).where(
             or_(
                 func.lower(col(User.username)).like(pattern, escape="!"),
@@ -136,13 +137,6 @@ def _conditions(session: Session, flt: AuditFilter) -> list[Any]:
             )
         )
     return where
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern for ``text`` anywhere, its own % and _ taken literally."""
-    for ch in "!%_":
-        text = text.replace(ch, "!" + ch)
-    return f"%{text}%"
 
 
 def audit_trail(

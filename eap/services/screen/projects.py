@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from eap.db import contains_pattern
 from eap.errors import DomainError
 from eap.models import (
     ApprovalDocument,
@@ -91,7 +92,7 @@ def find_projects(session: Session, *, principal: Principal, text: str) -> list[
     if len(text) < 2:
         raise DomainError("screen.search_short", field="search")
     prefix = region_prefix(scope) or scope
-    pattern = "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+    pattern = contains_pattern(text)
     names = region_names(session)
     rows = session.exec(
         select(Project, Company.name)
