@@ -7,11 +7,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from eap.errors import DomainError
 from eap.models import (
     Agency,
+    CaseEvent,
     Company,
     Department,
     Item,
@@ -23,7 +24,13 @@ from eap.models import (
 )
 from eap.models.accounts import UserCreate
 from eap.models.cases import APPROVED_STATES, TERMINAL
-from eap.models.projects import ProjectCreate
+from eap.models.projects import (
+    ApprovalType,
+    ConstructionNature,
+    EngineeringCategory,
+    LandAcquisition,
+    ProjectCreate,
+)
 from eap.services.admin.accounts import create_user
 from eap.services.approval import case_store, filing, handling, intake, results, supplements
 from eap.services.core import files, geo
@@ -132,6 +139,23 @@ class Simulator:
             day, dt.time(hour or self.rng.randint(9, 16), minute), tzinfo=CHINA_TZ
         )
 
+    def after(
+        self, sc_id: int, day: dt.date, hour: int | None = None, *, item: int = 0
+    ) -> dt.datetime:
+        """A time on ``day`` that is not before the case's last event: an item's own events and
+        its stage's (item 0: every event of the stage). History never runs backwards."""
+        q = select(func.max(CaseEvent.at)).where(CaseEvent.stage_case_id == sc_id)
+        if item:
+            q = q.where(
+                (col(CaseEvent.item_case_id) == item) | col(CaseEvent.item_case_id).is_(None)
+            )
+        last = self.s.exec(q).one()
+        at = self.at(day, hour)
+        if last is not None and at <= last:
+            # a fixed step: the simulation's random stream stays as it was
+            at = last.astimezone(CHINA_TZ) + dt.timedelta(minutes=7)
+        return at
+
     def later(self, day: dt.date, lo: int, hi: int) -> dt.date:
         return self.cal.add_working_days(day, self.rng.randint(lo, hi)).day
 
@@ -164,6 +188,7 @@ class Simulator:
         name = f"{company.name.removesuffix('有限公司')}{self.rng.choice(PROJECT_WORDS)}项目"
         # a site inside its county (一张蓝图), from its own generator: the simulation's stays as it was
         site = geo.random_point_in(region, random.Random(code))
+        facts = random.Random(f"{code}:facts")  # the reported facts, from their own generator too
         p = projects.register_project(
             self.s,
             principal=owner,
@@ -177,6 +202,23 @@ class Simulator:
                 floor_area=round(self.rng.uniform(1000, 300000)),
                 process_type=ptype,
                 industry="房屋建筑" if ptype != 2 else "市政道路",
+                industry_code=facts.choice(["E4710", "E4790", "K7010", "P8300"])
+                if ptype != 2
+                else "E4813",
+                engineering_category=EngineeringCategory.MUNICIPAL
+                if ptype == 2
+                else EngineeringCategory.BUILDING,
+                approval_type=ApprovalType.EXAMINED
+                if ptype in (1, 2)
+                else facts.choice([ApprovalType.SANCTIONED, ApprovalType.FILED]),
+                construction_nature=facts.choice(
+                    [ConstructionNature.NEW] * 4 + [ConstructionNature.EXPANSION]
+                ),
+                land_acquisition=LandAcquisition.ALLOCATION
+                if ptype in (1, 2)
+                else LandAcquisition.AUCTION,
+                regional_assessment=facts.random() < 0.6,
+                scale=f"总建筑面积约{facts.randint(1, 30) * 1000}平方米",
                 attributes=attrs,
                 planned_start=start + dt.timedelta(days=120),
                 planned_finish=start + dt.timedelta(days=900),
@@ -185,6 +227,14 @@ class Simulator:
             ),
         )
         assert p.id is not None
+        # the owner builds; the units a project names are reported with it (SPGL_XMDWXXB)
+        if company.kind == "company":
+            projects.set_units(
+                self.s,
+                principal=owner,
+                project=p,
+                units=[{"role": "builder", "uscc": company.uscc, "name": company.name}],
+            )
         return p.id, owner
 
     def run_project(self, company: Company, start: dt.date) -> None:
@@ -280,7 +330,7 @@ class Simulator:
             principal=self._lead(staff, sc),
             stage_case_id=sc.id,
             opinion="同步出件",
-            now=self.at(day, 16),
+            now=self.after(sc.id, day, 16),
         )
         if rng.random() < 0.7:  # most applicants rate a finished case (好差评)
             grade = rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 10, 4, 1])[0]
@@ -301,7 +351,11 @@ class Simulator:
             f = files.store_file(self.s, principal=owner, filename=f"{m['code']}.pdf", content=PDF)
             uploads[m["code"]] = f.id or 0
         supplements.supply_supplement(
-            self.s, principal=owner, notice_id=notice.id or 0, uploads=uploads, now=self.at(day, 10)
+            self.s,
+            principal=owner,
+            notice_id=notice.id or 0,
+            uploads=uploads,
+            now=self.after(notice.stage_case_id, day, 10, item=notice.item_case_id or 0),
         )
         self.stats.transitions += 1
 
@@ -347,10 +401,15 @@ class Simulator:
                 item_case_id=case.id or 0,
                 outcome="refuse",
                 opinion="前置事项未通过，不予许可",
-                now=self.at(day, 16),
+                now=self.after(case.stage_case_id, day, 16, item=case.id or 0),
             )
             return day
-        handling.start_handling(s, principal=who, item_case_id=case.id or 0, now=self.at(day, 9))
+        handling.start_handling(
+            s,
+            principal=who,
+            item_case_id=case.id or 0,
+            now=self.after(case.stage_case_id, day, 9, item=case.id or 0),
+        )
         self.stats.transitions += 1
         budget = max(1, case.limit_days)
         r = rng.random()
@@ -363,7 +422,7 @@ class Simulator:
                 principal=who,
                 item_case_id=case.id or 0,
                 materials=[{"code": "M001", "remark": "表单信息与附件不一致"}],
-                now=self.at(day),
+                now=self.after(case.stage_case_id, day, item=case.id or 0),
             )
             self.stats.transitions += 1
             day = self.later(day, 1, 6)
@@ -383,13 +442,17 @@ class Simulator:
                 kind=kind,
                 reason="依法启动特别程序",
                 limit_days=limit,
-                now=self.at(day),
+                now=self.after(case.stage_case_id, day, item=case.id or 0),
             )
             day = self.later(day, 1, limit + (3 if rng.random() < 0.2 else 0))
             if not self.past(day):
                 return None
             handling.end_special_procedure(
-                s, principal=who, item_case_id=case.id or 0, result="特别程序结束", now=self.at(day)
+                s,
+                principal=who,
+                item_case_id=case.id or 0,
+                result="特别程序结束",
+                now=self.after(case.stage_case_id, day, item=case.id or 0),
             )
             self.stats.transitions += 2
         overdue = rng.random() < 0.08
@@ -409,7 +472,7 @@ class Simulator:
             if outcome == "approve"
             else "经审查，不符合法定条件",
             on_commitment=commitment,
-            now=self.at(day, 16),
+            now=self.after(case.stage_case_id, day, 16, item=case.id or 0),
         )
         self.stats.transitions += 1
         return day

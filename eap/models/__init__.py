@@ -28,6 +28,7 @@ from eap.models.catalogue import (
     ProcessItem,
     ProcessStage,
 )
+from eap.models.exchange import ItemCode, SpglSequence, SpglVersion, UploadState
 from eap.models.market import (
     Agency,
     AgencyService,
@@ -62,6 +63,10 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "ItemCode",
+    "SpglSequence",
+    "SpglVersion",
+    "UploadState",
     "Agency",
     "AgencyService",
     "AgencyServiceArea",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
@@ -11,6 +12,65 @@ from sqlmodel import Field, SQLModel
 from eap.models.common import utcnow
 
 UNIT_ROLES = ("builder", "designer", "contractor", "supervisor", "surveyor")
+
+
+class ApprovalType(IntEnum):
+    """立项类型 (LXLX): how the investment side approved the project."""
+
+    EXAMINED = 1  # 审批 (government investment)
+    SANCTIONED = 2  # 核准
+    FILED = 3  # 备案
+
+
+class ConstructionNature(IntEnum):
+    """建设性质 (JSXZ)."""
+
+    NEW = 1  # 新建
+    EXPANSION = 2  # 扩建
+    REBUILD = 3  # 改建
+    RELOCATION = 4  # 迁建
+    RESTORATION = 5  # 恢复
+
+
+class EngineeringCategory(IntEnum):
+    """工程分类 (GCFL)."""
+
+    BUILDING = 1  # 房屋建筑
+    MUNICIPAL = 2  # 市政基础设施
+    TRANSPORT = 3  # 交通
+    WATER = 4  # 水利
+    ENERGY = 5  # 能源
+    OTHER = 9  # 其他
+
+
+class LandAcquisition(IntEnum):
+    """土地获取方式 (TDHQFS)."""
+
+    NONE = 0  # 不涉及新增用地
+    ALLOCATION = 1  # 划拨
+    AGREEMENT = 2  # 协议出让
+    AUCTION = 3  # 招标拍卖挂牌出让
+    LEASE = 4  # 租赁
+
+
+# 国民经济行业分类 (GB/T 4754-2017) classes a construction project is usually filed under (GBHY).
+INDUSTRY_CODES: dict[str, tuple[str, str]] = {
+    "E4710": ("住宅房屋建筑", "Residential building"),
+    "E4720": ("体育场馆建筑", "Sports venues"),
+    "E4790": ("其他房屋建筑业", "Other building construction"),
+    "E4811": ("铁路工程建筑", "Railway works"),
+    "E4812": ("公路工程建筑", "Highway works"),
+    "E4813": ("市政道路工程建筑", "Urban road works"),
+    "E4822": ("水源及供水设施工程建筑", "Water supply works"),
+    "E4852": ("管道工程建筑", "Pipeline works"),
+    "E4861": ("火力发电工程施工", "Thermal power works"),
+    "E4890": ("其他土木工程建筑", "Other civil engineering"),
+    "C3000": ("非金属矿物制品业（厂房）", "Non-metallic mineral products (plant)"),
+    "C3900": ("计算机、通信和其他电子设备制造业（厂房）", "Electronics manufacturing (plant)"),
+    "K7010": ("房地产开发经营", "Real-estate development"),
+    "P8300": ("教育（校舍）", "Education (school buildings)"),
+    "Q8410": ("医院（医疗用房）", "Hospitals"),
+}
 
 
 class ProjectBase(SQLModel):
@@ -25,7 +85,22 @@ class ProjectBase(SQLModel):
     floor_area: float = Field(default=0, ge=0, description="JZMJ, m²")
     process_type: int = Field(foreign_key="processtype.code", description="SPLCLX")
     industry: str = Field(default="", max_length=60)
-    engineering_code: str = Field(default="", max_length=40, description="GCDM")
+    engineering_code: str = Field(
+        default="", max_length=40, description="GCDM: the real engineering code, or empty"
+    )
+    approval_type: int = Field(default=ApprovalType.FILED, description="LXLX, ApprovalType")
+    construction_nature: int = Field(
+        default=ConstructionNature.NEW, description="JSXZ, ConstructionNature"
+    )
+    engineering_category: int = Field(
+        default=EngineeringCategory.BUILDING, description="GCFL, EngineeringCategory"
+    )
+    land_acquisition: int = Field(
+        default=LandAcquisition.AUCTION, description="TDHQFS, LandAcquisition"
+    )
+    regional_assessment: bool = Field(default=False, description="SFWCQYPG: 区域评估 covers it")
+    industry_code: str = Field(default="E4790", max_length=5, description="GBHY, GB/T 4754")
+    scale: str = Field(default="", max_length=500, description="JSGMJNR 建设规模及内容")
     planned_start: dt.date | None = None
     planned_finish: dt.date | None = None
 

@@ -20,6 +20,9 @@ class Region(RegionBase, table=True):
 
 class DepartmentBase(SQLModel):
     code: str = Field(max_length=32, unique=True, description="region code + '-' + kind")
+    org_code: str = Field(
+        default="", max_length=18, description="统一社会信用代码, reported as SPBMBM"
+    )
     name: str = Field(max_length=64)
     kind: str = Field(max_length=16, index=True, description="fgw, zrzy, zj, ... window")
     region_code: str = Field(foreign_key="region.code", index=True)

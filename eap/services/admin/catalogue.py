@@ -18,6 +18,7 @@ from eap.errors import DomainError
 from eap.models import (
     Department,
     Item,
+    ItemCode,
     ItemDependency,
     ItemMaterial,
     Material,
@@ -104,6 +105,35 @@ def load_departments(session: Session, *, region_codes: list[str]) -> int:
             added += 1
     session.flush()
     return added
+
+
+def load_reporting_codes(session: Session) -> int:
+    """Departments' organisation codes (SPBMBM) and the cities' 实施清单 item codes (SPSXBM)
+    from ``department_codes.csv`` and ``item_codes.csv``; a code set by hand is kept."""
+    changed = 0
+    with (DATA_DIR / "department_codes.csv").open(encoding="utf-8") as fh:
+        org_codes = {r["department_code"]: r["org_code"] for r in csv.DictReader(fh)}
+    for dept in session.exec(select(Department).where(Department.org_code == "")):
+        if dept.code in org_codes:
+            dept.org_code = org_codes[dept.code]
+            session.add(dept)
+            changed += 1
+    have = set(session.exec(select(ItemCode.item_code, ItemCode.region_code)).all())
+    regions = set(session.exec(select(Region.code)))
+    with (DATA_DIR / "item_codes.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            key = (r["item_code"], r["region_code"])
+            if key not in have and r["region_code"] in regions:
+                session.add(
+                    ItemCode(
+                        item_code=r["item_code"],
+                        region_code=r["region_code"],
+                        listed_code=r["listed_code"],
+                    )
+                )
+                changed += 1
+    session.flush()
+    return changed
 
 
 def load_items(session: Session) -> int:
@@ -282,6 +312,7 @@ def load_all(session: Session, *, actor_id: int | None = None) -> dict[str, int]
     counts["departments"] = load_departments(session, region_codes=["360000", *cities, *counties])
     counts["items"] = load_items(session)
     counts["intermediary_services"] = load_service_types(session)
+    counts["reporting_codes"] = load_reporting_codes(session)
     published = 0
     for city in cities:
         for ptype in range(1, 7):

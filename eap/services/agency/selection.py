@@ -35,6 +35,7 @@ from eap.models.market import PurchaseStatus, SelectionMethod, ServiceStatus
 from eap.services.agency.admission import notify_agency
 from eap.services.agency.purchases import ineligible_reason, owned_purchase, seed_hash
 from eap.services.core.audit import record
+from eap.services.core.changes import touch
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_user
 from eap.services.core.principal import Principal
@@ -143,6 +144,7 @@ def _claim(session: Session, purchase: Purchase, *, from_status: int, to_status:
         )
         .values(status=to_status, version=purchase.version + 1)
     )
+    touch(session, Purchase, [purchase.id])
     if not rowcount(res):
         return False
     session.refresh(purchase)

@@ -35,6 +35,7 @@ from eap.services.agency import credit
 from eap.services.agency.admission import my_agency, notify_agency
 from eap.services.agency.catalogue import service_type
 from eap.services.core.audit import record
+from eap.services.core.changes import touch
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_user
 from eap.services.core.principal import Principal, Role
@@ -106,6 +107,7 @@ def _save(session: Session, svc: AgencyService, **values: object) -> None:
     )
     if not rowcount(res):
         raise ConflictError("error.conflict")
+    touch(session, AgencyService, [svc.id])
     session.refresh(svc)
 
 
@@ -457,14 +459,16 @@ def sweep_services(
                         number=purchase.number,
                         due=svc.due_date.isoformat(),
                     )
-    session.execute(
+    lapsed = session.execute(
         update(AgencyService)
         .where(
             col(AgencyService.status) == ServiceStatus.AWAITING_CONTRACT,
             col(AgencyService.contract_due) < today,
         )
         .values(status=ServiceStatus.LAPSED, version=AgencyService.version + 1)
+        .returning(col(AgencyService.id))
     )
+    touch(session, AgencyService, lapsed.scalars().all())
     finished = select(AgencyService.id).where(
         col(AgencyService.id) == col(Alert.target_id),
         col(AgencyService.status).in_(
@@ -491,5 +495,6 @@ def annul_service(session: Session, *, purchase: Purchase) -> None:
         )
         .values(status=ServiceStatus.ANNULLED, version=AgencyService.version + 1)
     )
+    touch(session, Purchase, [purchase.id])
     purchase.status = PurchaseStatus.ANNULLED
     session.add(purchase)

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import Table, Update, bindparam, exists, insert
 from sqlalchemy.orm.attributes import instance_state
@@ -20,6 +21,7 @@ from eap.db import reading
 from eap.errors import ConflictError, DomainError
 from eap.models import CaseEvent, Department, Item, ItemCase, ItemDependency, Project, StageCase
 from eap.models.common import table_of
+from eap.services.core.changes import touch
 from eap.services.core.principal import Principal
 
 _CASE = table_of(ItemCase)
@@ -71,6 +73,8 @@ def save_versioned_all(session: Session, rows: Sequence[tuple[ItemCase | StageCa
             matched = conn.execute(_guarded_update(table, columns), params).rowcount
         if matched != len(params):
             raise ConflictError("error.conflict")
+    for row, _read in rows:
+        touch(session, type(row), [row.id])
     for row, read_version in rows:
         row.version = read_version + 1
         state = instance_state(row)
@@ -95,12 +99,16 @@ def event_row(
     office: str,
     now: dt.datetime,
     detail: dict | None,
+    reported: bool = True,
 ) -> dict[str, object]:
+    """``reported=False``: a step that changes no 办理状态 (a waiting item released or
+    blocked by its prerequisite's decision) is kept in our history without a BLZT, so the
+    national history never shows the case accepted a second time."""
     assert stage_case_id is not None
     return {
         "stage_case_id": stage_case_id,
         "item_case_id": item_case.id if item_case else None,
-        "status": item_case.status if item_case else None,
+        "status": item_case.status if item_case and reported else None,
         "action": action,
         "office": office,
         "handler_id": principal.user_id if principal else None,
@@ -122,6 +130,7 @@ def write_event(
     office: str = "",
     now: dt.datetime,
     detail: dict | None = None,
+    reported: bool = True,
 ) -> None:
     """Append one immutable history row, in the caller's transaction."""
     append_events(
@@ -136,6 +145,7 @@ def write_event(
                 office=office,
                 now=now,
                 detail=detail,
+                reported=reported,
             )
         ],
     )
@@ -145,6 +155,7 @@ def append_events(session: Session, rows: list[dict[str, object]]) -> None:
     """Append history rows built by event_row, in one statement."""
     if rows:
         session.connection().execute(_INSERT_EVENT, rows)
+        touch(session, CaseEvent, (cast(int | None, r.get("item_case_id")) for r in rows))
 
 
 _T_DEPARTMENT = table_of(Department)

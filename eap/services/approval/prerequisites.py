@@ -13,7 +13,7 @@ from eap.models import Item, ItemCase, ItemDependency
 from eap.models.cases import APPROVED_STATES, TERMINAL
 from eap.models.common import table_of
 from eap.services.approval.case_clock import start_clock
-from eap.services.approval.case_store import save_versioned, write_event
+from eap.services.approval.case_store import office_name, save_versioned, write_event
 from eap.services.core.clock import WorkCalendar
 
 _CASE = table_of(ItemCase)
@@ -119,14 +119,17 @@ def release_dependents(
             save_versioned(session, dep, read_version=read_version)
             continue
         save_versioned(session, dep, read_version=read_version)
+        # not a new 受理: kept without a BLZT, in the name of the office that holds the case
         write_event(
             session,
             stage_case_id=dep.stage_case_id,
             item_case=dep,
             action=action,
             principal=None,
+            office=office_name(session, dep.department_id),
             now=now,
             detail={"prerequisite": item_code},
+            reported=False,
         )
         touched.append(dep)
     return touched

@@ -29,6 +29,7 @@ from eap.services.approval.case_store import load_stage
 from eap.services.approval.rows import Verification
 from eap.services.core.audit import record
 from eap.services.core.authz import require_lead
+from eap.services.core.changes import touch
 from eap.services.core.clock import WorkCalendar, local_date, now_or, today_in_china
 from eap.services.core.notify import notify_applicant
 from eap.services.core.principal import Principal
@@ -74,6 +75,7 @@ def issue_results(
             "file_id": None,
         },
     )
+    touch(session, ApprovalDocument, [case.id])
     if item.result_kind == "permit":
         material_id = conn.execute(_MATERIAL_OF_ITEM, {"code": item.code}).scalar()
         conn.execute(

@@ -1,0 +1,526 @@
+"""The national standard's approval tables (DOMAIN §10): the cities' process configuration,
+projects, their units, item cases, their history, approval documents and special procedures.
+
+Each renderer takes the anchor ids to render (None: all) and yields one ``Row`` per record.
+Codes are the real ones: a department is reported by its organisation code (SPBMBM), an item
+by the city's 实施清单 code (SPSXBM); GCDM is the project's own engineering code or empty."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from eap.models import (
+    ApprovalDocument,
+    CaseEvent,
+    Department,
+    Item,
+    ItemCase,
+    ItemCode,
+    Process,
+    ProcessItem,
+    ProcessStage,
+    Project,
+    ProjectUnit,
+    Region,
+    SpecialProcedure,
+    StageCase,
+    StageDef,
+)
+from eap.models.cases import Blzt
+from eap.models.projects import (
+    UNIT_ROLES,
+    ApprovalType,
+    ConstructionNature,
+    EngineeringCategory,
+    LandAcquisition,
+)
+from eap.services.exchange.fields import Column, Row, SpglTable, chunks, day, ts
+
+STAGES = frozenset(range(1, 6))
+PROCESS_TYPES = frozenset(range(1, 11))
+BLZT = frozenset(int(s) for s in Blzt if s != Blzt.SUBMITTED)
+YES_NO = frozenset({0, 1})
+# 单位类型: 1 建设 2 设计 3 施工 4 监理 5 勘察 (UNIT_ROLES in that order)
+UNIT_TYPES = {role: n for n, role in enumerate(UNIT_ROLES, start=1)}
+SPECIAL_KINDS = {
+    "expert": (1, "专家评审"),
+    "hearing": (2, "听证"),
+    "survey": (3, "现场勘查"),
+    "notice": (4, "公示"),
+    "testing": (5, "检验检测"),
+    "other": (9, "其他"),
+}
+# 项目投资来源 (XMTZLY): 1 政府投资 (process types 1, 2), 2 社会投资
+GOVERNMENT_TYPES = (1, 2)
+
+
+def _region_of_city(session: Session) -> dict[str, str]:
+    """Every region's city (a county's parent; a city is its own)."""
+    out: dict[str, str] = {}
+    for code, level, parent in session.exec(
+        select(Region.code, Region.level, Region.parent_code)
+    ).all():
+        out[code] = parent if level == "county" and parent else code
+    return out
+
+
+def _listed_codes(session: Session) -> dict[tuple[str, str], str]:
+    return {
+        (c.item_code, c.region_code): c.listed_code for c in session.exec(select(ItemCode)).all()
+    }
+
+
+# --- process configuration (SPGL_DFXMSPLC*) -----------------------------------------------
+
+
+def _processes(session: Session, ids: Collection[int] | None) -> Iterator[Process]:
+    for part in chunks(ids):
+        q = select(Process).order_by(col(Process.id))
+        if part is not None:
+            q = q.where(col(Process.id).in_(part))
+        yield from session.exec(q).all()
+
+
+def process_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    for p in _processes(session, ids):
+        assert p.id is not None
+        yield Row(
+            f"LC{p.id:010d}",
+            p.id,
+            p.region_code,
+            {
+                "XZQHDM": p.region_code,
+                "SPLCBM": p.code,
+                "SPLCBBH": p.version,
+                "SPLCMC": p.name,
+                "SPLCLX": p.process_type,
+                "SFYX": int(p.active),
+                "FBSJ": ts(p.published_at),
+            },
+        )
+
+
+def process_stage_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    names = {s.code: s.name_zh for s in session.exec(select(StageDef)).all()}
+    for p in _processes(session, ids):
+        assert p.id is not None
+        q = select(ProcessStage).where(ProcessStage.process_id == p.id)
+        for st in session.exec(q.order_by(col(ProcessStage.stage_code))).all():
+            yield Row(
+                f"LCJD{st.id:010d}",
+                p.id,
+                p.region_code,
+                {
+                    "XZQHDM": p.region_code,
+                    "SPLCBM": p.code,
+                    "SPLCBBH": p.version,
+                    "SPJDXH": st.stage_code,
+                    "SPJDMC": names.get(st.stage_code, ""),
+                    "SPJDSX": st.limit_days,
+                },
+            )
+
+
+def process_item_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    listed = _listed_codes(session)
+    for p in _processes(session, ids):
+        assert p.id is not None
+        q = (
+            select(ProcessItem, Item)
+            .join(Item, col(Item.id) == col(ProcessItem.item_id))
+            .where(ProcessItem.process_id == p.id)
+            .order_by(col(ProcessItem.id))
+        )
+        for pi, item in session.exec(q).all():
+            yield Row(
+                f"LCSX{pi.id:010d}",
+                p.id,
+                p.region_code,
+                {
+                    "XZQHDM": p.region_code,
+                    "SPLCBM": p.code,
+                    "SPLCBBH": p.version,
+                    "SPJDXH": pi.stage_code,
+                    "SPSXBM": listed.get((item.code, p.region_code), ""),
+                    "SPSXBBH": item.version,
+                    "SPSXMC": item.name_zh,
+                    "SXBLSX": pi.limit_days,
+                    "SFBX": int(pi.required),
+                },
+            )
+
+
+# --- projects and their units --------------------------------------------------------------
+
+
+def project_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    for part in chunks(ids):
+        q = select(Project, Process).outerjoin(Process, col(Process.id) == col(Project.process_id))
+        if part is not None:
+            q = q.where(col(Project.id).in_(part))
+        for p, process in session.exec(q.order_by(col(Project.id))).all():
+            assert p.id is not None
+            yield Row(
+                f"XM{p.id:010d}",
+                p.id,
+                p.region_code,
+                {
+                    "XZQHDM": p.region_code,
+                    "XMDM": p.project_code,
+                    "XMMC": p.name,
+                    "GCDM": p.engineering_code or None,
+                    "XMTZLY": 1 if p.process_type in GOVERNMENT_TYPES else 2,
+                    "TDHQFS": p.land_acquisition,
+                    "SFWCQYPG": int(p.regional_assessment),
+                    "LXLX": p.approval_type,
+                    "GCFL": p.engineering_category,
+                    "JSXZ": p.construction_nature,
+                    "GBHY": p.industry_code,
+                    "SPLCLX": p.process_type,
+                    "SPLCBM": process.code if process else None,
+                    "SPLCBBH": process.version if process else None,
+                    "ZTZE": p.total_investment,
+                    "JSDDXZQH": p.region_code,
+                    "JSDD": p.location,
+                    "XMJSDDX": p.longitude,
+                    "XMJSDDY": p.latitude,
+                    "JSGMJNR": p.scale or None,
+                    "YDMJ": p.land_area,
+                    "JZMJ": p.floor_area,
+                    "NKGSJ": day(p.planned_start),
+                    "NJCSJ": day(p.planned_finish),
+                    "SBSJ": ts(p.created_at),
+                },
+            )
+
+
+def unit_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    for part in chunks(ids):
+        q = select(ProjectUnit, Project).join(Project, col(Project.id) == ProjectUnit.project_id)
+        if part is not None:
+            q = q.where(col(ProjectUnit.project_id).in_(part))
+        for u, p in session.exec(q.order_by(col(ProjectUnit.id))).all():
+            yield Row(
+                f"DW{u.id:010d}",
+                u.project_id,
+                p.region_code,
+                {
+                    "XZQHDM": p.region_code,
+                    "XMDM": p.project_code,
+                    "DWMC": u.name,
+                    "DWTYSHXYDM": u.uscc,
+                    "DWLX": UNIT_TYPES.get(u.role, 0),
+                },
+            )
+
+
+# --- item cases and what hangs off them ----------------------------------------------------
+
+
+def item_case_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    city = _region_of_city(session)
+    listed = _listed_codes(session)
+    for part in chunks(ids):
+        q = (
+            select(ItemCase, StageCase, Project, Item, Department)
+            .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+            .join(Project, col(Project.id) == col(ItemCase.project_id))
+            .join(Item, col(Item.id) == col(ItemCase.item_id))
+            .join(Department, col(Department.id) == col(ItemCase.department_id))
+            .where(col(ItemCase.status) > Blzt.SUBMITTED)
+        )
+        if part is not None:
+            q = q.where(col(ItemCase.id).in_(part))
+        for case, sc, p, item, dept in session.exec(q.order_by(col(ItemCase.id))).all():
+            assert case.id is not None
+            yield Row(
+                f"SX{case.id:010d}",
+                case.id,
+                sc.region_code,
+                {
+                    "XZQHDM": sc.region_code,
+                    "XMDM": p.project_code,
+                    "SPSXBM": listed.get((item.code, city.get(dept.region_code, "")), ""),
+                    "SPSXBBH": item.version,
+                    "SPSXMC": item.name_zh,
+                    "SPSXSLBM": case.case_no,
+                    "BLSPSLBM": sc.case_no,
+                    "SPJDXH": sc.stage_code,
+                    "SPBMBM": dept.org_code,
+                    "SPBMMC": dept.name,
+                    "SLFS": sc.channel,
+                    "SXBLSX": case.limit_days,
+                    "SLSJ": ts(case.clock_started_at or sc.accepted_at),
+                    "BLZT": case.status,
+                    "SFGZCN": int(case.promise),
+                    "BLJZRQ": day(case.due_date),
+                },
+            )
+
+
+def _case_numbers(
+    session: Session, part: list[int] | None
+) -> dict[int, tuple[str, str]]:  # item case id -> (SPSXSLBM, region)
+    q = select(ItemCase.id, ItemCase.case_no, StageCase.region_code).join(
+        StageCase, col(StageCase.id) == col(ItemCase.stage_case_id)
+    )
+    if part is not None:
+        q = q.where(col(ItemCase.id).in_(part))
+    return {i: (no, region) for i, no, region in session.exec(q).all() if i is not None}
+
+
+def history_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    for part in chunks(ids):
+        cases = _case_numbers(session, part)
+        q = select(CaseEvent).where(col(CaseEvent.status) > Blzt.SUBMITTED)
+        if part is not None:
+            q = q.where(col(CaseEvent.item_case_id).in_(part))
+        for ev in session.exec(q.order_by(col(CaseEvent.id))).all():
+            case_no, region = cases[ev.item_case_id or 0]
+            yield Row(
+                f"LS{ev.id:010d}",
+                ev.item_case_id or 0,
+                region,
+                {
+                    "XZQHDM": region,
+                    "SPSXSLBM": case_no,
+                    "BLCS": ev.office,
+                    "BLR": ev.handler_name,
+                    "BLZT": ev.status,
+                    "BLYJ": ev.opinion or None,
+                    "BLSJ": ts(ev.at),
+                },
+            )
+
+
+def document_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    for part in chunks(ids):
+        cases = _case_numbers(session, part)
+        q = select(ApprovalDocument)
+        if part is not None:
+            q = q.where(col(ApprovalDocument.item_case_id).in_(part))
+        for doc in session.exec(q.order_by(col(ApprovalDocument.id))).all():
+            case_no, region = cases[doc.item_case_id]
+            yield Row(
+                f"PF{doc.id:010d}",
+                doc.item_case_id,
+                region,
+                {
+                    "XZQHDM": region,
+                    "SPSXSLBM": case_no,
+                    "PFRQ": day(doc.issued_on),
+                    "PFWH": doc.doc_no,
+                    "PFWJBT": doc.title,
+                    "PFWJYXQX": day(doc.valid_until),
+                    # the document is rendered as a PDF from this row whenever it is read
+                    "FJMC": f"{doc.doc_no}.pdf",
+                    "FJLX": "pdf",
+                },
+            )
+
+
+def special_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    for part in chunks(ids):
+        cases = _case_numbers(session, part)
+        q = select(SpecialProcedure)
+        if part is not None:
+            q = q.where(col(SpecialProcedure.item_case_id).in_(part))
+        for proc in session.exec(q.order_by(col(SpecialProcedure.id))).all():
+            case_no, region = cases[proc.item_case_id]
+            code, name = SPECIAL_KINDS.get(proc.kind, SPECIAL_KINDS["other"])
+            yield Row(
+                f"TB{proc.id:010d}",
+                proc.item_case_id,
+                region,
+                {
+                    "XZQHDM": region,
+                    "SPSXSLBM": case_no,
+                    "TBCX": code,
+                    "TBCXMC": name,
+                    "TBCXKSSJ": ts(proc.started_at),
+                    "TBCXSXLX": 1,  # 时限类型: 1 工作日
+                    "TBCXSX": proc.limit_days,
+                    "TBCXJSSJ": ts(proc.ended_at),
+                    "TBCXQDYY": proc.reason,
+                    "TBCXJG": proc.result or None,
+                },
+            )
+
+
+def _c(name: str, kind: str = "str", *, req: bool = False, codes: Any = None) -> Column:
+    return Column(name, kind, req, frozenset(codes) if codes is not None else None)
+
+
+_REGION = _c("XZQHDM", req=True)
+_PROCESS = (_REGION, _c("SPLCBM", req=True), _c("SPLCBBH", "int", req=True))
+
+TABLES = (
+    SpglTable(
+        "SPGL_DFXMSPLCXXB",
+        "地方项目审批流程信息表",
+        (
+            *_PROCESS,
+            _c("SPLCMC", req=True),
+            _c("SPLCLX", "int", req=True, codes=PROCESS_TYPES),
+            _c("SFYX", "int", req=True, codes=YES_NO),
+            _c("FBSJ", "datetime", req=True),
+        ),
+        process_rows,
+        "process",
+    ),
+    SpglTable(
+        "SPGL_DFXMSPLCJDXXB",
+        "地方项目审批流程阶段信息表",
+        (
+            *_PROCESS,
+            _c("SPJDXH", "int", req=True, codes=STAGES),
+            _c("SPJDMC", req=True),
+            _c("SPJDSX", "int", req=True),
+        ),
+        process_stage_rows,
+        "process",
+        ("SPGL_DFXMSPLCXXB",),
+    ),
+    SpglTable(
+        "SPGL_DFXMSPLCJDSXXXB",
+        "地方项目审批流程阶段事项信息表",
+        (
+            *_PROCESS,
+            _c("SPJDXH", "int", req=True, codes=STAGES),
+            _c("SPSXBM", req=True),
+            _c("SPSXBBH", "int", req=True),
+            _c("SPSXMC", req=True),
+            _c("SXBLSX", "int", req=True),
+            _c("SFBX", "int", req=True, codes=YES_NO),
+        ),
+        process_item_rows,
+        "process",
+        ("SPGL_DFXMSPLCXXB",),
+    ),
+    SpglTable(
+        "SPGL_XMJBXXB",
+        "项目基本信息表",
+        (
+            _REGION,
+            _c("XMDM", req=True),
+            _c("XMMC", req=True),
+            _c("GCDM"),
+            _c("XMTZLY", "int", req=True, codes={1, 2}),
+            _c("TDHQFS", "int", req=True, codes={int(v) for v in LandAcquisition}),
+            _c("SFWCQYPG", "int", req=True, codes=YES_NO),
+            _c("LXLX", "int", req=True, codes={int(v) for v in ApprovalType}),
+            _c("GCFL", "int", req=True, codes={int(v) for v in EngineeringCategory}),
+            _c("JSXZ", "int", req=True, codes={int(v) for v in ConstructionNature}),
+            _c("GBHY", req=True),
+            _c("SPLCLX", "int", req=True, codes=PROCESS_TYPES),
+            _c("SPLCBM"),
+            _c("SPLCBBH", "int"),
+            _c("ZTZE", "float", req=True),
+            _c("JSDDXZQH", req=True),
+            _c("JSDD", req=True),
+            _c("XMJSDDX", "float"),
+            _c("XMJSDDY", "float"),
+            _c("JSGMJNR"),
+            _c("YDMJ", "float"),
+            _c("JZMJ", "float"),
+            _c("NKGSJ", "date"),
+            _c("NJCSJ", "date"),
+            _c("SBSJ", "datetime", req=True),
+        ),
+        project_rows,
+        "project",
+    ),
+    SpglTable(
+        "SPGL_XMDWXXB",
+        "项目单位信息表",
+        (
+            _REGION,
+            _c("XMDM", req=True),
+            _c("DWMC", req=True),
+            _c("DWTYSHXYDM", req=True),
+            _c("DWLX", "int", req=True, codes=set(UNIT_TYPES.values())),
+        ),
+        unit_rows,
+        "project",
+        ("SPGL_XMJBXXB",),
+    ),
+    SpglTable(
+        "SPGL_XMSPSXPFWJXXB",
+        "项目审批事项批复文件信息表",
+        (
+            _REGION,
+            _c("SPSXSLBM", req=True),
+            _c("PFRQ", "date", req=True),
+            _c("PFWH", req=True),
+            _c("PFWJBT", req=True),
+            _c("PFWJYXQX", "date"),
+            _c("FJMC", req=True),
+            _c("FJLX", req=True),
+        ),
+        document_rows,
+        "item case",
+    ),
+    SpglTable(
+        "SPGL_XMSPSXBLXXB",
+        "项目审批事项办理信息表",
+        (
+            _REGION,
+            _c("XMDM", req=True),
+            _c("SPSXBM", req=True),
+            _c("SPSXBBH", "int", req=True),
+            _c("SPSXMC", req=True),
+            _c("SPSXSLBM", req=True),
+            _c("BLSPSLBM", req=True),
+            _c("SPJDXH", "int", req=True, codes=STAGES),
+            _c("SPBMBM", req=True),
+            _c("SPBMMC", req=True),
+            _c("SLFS", "int", req=True, codes={1, 2}),
+            _c("SXBLSX", "int", req=True),
+            _c("SLSJ", "datetime"),
+            _c("BLZT", "int", req=True, codes=BLZT),
+            _c("SFGZCN", "int", req=True, codes=YES_NO),
+            _c("BLJZRQ", "date"),
+        ),
+        item_case_rows,
+        "item case",
+        ("SPGL_XMJBXXB", "SPGL_XMSPSXPFWJXXB"),
+    ),
+    SpglTable(
+        "SPGL_XMSPSXBLXXXXB",
+        "项目审批事项办理详细信息表",
+        (
+            _REGION,
+            _c("SPSXSLBM", req=True),
+            _c("BLCS", req=True),
+            _c("BLR", req=True),
+            _c("BLZT", "int", req=True, codes=BLZT),
+            _c("BLYJ"),
+            _c("BLSJ", "datetime", req=True),
+        ),
+        history_rows,
+        "item case",
+        ("SPGL_XMSPSXBLXXB",),
+    ),
+    SpglTable(
+        "SPGL_XMSPSXBLTBCXXXB",
+        "项目审批事项特别程序信息表",
+        (
+            _REGION,
+            _c("SPSXSLBM", req=True),
+            _c("TBCX", "int", req=True, codes={c for c, _n in SPECIAL_KINDS.values()}),
+            _c("TBCXMC", req=True),
+            _c("TBCXKSSJ", "datetime", req=True),
+            _c("TBCXSXLX", "int", req=True, codes={1, 2}),
+            _c("TBCXSX", "int", req=True),
+            _c("TBCXJSSJ", "datetime"),
+            _c("TBCXQDYY", req=True),
+            _c("TBCXJG"),
+        ),
+        special_rows,
+        "item case",
+        ("SPGL_XMSPSXBLXXB",),
+    ),
+)
