@@ -34,6 +34,20 @@ class Settings(BaseSettings):
     screen_refresh_seconds: int = Field(
         default=60, ge=10, description="how often the scheduler recomputes the big screens' figures"
     )
+    # National reporting (数据共享交换, services.exchange): how the outbox is delivered
+    spgl_mode: str = Field(
+        default="http", pattern="^(http|staging)$", description="HTTP push or staging database"
+    )
+    spgl_url: str | None = Field(default=None, description="the national receiver (HTTP mode)")
+    spgl_staging_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the staging database (前置库)"
+    )
+    spgl_push_minutes: int = Field(default=5, ge=1, description="delivery round interval")
+    spgl_batch: int = Field(default=500, ge=1, le=500, description="rows per request")
+    spgl_timeout_seconds: float = Field(default=30, gt=0)
+    spgl_claim_seconds: int = Field(
+        default=120, ge=1, description="a batch's claim; a pusher that died frees it after this"
+    )
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     session_idle_minutes: int = 30
     lockout_threshold: int = 5

@@ -211,7 +211,8 @@ def cases_by_code(session: Session, stage_case_id: int) -> dict[str, ItemCase]:
 
 
 def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) -> dt.date:
-    """Start and approve every open item, prerequisites first, a working day apart."""
+    """Start (12:00, after the 11:00 acceptance) and approve (15:00) every open item,
+    prerequisites first, a working day apart."""
     for _ in range(10):
         open_cases = [
             c for c in cases_by_code(session, stage_case_id).values() if c.status not in TERMINAL
@@ -225,7 +226,7 @@ def approve_all(session: Session, city: City, stage_case_id: int, day: dt.date) 
             who = city.approvers[kind]
             if case.status == Blzt.ACCEPTED:
                 handling.start_handling(
-                    session, principal=who, item_case_id=case.id, now=at(day, 9)
+                    session, principal=who, item_case_id=case.id, now=at(day, 12)
                 )
             handling.decide(
                 session,

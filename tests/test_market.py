@@ -655,14 +655,22 @@ def test_national_tables_and_supervision_see_the_market(session: Session) -> Non
         session, principal=won, service_id=sid, file_id=contract.id, now=CONTRACT_DAY
     )
     service_clock.confirm_contract(session, principal=owner, service_id=sid, now=CONTRACT_DAY)
-    rows = [r for r in (r.fields for r in market_tables.service_rows(session, None)) if r["CGGGBH"] == p.number]
+    rows = [
+        r
+        for r in (r.fields for r in market_tables.service_rows(session, None))
+        if r["CGGGBH"] == p.number
+    ]
     assert len(rows) == 1
     row = rows[0]
     assert row["ZJFWSXBM"] == "ZJ03" and row["GLSPSXBM"] == "S5-01"
     assert row["XZFS"] == SelectionMethod.RANDOM and row["FWSX"] == 10
     assert row["FWKSRQ"] == "2026-12-10" and row["FWZT"] == ServiceStatus.IN_PROGRESS
     assert {"LSH", "XZQHDM", "SJYXBS", "SJSCZT"} <= set(row)
-    steps = [r["HJMC"] for r in (r.fields for r in market_tables.milestone_rows(session, None)) if r["CGGGBH"] == p.number]
+    steps = [
+        r["HJMC"]
+        for r in (r.fields for r in market_tables.milestone_rows(session, None))
+        if r["CGGGBH"] == p.number
+    ]
     assert steps == ["中选", "合同确认"]
     # overdue in 南昌: the city's supervisor sees it, 赣州's does not
     nc, gz = supervisor(session, "360100"), supervisor(session, "360700")

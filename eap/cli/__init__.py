@@ -265,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     spgl.add_argument("--out", required=True)
     spgl.set_defaults(fn=cmd_export_spgl)
 
+    from eap.cli import spgl as spgl_commands
+
+    spgl_commands.register(sub)
+
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
     imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")
     imp.add_argument("file")
