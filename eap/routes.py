@@ -168,13 +168,15 @@ ROUTES: tuple[Route, ...] = (
         "/supervision",
         f"{_P}.supervision.board:supervision_page",
         "效能督查 · EAP",
-        frozenset({Role.SUPERVISOR}),
+        # administrators: the national-reporting tab only
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
         (
             f"{_S}.supervision.board:SupervisionState.load",
             f"{_S}.supervision.market_watch:MarketWatchState.load",
+            f"{_S}.supervision.reporting:ReportingState.load",
         ),
         "nav.supervision",
-        frozenset({Role.SUPERVISOR}),
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
     ),
     # 统一中介服务 intermediary market: the agency's workbench, the public market
     Route(

@@ -83,7 +83,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     from eap.services.admin import accounts
     from eap.services.agency import selection
     from eap.services.core import notify
-    from eap.services.exchange import delivery
+    from eap.services.exchange import push as spgl_push
     from eap.services.screen import snapshot as screen
     from eap.services.supervision import alerts as supervision, anomalies, kpi
 
@@ -99,7 +99,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
         # the big screens read these rows: one computation a minute, however many screens
         "screen": (lambda s: screen.refresh(s), get_settings().screen_refresh_seconds),
         # the national system's staging database is read every 5 minutes: deliver as often
-        "spgl": (lambda s: delivery.push(s), get_settings().spgl_push_minutes * 60),
+        "spgl": (lambda s: spgl_push.push(s), get_settings().spgl_push_minutes * 60),
     }
 
 

@@ -20,8 +20,13 @@ cat <<MSG
 MSG
 # Exactly one scheduler per deployment: a separate process, never inside a web worker.
 mkdir -p var
+# The national system's receiving end, faked locally for the demo (数据上报 tab on /supervision).
+if [ -z "${EAP_SPGL_URL:-}" ] && [ "${EAP_SPGL_MODE:-http}" = "http" ]; then
+  python -m eap spgl fake-receiver --port "${EAP_SPGL_FAKE_PORT:-8765}" > var/spgl-receiver.log 2>&1 &
+  export EAP_SPGL_URL="http://127.0.0.1:${EAP_SPGL_FAKE_PORT:-8765}/"
+fi
 if [ "${EAP_SCHEDULER_ENABLED:-true}" = "true" ]; then
   python -m eap scheduler > var/scheduler.log 2>&1 &
-  trap 'kill %1 2>/dev/null' EXIT
 fi
+trap 'kill $(jobs -p) 2>/dev/null' EXIT
 reflex run --env prod --single-port --frontend-port "${EAP_PORT:-3000}"

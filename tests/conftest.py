@@ -69,21 +69,3 @@ def gateway() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sms"
     server.shutdown()
-
-
-def scratch_database(name: str, tmp_dir: Path) -> str:
-    """An empty database of the run's dialect for tests whose subprocesses must see committed
-    data: a SQLite file, or a fresh database beside the PostgreSQL test database."""
-    base = os.environ["EAP_DATABASE_URL"]
-    if not base.startswith("postgresql"):
-        return f"sqlite:///{tmp_dir / f'{name}.db'}"
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base)
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)

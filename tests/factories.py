@@ -401,3 +401,21 @@ def purchase(
 
 def supervisor(session: Session, region: str = "360100") -> Principal:
     return _user(session, "supervisor", region_code=region)
+
+
+def scratch_database(name: str, tmp_dir: Path) -> str:
+    """An empty database of the run's dialect for tests whose subprocesses must see committed
+    data: a SQLite file, or a fresh database beside the PostgreSQL test database."""
+    base = os.environ["EAP_DATABASE_URL"]
+    if not base.startswith("postgresql"):
+        return f"sqlite:///{tmp_dir / f'{name}.db'}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)

@@ -132,6 +132,7 @@ def test_load_is_idempotent(session: Session) -> None:
         "departments": 0,
         "items": 0,
         "intermediary_services": 0,
+        "reporting_codes": 0,
         "processes": 0,
     }
     assert session.exec(select(func.count()).select_from(Process)).one() == before

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import (
@@ -665,7 +665,19 @@ def test_national_tables_and_supervision_see_the_market(session: Session) -> Non
     assert row["ZJFWSXBM"] == "ZJ03" and row["GLSPSXBM"] == "S5-01"
     assert row["XZFS"] == SelectionMethod.RANDOM and row["FWSX"] == 10
     assert row["FWKSRQ"] == "2026-12-10" and row["FWZT"] == ServiceStatus.IN_PROGRESS
-    assert {"LSH", "XZQHDM", "SJYXBS", "SJSCZT"} <= set(row)
+    assert set(row) == set(market_tables.TABLES[0].column_names)
+    # the service's move was versioned in the outbox with the change, and goes out with LSH
+    session.commit()
+    from eap.models import SpglVersion
+    from eap.services.exchange.delivery import wire_row
+
+    latest = session.exec(
+        select(SpglVersion)
+        .where(SpglVersion.table_name == "SPGL_ZJFWSXBLXXB", SpglVersion.anchor_id == sid)
+        .order_by(col(SpglVersion.lsh).desc())
+    ).first()
+    assert latest is not None and latest.payload["FWZT"] == ServiceStatus.IN_PROGRESS
+    assert {"LSH", "XZQHDM", "SJYXBS", "SJSCZT", "DFSJZJ"} <= set(wire_row(latest))
     steps = [
         r["HJMC"]
         for r in (r.fields for r in market_tables.milestone_rows(session, None))

@@ -135,3 +135,62 @@ def test_coordinates_lie_in_the_county_chosen(session: Session) -> None:
         session, fields={**GOOD, "project_code": "2026-360102-47-01-765433"}, flags=[], new=True
     )
     assert no_site.longitude is None and no_site.latitude is None
+
+
+def test_the_facts_reported_to_the_national_system(session: Session) -> None:
+    """立项类型, 建设性质, 工程分类, 土地获取方式, 行业, 区域评估, GCDM and 建设规模: chosen from
+    their code lists, stored, and sent in the project's SPGL row."""
+    from eap.models.projects import ApprovalType, LandAcquisition
+    from eap.services.exchange.approval_tables import project_rows
+
+    wrong = {
+        **GOOD,
+        "approval_type": "7",
+        "land_acquisition": "x",
+        "industry_code": "Z9999",
+        "regional_assessment": "maybe",
+        "engineering_code": GOOD["project_code"],
+    }
+    assert _errors(session, wrong) == {
+        "approval_type": "project.code_list",
+        "land_acquisition": "project.code_list",
+        "industry_code": "project.code_list",
+        "regional_assessment": "project.code_list",
+        "engineering_code": "project.gcdm_is_xmdm",
+    }
+    # left out: a company's project is filed (备案), a government one examined (审批)
+    assert (
+        projects.project_from_form(session, fields=GOOD, flags=[], new=True).approval_type
+        == ApprovalType.FILED
+    )
+    government = {**GOOD, "process_type": "1"}
+    assert (
+        projects.project_from_form(session, fields=government, flags=[], new=True).approval_type
+        == ApprovalType.EXAMINED
+    )
+    chosen = {
+        **GOOD,
+        "approval_type": "2",
+        "construction_nature": "2",
+        "engineering_category": "2",
+        "land_acquisition": "1",
+        "industry_code": "E4813",
+        "regional_assessment": "yes",
+        "engineering_code": "GC-3601-2026-0007",
+        "scale": "道路全长 3.2 公里",
+    }
+    data = projects.project_from_form(session, fields=chosen, flags=[], new=True)
+    created = projects.register_project(session, principal=applicant(session), data=data)
+    (row,) = list(project_rows(session, [created.id or 0]))
+    assert {k: row.fields[k] for k in ("LXLX", "JSXZ", "GCFL", "TDHQFS", "GBHY", "SFWCQYPG")} == {
+        "LXLX": 2,
+        "JSXZ": 2,
+        "GCFL": 2,
+        "TDHQFS": LandAcquisition.ALLOCATION,
+        "GBHY": "E4813",
+        "SFWCQYPG": 1,
+    }
+    assert (
+        row.fields["GCDM"] == "GC-3601-2026-0007" and row.fields["JSGMJNR"] == "道路全长 3.2 公里"
+    )
+    assert row.fields["XMTZLY"] == 2  # a social-investment process type

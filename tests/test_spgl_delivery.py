@@ -22,8 +22,7 @@ from sqlmodel import Session, col, func, select
 from eap.db import make_engine
 from eap.models import CaseEvent, SpglVersion
 from eap.models.exchange import UploadState
-from tests.conftest import scratch_database
-from tests.factories import run_cli
+from tests.factories import run_cli, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

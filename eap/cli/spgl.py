@@ -12,10 +12,10 @@ def cmd_push(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from eap.db import get_engine
-    from eap.services.exchange import delivery
+    from eap.services.exchange.push import push
 
     with Session(get_engine()) as session:
-        result = delivery.push(session, url=args.url, retry_now=args.retry_now)
+        result = push(session, url=args.url, retry_now=args.retry_now)
     print(json.dumps(result, ensure_ascii=False))
     return 0 if not result.get("error") else 1
 

@@ -53,24 +53,25 @@ class LandAcquisition(IntEnum):
     LEASE = 4  # 租赁
 
 
-# 国民经济行业分类 (GB/T 4754-2017) classes a construction project is usually filed under (GBHY).
-INDUSTRY_CODES: dict[str, tuple[str, str]] = {
-    "E4710": ("住宅房屋建筑", "Residential building"),
-    "E4720": ("体育场馆建筑", "Sports venues"),
-    "E4790": ("其他房屋建筑业", "Other building construction"),
-    "E4811": ("铁路工程建筑", "Railway works"),
-    "E4812": ("公路工程建筑", "Highway works"),
-    "E4813": ("市政道路工程建筑", "Urban road works"),
-    "E4822": ("水源及供水设施工程建筑", "Water supply works"),
-    "E4852": ("管道工程建筑", "Pipeline works"),
-    "E4861": ("火力发电工程施工", "Thermal power works"),
-    "E4890": ("其他土木工程建筑", "Other civil engineering"),
-    "C3000": ("非金属矿物制品业（厂房）", "Non-metallic mineral products (plant)"),
-    "C3900": ("计算机、通信和其他电子设备制造业（厂房）", "Electronics manufacturing (plant)"),
-    "K7010": ("房地产开发经营", "Real-estate development"),
-    "P8300": ("教育（校舍）", "Education (school buildings)"),
-    "Q8410": ("医院（医疗用房）", "Hospitals"),
-}
+# 国民经济行业分类 (GB/T 4754-2017) classes a construction project is usually filed under (GBHY);
+# their names are in the message catalogue (industry.<code>).
+INDUSTRY_CODES: tuple[str, ...] = (
+    "E4710",
+    "E4720",
+    "E4790",
+    "E4811",
+    "E4812",
+    "E4813",
+    "E4822",
+    "E4852",
+    "E4861",
+    "E4890",
+    "C3000",
+    "C3900",
+    "K7010",
+    "P8300",
+    "Q8410",
+)
 
 
 class ProjectBase(SQLModel):

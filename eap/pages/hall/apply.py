@@ -7,6 +7,13 @@ import reflex as rx
 from eap.components.cases import localized, template_link
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.models.projects import (
+    INDUSTRY_CODES,
+    ApprovalType,
+    ConstructionNature,
+    EngineeringCategory,
+    LandAcquisition,
+)
 from eap.state.hall.apply import FLAGS, ApplyState as A, NewProjectState as N
 
 T = A.t
@@ -51,6 +58,74 @@ def _field(
         field_error(N, name),
         width="100%",
         spacing="1",
+    )
+
+
+def _choice(name: str, label: str, options: list[tuple[str, str]]) -> rx.Component:
+    """One value from a code list, each shown by its name in the catalogue."""
+    return rx.vstack(
+        _label(label, False, f"field-{name}"),
+        rx.select.root(
+            rx.select.trigger(id=f"field-{name}", width="100%"),
+            rx.select.content(*[rx.select.item(T[key], value=value) for value, key in options]),
+            value=N.fields.get(name, ""),
+            on_change=lambda v: N.set_field(name, v),
+        ),
+        field_error(N, name),
+        width="100%",
+        spacing="1",
+    )
+
+
+def _reported_facts() -> rx.Component:
+    """What the national system asks of every project (SPGL_XMJBXXB)."""
+
+    def codes(enum: type, prefix: str) -> list[tuple[str, str]]:
+        return [(str(int(v)), f"{prefix}.{int(v)}") for v in enum]
+
+    return rx.vstack(
+        rx.text(T["project.section.reported"], size="2", weight="medium"),
+        rx.grid(
+            _choice(
+                "approval_type", "project.f.approval_type", codes(ApprovalType, "approval_type")
+            ),
+            _choice(
+                "construction_nature",
+                "project.f.construction_nature",
+                codes(ConstructionNature, "construction_nature"),
+            ),
+            _choice(
+                "engineering_category",
+                "project.f.engineering_category",
+                codes(EngineeringCategory, "engineering_category"),
+            ),
+            _choice(
+                "land_acquisition",
+                "project.f.land_acquisition",
+                codes(LandAcquisition, "land_acquisition"),
+            ),
+            _choice(
+                "industry_code",
+                "project.f.industry_code",
+                [(c, f"industry.{c}") for c in INDUSTRY_CODES],
+            ),
+            _choice(
+                "regional_assessment",
+                "project.f.regional_assessment",
+                [("yes", "answer.yes"), ("no", "answer.no")],
+            ),
+            _field(
+                "engineering_code",
+                "project.f.engineering_code",
+                hint="project.hint.engineering_code",
+            ),
+            _field("scale", "project.f.scale"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+        spacing="2",
     )
 
 
@@ -155,6 +230,7 @@ def new_project_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                _reported_facts(),
                 rx.text(T["apply.questions"], size="2", weight="medium"),
                 rx.hstack(
                     *[

@@ -8,6 +8,7 @@ from eap.components.cases import history_table, selectable_row
 from eap.components.forms import select_field
 from eap.components.shell import pager, shell
 from eap.pages.supervision.market_tab import market_tab
+from eap.pages.supervision.reporting_tab import reporting_tab
 from eap.state.supervision.board import SupervisionState as S
 
 T = S.t
@@ -431,19 +432,31 @@ def supervision_page() -> rx.Component:
             ),
             rx.tabs.root(
                 rx.tabs.list(
-                    rx.tabs.trigger(T["supervision.alerts"], value="alerts", id="tab-alerts"),
-                    rx.tabs.trigger(
-                        T["supervision.anomalies"], value="anomalies", id="tab-anomalies"
+                    # an administrator sees the reporting tab only
+                    rx.cond(
+                        S.user.role == "supervisor",
+                        rx.fragment(
+                            rx.tabs.trigger(
+                                T["supervision.alerts"], value="alerts", id="tab-alerts"
+                            ),
+                            rx.tabs.trigger(
+                                T["supervision.anomalies"], value="anomalies", id="tab-anomalies"
+                            ),
+                            rx.tabs.trigger(T["supervision.kpi"], value="kpi", id="tab-kpi"),
+                            rx.tabs.trigger(
+                                T["supervision.ranking"], value="ranking", id="tab-ranking"
+                            ),
+                            rx.tabs.trigger(T["watch.tab"], value="market", id="tab-market"),
+                        ),
                     ),
-                    rx.tabs.trigger(T["supervision.kpi"], value="kpi", id="tab-kpi"),
-                    rx.tabs.trigger(T["supervision.ranking"], value="ranking", id="tab-ranking"),
-                    rx.tabs.trigger(T["watch.tab"], value="market", id="tab-market"),
+                    rx.tabs.trigger(T["spgl.tab"], value="reporting", id="tab-reporting"),
                 ),
                 rx.tabs.content(alerts_tab(), value="alerts", padding_top="1em"),
                 rx.tabs.content(anomalies_tab(), value="anomalies", padding_top="1em"),
                 rx.tabs.content(kpi_tab(), value="kpi", padding_top="1em"),
                 rx.tabs.content(ranking_tab(), value="ranking", padding_top="1em"),
                 rx.tabs.content(market_tab(), value="market", padding_top="1em"),
+                rx.tabs.content(reporting_tab(), value="reporting", padding_top="1em"),
                 value=S.tab,
                 on_change=S.set_tab,
                 width="100%",

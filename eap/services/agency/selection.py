@@ -144,9 +144,9 @@ def _claim(session: Session, purchase: Purchase, *, from_status: int, to_status:
         )
         .values(status=to_status, version=purchase.version + 1)
     )
-    touch(session, Purchase, [purchase.id])
     if not rowcount(res):
         return False
+    touch(session, Purchase, [purchase.id])
     session.refresh(purchase)
     return True
 

@@ -37,7 +37,7 @@ from eap.models.projects import (
     EngineeringCategory,
     LandAcquisition,
 )
-from eap.services.exchange.fields import Column, Row, SpglTable, chunks, day, ts
+from eap.services.exchange.fields import Column, Row, SpglTable, chunks, day, fresh, ts
 
 STAGES = frozenset(range(1, 6))
 PROCESS_TYPES = frozenset(range(1, 11))
@@ -60,8 +60,8 @@ GOVERNMENT_TYPES = (1, 2)
 def _region_of_city(session: Session) -> dict[str, str]:
     """Every region's city (a county's parent; a city is its own)."""
     out: dict[str, str] = {}
-    for code, level, parent in session.exec(
-        select(Region.code, Region.level, Region.parent_code)
+    for code, level, parent in fresh(
+        session, select(Region.code, Region.level, Region.parent_code)
     ).all():
         out[code] = parent if level == "county" and parent else code
     return out
@@ -69,7 +69,7 @@ def _region_of_city(session: Session) -> dict[str, str]:
 
 def _listed_codes(session: Session) -> dict[tuple[str, str], str]:
     return {
-        (c.item_code, c.region_code): c.listed_code for c in session.exec(select(ItemCode)).all()
+        (c.item_code, c.region_code): c.listed_code for c in fresh(session, select(ItemCode)).all()
     }
 
 
@@ -81,7 +81,7 @@ def _processes(session: Session, ids: Collection[int] | None) -> Iterator[Proces
         q = select(Process).order_by(col(Process.id))
         if part is not None:
             q = q.where(col(Process.id).in_(part))
-        yield from session.exec(q).all()
+        yield from fresh(session, q).all()
 
 
 def process_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
@@ -104,11 +104,11 @@ def process_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]
 
 
 def process_stage_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    names = {s.code: s.name_zh for s in session.exec(select(StageDef)).all()}
+    names = {s.code: s.name_zh for s in fresh(session, select(StageDef)).all()}
     for p in _processes(session, ids):
         assert p.id is not None
         q = select(ProcessStage).where(ProcessStage.process_id == p.id)
-        for st in session.exec(q.order_by(col(ProcessStage.stage_code))).all():
+        for st in fresh(session, q.order_by(col(ProcessStage.stage_code))).all():
             yield Row(
                 f"LCJD{st.id:010d}",
                 p.id,
@@ -134,7 +134,7 @@ def process_item_rows(session: Session, ids: Collection[int] | None) -> Iterator
             .where(ProcessItem.process_id == p.id)
             .order_by(col(ProcessItem.id))
         )
-        for pi, item in session.exec(q).all():
+        for pi, item in fresh(session, q).all():
             yield Row(
                 f"LCSX{pi.id:010d}",
                 p.id,
@@ -161,7 +161,7 @@ def project_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]
         q = select(Project, Process).outerjoin(Process, col(Process.id) == col(Project.process_id))
         if part is not None:
             q = q.where(col(Project.id).in_(part))
-        for p, process in session.exec(q.order_by(col(Project.id))).all():
+        for p, process in fresh(session, q.order_by(col(Project.id))).all():
             assert p.id is not None
             yield Row(
                 f"XM{p.id:010d}",
@@ -202,7 +202,7 @@ def unit_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
         q = select(ProjectUnit, Project).join(Project, col(Project.id) == ProjectUnit.project_id)
         if part is not None:
             q = q.where(col(ProjectUnit.project_id).in_(part))
-        for u, p in session.exec(q.order_by(col(ProjectUnit.id))).all():
+        for u, p in fresh(session, q.order_by(col(ProjectUnit.id))).all():
             yield Row(
                 f"DW{u.id:010d}",
                 u.project_id,
@@ -234,7 +234,7 @@ def item_case_rows(session: Session, ids: Collection[int] | None) -> Iterator[Ro
         )
         if part is not None:
             q = q.where(col(ItemCase.id).in_(part))
-        for case, sc, p, item, dept in session.exec(q.order_by(col(ItemCase.id))).all():
+        for case, sc, p, item, dept in fresh(session, q.order_by(col(ItemCase.id))).all():
             assert case.id is not None
             yield Row(
                 f"SX{case.id:010d}",
@@ -269,7 +269,7 @@ def _case_numbers(
     )
     if part is not None:
         q = q.where(col(ItemCase.id).in_(part))
-    return {i: (no, region) for i, no, region in session.exec(q).all() if i is not None}
+    return {i: (no, region) for i, no, region in fresh(session, q).all() if i is not None}
 
 
 def history_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
@@ -278,7 +278,7 @@ def history_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]
         q = select(CaseEvent).where(col(CaseEvent.status) > Blzt.SUBMITTED)
         if part is not None:
             q = q.where(col(CaseEvent.item_case_id).in_(part))
-        for ev in session.exec(q.order_by(col(CaseEvent.id))).all():
+        for ev in fresh(session, q.order_by(col(CaseEvent.id))).all():
             case_no, region = cases[ev.item_case_id or 0]
             yield Row(
                 f"LS{ev.id:010d}",
@@ -302,7 +302,7 @@ def document_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row
         q = select(ApprovalDocument)
         if part is not None:
             q = q.where(col(ApprovalDocument.item_case_id).in_(part))
-        for doc in session.exec(q.order_by(col(ApprovalDocument.id))).all():
+        for doc in fresh(session, q.order_by(col(ApprovalDocument.id))).all():
             case_no, region = cases[doc.item_case_id]
             yield Row(
                 f"PF{doc.id:010d}",
@@ -328,7 +328,7 @@ def special_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]
         q = select(SpecialProcedure)
         if part is not None:
             q = q.where(col(SpecialProcedure.item_case_id).in_(part))
-        for proc in session.exec(q.order_by(col(SpecialProcedure.id))).all():
+        for proc in fresh(session, q.order_by(col(SpecialProcedure.id))).all():
             case_no, region = cases[proc.item_case_id]
             code, name = SPECIAL_KINDS.get(proc.kind, SPECIAL_KINDS["other"])
             yield Row(

@@ -252,20 +252,3 @@ def push_http(
     timeout = timeout or get_settings().spgl_timeout_seconds
     with httpx.Client(timeout=timeout) as client:
         return run_round(session, http_sender(url, client=client), now=now, retry_now=retry_now)
-
-
-def push(session: Session, *, url: str | None = None, retry_now: bool = False) -> dict[str, Any]:
-    """The scheduler's round, in the mode the settings choose (an explicit URL means HTTP)."""
-    from eap.services.exchange import staging  # the staging mode's engine only when used
-
-    settings = get_settings()
-    if url or settings.spgl_mode == "http":
-        target = url or settings.spgl_url
-        if not target:
-            return {**RoundResult(pending=pending_count(session)).as_dict(), "mode": "off"}
-        return push_http(session, url=target, retry_now=retry_now).as_dict()
-    if not settings.spgl_staging_url:
-        return {**RoundResult(pending=pending_count(session)).as_dict(), "mode": "off"}
-    return staging.push_staging(
-        session, staging_url=settings.spgl_staging_url, retry_now=retry_now
-    ).as_dict()

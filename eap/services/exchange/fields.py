@@ -68,6 +68,13 @@ class SpglTable:
         return tuple(c.name for c in self.columns)
 
 
+def fresh(session: Session, query: Any) -> Any:
+    """Run a renderer's query with every row read from the database, not from objects the
+    session already holds: another process may have changed them since this session loaded
+    them (the caller's own changes are flushed before rendering)."""
+    return session.exec(query.execution_options(populate_existing=True))
+
+
 def chunks(ids: Collection[int] | None, size: int = 500) -> Iterator[list[int] | None]:
     """The anchors in bounded IN lists; None (everything) stays one pass."""
     if ids is None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from eap.models import Agency, AgencyService, Company, Project, Purchase, ServiceType
 from eap.models.market import SelectionMethod, ServiceStatus
-from eap.services.exchange.fields import Column, Row, SpglTable, chunks, day, ts
+from eap.services.exchange.fields import Column, Row, SpglTable, chunks, day, fresh, ts
 
 _AGENCY = aliased(Company)
 
@@ -30,7 +30,7 @@ def _services(session: Session, ids: Collection[int] | None) -> Iterator[Any]:
         )
         if part is not None:
             q = q.where(col(AgencyService.id).in_(part))
-        yield from session.exec(q.order_by(col(AgencyService.id))).all()
+        yield from fresh(session, q.order_by(col(AgencyService.id))).all()
 
 
 def _signed(svc: AgencyService) -> Any:
@@ -79,7 +79,7 @@ def milestone_rows(session: Session, ids: Collection[int] | None) -> Iterator[Ro
         ]
         for n, (code, name, at) in enumerate((s for s in steps if s[2] is not None), start=1):
             yield Row(
-                f"ZJGC{svc.id:010d}{n:02d}",
+                f"ZJGC{svc.id:010d}{code:0>2}",  # keyed by the step: stable if one is missing
                 svc.id,
                 project.region_code,
                 {

@@ -12,13 +12,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from eap.errors import DomainError, PermissionDenied
-from eap.models import ItemCase, Project, Region, SpglVersion
+from eap.models import ItemCase, JobRun, Project, Region, SpglVersion
 from eap.models.exchange import UploadState
 from eap.services.core.audit import record
 from eap.services.core.authz import PROVINCE, region_names, region_prefix
 from eap.services.core.principal import Principal, Role
 from eap.services.exchange import outbox
-from eap.services.exchange.fields import lsh_text
+from eap.services.exchange.fields import lsh_text, ts
 from eap.services.exchange.tables import BY_NAME, TABLES
 
 VIEWERS = (Role.SUPERVISOR, Role.ADMIN)
@@ -187,13 +187,27 @@ def check(session: Session) -> dict[str, Any]:
 class ReportingView:
     counts: list[CountRow]
     rejected: list[RejectedRow]
+    totals: dict[str, int]
+    # the scheduler's last delivery round: when (Beijing time) and its figures; None if never
+    last_round_at: str | None
+    last_round: dict[str, Any]
 
 
 def reporting_view(session: Session, *, principal: Principal) -> ReportingView:
     prefix = _prefix(principal)
     linkable = principal.role == Role.SUPERVISOR and principal.region_code == PROVINCE
+    rows = counts(session, prefix=prefix)
+    totals = {
+        state: sum(getattr(r, state) for r in rows)
+        for state in ("pending", "sent", "accepted", "rejected")
+    }
+    run = session.get(JobRun, "spgl")
     return ReportingView(
-        counts(session, prefix=prefix), rejected(session, prefix=prefix, linkable=linkable)
+        rows,
+        rejected(session, prefix=prefix, linkable=linkable),
+        totals,
+        ts(run.last_run_at) if run else None,
+        dict(run.last_result or {}) if run else {},
     )
 
 

@@ -12,7 +12,15 @@ from sqlmodel import Session, col, select
 from eap.errors import DomainError, FieldErrors, PermissionDenied
 from eap.models import ProcessType, Project, ProjectUnit, Region
 from eap.models.common import utcnow
-from eap.models.projects import UNIT_ROLES, ProjectCreate
+from eap.models.projects import (
+    INDUSTRY_CODES,
+    UNIT_ROLES,
+    ApprovalType,
+    ConstructionNature,
+    EngineeringCategory,
+    LandAcquisition,
+    ProjectCreate,
+)
 from eap.services.core import geo
 from eap.services.core.audit import record
 from eap.services.core.identifiers import validate_project_code, validate_uscc
@@ -21,6 +29,51 @@ from eap.services.core.principal import Principal
 # The form's fields in the order they are shown; a problem is reported under its own field.
 REQUIRED = ("project_code", "name", "region_code", "total_investment", "process_type")
 NUMBERS = ("total_investment", "land_area", "floor_area")
+# The facts reported to the national system (SPGL_XMJBXXB): a choice from each code list.
+CHOICES: dict[str, frozenset[int]] = {
+    "approval_type": frozenset(ApprovalType),
+    "construction_nature": frozenset(ConstructionNature),
+    "engineering_category": frozenset(EngineeringCategory),
+    "land_acquisition": frozenset(LandAcquisition),
+}
+GOVERNMENT_TYPES = (1, 2)
+
+
+def default_approval_type(process_type: int) -> ApprovalType:
+    """Government investment is examined (审批); a company's project is usually filed (备案)."""
+    return ApprovalType.EXAMINED if process_type in GOVERNMENT_TYPES else ApprovalType.FILED
+
+
+def _reported_facts(
+    fields: dict[str, str], process_type: int, problems: list[DomainError]
+) -> dict[str, Any]:
+    """The national-report fields of the form, each checked against its code list."""
+    out: dict[str, Any] = {}
+    defaults = {
+        "approval_type": default_approval_type(process_type),
+        "construction_nature": ConstructionNature.NEW,
+        "engineering_category": EngineeringCategory.BUILDING,
+        "land_acquisition": LandAcquisition.AUCTION,
+    }
+    for name, allowed in CHOICES.items():
+        raw = fields.get(name, "").strip()
+        if not raw:
+            out[name] = int(defaults[name])
+        elif raw.isdigit() and int(raw) in allowed:
+            out[name] = int(raw)
+        else:
+            problems.append(DomainError("project.code_list", field=name))
+    industry = fields.get("industry_code", "").strip() or "E4790"
+    if industry not in INDUSTRY_CODES:
+        problems.append(DomainError("project.code_list", field="industry_code"))
+    out["industry_code"] = industry
+    assessed = fields.get("regional_assessment", "no")
+    if assessed not in ("yes", "no"):
+        problems.append(DomainError("project.code_list", field="regional_assessment"))
+    out["regional_assessment"] = assessed == "yes"
+    out["engineering_code"] = fields.get("engineering_code", "").strip()
+    out["scale"] = fields.get("scale", "").strip()[:500]
+    return out
 
 
 def _problems(session: Session, data: ProjectCreate) -> list[DomainError]:
@@ -37,6 +90,8 @@ def _problems(session: Session, data: ProjectCreate) -> list[DomainError]:
             problems.append(DomainError("project.negative", field=name))
     if data.planned_start and data.planned_finish and data.planned_finish < data.planned_start:
         problems.append(DomainError("project.dates", field="planned_finish"))
+    if data.engineering_code and data.engineering_code == data.project_code:
+        problems.append(DomainError("project.gcdm_is_xmdm", field="engineering_code"))
     if (data.longitude is None) != (data.latitude is None):
         problems.append(DomainError("project.coordinate_pair", field="longitude"))
     elif data.longitude is not None and data.latitude is not None and region is not None:
@@ -98,6 +153,7 @@ def project_from_form(
         problems += exc.errors
         longitude = latitude = None
     ptype = fields.get("process_type", "")
+    facts = _reported_facts(fields, int(ptype) if ptype.isdigit() else 0, problems)
     values: dict[str, Any] = {
         "project_code": fields.get("project_code", "").strip(),
         "name": fields.get("name", "").strip(),
@@ -111,6 +167,7 @@ def project_from_form(
             "needs_core_approval": "filing_only" not in flags,
         },
         **numbers,
+        **facts,
     }
     data = ProjectCreate.model_construct(**values)  # checked below, field by field
     problems += _problems(session, data)

@@ -30,6 +30,18 @@ FLAGS = (
     "night_work",
     "affects_road",
 )
+# A new project's form: a company's project filed (备案), new works, a building, land sold at
+# auction — each a choice the applicant sees and may change.
+NEW_PROJECT_FIELDS = {
+    "process_type": "3",
+    "region_code": "",
+    "approval_type": "3",
+    "construction_nature": "1",
+    "engineering_category": "1",
+    "land_acquisition": "3",
+    "industry_code": "E4790",
+    "regional_assessment": "no",
+}
 
 
 class ApplyState(AppState):
@@ -295,7 +307,7 @@ class ApplyState(AppState):
 class NewProjectState(AppState):
     """Register a project, or edit one (``?edit=<id>``) until its first acceptance."""
 
-    fields: dict[str, str] = {"process_type": "3"}
+    fields: dict[str, str] = {"process_type": "3"}  # NEW_PROJECT_FIELDS once loaded
     flags: list[str] = []
     field_errors: dict[str, str] = {}
     error: str = ""
@@ -346,7 +358,7 @@ class NewProjectState(AppState):
         self._load_regions()
         edit = str(self.router.page.params.get("edit", "") or "")
         if not edit.isdigit():  # a new project starts from a blank form
-            self.fields = {"process_type": "3", "region_code": ""}
+            self.fields = dict(NEW_PROJECT_FIELDS)
             self.flags = []
             self.city, self.counties = "", []
             return None
@@ -370,6 +382,14 @@ class NewProjectState(AppState):
             "process_type": str(p.process_type),
             "longitude": "" if p.longitude is None else str(p.longitude),
             "latitude": "" if p.latitude is None else str(p.latitude),
+            "approval_type": str(p.approval_type),
+            "construction_nature": str(p.construction_nature),
+            "engineering_category": str(p.engineering_category),
+            "land_acquisition": str(p.land_acquisition),
+            "industry_code": p.industry_code,
+            "regional_assessment": "yes" if p.regional_assessment else "no",
+            "engineering_code": p.engineering_code,
+            "scale": p.scale,
         }
         self.flags = [f for f in FLAGS if (p.attributes or {}).get(f)]
         self._show_city_of(p.region_code)

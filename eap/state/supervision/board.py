@@ -21,6 +21,7 @@ from eap.services.supervision.alerts import AlertRow
 from eap.services.supervision.kpi import GRAIN, kpis
 from eap.services.supervision.views import AnomalyRow, CaseDetail
 from eap.state.core.base import AppState
+from eap.state.supervision.reporting import ReportingState
 
 ROUTE = "/supervision"
 PAGE = 20
@@ -62,9 +63,11 @@ class SupervisionState(AppState):
             return redirect
         # a page opened afresh starts on the alerts with no case open (the browser tab's state
         # outlives a sign-out)
-        self.tab = "alerts"
+        self.tab = "alerts" if principal.role == "supervisor" else "reporting"
         self.panel_open, self.selected_alert, self.selected_case = False, 0, ""
         self.message = ""
+        if principal.role != "supervisor":  # an administrator: the reporting tab only
+            return None
         today = today_in_china()
         if not self.kpi_start:
             self.kpi_start = today.replace(day=1, month=1).isoformat()
@@ -87,8 +90,11 @@ class SupervisionState(AppState):
         self.alerts = rows
 
     @rx.event
-    def set_tab(self, tab: str) -> None:
+    def set_tab(self, tab: str) -> EventSpec | None:
         self.tab, self.message = tab, ""
+        if tab == "reporting":
+            # read when asked for: the figures are an aggregate over the outbox
+            return ReportingState.show  # type: ignore[return-value]  # an event of another state
         try:
             if tab == "anomalies":
                 self._load_anomalies()
@@ -96,10 +102,13 @@ class SupervisionState(AppState):
                 self._load_kpis()
             elif tab == "ranking":
                 self._load_rankings()
+            elif tab == "market":
+                pass  # loaded by its own state's on-load
             else:
                 self._load_alerts()
         except (DomainError, ValueError) as exc:
             self.message = self._error(exc)
+        return None
 
     @rx.event
     def set_level(self, value: str) -> None:
