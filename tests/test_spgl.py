@@ -201,8 +201,22 @@ def test_push_lifecycle_rejection_correction_and_resend(
     assert versions[-1].state == UploadState.ACCEPTED and versions[-1].lsh > latest.lsh
     view = report.reporting_view(session, principal=supervisor)
     assert all(r.record_key != f"SX{broken.id:010d}" for r in view.rejected)
+    # the settled rejection no longer counts; the accepted correction does
+    assert view.totals["rejected"] == 0
+    assert _last_round_shown(session)
     with pytest.raises(DomainError):  # nothing left to resend
         report.resend(session, principal=supervisor, version_ids=[row.version_id])
+
+
+def _last_round_shown(session: Session) -> bool:
+    from eap.services.exchange.push import push
+
+    project(session, applicant(session))  # something to send
+    session.commit()
+    push(session, url="http://127.0.0.1:9/")  # a round nobody answers: kept as the last round
+    supervisor = _user(session, "supervisor", region_code="360000")
+    view = report.reporting_view(session, principal=supervisor)
+    return view.last_round_at is not None and "error" in view.last_round
 
 
 def test_the_report_is_scoped_and_refused_to_others(session: Session) -> None:

@@ -8,25 +8,33 @@ from typing import Any
 from sqlmodel import Session
 
 from eap.config import get_settings
+from eap.models import JobRun
+from eap.models.common import utcnow
 from eap.services.exchange import delivery, staging
 
 
-def push(session: Session, *, url: str | None = None, retry_now: bool = False) -> dict[str, Any]:
-    """The scheduler's round, in the mode the settings choose (an explicit URL means HTTP)."""
+def _round(session: Session, *, url: str | None, retry_now: bool) -> dict[str, Any]:
     settings = get_settings()
     if url or settings.spgl_mode == "http":
         target = url or settings.spgl_url
-        if not target:
-            return {
-                **delivery.RoundResult(pending=delivery.pending_count(session)).as_dict(),
-                "mode": "off",
-            }
-        return delivery.push_http(session, url=target, retry_now=retry_now).as_dict()
-    if not settings.spgl_staging_url:
-        return {
-            **delivery.RoundResult(pending=delivery.pending_count(session)).as_dict(),
-            "mode": "off",
-        }
-    return staging.push_staging(
-        session, staging_url=settings.spgl_staging_url, retry_now=retry_now
-    ).as_dict()
+        if target:
+            return delivery.push_http(session, url=target, retry_now=retry_now).as_dict()
+    elif settings.spgl_staging_url:
+        return staging.push_staging(
+            session, staging_url=settings.spgl_staging_url, retry_now=retry_now
+        ).as_dict()
+    return {
+        **delivery.RoundResult(pending=delivery.pending_count(session)).as_dict(),
+        "mode": "off",
+    }
+
+
+def push(session: Session, *, url: str | None = None, retry_now: bool = False) -> dict[str, Any]:
+    """One round, in the mode the settings choose (an explicit URL means HTTP). Its figures are
+    kept as the ``spgl`` job's last run, whoever ran it, for the reporting tab to show."""
+    result = _round(session, url=url, retry_now=retry_now)
+    run = session.get(JobRun, "spgl") or JobRun(name="spgl", last_run_at=utcnow())
+    run.last_run_at, run.last_result = utcnow(), result
+    session.add(run)
+    session.commit()
+    return result

@@ -76,15 +76,38 @@ def _cities(session: Session) -> dict[str, str]:
     }
 
 
+def _newer() -> Any:
+    """A later version of the same record exists: a rejection it answered is settled."""
+    later = aliased(SpglVersion)
+    return (
+        select(later.id)
+        .where(
+            later.table_name == SpglVersion.table_name,
+            later.record_key == SpglVersion.record_key,
+            later.lsh > SpglVersion.lsh,
+        )
+        .exists()
+    )
+
+
 def counts(session: Session, *, prefix: str = "36") -> list[CountRow]:
+    """Row versions per table, city and upload state; a rejection counts while it stands (not
+    once a corrected version followed it)."""
+    in_scope = col(SpglVersion.region_code).startswith(prefix)
+    group = (col(SpglVersion.table_name), col(SpglVersion.region_code), col(SpglVersion.state))
     q = (
         select(SpglVersion.table_name, SpglVersion.region_code, SpglVersion.state, func.count())
-        .where(col(SpglVersion.region_code).startswith(prefix))
-        .group_by(col(SpglVersion.table_name), col(SpglVersion.region_code), col(SpglVersion.state))
+        .where(in_scope, col(SpglVersion.state) != UploadState.REJECTED)
+        .group_by(*group)
+    )
+    standing = (
+        select(SpglVersion.table_name, SpglVersion.region_code, SpglVersion.state, func.count())
+        .where(in_scope, col(SpglVersion.state) == UploadState.REJECTED, ~_newer())
+        .group_by(*group)
     )
     city_of, names = _cities(session), region_names(session)
     tally: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for table, region, state, n in session.exec(q).all():
+    for table, region, state, n in [*session.exec(q).all(), *session.exec(standing).all()]:
         tally[table, city_of.get(region, region)][STATE_NAMES.get(state, "rejected")] += n
     order = {t.name: i for i, t in enumerate(TABLES)}
     return [
@@ -108,22 +131,12 @@ def rejected(
     session: Session, *, prefix: str = "36", limit: int = REJECTED_SHOWN, linkable: bool = False
 ) -> list[RejectedRow]:
     """Records whose latest version stands rejected, newest answer first."""
-    later = aliased(SpglVersion)
-    newer = (
-        select(later.id)
-        .where(
-            later.table_name == SpglVersion.table_name,
-            later.record_key == SpglVersion.record_key,
-            later.lsh > SpglVersion.lsh,
-        )
-        .exists()
-    )
     q = (
         select(SpglVersion)
         .where(
             col(SpglVersion.state) == UploadState.REJECTED,
             col(SpglVersion.region_code).startswith(prefix),
-            ~newer,
+            ~_newer(),
         )
         .order_by(col(SpglVersion.answered_at).desc(), col(SpglVersion.id).desc())
         .limit(limit)
@@ -157,7 +170,7 @@ def rejected(
                 v.reason,
                 project_code,
                 case_no,
-                v.answered_at.isoformat(timespec="minutes") if v.answered_at else "",
+                (ts(v.answered_at) or "")[:16],  # Beijing time, to the minute
                 linkable and bool(project_code),
             )
         )
