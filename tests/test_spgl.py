@@ -29,6 +29,7 @@ from tests.factories import (
     city_staff,
     file_and_accept,
     project,
+    scratch_database,
 )
 
 DAY = dt.date(2026, 3, 2)
@@ -275,7 +276,8 @@ def test_a_failed_delivery_waits_and_loses_nothing(
 
 
 def test_the_staging_database_mode(session: Session, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'staging.db'}"
+    # the run's dialect: a SQLite file (the demo's), or a PostgreSQL database (production's)
+    url = scratch_database("eap_spgl_staging", tmp_path)
     _settled(session)
     cases, pid = _approved_province(session)
     first = staging.push_staging(session, staging_url=url)

@@ -71,22 +71,28 @@ def _claim(
     session: Session, table: str, *, holder: str, now: dt.datetime, batch: int, after: int
 ) -> list[SpglVersion]:
     free = or_(col(SpglVersion.claimed_until).is_(None), col(SpglVersion.claimed_until) < now)
-    ids = session.exec(
-        select(SpglVersion.id)
-        .where(
-            col(SpglVersion.state).in_(OPEN),
-            SpglVersion.table_name == table,
-            col(SpglVersion.lsh) > after,  # each row at most once a round
-            free,
-        )
-        .order_by(col(SpglVersion.lsh))
-        .limit(batch)
-    ).all()
+    # one index range per state (state, table, lsh): an IN over the states lets a planner
+    # walk the table's whole history in LSH order instead
+    found: list[tuple[int, int | None]] = []
+    for state in OPEN:
+        found += session.exec(
+            select(SpglVersion.lsh, SpglVersion.id)
+            .where(
+                col(SpglVersion.state) == state,
+                SpglVersion.table_name == table,
+                col(SpglVersion.lsh) > after,  # each row at most once a round
+                free,
+            )
+            .order_by(col(SpglVersion.lsh))
+            .limit(batch)
+        ).all()
+    ids = [i for _lsh, i in sorted(found, key=lambda f: f[0])[:batch] if i is not None]
     if not ids:
         return []
     until = now + dt.timedelta(seconds=get_settings().spgl_claim_seconds)
     res = session.execute(
         update(SpglVersion)
+        .execution_options(synchronize_session=False)
         .where(col(SpglVersion.id).in_(ids), col(SpglVersion.state).in_(OPEN), free)
         .values(
             claimed_by=holder,
@@ -102,7 +108,7 @@ def _claim(
     return list(
         session.exec(
             select(SpglVersion)
-            .where(SpglVersion.claimed_by == holder)
+            .where(col(SpglVersion.id).in_(ids), SpglVersion.claimed_by == holder)
             .order_by(col(SpglVersion.lsh))
         ).all()
     )
@@ -111,6 +117,7 @@ def _claim(
 def _release(session: Session, rows: Sequence[SpglVersion], *, holder: str, retry_at: Any) -> None:
     session.execute(
         update(SpglVersion)
+        .execution_options(synchronize_session=False)
         .where(
             col(SpglVersion.id).in_([r.id for r in rows]),
             col(SpglVersion.claimed_by) == holder,
@@ -150,6 +157,7 @@ def _record(
     if accepted:
         session.execute(
             update(SpglVersion)
+            .execution_options(synchronize_session=False)
             .where(col(SpglVersion.id).in_(accepted), col(SpglVersion.claimed_by) == holder)
             .values(state=UploadState.ACCEPTED, reason="", **answered)
         )

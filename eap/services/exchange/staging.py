@@ -123,6 +123,7 @@ def collect_outcomes(session: Session, engine: Engine, *, now: dt.datetime) -> R
                 accepted = state == UploadState.ACCEPTED
                 session.execute(
                     update(SpglVersion)
+                    .execution_options(synchronize_session=False)
                     .where(col(SpglVersion.id) == by_lsh[lsh].id)
                     .values(
                         state=UploadState.ACCEPTED if accepted else UploadState.REJECTED,
