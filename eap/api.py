@@ -98,6 +98,49 @@ def serve_document(request: Request) -> Response:
     )
 
 
+def serve_bulletin(request: Request) -> Response:
+    """The provincial centre's monthly 通报, as PDF or Excel, for the province's leaders and
+    supervisors; every download is audited."""
+    from eap.services.screen import bulletin, centre
+
+    lang = request.cookies.get("eap_lang", "zh")
+    fmt = request.path_params.get("fmt")
+    if fmt not in ("pdf", "xlsx"):
+        return PlainTextResponse(t("error.not_found", lang), status_code=404)
+    month = request.query_params.get("month") or None
+    with session_scope() as session:
+        principal = accounts.resolve_session(session, token=request.cookies.get("eap_session", ""))
+        if principal is None:
+            return PlainTextResponse(t("login.session_ended", lang), status_code=401)
+        try:
+            view = centre.centre_view(session, principal=principal, month=month)
+        except DomainError as exc:
+            status = 403 if exc.key == "error.forbidden" else 400
+            return PlainTextResponse(exc.translate(lang), status_code=status)
+        record(
+            session,
+            actor_id=principal.user_id,
+            action="centre.bulletin",
+            entity="bulletin",
+            entity_id=view.month,
+            detail={"format": fmt},
+        )
+    if fmt == "pdf":
+        data, media = bulletin.bulletin_pdf(view, lang=lang), "application/pdf"
+    else:
+        data = bulletin.bulletin_xlsx(view, lang=lang)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = f"bulletin-{view.month}.{fmt}"
+    return Response(
+        data,
+        media_type=media,
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 def serve_template(request: Request) -> Response:
     """Blank templates are public documents, like the guide they belong to."""
     from eap.services.hall import templates
@@ -121,5 +164,6 @@ api = Starlette(
         Route("/files/{file_id}", serve_material),
         Route("/documents/{kind}/{doc_id}.pdf", serve_document),
         Route("/templates/{code}.pdf", serve_template),
+        Route("/centre/bulletin.{fmt}", serve_bulletin),
     ]
 )

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     screen_refresh_seconds: int = Field(
         default=60, ge=10, description="how often the scheduler recomputes the big screens' figures"
     )
+    centre_silent_days: int = Field(
+        default=3,
+        ge=1,
+        description="a city with no case event for this many working days is flagged",
+    )
     # National reporting (数据共享交换, services.exchange): how the outbox is delivered
     spgl_mode: str = Field(
         default="http", pattern="^(http|staging)$", description="HTTP push or staging database"

@@ -1934,6 +1934,62 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "industry.K7010": ("K7010 房地产开发经营", "K7010 Real-estate development"),
     "industry.P8300": ("P8300 教育（校舍）", "P8300 Education (school buildings)"),
     "industry.Q8410": ("Q8410 医院（医疗用房）", "Q8410 Hospitals"),
+    # 审批省级监管中心 (/screen/centre) and its monthly 通报
+    "centre.title": ("审批省级监管中心", "Provincial supervision centre"),
+    "centre.month": ("月份", "Month"),
+    "centre.show": ("查看", "Show"),
+    "centre.download_pdf": ("下载月度通报（PDF）", "Monthly bulletin (PDF)"),
+    "centre.download_xlsx": ("下载月度通报（Excel）", "Monthly bulletin (Excel)"),
+    "centre.month_format": ("月份格式应为 YYYY-MM，如 2026-10", "A month is YYYY-MM, e.g. 2026-10"),
+    "centre.month_future": ("不能选择未来的月份", "That month has not begun"),
+    "centre.bulletin_title": (
+        "江西省工程建设项目审批监管月度通报（{month}）",
+        "Jiangxi construction-project approval: monthly bulletin ({month})",
+    ),
+    "centre.period": ("统计期间：{start} 至 {end}", "Period: {start} to {end}"),
+    "centre.summary": (
+        "{start} 至 {end}，全省受理审批事项 {accepted} 件，办结 {completed} 件，按时办结率 {on_time}，"
+        "当前超期 {overdue} 件；项目全流程平均用时 {days} 个工作日；容缺受理占比 {owed}，"
+        "告知承诺审批占比 {promise}。",
+        "From {start} to {end} the province accepted {accepted} items and finished {completed}; "
+        "{on_time} on time, {overdue} overdue now; a project took {days} working days on average; "
+        "{owed} of applications were accepted with materials owed, {promise} of approvals were "
+        "on commitment.",
+    ),
+    "centre.silent_list": (
+        "数据报送提醒：以下设区市已连续 {days} 个及以上工作日无办件数据：{cities}",
+        "Data reminder: no case data for {days} or more working days from {cities}",
+    ),
+    "centre.none_silent": (
+        "各设区市数据报送正常（均在 {days} 个工作日内有办件数据）",
+        "Every city's data is arriving (case data within {days} working days)",
+    ),
+    "centre.silent_flag": ("数据中断", "No data"),
+    "centre.sheet.cities": ("各设区市情况", "Cities"),
+    "centre.sheet.targets": ("全流程用时与目标", "Full-process days against targets"),
+    "centre.chart.on_time": ("各设区市按时办结率（%）", "On-time rate by city (%)"),
+    "centre.chart.targets": (
+        "各类项目全流程平均用时与目标（工作日）",
+        "Average full-process days by process type against the target (working days)",
+    ),
+    "centre.col.city": ("设区市", "City"),
+    "centre.col.last_event": ("最近办件数据", "Last case data"),
+    "centre.col.silent_days": ("无数据工作日", "Working days silent"),
+    "centre.col.accepted": ("受理", "Accepted"),
+    "centre.col.completed": ("办结", "Finished"),
+    "centre.col.on_time": ("按时办结率", "On time"),
+    "centre.col.overdue_now": ("当前超期", "Overdue now"),
+    "centre.col.avg_days": ("全流程平均用时", "Avg full-process days"),
+    "centre.col.applications": ("受理申请", "Applications"),
+    "centre.col.items": ("每件事项数", "Items each"),
+    "centre.col.materials": ("每件材料数", "Materials each"),
+    "centre.col.owed": ("容缺受理占比", "Accepted with materials owed"),
+    "centre.col.promise": ("告知承诺占比", "Approved on commitment"),
+    "centre.col.process_type": ("项目类型", "Process type"),
+    "centre.col.target": ("目标（工作日）", "Target (working days)"),
+    "centre.col.met": ("达标", "Met"),
+    "centre.empty": ("本月暂无数据", "No data for this month"),
+    "audit.action.centre.bulletin": ("下载监管月度通报", "Monthly bulletin downloaded"),
     # 数据上报 (the supervision page's national-reporting tab, services.exchange)
     "spgl.tab": ("数据上报", "National reporting"),
     "spgl.intro": (

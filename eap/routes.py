@@ -209,6 +209,14 @@ ROUTES: tuple[Route, ...] = (
         nav_roles=frozenset({Role.LEADER}),
     ),
     Route(
+        "/screen/centre",
+        f"{_P}.screen.centre:centre_page",
+        "审批省级监管中心 · EAP",
+        # the province's leaders and supervisors (the service checks the level)
+        frozenset({Role.LEADER, Role.SUPERVISOR}),
+        (f"{_S}.screen.centre:CentreState.load",),
+    ),
+    Route(
         "/screen/project/[code]",
         f"{_P}.screen.project:project_screen_page",
         "项目全景 · EAP",

@@ -64,6 +64,16 @@ def _controls() -> rx.Component:
                 white_space="nowrap",
             ),
         ),
+        rx.cond(
+            S.view.scope == "360000",
+            rx.link(
+                rx.icon("landmark", size=16),
+                T["centre.title"],
+                href="/screen/centre",
+                id="screen-centre",
+                white_space="nowrap",
+            ),
+        ),
         rx.spacer(),
         _search(),
         rx.box(

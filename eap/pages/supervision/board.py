@@ -425,7 +425,16 @@ def ranking_tab() -> rx.Component:
 def supervision_page() -> rx.Component:
     return shell(
         rx.vstack(
-            rx.heading(T["home.supervisor"], size="6", id="home-title"),
+            rx.hstack(
+                rx.heading(T["home.supervisor"], size="6", id="home-title"),
+                rx.spacer(),
+                rx.cond(
+                    S.province_level & (S.user.role == "supervisor"),
+                    rx.link(T["centre.title"], href="/screen/centre", id="supervision-centre"),
+                ),
+                width="100%",
+                align="center",
+            ),
             rx.cond(
                 S.message != "",
                 rx.callout(S.message, icon="info", width="100%", id="supervision-message"),

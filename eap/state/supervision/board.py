@@ -32,6 +32,7 @@ def _pct(v: float | None) -> str:
 
 
 class SupervisionState(AppState):
+    province_level: bool = False  # the provincial centre is one click away
     tab: str = "alerts"
     level: str = ""
     status: str = "open"
@@ -64,6 +65,7 @@ class SupervisionState(AppState):
         # a page opened afresh starts on the alerts with no case open (the browser tab's state
         # outlives a sign-out)
         self.tab = "alerts" if principal.role == "supervisor" else "reporting"
+        self.province_level = principal.region_code == "360000"
         self.panel_open, self.selected_alert, self.selected_case = False, 0, ""
         self.message = ""
         if principal.role != "supervisor":  # an administrator: the reporting tab only
