@@ -246,7 +246,10 @@ ROUTES: tuple[Route, ...] = (
         f"{_P}.admin.catalogue:process_admin_page",
         "流程配置 · EAP",
         frozenset({Role.ADMIN}),
-        (f"{_S}.admin.catalogue:ProcessAdminState.load",),
+        (
+            f"{_S}.admin.catalogue:ProcessAdminState.load",
+            f"{_S}.admin.targets:TargetState.load",
+        ),
         "process.title",
     ),
     Route(

@@ -109,3 +109,32 @@ def test_limits_are_checked_and_only_admins_publish(session: Session) -> None:
             )
     still = catalogue.active_process(session, region_code="360700", process_type=3)
     assert still is not None and still.version == view.version
+
+
+def test_the_administrator_sets_the_full_process_targets(session: Session) -> None:
+    """全流程审批时限目标 are data the administrator keeps; the screen measures against them."""
+    from eap.models import AuditLog, ProcessType
+    from eap.services.admin.processes import process_targets, set_target
+    from eap.services.screen.figures import screen_view
+
+    admin = _user(session, "admin", region_code="360000")
+    before = {r.process_type: r.target_days for r in process_targets(session, principal=admin)}
+    assert before[1] == 79 and before[3] == 60  # the reform's figures, loaded as data
+    set_target(session, principal=admin, process_type=3, target_days=45)
+    set_target(session, principal=admin, process_type=6, target_days=None)
+    assert session.get(ProcessType, 3).target_days == 45  # type: ignore[union-attr]
+    assert session.get(ProcessType, 6).target_days is None  # type: ignore[union-attr]
+    leader = _user(session, "leader", region_code="360000")
+    shown = {x.process_type: x.target for x in screen_view(session, principal=leader).targets}
+    assert shown[3] == 45
+    audit = session.exec(select(AuditLog).where(AuditLog.action == "process.target")).all()
+    assert {(a.entity_id, a.detail["after"]) for a in audit} >= {("3", 45), ("6", None)}
+    for bad in (0, 366):
+        with pytest.raises(DomainError) as err:
+            set_target(session, principal=admin, process_type=3, target_days=bad)
+        assert (err.value.key, err.value.field) == ("process.target_range", "target:3")
+    with pytest.raises(DomainError):
+        set_target(session, principal=admin, process_type=99, target_days=10)
+    for who in (leader, _user(session, "supervisor", region_code="360000")):
+        with pytest.raises(PermissionDenied):
+            set_target(session, principal=who, process_type=3, target_days=30)

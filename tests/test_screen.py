@@ -87,7 +87,7 @@ def test_refresh_keeps_one_row_per_scope(session: Session) -> None:
     rows = int(session.exec(select(func.count()).select_from(ScreenSnapshot)).one())
     assert first == again == {"scopes": rows} and rows == 13  # the province, 11 cities, 赣江新区
     row = session.get(ScreenSnapshot, "360000")
-    assert row is not None and set(row.data) == {"periods", "now"}
+    assert row is not None and set(row.data) == {"periods", "now", "trend"}
 
 
 def test_who_sees_which_scope(session: Session) -> None:
@@ -227,3 +227,51 @@ def test_projects_in_approval_are_drawn_at_their_sites(session: Session) -> None
     )
     ganzhou = snapshot.compute(session, scope="360700", now=NOW, cal=WorkCalendar.load(session))
     assert p.project_code not in [x["code"] for x in ganzhou["now"]["sites"]]
+    assert (site["process_type"], site["accepted_on"]) == (4, "2025-03-03")
+
+
+def test_slowest_departments_items_and_the_monthly_trend(session: Session) -> None:
+    """A city's screen names its slowest departments (from the roll-ups) and items (from the
+    period's decisions) and draws its monthly on-time line; the province's adds its best and
+    worst city."""
+    from tests.factories import approve_all
+
+    nc, gz = city_staff(session, "360100"), city_staff(session, "360700")
+    day = D(2026, 10, 12)
+    for city, region in ((nc, "360102"), (gz, "360702")):
+        owner = applicant(session, region)
+        sc = file_and_accept(
+            session, city, owner, project(session, owner, region=region), 1, day=day
+        )
+        approve_all(session, city, sc.id or 0, day if city is nc else D(2026, 11, 30))
+    kpi.rollup(session, start=D(2026, 10, 1), end=D(2026, 12, 21))
+    data = snapshot.compute(session, scope="360100", now=NOW, cal=WorkCalendar.load(session))
+    year = data["periods"]["year"]
+    decided = session.exec(
+        select(ItemCase.used_days)
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .where(col(StageCase.region_code).startswith("3601"), col(ItemCase.decided_at).is_not(None))
+    ).all()
+    assert year["slow_items"] and year["slow_items"][0]["days"] == max(
+        r["days"] for r in year["slow_items"]
+    )
+    assert sum(r["count"] for r in year["slow_items"]) <= len(decided)
+    assert year["slow_departments"] and all("南昌" in r["name"] for r in year["slow_departments"])
+    trend = data["trend"]
+    october = trend["scope"][trend["months"].index("2026-10")]
+    assert october is not None and 0 <= october <= 1
+    province = snapshot.compute(session, scope="360000", now=NOW, cal=WorkCalendar.load(session))
+    best, worst = province["trend"]["best"], province["trend"]["worst"]
+    assert best and worst and best != worst  # two cities finished work: a best and a worst
+    assert len(province["trend"]["best_line"]) == len(province["trend"]["months"])
+    leader = _user(session, "leader", region_code="360100")
+    view = figures.screen_view(session, principal=leader, period="year", now=NOW)
+    assert view.slow_items and view.trend.months
+
+
+def test_a_citys_map_is_its_counties() -> None:
+    from eap.state.screen import charts
+
+    nanchang = charts.area_shapes("360100")
+    assert nanchang and all(code.startswith("3601") for code in nanchang)
+    assert "360102" in nanchang and len(charts.area_shapes("360000")) == 11

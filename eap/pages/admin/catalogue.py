@@ -6,7 +6,9 @@ import reflex as rx
 
 from eap.components.cases import localized
 from eap.components.shell import shell
+from eap.services.admin.processes import TargetRow
 from eap.state.admin.catalogue import ProcessAdminState as P
+from eap.state.admin.targets import TargetState as TS
 
 T = P.t
 
@@ -77,6 +79,63 @@ def _stage(st: rx.Var) -> rx.Component:
     )
 
 
+def _target(r: rx.Var[TargetRow]) -> rx.Component:
+    key = r.process_type.to(str)
+    return rx.table.row(
+        rx.table.cell(rx.cond(P.lang == "zh", r.name_zh, r.name_en)),
+        rx.table.cell(
+            rx.input(
+                value=TS.typed.get(key, ""),
+                on_change=lambda v: TS.set_typed(key, v),
+                input_mode="numeric",
+                width="7em",
+                id="target-" + key,
+                aria_invalid=TS.field_errors.contains("target:" + key),
+            ),
+            rx.cond(
+                TS.field_errors.contains("target:" + key),
+                rx.text(TS.field_errors["target:" + key], color_scheme="red", size="1"),
+            ),
+        ),
+        rx.table.cell(
+            rx.button(
+                T["process.target_save"],
+                size="1",
+                variant="soft",
+                on_click=TS.save(key),
+                id="target-save-" + key,
+            )
+        ),
+    )
+
+
+def _targets() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(T["process.targets_title"], size="4"),
+            rx.text(T["process.targets_hint"], size="2", color_scheme="gray"),
+            rx.cond(
+                TS.message != "",
+                rx.callout(TS.message, color_scheme="green", icon="check", id="target-message"),
+            ),
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(T["centre.col.process_type"]),
+                        rx.table.column_header_cell(T["centre.col.target"]),
+                        rx.table.column_header_cell(""),
+                    )
+                ),
+                rx.table.body(rx.foreach(TS.targets, _target)),
+                size="1",
+                id="targets-table",
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def process_admin_page() -> rx.Component:
     return shell(
         rx.vstack(
@@ -120,6 +179,7 @@ def process_admin_page() -> rx.Component:
             ),
             rx.foreach(P.view.stages, _stage),
             rx.button(T["process.publish"], on_click=P.publish, size="3", id="btn-publish"),
+            _targets(),
             width="100%",
             spacing="4",
         )

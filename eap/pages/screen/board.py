@@ -11,6 +11,7 @@ import reflex as rx
 
 from eap.components.screen import BG, INK, MUTED, TONE, panel
 from eap.components.shell import top_bar
+from eap.pages.screen.panels import blueprint_filters, lists_panel, ranking_or_trend
 from eap.state.screen.board import ScreenState as S
 
 T = S.t
@@ -346,46 +347,23 @@ def _board() -> rx.Component:
                 _heading_var(
                     rx.cond(_CITY_VIEW, T["screen.map_city_title"], T["screen.map_title"])
                 ),
-                rx.cond(
-                    ~_CITY_VIEW,
-                    rx.plotly(
-                        data=S.map_fig,
-                        on_click=S.open_area,
-                        id="screen-map",
-                        width="100%",
-                        height="470px",
-                        use_resize_handler=True,
-                        config=CONFIG,
-                    ),
+                # the province's cities, or a city's counties, with the projects' sites
+                rx.plotly(
+                    data=S.map_fig,
+                    on_click=S.open_area,
+                    id="screen-map",
+                    width="100%",
+                    height="470px",
+                    use_resize_handler=True,
+                    config=CONFIG,
                 ),
-                rx.box(
-                    _area_table(),
-                    max_height=rx.cond(_CITY_VIEW, "640px", "150px"),
-                    overflow_y="auto",
-                ),
-                rx.cond(
-                    ~_CITY_VIEW,
-                    rx.text(T["screen.map_note"], size="1", color=MUTED, id="map-note"),
-                ),
+                blueprint_filters(),
+                rx.box(_area_table(), max_height="130px", overflow_y="auto"),
+                rx.text(T["screen.map_note"], size="1", color=MUTED, id="map-note"),
             ),
             rx.vstack(
-                panel(
-                    _heading_var(
-                        rx.cond(
-                            _CITY_VIEW,
-                            T["screen.county_ranking_title"],
-                            T["screen.ranking_title"],
-                        )
-                    ),
-                    rx.plotly(
-                        data=S.ranking_fig,
-                        width="100%",
-                        height="330px",
-                        use_resize_handler=True,
-                        config=CONFIG,
-                    ),
-                    width="100%",
-                    id="ranking-panel",
+                ranking_or_trend(
+                    rx.cond(_CITY_VIEW, T["screen.county_ranking_title"], T["screen.ranking_title"])
                 ),
                 panel(
                     _heading("screen.stages_title"),
@@ -408,19 +386,12 @@ def _board() -> rx.Component:
                     width="100%",
                     id="targets-panel",
                 ),
-                panel(
-                    _heading("screen.overdue_title"),
+                lists_panel(
                     rx.cond(
                         S.view.overdue.length() > 0,
-                        rx.box(
-                            rx.foreach(S.view.overdue, _overdue_row),
-                            max_height="170px",
-                            overflow_y="auto",
-                        ),
+                        rx.box(rx.foreach(S.view.overdue, _overdue_row)),
                         rx.text(T["screen.none_overdue"], color=TONE["good"]),
-                    ),
-                    width="100%",
-                    id="overdue-panel",
+                    )
                 ),
                 panel(
                     _heading("screen.events_title"),

@@ -1,6 +1,7 @@
 """Process configuration (流程配置) by the administrator: a city's stage limits and the
 promised limit of each item, published as a new version. Cases already filed keep the
-version they started on; only new applications take the new one."""
+version they started on; only new applications take the new one. Also the province's
+full-process target per process type."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlmodel import Session, col, select
 from eap.errors import DomainError
 from eap.models import Item, Process, ProcessItem, ProcessStage, ProcessType, Region
 from eap.services.admin import catalogue
+from eap.services.core.audit import record
 from eap.services.core.principal import Principal
 
 
@@ -149,3 +151,47 @@ def publish_revision(
         actor_id=principal.user_id,
         item_limits=item_limits,
     )
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A process type's full-process target (全流程审批时限目标), in working days; None: none."""
+
+    process_type: int = 0
+    name_zh: str = ""
+    name_en: str = ""
+    target_days: int | None = None
+
+
+def process_targets(session: Session, *, principal: Principal) -> list[TargetRow]:
+    principal.require_role("admin")
+    return [
+        TargetRow(p.code, p.name_zh, p.name_en, p.target_days)
+        for p in session.exec(select(ProcessType).order_by(col(ProcessType.code))).all()
+    ]
+
+
+def set_target(
+    session: Session, *, principal: Principal, process_type: int, target_days: int | None
+) -> ProcessType:
+    """The province's target for one process type (政府投资 ≤ 79, 企业投资 ≤ 60 working days by
+    the reform); the big screen and the provincial centre measure the average against it."""
+    principal.require_role("admin")
+    ptype = session.get(ProcessType, process_type)
+    if ptype is None:
+        raise DomainError("error.not_found")
+    if target_days is not None and not 1 <= target_days <= 365:
+        raise DomainError("process.target_range", field=f"target:{process_type}")
+    before = ptype.target_days
+    ptype.target_days = target_days
+    session.add(ptype)
+    record(
+        session,
+        actor_id=principal.user_id,
+        action="process.target",
+        entity="processtype",
+        entity_id=process_type,
+        detail={"before": before, "after": target_days},
+    )
+    session.flush()
+    return ptype

@@ -8,7 +8,7 @@ province supervisor) sees the province and may open any city; a city leader sees
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -99,6 +99,29 @@ class Site:
     lat: float = 0.0
     stage: int = 0
     overdue: bool = False
+    process_type: int = 0
+    accepted_on: str = ""  # the project's first acceptance (ISO date)
+
+
+@dataclass(frozen=True)
+class SlowRow:
+    """A department or an item among the slowest of the period: average working days."""
+
+    name: str = ""
+    days: float = 0.0
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """The monthly on-time rate of the scope, with its best and worst city (province)."""
+
+    months: list[str] = field(default_factory=list)
+    scope: list[float | None] = field(default_factory=list)
+    best: str = ""
+    best_line: list[float | None] = field(default_factory=list)
+    worst: str = ""
+    worst_line: list[float | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -113,6 +136,9 @@ class ScreenView:
     areas: list[AreaFigure] = field(default_factory=list)
     stages: list[StageCount] = field(default_factory=list)
     targets: list[TargetFigure] = field(default_factory=list)
+    slow_departments: list[SlowRow] = field(default_factory=list)
+    slow_items: list[SlowRow] = field(default_factory=list)
+    trend: TrendLine = field(default_factory=TrendLine)
     overdue: list[OverdueCase] = field(default_factory=list)
     events: list[LiveEvent] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
@@ -177,7 +203,13 @@ def screen_view(
         figures = snapshot.period_figures(session, scope=scope, start=start, end=end)
     else:
         raise DomainError("screen.period_unknown", field="period")
-    return _view(session, scope, names, data["now"], figures, computed, period)
+    view = _view(session, scope, names, data["now"], figures, computed, period)
+    return replace(
+        view,
+        slow_departments=[SlowRow(**r) for r in figures.get("slow_departments", [])],
+        slow_items=[SlowRow(**r) for r in figures.get("slow_items", [])],
+        trend=TrendLine(**data["trend"]) if "trend" in data else TrendLine(),
+    )
 
 
 def _computed_label(at: dt.datetime) -> str:

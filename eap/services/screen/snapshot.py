@@ -33,6 +33,7 @@ from eap.models import (
 from eap.models.cases import TERMINAL, Blzt
 from eap.services.core.authz import region_names, region_prefix
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
+from eap.services.supervision import views
 from eap.services.supervision.kpi import MEASURES, percentile
 
 PROVINCE = "360000"
@@ -40,6 +41,8 @@ PERIODS = ("today", "month", "year")
 OVERDUE_LIST = 15
 EVENTS = 7
 SITES = 3000  # projects drawn on the map at most
+SLOWEST = 5  # departments and items listed as the slowest
+TREND_MONTHS = 12
 OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
 
 
@@ -122,6 +125,37 @@ def period_figures(session: Session, *, scope: str, start: dt.date, end: dt.date
     )
     owed = int(session.exec(decided.where(ItemCase.status == Blzt.APPROVED_OWED)).one())
     promised = int(session.exec(decided.where(col(ItemCase.promise))).one())
+    # the slowest departments (from the roll-ups) and items (the period's decisions)
+    slow_departments = [
+        {"name": name, "days": round(int(days) / int(n), 1), "count": int(n)}
+        for name, n, days in session.exec(
+            select(Department.name, func.sum(KpiDaily.completed), func.sum(KpiDaily.used_days_sum))
+            .join(Department, col(Department.id) == col(KpiDaily.department_id))
+            .where(*where)
+            .group_by(col(Department.name))
+            .having(func.sum(KpiDaily.completed) > 0)
+            .order_by(
+                (func.sum(KpiDaily.used_days_sum) * 1.0 / func.sum(KpiDaily.completed)).desc()
+            )
+            .limit(SLOWEST)
+        )
+    ]
+    slow_items = [
+        {"name": name, "days": round(float(days), 1), "count": int(n)}
+        for name, n, days in session.exec(
+            select(Item.name_zh, func.count(), func.avg(ItemCase.used_days))
+            .join(Item, col(Item.id) == col(ItemCase.item_id))
+            .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+            .where(
+                col(ItemCase.decided_at) >= _instant(start),
+                col(ItemCase.decided_at) < _instant(end + dt.timedelta(days=1)),
+                _in_scope(StageCase.region_code, scope),
+            )
+            .group_by(col(Item.name_zh))
+            .order_by(func.avg(ItemCase.used_days).desc())
+            .limit(SLOWEST)
+        )
+    ]
     return {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -132,6 +166,8 @@ def period_figures(session: Session, *, scope: str, start: dt.date, end: dt.date
         "process_types": by_type,
         "owed": owed,
         "promised": promised,
+        "slow_departments": slow_departments,
+        "slow_items": slow_items,
     }
 
 
@@ -226,6 +262,10 @@ def now_figures(session: Session, *, scope: str, now: dt.datetime, cal: WorkCale
             "lat": p.latitude,
             "stage": p.current_stage,
             "overdue": p.id in late_projects,
+            "process_type": p.process_type,
+            "accepted_on": local_date(p.first_accepted_at).isoformat()
+            if p.first_accepted_at
+            else "",
         }
         for p in session.exec(
             select(Project)
@@ -265,7 +305,21 @@ def compute(session: Session, *, scope: str, now: dt.datetime, cal: WorkCalendar
     for name in PERIODS:
         start, end = period_bounds(name, today)
         periods[name] = period_figures(session, scope=scope, start=start, end=end)
-    return {"periods": periods, "now": now_figures(session, scope=scope, now=now, cal=cal)}
+    first = (today.replace(day=1) - dt.timedelta(days=TREND_MONTHS * 31)).replace(day=1)
+    trend = views.trend_of(session, prefix=region_prefix(scope) or scope, start=first, end=today)
+    line = {
+        "months": trend.months,
+        "scope": trend.scope,
+        "best": trend.best,
+        "best_line": trend.cities.get(trend.best, []),
+        "worst": trend.worst,
+        "worst_line": trend.cities.get(trend.worst, []),
+    }
+    return {
+        "periods": periods,
+        "now": now_figures(session, scope=scope, now=now, cal=cal),
+        "trend": line,
+    }
 
 
 def refresh(session: Session, *, now: dt.datetime | None = None) -> dict[str, int]:

@@ -210,7 +210,12 @@ class Trend:
 
 def monthly_trend(session: Session, *, principal: Principal, start: dt.date, end: dt.date) -> Trend:
     """From the roll-ups: one line for the scope (province or city) and one per city."""
-    prefix = _require_supervisor(principal)
+    return trend_of(session, prefix=_require_supervisor(principal), start=start, end=end)
+
+
+def trend_of(session: Session, *, prefix: str, start: dt.date, end: dt.date) -> Trend:
+    """The on-time trend of the cities under a region prefix, unchecked: the caller has
+    authorised the scope (supervision's ranking tab; the big screen's snapshot job)."""
     month = (
         func.strftime("%Y-%m", KpiDaily.day)
         if session.get_bind().dialect.name == "sqlite"

@@ -14,7 +14,7 @@ from eap.config import get_settings
 from eap.db import get_engine
 from eap.errors import DomainError, PermissionDenied
 from eap.services.core.principal import Principal
-from eap.services.screen.figures import ScreenView, screen_view
+from eap.services.screen.figures import ScreenView, Site, screen_view
 from eap.services.screen.projects import FoundProject, find_projects
 from eap.state.core.base import AppState
 from eap.state.screen import charts
@@ -35,6 +35,14 @@ class ScreenState(AppState):
     search_text: str = ""
     found: list[FoundProject] = []
     searched: bool = False
+    # 一张蓝图's filters: "all" or a value; the time range is the screen's period
+    site_type: str = "all"
+    site_stage: str = "all"
+    site_status: str = "all"  # all | overdue | on_time
+    site_window: str = "all"  # all | period (first accepted within the period shown)
+    site_colour: str = "stage"  # stage | overdue
+    chart_view: str = "ranking"  # ranking | trend
+    list_view: str = "overdue"  # overdue | slow_departments | slow_items
 
     @rx.var
     def refresh_ms(self) -> int:
@@ -108,9 +116,59 @@ class ScreenState(AppState):
 
     # The figures follow the view, the metric and the language by themselves (computed vars):
     # a language switch redraws them, with no handler to forget.
+    def _shown_sites(self) -> list[Site]:
+        return [
+            x
+            for x in self.view.sites
+            if (self.site_type == "all" or str(x.process_type) == self.site_type)
+            and (self.site_stage == "all" or str(x.stage) == self.site_stage)
+            and (self.site_status == "all" or x.overdue == (self.site_status == "overdue"))
+            and (
+                self.site_window == "all"
+                or (x.accepted_on and self.view.start <= x.accepted_on <= self.view.end)
+            )
+        ]
+
+    @rx.var
+    def shown_sites(self) -> int:
+        return len(self._shown_sites())
+
     @rx.var
     def map_fig(self) -> go.Figure:
-        return charts.map_figure(self.view, self.metric, self.t)
+        return charts.map_figure(
+            self.view,
+            self.metric,
+            self.t,
+            sites=self._shown_sites(),
+            colour_by=self.site_colour,
+        )
+
+    @rx.var
+    def trend_fig(self) -> go.Figure:
+        return charts.trend_figure(self.view, self.t)
+
+    @rx.event
+    def set_chart_view(self, value: str | list[str]) -> None:
+        value = value if isinstance(value, str) else (value[0] if value else "ranking")
+        self.chart_view = value if value in ("ranking", "trend") else "ranking"
+
+    @rx.event
+    def set_list_view(self, value: str | list[str]) -> None:
+        value = value if isinstance(value, str) else (value[0] if value else "overdue")
+        ok = ("overdue", "slow_departments", "slow_items")
+        self.list_view = value if value in ok else "overdue"
+
+    @rx.event
+    def set_site_filter(self, name: str, value: str) -> None:
+        allowed = {
+            "site_type": {"all", *map(str, range(1, 11))},
+            "site_stage": {"all", *map(str, range(1, 6))},
+            "site_status": {"all", "overdue", "on_time"},
+            "site_window": {"all", "period"},
+            "site_colour": {"stage", "overdue"},
+        }
+        if value in allowed.get(name, set()):
+            setattr(self, name, value)
 
     @rx.var
     def ranking_fig(self) -> go.Figure:
@@ -146,19 +204,23 @@ class ScreenState(AppState):
 
     @rx.event
     def open_area(self, points: list[dict]) -> EventSpec | None:
-        """A click on the province's map opens that city's screen, or a project's page."""
-        if self.scope or not points:
+        """A click on the map opens a city's screen (from the province's) or a project's page
+        (a site, on either)."""
+        if not points:
             return None
         curve = points[0].get("curveNumber")
         index = points[0].get("pointNumber")
-        codes = list(charts.city_shapes())  # one fill trace per city, then the labels' trace
+        codes = list(charts.area_shapes(self.view.scope))  # one fill trace each, then labels
+        sites = self._shown_sites()
+        if curve == len(codes) + 1 and isinstance(index, int) and index < len(sites):
+            return rx.redirect(f"/screen/project/{sites[index].code}")
+        if self.scope:  # a county has no screen of its own
+            return None
         code = ""
         if isinstance(curve, int) and curve < len(codes):
             code = codes[curve]
         elif curve == len(codes) and isinstance(index, int) and index < len(codes):
             code = codes[index]
-        elif curve == len(codes) + 1 and isinstance(index, int) and index < len(self.view.sites):
-            return rx.redirect(f"/screen/project/{self.view.sites[index].code}")
         return rx.redirect(f"/screen/city/{code}") if code else None
 
     @rx.event

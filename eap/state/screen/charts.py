@@ -14,12 +14,17 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from eap.services.screen.figures import AreaFigure, ScreenView
+from eap.services.screen.figures import AreaFigure, ScreenView, Site
 
-GEOJSON = Path(__file__).resolve().parents[3] / "assets" / "maps" / "jiangxi_cities.geojson"
+MAPS = Path(__file__).resolve().parents[3] / "assets" / "maps"
+GEOJSON = MAPS / "jiangxi_cities.geojson"
+COUNTIES = MAPS / "jiangxi_counties.geojson"
+PROVINCE = "360000"
+Shapes = dict[str, tuple[str, list[list[list[float]]]]]
 INK, PANEL, GRID = "#e3f2fd", "#0b1e3a", "#23406b"
 FONT = {"color": INK, "size": 16, "family": "Noto Sans CJK SC, sans-serif"}
 
+STAGE_COLOURS = {1: "#4fc3f7", 2: "#ba68c8", 3: "#ffb74d", 4: "#aed581", 5: "#90a4ae"}
 # metric → (AreaFigure field, colour scale, higher is better)
 METRICS: dict[str, tuple[str, str, bool]] = {
     "volume": ("accepted", "Blues", True),
@@ -29,16 +34,32 @@ METRICS: dict[str, tuple[str, str, bool]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def city_shapes() -> dict[str, tuple[str, list[list[list[float]]]]]:
-    """code → (name, rings): read once per process; the file never changes at run time."""
-    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
-    shapes: dict[str, tuple[str, list[list[list[float]]]]] = {}
+def _shapes(path: Path) -> Shapes:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    shapes: Shapes = {}
     for f in data["features"]:
         geom = f["geometry"]
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         shapes[f["properties"]["code"]] = (f["properties"]["name"], [p[0] for p in polys])
     return shapes
+
+
+@lru_cache(maxsize=1)
+def city_shapes() -> Shapes:
+    """code → (name, rings): read once per process; the file never changes at run time."""
+    return _shapes(GEOJSON)
+
+
+@lru_cache(maxsize=1)
+def county_shapes() -> Shapes:
+    return _shapes(COUNTIES)
+
+
+def area_shapes(scope: str) -> Shapes:
+    """The province's map is its cities; a city's is its counties."""
+    if not scope or scope == PROVINCE:
+        return city_shapes()
+    return {code: v for code, v in county_shapes().items() if code[:4] == scope[:4]}
 
 
 def _layout(fig: go.Figure, *, height: int, title: str = "", **extra: Any) -> go.Figure:
@@ -73,11 +94,20 @@ def _label(area: AreaFigure, metric: str, tr: dict[str, str]) -> str:
     )
 
 
-def map_figure(view: ScreenView, metric: str, tr: dict[str, str]) -> go.Figure:
-    """The province's cities filled by ``metric``: one fill trace per city in ``city_shapes``
-    order, then the labels' trace, then the projects' sites (a click names its trace by that
-    number and its point by index)."""
-    shapes = city_shapes()
+def map_figure(
+    view: ScreenView,
+    metric: str,
+    tr: dict[str, str],
+    *,
+    sites: list[Site] | None = None,
+    colour_by: str = "stage",
+) -> go.Figure:
+    """The scope's areas (the province's cities, a city's counties) filled by ``metric``: one
+    fill trace per area in ``area_shapes`` order, then the labels' trace, then the projects'
+    sites (a click names its trace by that number and its point by index). Sites are coloured
+    by stage (an overdue one larger, ringed red) or by overdue alone."""
+    shapes = area_shapes(view.scope)
+    sites = view.sites if sites is None else sites
     areas = {a.code: a for a in view.areas}
     values = [v for a in view.areas if a.code in shapes and (v := _value(a, metric)) is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
@@ -128,22 +158,24 @@ def map_figure(view: ScreenView, metric: str, tr: dict[str, str]) -> go.Figure:
             showlegend=False,
         )
     )
-    # 一张蓝图: every project in approval at its site; red where a case is overdue now
-    stage_colours = {1: "#4fc3f7", 2: "#ba68c8", 3: "#ffb74d", 4: "#aed581", 5: "#90a4ae"}
+    # 一张蓝图: the projects in approval at their sites
+    if colour_by == "overdue":
+        colours = ["#ff1744" if x.overdue else "#66bb6a" for x in sites]
+        rims = ["#0b1e3a"] * len(sites)
+    else:
+        colours = [STAGE_COLOURS.get(x.stage, "#eceff1") for x in sites]
+        rims = ["#ff1744" if x.overdue else "#0b1e3a" for x in sites]
     traces.append(
         go.Scatter(
-            x=[x.lon for x in view.sites],
-            y=[x.lat for x in view.sites],
+            x=[x.lon for x in sites],
+            y=[x.lat for x in sites],
             mode="markers",
             marker={
-                "size": [11 if x.overdue else 7 for x in view.sites],
-                "color": [
-                    "#ff1744" if x.overdue else stage_colours.get(x.stage, "#eceff1")
-                    for x in view.sites
-                ],
-                "line": {"color": "#0b1e3a", "width": 1},
+                "size": [11 if x.overdue else 7 for x in sites],
+                "color": colours,
+                "line": {"color": rims, "width": [2 if x.overdue else 1 for x in sites]},
             },
-            text=[f"{x.name}<br>{x.code}" for x in view.sites],
+            text=[f"{x.name}<br>{x.code}" for x in sites],
             hoverinfo="text",
             showlegend=False,
         )
@@ -223,3 +255,34 @@ def stages_figure(view: ScreenView, lang: str) -> go.Figure:
         )
     )
     return _layout(fig, height=250, yaxis={"gridcolor": GRID}, xaxis={"tickfont": {"size": 13}})
+
+
+def trend_figure(view: ScreenView, tr: dict[str, str]) -> go.Figure:
+    """The scope's monthly on-time rate; on the province's screen its best city in green and
+    its worst in red — three readable lines, not eleven."""
+    trend = view.trend
+    lines = [(view.scope_name or tr["screen.trend.scope"], trend.scope, "#4fc3f7", 4)]
+    if trend.best:
+        lines.append((trend.best, trend.best_line, "#66bb6a", 2))
+    if trend.worst:
+        lines.append((trend.worst, trend.worst_line, "#ef5350", 2))
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=trend.months,
+                y=[None if v is None else round(v * 100, 1) for v in values],
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "width": width},
+                connectgaps=True,
+            )
+            for name, values, colour, width in lines
+        ]
+    )
+    return _layout(
+        fig,
+        height=250,
+        yaxis={"range": [0, 105], "gridcolor": GRID, "ticksuffix": "%"},
+        xaxis={"gridcolor": GRID},
+        legend={"orientation": "h", "y": 1.15, "font": {"size": 13}},
+    )
