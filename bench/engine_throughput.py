@@ -89,6 +89,7 @@ def setup(n_projects: int) -> tuple[list[int], dict[int, Principal], Principal, 
                 data=ProjectCreate(
                     project_code=f"2026-360102-47-01-{i + 1:06d}",
                     name=f"基准项目{i}",
+                    location="南昌市东湖区",
                     region_code="360102",
                     total_investment=1000,
                     process_type=1,

@@ -1347,6 +1347,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "An application has been accepted; the project can no longer be edited",
     ),
     "project.name_required": ("请填写项目名称", "Please enter the project name"),
+    "project.location_required": (
+        "请填写建设地点（街道、门牌号或四至范围）",
+        "Please enter where the works are (street and number, or the site's bounds)",
+    ),
     "project.negative": ("不能为负数", "Cannot be negative"),
     "project.region_unknown": (
         "请选择项目所在的设区市和县（市、区）",
@@ -1900,6 +1904,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "watch.col.objection": ("异议内容", "Objection"),
     "watch.col.raised": ("提出日期", "Raised"),
     # the project form's facts reported to the national system (SPGL_XMJBXXB)
+    "project.pick_open": ("在地图上选点", "Pick the site on a map"),
+    "project.pick_close": ("收起地图", "Close the map"),
+    "project.pick_hint": (
+        "点击所选县（市、区）范围内的位置，经纬度将自动填入；地图仅为示意，非测绘地图。",
+        "Click a place inside the chosen county to fill in both coordinates; the map is "
+        "illustrative, not a surveyed one.",
+    ),
     "project.section.reported": ("上报国家系统的项目信息", "Facts reported to the national system"),
     "project.f.approval_type": ("立项类型", "How the project was approved"),
     "project.f.construction_nature": ("建设性质", "Nature of the works"),

@@ -158,7 +158,12 @@ def test_project_rules(session: Session) -> None:
 
     code = session.get(Project, pid).project_code
     dup = ProjectCreate(
-        project_code=code, name="重复", region_code="360102", total_investment=1, process_type=3
+        project_code=code,
+        name="重复",
+        region_code="360102",
+        location="东湖区",
+        total_investment=1,
+        process_type=3,
     )
     with pytest.raises(DomainError) as err:
         projects.register_project(session, principal=applicant(session), data=dup)

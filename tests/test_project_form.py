@@ -194,3 +194,15 @@ def test_the_facts_reported_to_the_national_system(session: Session) -> None:
         row.fields["GCDM"] == "GC-3601-2026-0007" and row.fields["JSGMJNR"] == "道路全长 3.2 公里"
     )
     assert row.fields["XMTZLY"] == 2  # a social-investment process type
+
+
+def test_the_site_map_offers_points_inside_the_county_only() -> None:
+    """在地图上选点: every point a click can pick lies in the county, so a picked site passes
+    the same check a typed one does."""
+    from eap.services.core import geo
+
+    grid = geo.pick_grid("360102")
+    assert len(grid) > 50
+    assert all(geo.check_in_region("360102", lon, lat) is None for lon, lat in grid)
+    assert geo.check_in_region("360103", *grid[0]) is not None  # the county next door refuses it
+    assert geo.outline("360102") and geo.pick_grid("360199") == []  # no boundary, no points

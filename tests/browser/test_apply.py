@@ -82,6 +82,20 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     driver.find_element(By.ID, "btn-register").click()
     wait_text(driver, "error-longitude", t("project.outside_county", "zh")[:8])
     driver.save_screenshot(str(SCREENSHOTS / "project-form-site-refused.png"))
+    # 在地图上选点: the county drawn, a click inside it fills both coordinates
+    driver.find_element(By.ID, "site-pick").click()
+    plot = wait_css(driver, "#site-map .nsewdrag")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).move_to_element(plot).click().perform()
+    for _ in range(40):
+        lon = driver.find_element(By.ID, "field-longitude").get_attribute("value") or ""
+        if lon != "114.933":
+            break
+        time.sleep(0.25)
+    lat = driver.find_element(By.ID, "field-latitude").get_attribute("value") or ""
+    assert 115.8 < float(lon) < 116.1 and 28.6 < float(lat) < 28.9, (lon, lat)  # in 东湖区
+    driver.save_screenshot(str(SCREENSHOTS / "project-form-site-picked.png"))
     for name, value in (("longitude", "115.903526"), ("latitude", "28.698731")):
         box = driver.find_element(By.ID, f"field-{name}")
         box.clear()

@@ -46,6 +46,7 @@ def _to_stage_four() -> str:
             data=ProjectCreate(
                 project_code="2026-360102-47-01-777003",
                 name="联合验收测试楼",
+                location="南昌市东湖区",
                 region_code="360102",
                 total_investment=600,
                 process_type=4,

@@ -94,7 +94,26 @@ def test_leader_screen_map_and_drill_down(app_url: str, browser) -> None:  # typ
         wait_css(driver, "#area-table tbody tr")
         rows = driver.find_elements(By.CSS_SELECTOR, "#area-table tbody tr")
         assert rows and all("区" in r.text or "县" in r.text or "市" in r.text for r in rows)
+        # its map is its counties (南昌 has nine with a boundary), the sites on them
+        wait_css(driver, "#screen-map .main-svg")
+        fills = driver.find_elements(By.CSS_SELECTOR, "#screen-map path.js-fill")
+        assert 9 <= len(fills) < 11 + 5, len(fills)
+        # the slowest departments and items, and the trend, one click each
+        driver.find_element(By.CSS_SELECTOR, "#list-switch [value=slow_departments]").click()
+        wait_text(driver, "overdue-panel", t("screen.slow_departments_title", "zh"))
+        driver.find_element(By.CSS_SELECTOR, "#chart-switch [value=trend]").click()
+        wait_css(driver, "#trend-chart .main-svg")
+        assert _scrolls(driver) <= 0  # still one wall, no scrolling
         driver.save_screenshot(str(SCREENSHOTS / "screen-city.png"))
+        # 一张蓝图: only overdue projects, then back to all
+        shown = driver.find_element(By.ID, "sites-shown").text
+        pick(driver, "site-status", t("screen.filter.overdue", "zh"))
+        for _ in range(40):
+            if driver.find_element(By.ID, "sites-shown").text != shown:
+                break
+            time.sleep(0.25)
+        assert driver.find_element(By.ID, "sites-shown").text != shown
+        pick(driver, "site-status", t("screen.filter.all_status", "zh"))
         driver.find_element(By.ID, "screen-back").click()
         wait_text(driver, "home-title", t("screen.title", "zh"))
         # find a project: a name fragment lists matches; its page shows every stage and item
@@ -138,3 +157,40 @@ def test_city_leader_sees_only_the_city(app_url: str, browser) -> None:  # type:
         assert "赣州市" not in driver.find_element("id", "home-title").text
     finally:
         driver.set_window_size(1400, 900)
+
+
+def test_the_provincial_centre(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """审批省级监管中心: every city's freshness and indicators for a month, the bulletin one
+    click away; a wrong month is refused beside the field."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.delete_all_cookies()
+    sign_in(driver, app_url, "sheng_duban")
+    wait_text(driver, "home-title", t("home.supervisor", "zh"))
+    wait_css(driver, "#supervision-centre").click()
+    wait_text(driver, "home-title", t("centre.title", "zh"))
+    rows = wait_css(driver, "#centre-cities tbody").find_elements(By.CSS_SELECTOR, "tr")
+    assert len(rows) >= 11 and any("南昌市" in r.text for r in rows)
+    assert (
+        driver.find_element(By.ID, "centre-pdf")
+        .get_attribute("href")
+        .endswith(".pdf?month=" + driver.find_element(By.ID, "centre-month").get_attribute("value"))
+    )
+    driver.save_screenshot(str(SCREENSHOTS / "centre.png"))
+    box = driver.find_element(By.ID, "centre-month")
+    # a month input takes no typing in every browser: set it as a user's picker does
+    driver.execute_script(
+        "const s = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+        "s.call(arguments[0], '2099-01');"
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        box,
+    )
+    driver.find_element(By.ID, "centre-show").click()
+    wait_text(driver, "error-month", t("centre.month_future", "zh"))
+    # the bulletin downloads through the authorised route with the browser's own session
+    cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+    import httpx
+
+    pdf = httpx.get(app_url + "/centre/bulletin.pdf", cookies=cookies, timeout=60)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

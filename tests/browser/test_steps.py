@@ -49,6 +49,7 @@ def test_handler_proposes_head_signs(app_url: str, browser) -> None:  # type: ig
             data=ProjectCreate(
                 project_code="2026-360102-47-01-777002",
                 name="签发流程测试楼",
+                location="南昌市东湖区",
                 region_code="360102",
                 total_investment=500,
                 process_type=4,

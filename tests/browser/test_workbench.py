@@ -48,6 +48,7 @@ def _application() -> tuple[int, Principal]:
             data=ProjectCreate(
                 project_code="2026-360102-47-01-777001",
                 name="浏览器测试综合楼",
+                location="南昌市东湖区",
                 region_code="360102",
                 total_investment=800,
                 process_type=4,

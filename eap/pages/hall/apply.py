@@ -7,12 +7,12 @@ import reflex as rx
 from eap.components.cases import localized, template_link
 from eap.components.forms import field_error
 from eap.components.shell import shell
-from eap.models.projects import (
-    INDUSTRY_CODES,
-    ApprovalType,
-    ConstructionNature,
-    EngineeringCategory,
-    LandAcquisition,
+from eap.pages.hall.project_fields import (
+    field_hint,
+    field_label,
+    reported_facts,
+    site_picker,
+    text_field,
 )
 from eap.state.hall.apply import FLAGS, ApplyState as A, NewProjectState as N
 
@@ -20,119 +20,10 @@ T = A.t
 UPLOAD_ID = "material_upload"
 
 
-def _label(label: str, required: bool, html_for: str) -> rx.Component:
-    return rx.el.label(
-        rx.text(
-            T[label],
-            rx.cond(required, rx.text.span(" *", color_scheme="red", aria_hidden="true")),
-            size="2",
-            weight="medium",
-        ),
-        html_for=html_for,
-    )
-
-
-def _hint(hint: str, name: str) -> rx.Component:
-    """Shown before anything fails: the format the field expects."""
-    if not hint:
-        return rx.fragment()
-    return rx.text(T[hint], size="1", color_scheme="gray", id=f"hint-{name}")
-
-
-def _field(
-    name: str, label: str, type_: str = "text", *, hint: str = "", required: bool = False
-) -> rx.Component:
-    return rx.vstack(
-        _label(label, required, f"field-{name}"),
-        rx.input(
-            value=N.fields.get(name, ""),
-            on_change=lambda v: N.set_field(name, v),
-            type=type_,
-            input_mode="decimal" if type_ == "number" else None,
-            width="100%",
-            id=f"field-{name}",
-            required=required,
-            aria_invalid=N.field_errors.contains(name),
-        ),
-        _hint(hint, name),
-        field_error(N, name),
-        width="100%",
-        spacing="1",
-    )
-
-
-def _choice(name: str, label: str, options: list[tuple[str, str]]) -> rx.Component:
-    """One value from a code list, each shown by its name in the catalogue."""
-    return rx.vstack(
-        _label(label, False, f"field-{name}"),
-        rx.select.root(
-            rx.select.trigger(id=f"field-{name}", width="100%"),
-            rx.select.content(*[rx.select.item(T[key], value=value) for value, key in options]),
-            value=N.fields.get(name, ""),
-            on_change=lambda v: N.set_field(name, v),
-        ),
-        field_error(N, name),
-        width="100%",
-        spacing="1",
-    )
-
-
-def _reported_facts() -> rx.Component:
-    """What the national system asks of every project (SPGL_XMJBXXB)."""
-
-    def codes(enum: type, prefix: str) -> list[tuple[str, str]]:
-        return [(str(int(v)), f"{prefix}.{int(v)}") for v in enum]
-
-    return rx.vstack(
-        rx.text(T["project.section.reported"], size="2", weight="medium"),
-        rx.grid(
-            _choice(
-                "approval_type", "project.f.approval_type", codes(ApprovalType, "approval_type")
-            ),
-            _choice(
-                "construction_nature",
-                "project.f.construction_nature",
-                codes(ConstructionNature, "construction_nature"),
-            ),
-            _choice(
-                "engineering_category",
-                "project.f.engineering_category",
-                codes(EngineeringCategory, "engineering_category"),
-            ),
-            _choice(
-                "land_acquisition",
-                "project.f.land_acquisition",
-                codes(LandAcquisition, "land_acquisition"),
-            ),
-            _choice(
-                "industry_code",
-                "project.f.industry_code",
-                [(c, f"industry.{c}") for c in INDUSTRY_CODES],
-            ),
-            _choice(
-                "regional_assessment",
-                "project.f.regional_assessment",
-                [("yes", "answer.yes"), ("no", "answer.no")],
-            ),
-            _field(
-                "engineering_code",
-                "project.f.engineering_code",
-                hint="project.hint.engineering_code",
-            ),
-            _field("scale", "project.f.scale"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="4",
-            width="100%",
-        ),
-        width="100%",
-        spacing="2",
-    )
-
-
 def _region_picker() -> rx.Component:
     """City, then one of its counties (or the city's own level): never a raw 6-digit code."""
     return rx.vstack(
-        _label("project.f.region", True, "field-city"),
+        field_label("project.f.region", True, "field-city"),
         rx.hstack(
             rx.select.root(
                 rx.select.trigger(placeholder=T["project.pick_city"], id="field-city"),
@@ -174,44 +65,52 @@ def new_project_page() -> rx.Component:
                 rx.grid(
                     rx.cond(
                         N.editing_id == "",
-                        _field(
+                        text_field(
                             "project_code",
                             "project.f.code",
                             hint="project.hint.code",
                             required=True,
                         ),
                         rx.vstack(
-                            _label("project.f.code", False, "field-project_code"),
+                            field_label("project.f.code", False, "field-project_code"),
                             rx.text(N.fields.get("project_code", ""), id="field-project_code"),
                             spacing="1",
                         ),
                     ),
-                    _field("name", "project.f.name", required=True),
+                    text_field("name", "project.f.name", required=True),
                     _region_picker(),
-                    _field("location", "project.f.location", hint="project.hint.location"),
+                    text_field(
+                        "location",
+                        "project.f.location",
+                        hint="project.hint.location",
+                        required=True,
+                    ),
                     rx.vstack(
                         rx.hstack(
-                            _field("longitude", "project.f.longitude"),
-                            _field("latitude", "project.f.latitude"),
+                            text_field("longitude", "project.f.longitude"),
+                            text_field("latitude", "project.f.latitude"),
                             width="100%",
                         ),
-                        _hint("project.hint.coordinates", "coordinates"),
+                        field_hint("project.hint.coordinates", "coordinates"),
+                        site_picker(),
                         width="100%",
                         spacing="1",
                     ),
-                    _field(
+                    text_field(
                         "total_investment",
                         "project.f.investment",
                         "number",
                         hint="project.hint.investment",
                         required=True,
                     ),
-                    _field("land_area", "project.f.land_area", "number", hint="project.hint.area"),
-                    _field(
+                    text_field(
+                        "land_area", "project.f.land_area", "number", hint="project.hint.area"
+                    ),
+                    text_field(
                         "floor_area", "project.f.floor_area", "number", hint="project.hint.area"
                     ),
                     rx.vstack(
-                        _label("project.f.type", True, "field-process_type"),
+                        field_label("project.f.type", True, "field-process_type"),
                         rx.select.root(
                             rx.select.trigger(id="field-process_type"),
                             rx.select.content(
@@ -230,7 +129,7 @@ def new_project_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
-                _reported_facts(),
+                reported_facts(),
                 rx.text(T["apply.questions"], size="2", weight="medium"),
                 rx.hstack(
                     *[

@@ -91,3 +91,32 @@ def random_point_in(region_code: str, rng: random.Random) -> tuple[float, float]
             return round(p.x, 6), round(p.y, 6)
     c = area.representative_point()
     return round(c.x, 6), round(c.y, 6)
+
+
+def outline(region_code: str) -> list[list[tuple[float, float]]]:
+    """The region's boundary rings (exterior of each part), for drawing it."""
+    area = region_shape(region_code)
+    if area is None:
+        return []
+    parts = list(getattr(area, "geoms", [area]))
+    return [[(round(x, 5), round(y, 5)) for x, y in p.exterior.coords] for p in parts]
+
+
+def pick_grid(region_code: str, *, across: int = 45) -> list[tuple[float, float]]:
+    """Points on a regular grid inside the region — the places a click on the project form's
+    map can pick (about ``across`` to a side; a county's is a few hundred metres apart)."""
+    area = region_shape(region_code)
+    if area is None:
+        return []
+    min_x, min_y, max_x, max_y = area.bounds
+    step = max(max_x - min_x, max_y - min_y) / across
+    points = []
+    y = min_y + step / 2
+    while y < max_y:
+        x = min_x + step / 2
+        while x < max_x:
+            if area.contains(Point(x, y)):
+                points.append((round(x, 6), round(y, 6)))
+            x += step
+        y += step
+    return points

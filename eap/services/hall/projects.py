@@ -27,7 +27,14 @@ from eap.services.core.identifiers import validate_project_code, validate_uscc
 from eap.services.core.principal import Principal
 
 # The form's fields in the order they are shown; a problem is reported under its own field.
-REQUIRED = ("project_code", "name", "region_code", "total_investment", "process_type")
+REQUIRED = (
+    "project_code",
+    "name",
+    "region_code",
+    "location",
+    "total_investment",
+    "process_type",
+)
 NUMBERS = ("total_investment", "land_area", "floor_area")
 # The facts reported to the national system (SPGL_XMJBXXB): a choice from each code list.
 CHOICES: dict[str, frozenset[int]] = {
@@ -80,6 +87,8 @@ def _problems(session: Session, data: ProjectCreate) -> list[DomainError]:
     problems: list[DomainError] = []
     if not data.name.strip():
         problems.append(DomainError("project.name_required", field="name"))
+    if not data.location.strip():  # 建设地点 (JSDD): the national system requires it
+        problems.append(DomainError("project.location_required", field="location"))
     region = session.get(Region, data.region_code)
     if region is None or not region.code.startswith("36") or region.level == "province":
         problems.append(DomainError("project.region_unknown", field="region_code"))

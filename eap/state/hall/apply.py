@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import plotly.graph_objects as go
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session, col, select
@@ -18,6 +19,7 @@ from eap.services.core.clock import CHINA_TZ
 from eap.services.hall import drafts, hall, projects
 from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
 from eap.state.core.base import AppState
+from eap.state.hall import site_map
 
 APPLY = "/hall/apply"
 NEW_PROJECT = "/hall/projects/new"
@@ -316,6 +318,37 @@ class NewProjectState(AppState):
     counties: list[dict[str, str]] = []  # the chosen city's own level, then its counties
     city: str = ""
     _counties: dict[str, list[dict[str, str]]] = {}
+    picking: bool = False  # the site map is open
+
+    @rx.var
+    def pick_fig(self) -> go.Figure:
+        """The chosen county's map, with the site typed or picked so far."""
+        region = self.fields.get("region_code", "")
+        if not self.picking or not region:
+            return go.Figure()
+        try:
+            lon = float(self.fields.get("longitude", ""))
+            lat = float(self.fields.get("latitude", ""))
+        except ValueError:
+            lon = lat = None  # type: ignore[assignment]
+        return site_map.site_figure(region, lon, lat)
+
+    @rx.event
+    def toggle_pick(self) -> None:
+        self.picking = not self.picking
+
+    @rx.event
+    def pick_site(self, points: list[dict]) -> None:
+        """A click on the county's grid: its point becomes the site (checked again on save)."""
+        if not points or points[0].get("curveNumber") != 1:
+            return
+        x, y = points[0].get("x"), points[0].get("y")
+        if isinstance(x, int | float) and isinstance(y, int | float):
+            self.fields = {**self.fields, "longitude": f"{x:.6f}", "latitude": f"{y:.6f}"}
+            errors = self.field_errors
+            self.field_errors = {
+                k: v for k, v in errors.items() if k not in ("longitude", "latitude")
+            }
 
     def _load_regions(self) -> None:
         with Session(get_engine()) as s:
