@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     screen_refresh_seconds: int = Field(
         default=60, ge=10, description="how often the scheduler recomputes the big screens' figures"
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="a Redis every worker shares, for the screens' snapshot; unset: no cache",
+    )
     centre_silent_days: int = Field(
         default=3,
         ge=1,

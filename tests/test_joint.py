@@ -113,3 +113,16 @@ def test_joint_acceptance(session: Session) -> None:
         n.key for n in session.exec(select(Notification).where(Notification.stage_case_id == sc.id))
     }
     assert {"notify.joint_requested", "notify.joint_failed"} <= keys
+    # an inspection changes no 办理状态: the national history still shows one 受理 per case
+    from eap.models import ItemCase
+    from eap.services.exchange.approval_tables import history_rows
+
+    case_ids = [
+        c.id or 0
+        for c in session.exec(select(ItemCase).where(ItemCase.stage_case_id == sc.id)).all()
+    ]
+    rows = [r.fields for r in history_rows(session, case_ids)]
+    assert rows and all(
+        [r["BLZT"] for r in rows if r["SPSXSLBM"] == no].count(3) == 1
+        for no in {r["SPSXSLBM"] for r in rows}
+    )

@@ -55,6 +55,8 @@ def test_every_wrong_field_is_reported_at_once_under_its_own_name(session: Sessi
     assert _errors(session, {**GOOD, "project_code": ""}) == {
         "project_code": "project.code_required"
     }
+    # 建设地点 is required: the national system refuses a project without it (JSDD)
+    assert _errors(session, {**GOOD, "location": " "}) == {"location": "project.location_required"}
     # NaN and infinity are not numbers a project has
     assert _errors(session, {**GOOD, "total_investment": "nan", "land_area": "inf"}) == {
         "total_investment": "project.not_number",

@@ -84,10 +84,14 @@ def test_register_apply_and_answer_supplement(app_url: str, browser, tmp_path: P
     driver.save_screenshot(str(SCREENSHOTS / "project-form-site-refused.png"))
     # 在地图上选点: the county drawn, a click inside it fills both coordinates
     driver.find_element(By.ID, "site-pick").click()
-    plot = wait_css(driver, "#site-map .nsewdrag")
+    wait_css(driver, "#site-map .nsewdrag")
     from selenium.webdriver.common.action_chains import ActionChains
 
-    ActionChains(driver).move_to_element(plot).click().perform()
+    points = wait_css(driver, "#site-map .scatterlayer").find_elements(
+        By.CSS_SELECTOR, ".trace:nth-of-type(2) path.point"
+    )
+    assert len(points) > 50  # the grid of places inside the county a click can pick
+    ActionChains(driver).move_to_element(points[len(points) // 2]).pause(0.3).click().perform()
     for _ in range(40):
         lon = driver.find_element(By.ID, "field-longitude").get_attribute("value") or ""
         if lon != "114.933":

@@ -153,7 +153,10 @@ def centre_page() -> rx.Component:
                 width="100%",
                 id="centre-province",
             ),
-            rx.card(rx.plotly(data=C.on_time, width="100%"), width="100%"),
+            rx.card(
+                rx.plotly(data=C.on_time, width="100%", config={"displayModeBar": False}),
+                width="100%",
+            ),
             rx.card(
                 rx.box(
                     rx.table.root(

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Protocol
 
 from argon2 import PasswordHasher
@@ -25,6 +25,7 @@ from eap.errors import DomainError
 from eap.models import Department, LoginAttempt, User, UserSession
 from eap.models.accounts import UserCreate
 from eap.models.common import utcnow
+from eap.services.core import cache
 from eap.services.core.audit import record
 from eap.services.core.principal import ROLES, STAFF_ROLES, Principal, token_hash
 
@@ -265,8 +266,36 @@ def resolve_session(
     return principal
 
 
+# A wall screen's periodic refresh may reuse a session check this long (shared cache only).
+REFRESH_CHECK_SECONDS = 120
+
+
+def _check_key(token: str) -> str:
+    return f"eap:session-check:{token_hash(token)}"
+
+
+def resolve_session_for_refresh(session: Session, *, token: str) -> Principal | None:
+    """For a page's periodic refresh of read-only figures (the big screen's timer): a full
+    check at most every REFRESH_CHECK_SECONDS, in between the last one from the shared cache,
+    so fifty screens on a wall do not check fifty sessions a minute. Every action, and every
+    page opened, still checks in full (``resolve_session``); signing out drops the entry; a
+    session ended otherwise stops refreshing within this interval. Without a shared cache it
+    is ``resolve_session``."""
+    if not token:
+        return None
+    hit = cache.get_json(_check_key(token))
+    if isinstance(hit, dict):
+        return Principal(**hit)
+    principal = resolve_session(session, token=token)
+    if principal is not None:
+        cache.set_json(_check_key(token), asdict(principal), ttl_seconds=REFRESH_CHECK_SECONDS)
+    return principal
+
+
 def logout(session: Session, *, token: str, now: dt.datetime | None = None) -> None:
     row = session.get(UserSession, token_hash(token)) if token else None
+    if token:
+        cache.delete(_check_key(token))
     if row is None or row.ended_at is not None:
         return
     row.ended_at, row.end_reason = now or utcnow(), "logout"

@@ -18,7 +18,7 @@ from eap.models import (
     Project,
     StageCase,
 )
-from eap.models.cases import TERMINAL
+from eap.models.cases import TERMINAL, Blzt
 from eap.services.approval import case_store
 from eap.services.approval.rows import InspectionRow, JointView
 from eap.services.core.audit import record
@@ -139,6 +139,8 @@ def record_inspection(
         now=now,
         office=case_store.office_name(session, insp.department_id),
         detail={"passed": passed, "visited_on": visited_on.isoformat()},
+        # an inspection changes no 办理状态: before handling starts it is no second 受理
+        reported=case.status != Blzt.ACCEPTED,
     )
     record(
         session,

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import ItemCase, StepChain, User
-from eap.models.cases import ACTIVE, TERMINAL
+from eap.models.cases import ACTIVE, TERMINAL, Blzt
 from eap.services.approval import case_store, handling
 from eap.services.approval.step_chains import STEP_NAMES, chain_for
 from eap.services.core.audit import record
@@ -102,6 +102,8 @@ def _move(
         now=now,
         office=case_store.office_name(session, case.department_id),
         detail={"step": step, **(detail or {})},
+        # an internal step before handling starts is no national 办理状态: not a 2nd 受理
+        reported=case.status != Blzt.ACCEPTED,
     )
     record(session, actor_id=principal.user_id, action=action, entity="itemcase", entity_id=case.id)
     session.flush()
@@ -277,6 +279,7 @@ def transfer(
         now=now,
         office=case_store.office_name(session, case.department_id),
         detail={"to": to_user_id, "to_name": colleague.display_name},
+        reported=case.status != Blzt.ACCEPTED,  # as in _move
     )
     record(
         session,

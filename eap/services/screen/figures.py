@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from eap.errors import DomainError, PermissionDenied
-from eap.models import ProcessType, ScreenSnapshot, StageDef
+from eap.models import ProcessType, ScreenSnapshot
+from eap.services.core import cache
 from eap.services.core.authz import in_region, region_names
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
 from eap.services.core.principal import Principal
@@ -177,16 +178,13 @@ def screen_view(
     now: dt.datetime | None = None,
 ) -> ScreenView:
     scope = allowed_scope(principal, scope)
-    names = region_names(session)
-    if scope not in names or (scope != PROVINCE and not scope.endswith("00")):
+    if scope != PROVINCE and not scope.endswith("00"):
         raise DomainError("screen.scope_unknown")
     now = now_or(now)
-    snap = session.get(ScreenSnapshot, scope)
-    if snap is None:  # before the scheduler's first run (a fresh install): computed once here
-        data = snapshot.compute(session, scope=scope, now=now, cal=WorkCalendar.load(session))
-        computed = now
-    else:
-        data, computed = snap.data, snap.computed_at
+    data, computed = _snapshot(session, scope, now)
+    names: dict[str, str] = (data.get("ref") or {}).get("names") or region_names(session)
+    if scope not in names:
+        raise DomainError("screen.scope_unknown")
     if period in PERIODS:
         figures = data["periods"][period]
     elif period == "custom":
@@ -203,13 +201,27 @@ def screen_view(
         figures = snapshot.period_figures(session, scope=scope, start=start, end=end)
     else:
         raise DomainError("screen.period_unknown", field="period")
-    view = _view(session, scope, names, data["now"], figures, computed, period)
+    view = _view(session, scope, names, data["now"], figures, computed, period, data.get("ref"))
     return replace(
         view,
         slow_departments=[SlowRow(**r) for r in figures.get("slow_departments", [])],
         slow_items=[SlowRow(**r) for r in figures.get("slow_items", [])],
         trend=TrendLine(**data["trend"]) if "trend" in data else TrendLine(),
     )
+
+
+def _snapshot(session: Session, scope: str, now: dt.datetime) -> tuple[dict[str, Any], dt.datetime]:
+    """The scope's figures: from the shared cache when there is one (no database work for a
+    screen's refresh), else the snapshot row; computed here only before the scheduler's first
+    run (a fresh install)."""
+    cached = cache.get_json(snapshot.cache_key(scope))
+    if cached is not None:
+        return cached["data"], dt.datetime.fromisoformat(cached["computed_at"])
+    snap = session.get(ScreenSnapshot, scope)
+    if snap is not None:
+        return snap.data, snap.computed_at
+    cal = WorkCalendar.load(session)
+    return snapshot.compute(session, scope=scope, now=now, cal=cal), now
 
 
 def _computed_label(at: dt.datetime) -> str:
@@ -226,6 +238,7 @@ def _view(
     figures: dict[str, Any],
     computed: dt.datetime,
     period: str,
+    ref: dict[str, Any] | None = None,
 ) -> ScreenView:
     t = figures["totals"]
     overdue_by_area: dict[str, int] = now["overdue_by_area"]
@@ -252,14 +265,14 @@ def _view(
                 avg_days=round(p["days_sum"] / p["completed"], 1) if p.get("completed") else None,
             )
         )
-    stage_defs = session.exec(select(StageDef).order_by(col(StageDef.code))).all()
+    ref = ref or snapshot.reference(session)
     stages = [
-        StageCount(s.code, s.name_zh, s.name_en, now["stages"].get(str(s.code), 0))
-        for s in stage_defs
+        StageCount(code, zh, en, now["stages"].get(str(code), 0)) for code, zh, en in ref["stages"]
     ]
     targets = []
     all_done = all_days = 0
-    for pt in session.exec(select(ProcessType).order_by(col(ProcessType.code))).all():
+    for code, name_zh, name_en, target_days in ref["process_types"]:
+        pt = ProcessType(code=code, name_zh=name_zh, name_en=name_en, target_days=target_days)
         fig = figures["process_types"].get(str(pt.code), {"completed": 0, "days_sum": 0})
         all_done += fig["completed"]
         all_days += fig["days_sum"]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_
 from sqlmodel import Session, col, func, select
 
+from eap.config import get_settings
 from eap.models import (
     CaseEvent,
     Company,
@@ -24,13 +25,16 @@ from eap.models import (
     Item,
     ItemCase,
     KpiDaily,
+    ProcessType,
     Project,
     ProjectKpiDaily,
     Region,
     ScreenSnapshot,
     StageCase,
+    StageDef,
 )
 from eap.models.cases import TERMINAL, Blzt
+from eap.services.core import cache
 from eap.services.core.authz import region_names, region_prefix
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
 from eap.services.supervision import views
@@ -319,7 +323,28 @@ def compute(session: Session, *, scope: str, now: dt.datetime, cal: WorkCalendar
         "periods": periods,
         "now": now_figures(session, scope=scope, now=now, cal=cal),
         "trend": line,
+        "ref": reference(session),
     }
+
+
+def reference(session: Session) -> dict[str, Any]:
+    """What a screen names: regions, stages, process types with their targets — kept in the
+    snapshot so a screen's refresh reads nothing else."""
+    return {
+        "names": region_names(session),
+        "stages": [
+            (s.code, s.name_zh, s.name_en)
+            for s in session.exec(select(StageDef).order_by(col(StageDef.code))).all()
+        ],
+        "process_types": [
+            (p.code, p.name_zh, p.name_en, p.target_days)
+            for p in session.exec(select(ProcessType).order_by(col(ProcessType.code))).all()
+        ],
+    }
+
+
+def cache_key(scope: str) -> str:
+    return f"eap:screen:{scope}"
 
 
 def refresh(session: Session, *, now: dt.datetime | None = None) -> dict[str, int]:
@@ -332,6 +357,12 @@ def refresh(session: Session, *, now: dt.datetime | None = None) -> dict[str, in
         row = session.get(ScreenSnapshot, scope) or ScreenSnapshot(scope=scope)
         row.computed_at, row.data = now, data
         session.add(row)
+        # every worker's screens read this copy: a refresh costs the database nothing
+        cache.set_json(
+            cache_key(scope),
+            {"computed_at": now.isoformat(), "data": data},
+            ttl_seconds=max(600, 10 * get_settings().screen_refresh_seconds),
+        )
         done += 1
     session.flush()
     return {"scopes": done}

@@ -11,8 +11,10 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.config import get_settings
-from eap.db import get_engine
+from eap.db import get_engine, session_scope
 from eap.errors import DomainError, PermissionDenied
+from eap.routes import ROUTE_ROLES
+from eap.services.admin import accounts
 from eap.services.core.principal import Principal
 from eap.services.screen.figures import ScreenView, Site, screen_view
 from eap.services.screen.projects import FoundProject, find_projects
@@ -199,8 +201,15 @@ class ScreenState(AppState):
 
     @rx.event
     def tick(self, _now: str) -> EventSpec | None:
-        """The page's timer: new figures in place, no reload, no flicker."""
-        return self._reload()
+        """The page's timer: new figures in place, no reload, no flicker. The session check
+        of a refresh may come from the shared cache (accounts.resolve_session_for_refresh)."""
+        with session_scope() as s:
+            principal = accounts.resolve_session_for_refresh(s, token=self.token)
+        if principal is None:
+            return rx.redirect("/login")
+        if principal.role not in ROUTE_ROLES.get(self._route(), frozenset()):
+            return rx.redirect(self.user.home)
+        return self._reload(principal)
 
     @rx.event
     def open_area(self, points: list[dict]) -> EventSpec | None:
