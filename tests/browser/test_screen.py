@@ -181,7 +181,8 @@ def test_the_provincial_centre(app_url: str, browser) -> None:  # type: ignore[n
     wait_text(driver, "home-title", t("home.supervisor", "zh"))
     wait_css(driver, "#supervision-centre").click()
     wait_text(driver, "home-title", t("centre.title", "zh"))
-    rows = wait_css(driver, "#centre-cities tbody").find_elements(By.CSS_SELECTOR, "tr")
+    wait_css(driver, "#centre-cities tbody tr")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#centre-cities tbody tr")
     assert len(rows) >= 11 and any("南昌市" in r.text for r in rows)
     assert (
         driver.find_element(By.ID, "centre-pdf")

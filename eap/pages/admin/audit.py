@@ -126,7 +126,11 @@ def _subject(row: rx.Var) -> rx.Component:
             rx.text(T["audit.entity." + row.entity], size="1", color_scheme="gray"),
             rx.link(
                 rx.cond(row.subject != "", row.subject, "#" + row.entity_id),
-                on_click=A.only_record(row.entity, row.entity_id, row.subject),
+                # no navigation to "#" (a route change reruns the page's on-load)
+                on_click=[
+                    rx.prevent_default,
+                    A.only_record(row.entity, row.entity_id, row.subject),
+                ],
                 title=T["audit.only_record"],
                 size="2",
                 class_name="audit-subject",

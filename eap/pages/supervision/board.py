@@ -99,9 +99,14 @@ def alerts_tab() -> rx.Component:
                             rx.table.cell(
                                 rx.link(
                                     a.case_no,
-                                    on_click=S.open_alert(
-                                        a["id"], a["target_kind"], a["target_id"], a.case_no
-                                    ),
+                                    # no navigation to "#": a route change would run the
+                                    # page's on-load, which closes any open case
+                                    on_click=[
+                                        rx.prevent_default,
+                                        S.open_alert(
+                                            a["id"], a["target_kind"], a["target_id"], a.case_no
+                                        ),
+                                    ],
                                     cursor="pointer",
                                     class_name="alert-link alert-" + a.target_kind,
                                 )
@@ -442,22 +447,21 @@ def supervision_page() -> rx.Component:
             rx.tabs.root(
                 rx.tabs.list(
                     # an administrator sees the reporting tab only
-                    rx.cond(
-                        S.user.role == "supervisor",
-                        rx.fragment(
-                            rx.tabs.trigger(
-                                T["supervision.alerts"], value="alerts", id="tab-alerts"
-                            ),
-                            rx.tabs.trigger(
-                                T["supervision.anomalies"], value="anomalies", id="tab-anomalies"
-                            ),
-                            rx.tabs.trigger(T["supervision.kpi"], value="kpi", id="tab-kpi"),
-                            rx.tabs.trigger(
-                                T["supervision.ranking"], value="ranking", id="tab-ranking"
-                            ),
-                            rx.tabs.trigger(T["watch.tab"], value="market", id="tab-market"),
-                        ),
-                    ),
+                    *[
+                        rx.tabs.trigger(
+                            T[key],
+                            value=value,
+                            id=f"tab-{value}",
+                            display=rx.cond(S.user.role == "supervisor", "inline-flex", "none"),
+                        )
+                        for key, value in (
+                            ("supervision.alerts", "alerts"),
+                            ("supervision.anomalies", "anomalies"),
+                            ("supervision.kpi", "kpi"),
+                            ("supervision.ranking", "ranking"),
+                            ("watch.tab", "market"),
+                        )
+                    ],
                     rx.tabs.trigger(T["spgl.tab"], value="reporting", id="tab-reporting"),
                 ),
                 rx.tabs.content(alerts_tab(), value="alerts", padding_top="1em"),
