@@ -22,6 +22,7 @@ from openpyxl.styles import Font, PatternFill  # noqa: E402
 
 from eap.i18n import t  # noqa: E402
 from eap.services.approval.documents import cjk_font  # noqa: E402
+from eap.services.core.exports import defuse  # noqa: E402
 from eap.services.screen.centre import CentreView, CityRow  # noqa: E402
 
 CITY_COLUMNS = (
@@ -117,6 +118,8 @@ def bulletin_xlsx(view: CentreView, *, lang: str) -> bytes:
         cell.font = Font(bold=True)
     for row in _target_rows(view, lang):
         targets.append(row)
+    for sheet in (ws, targets):
+        defuse(sheet)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
