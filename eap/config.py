@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     )
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     session_idle_minutes: int = 30
+    session_max_hours: int = Field(
+        default=12, ge=1, description="a session ends this long after sign-in, however busy"
+    )
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     sms_code_minutes: int = Field(default=10, description="an SMS code's lifetime")

@@ -2076,6 +2076,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "所选记录已不在退回状态，无需重新上报",
         "The chosen records are no longer rejected; nothing to send again",
     ),
+    "audit.action.auth.session_expired": (
+        "会话超过最长有效期，自动结束",
+        "Session ended: older than any session may live",
+    ),
+    "audit.action.auth.sessions_ended": ("结束该账号全部会话", "All the account's sessions ended"),
     "audit.action.spgl.resend": ("重新上报国家系统数据", "National reporting records sent again"),
     "spgl.table.SPGL_DFXMSPLCXXB": ("地方项目审批流程信息", "Local approval processes"),
     "spgl.table.SPGL_DFXMSPLCJDXXB": ("审批流程阶段信息", "Process stages"),

@@ -143,6 +143,24 @@ def test_idle_session_ends_after_thirty_minutes(session: Session) -> None:
     assert accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(minutes=90)) is None
 
 
+def test_a_busy_session_still_ends_twelve_hours_after_sign_in(session: Session) -> None:
+    """An absolute lifetime besides the idle limit (等保): activity every 20 minutes keeps a
+    session alive for twelve hours, not longer."""
+    make_user(session)
+    t0 = utcnow()
+    token = accounts.login(session, username="tester", password=PW, now=t0).token
+    at = t0
+    while at < t0 + dt.timedelta(hours=11, minutes=50):
+        at += dt.timedelta(minutes=20)
+        assert accounts.resolve_session(session, token=token, now=at), at - t0
+    assert (
+        accounts.resolve_session(session, token=token, now=t0 + dt.timedelta(hours=12, minutes=5))
+        is None
+    )
+    row = session.get(UserSession, token_hash(token))
+    assert row is not None and row.end_reason == "expired"
+
+
 def test_activity_is_written_at_most_once_a_minute(session: Session) -> None:
     make_user(session)
     t0 = utcnow()

@@ -233,7 +233,8 @@ def test_expired_grant_ends_access_and_only_agents_can_be_granted(session: Sessi
 
     row = session.get(UserSession, token_hash(token))
     assert row is not None
-    row.last_seen_at = later  # keep the session alive; only the grant has run out
+    # a session signed in that morning and in use: only the grant has run out
+    row.created_at, row.last_seen_at = later - dt.timedelta(hours=1), later
     session.add(row)
     resolved = accounts.resolve_session(session, token=token, now=later)
     assert resolved is not None and resolved.company_id is None
@@ -263,6 +264,11 @@ def test_code_goes_out_through_the_http_gateway(engine, gateway: str) -> None:  
 
 def test_password_reset_by_sms_code_lifts_the_lockout(session: Session) -> None:
     user = _registered(session, "company", "resetme01", "13912340010")
+    # signed in on two devices with the old password: the reset ends both
+    elsewhere = [
+        accounts.login(session, username="resetme01", password="Strong#2026", now=NOW).token
+        for _ in range(2)
+    ]
     for _ in range(5):
         accounts.login(session, username="resetme01", password="Wrong#2026", now=NOW)
     assert accounts.login(session, username="resetme01", password="Strong#2026", now=NOW).error
@@ -295,6 +301,7 @@ def test_password_reset_by_sms_code_lifts_the_lockout(session: Session) -> None:
     assert weak.error is not None and weak.error.field == "password"
     done = registration.reset_password(session, data=form, now=NOW + dt.timedelta(minutes=3))
     assert done.user is not None and done.user.id == user.id
+    assert all(accounts.resolve_session(session, token=t, now=NOW) is None for t in elsewhere)
     ok = accounts.login(session, username="resetme01", password="Renewed#2026", now=NOW)
     assert ok.error is None
     again = registration.reset_password(session, data=form, now=NOW + dt.timedelta(minutes=4))

@@ -234,14 +234,18 @@ def resolve_session(
     row = session.get(UserSession, token_hash(token))
     if row is None or row.ended_at is not None:
         return None
-    idle = dt.timedelta(minutes=get_settings().session_idle_minutes)
-    if now - row.last_seen_at > idle:
-        row.ended_at, row.end_reason = now, "idle"
+    settings = get_settings()
+    idle = dt.timedelta(minutes=settings.session_idle_minutes)
+    lifetime = dt.timedelta(hours=settings.session_max_hours)
+    ended = "idle" if now - row.last_seen_at > idle else ""
+    ended = ended or ("expired" if now - row.created_at > lifetime else "")
+    if ended:  # idle too long, or older than any session may live, however busy
+        row.ended_at, row.end_reason = now, ended
         session.add(row)
         record(
             session,
             actor_id=row.user_id,
-            action="auth.session_idle",
+            action=f"auth.session_{ended}",
             entity="user",
             entity_id=row.user_id,
         )
@@ -271,7 +275,7 @@ REFRESH_CHECK_SECONDS = 120
 
 
 def _check_key(token: str) -> str:
-    return f"eap:session-check:{token_hash(token)}"
+    return f"eap:session-check:{token_hash(token)}"  # the same key end_sessions drops
 
 
 def resolve_session_for_refresh(session: Session, *, token: str) -> Principal | None:
@@ -290,6 +294,34 @@ def resolve_session_for_refresh(session: Session, *, token: str) -> Principal | 
     if principal is not None:
         cache.set_json(_check_key(token), asdict(principal), ttl_seconds=REFRESH_CHECK_SECONDS)
     return principal
+
+
+def end_sessions(
+    session: Session, *, user_id: int, reason: str, now: dt.datetime | None = None
+) -> int:
+    """End every open session of an account (a password reset: whoever held the old password
+    is signed out everywhere); the shared cache's refresh checks go with them."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(UserSession).where(
+            UserSession.user_id == user_id, col(UserSession.ended_at).is_(None)
+        )
+    ).all()
+    for row in rows:
+        row.ended_at, row.end_reason = now, reason
+        session.add(row)
+        cache.delete(f"eap:session-check:{row.token_hash}")
+    if rows:
+        record(
+            session,
+            actor_id=user_id,
+            action="auth.sessions_ended",
+            entity="user",
+            entity_id=user_id,
+            detail={"reason": reason, "sessions": len(rows)},
+        )
+    session.flush()
+    return len(rows)
 
 
 def logout(session: Session, *, token: str, now: dt.datetime | None = None) -> None:

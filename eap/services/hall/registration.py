@@ -266,6 +266,7 @@ def reset_password(
     user.password_hash = accounts.hash_password(data.password)
     user.failed_logins, user.locked_until = 0, None
     session.add(user)
+    accounts.end_sessions(session, user_id=user.id or 0, reason="password_reset", now=now)
     record(
         session,
         actor_id=user.id,
