@@ -85,6 +85,15 @@ def wait_css(driver: WebDriver, css: str, timeout: float = 20):
     )
 
 
+def wait_clickable(driver: WebDriver, css: str, timeout: float = 20):
+    """The element once shown and enabled (a page's on-load may still be deciding what shows)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+
 def wait_text(driver: WebDriver, element_id: str, text: str, timeout: float = 20) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec

@@ -22,7 +22,15 @@ from eap.services.agency import selection
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.hall import projects
-from tests.browser.helpers import APP_DB, SCREENSHOTS, pick, sign_in, wait_css, wait_text
+from tests.browser.helpers import (
+    APP_DB,
+    SCREENSHOTS,
+    pick,
+    sign_in,
+    wait_clickable,
+    wait_css,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 OWNER = "qiye001"
@@ -255,7 +263,7 @@ def test_reviewer_supervisor_and_the_english_market(app_url: str, browser) -> No
     _wait_db(engine, lambda s: s.get(Agency, pending.id).status == 2)  # type: ignore[union-attr]
 
     _switch(driver, app_url, "nc_duban", "/supervision")
-    wait_css(driver, "#tab-market").click()
+    wait_clickable(driver, "#tab-market").click()  # shown once the page knows the role
     wait_css(driver, "#watch-overdue tr")
     wait_css(driver, "#watch-objections tr")
     assert (

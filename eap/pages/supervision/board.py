@@ -452,7 +452,7 @@ def supervision_page() -> rx.Component:
                             T[key],
                             value=value,
                             id=f"tab-{value}",
-                            display=rx.cond(S.user.role == "supervisor", "inline-flex", "none"),
+                            display=rx.cond(S.user.role == "admin", "none", "inline-flex"),
                         )
                         for key, value in (
                             ("supervision.alerts", "alerts"),
