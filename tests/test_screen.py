@@ -87,7 +87,7 @@ def test_refresh_keeps_one_row_per_scope(session: Session) -> None:
     rows = int(session.exec(select(func.count()).select_from(ScreenSnapshot)).one())
     assert first == again == {"scopes": rows} and rows == 13  # the province, 11 cities, 赣江新区
     row = session.get(ScreenSnapshot, "360000")
-    assert row is not None and set(row.data) == {"periods", "now", "trend"}
+    assert row is not None and set(row.data) == {"periods", "now", "trend", "ref"}
 
 
 def test_who_sees_which_scope(session: Session) -> None:
