@@ -58,6 +58,19 @@ def _type(driver, element_id: str, value: str) -> None:  # type: ignore[no-untyp
     box.send_keys(value)
 
 
+def _type_all(driver, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Type into several boxes and check they kept it: a page's on-load that runs late clears
+    what was typed before it (then type again)."""
+    for _ in range(4):
+        for element_id, value in values.items():
+            _type(driver, element_id, value)
+        time.sleep(0.4)
+        kept = {i: wait_css(driver, f"#{i}").get_attribute("value") for i in values}
+        if kept == values:
+            return
+    raise AssertionError(f"the page kept clearing {values}")
+
+
 def _staff(s: Session, username: str) -> Principal:
     return Principal.of(s.exec(select(User).where(User.username == username)).one())
 
@@ -371,14 +384,18 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     driver.find_element(By.ID, "logout").click()
     wait_css(driver, "#reset-link").click()
     wait_text(driver, "reset-title", t("reset.title", "zh"))
-    _type(driver, "reset-username", username)
-    _type(driver, "reset-phone", phone)
+    _type_all(driver, {"reset-username": username, "reset-phone": phone})
+    with Session(db) as s:
+        before = max(s.exec(select(SmsOutbox.id)).all(), default=0) or 0
     driver.find_element(By.ID, "btn-reset-code").click()
     wait_text(driver, "reset-message", t("reset.sent", "zh")[:4])
-    with Session(db) as s:
+    with Session(db) as s:  # the reset's code, not the sign-up's sent to the same phone
         sms = s.exec(
-            select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
+            select(SmsOutbox)
+            .where(SmsOutbox.phone == phone, col(SmsOutbox.id) > before)
+            .order_by(col(SmsOutbox.id).desc())
         ).first()
+        assert sms is not None, "no reset code was sent"
         reset_code = re.search(r"\d{6}", sms.text).group(0)  # type: ignore[union-attr]
     _type(driver, "reset-code", reset_code)
     _type(driver, "reset-password", "Renewed#2026")
