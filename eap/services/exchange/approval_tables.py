@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
+from sqlalchemy import bindparam, case
 from sqlmodel import Session, col, select
 
 from eap.models import (
@@ -30,6 +31,7 @@ from eap.models import (
     StageDef,
 )
 from eap.models.cases import Blzt
+from eap.models.common import table_of
 from eap.models.projects import (
     UNIT_ROLES,
     ApprovalType,
@@ -220,43 +222,101 @@ def unit_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
 # --- item cases and what hangs off them ----------------------------------------------------
 
 
-def item_case_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    city = _region_of_city(session)
-    listed = _listed_codes(session)
-    for part in chunks(ids):
-        q = (
-            select(ItemCase, StageCase, Project, Item, Department)
-            .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
-            .join(Project, col(Project.id) == col(ItemCase.project_id))
-            .join(Item, col(Item.id) == col(ItemCase.item_id))
-            .join(Department, col(Department.id) == col(ItemCase.department_id))
-            .where(col(ItemCase.status) > Blzt.SUBMITTED)
+def _item_case_query() -> Any:
+    """The case rows' query, built once (it runs at every commit that moves a case)."""
+    where_dept = table_of(Region).alias("dept_region")
+    city = case((where_dept.c.level == "county", where_dept.c.parent_code), else_=where_dept.c.code)
+    q = (
+        select(
+            ItemCase.id,
+            ItemCase.case_no,
+            ItemCase.limit_days,
+            ItemCase.clock_started_at,
+            ItemCase.status,
+            ItemCase.promise,
+            ItemCase.due_date,
+            StageCase.region_code,
+            StageCase.case_no,
+            StageCase.stage_code,
+            StageCase.channel,
+            StageCase.accepted_at,
+            Project.project_code,
+            Item.version,
+            Item.name_zh,
+            Department.org_code,
+            Department.name,
+            ItemCode.listed_code,
         )
-        if part is not None:
-            q = q.where(col(ItemCase.id).in_(part))
-        for case, sc, p, item, dept in fresh(session, q.order_by(col(ItemCase.id))).all():
-            assert case.id is not None
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .join(Department, col(Department.id) == col(ItemCase.department_id))
+        .join(where_dept, where_dept.c.code == col(Department.region_code))
+        .outerjoin(
+            ItemCode,
+            (col(ItemCode.item_code) == col(Item.code)) & (col(ItemCode.region_code) == city),
+        )
+        .where(col(ItemCase.status) > Blzt.SUBMITTED)
+        .order_by(col(ItemCase.id))
+    )
+    return q
+
+
+_ITEM_CASES = _item_case_query()
+_ITEM_CASES_BY_ID = _ITEM_CASES.where(col(ItemCase.id).in_(bindparam("ids", expanding=True)))
+
+
+def item_case_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    """Plain columns, one query with the item's 实施清单 code joined (the row is rendered at
+    every commit that moves a case: no ORM objects, no reference tables loaded whole)."""
+    conn = session.connection()
+    for part in chunks(ids):
+        if part is None:
+            rows = conn.execute(_ITEM_CASES).all()
+        else:
+            rows = conn.execute(_ITEM_CASES_BY_ID, {"ids": part}).all()
+        for (
+            case_id,
+            case_no,
+            limit_days,
+            started,
+            status,
+            promise,
+            due,
+            region,
+            stage_no,
+            stage,
+            channel,
+            accepted,
+            project_code,
+            version,
+            item_name,
+            org_code,
+            dept_name,
+            listed,
+        ) in rows:
+            assert case_id is not None
             yield Row(
-                f"SX{case.id:010d}",
-                case.id,
-                sc.region_code,
+                f"SX{case_id:010d}",
+                case_id,
+                region,
                 {
-                    "XZQHDM": sc.region_code,
-                    "XMDM": p.project_code,
-                    "SPSXBM": listed.get((item.code, city.get(dept.region_code, "")), ""),
-                    "SPSXBBH": item.version,
-                    "SPSXMC": item.name_zh,
-                    "SPSXSLBM": case.case_no,
-                    "BLSPSLBM": sc.case_no,
-                    "SPJDXH": sc.stage_code,
-                    "SPBMBM": dept.org_code,
-                    "SPBMMC": dept.name,
-                    "SLFS": sc.channel,
-                    "SXBLSX": case.limit_days,
-                    "SLSJ": ts(case.clock_started_at or sc.accepted_at),
-                    "BLZT": case.status,
-                    "SFGZCN": int(case.promise),
-                    "BLJZRQ": day(case.due_date),
+                    "XZQHDM": region,
+                    "XMDM": project_code,
+                    "SPSXBM": listed or "",
+                    "SPSXBBH": version,
+                    "SPSXMC": item_name,
+                    "SPSXSLBM": case_no,
+                    "BLSPSLBM": stage_no,
+                    "SPJDXH": stage,
+                    "SPBMBM": org_code,
+                    "SPBMMC": dept_name,
+                    "SLFS": channel,
+                    "SXBLSX": limit_days,
+                    "SLSJ": ts(started or accepted),
+                    "BLZT": status,
+                    "SFGZCN": int(promise),
+                    "BLJZRQ": day(due),
                 },
             )
 
@@ -273,25 +333,41 @@ def _case_numbers(
 
 
 def history_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
+    """One query of plain columns: rendered at every commit that moves a case."""
+    q = (
+        select(
+            CaseEvent.id,
+            CaseEvent.item_case_id,
+            CaseEvent.office,
+            CaseEvent.handler_name,
+            CaseEvent.status,
+            CaseEvent.opinion,
+            CaseEvent.at,
+            ItemCase.case_no,
+            StageCase.region_code,
+        )
+        .join(ItemCase, col(ItemCase.id) == col(CaseEvent.item_case_id))
+        .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
+        .where(col(CaseEvent.status) > Blzt.SUBMITTED)
+        .order_by(col(CaseEvent.id))
+    )
     for part in chunks(ids):
-        cases = _case_numbers(session, part)
-        q = select(CaseEvent).where(col(CaseEvent.status) > Blzt.SUBMITTED)
-        if part is not None:
-            q = q.where(col(CaseEvent.item_case_id).in_(part))
-        for ev in fresh(session, q.order_by(col(CaseEvent.id))).all():
-            case_no, region = cases[ev.item_case_id or 0]
+        rows = session.exec(
+            q if part is None else q.where(col(CaseEvent.item_case_id).in_(part))
+        ).all()
+        for event_id, case_id, office, handler, status, opinion, at, case_no, region in rows:
             yield Row(
-                f"LS{ev.id:010d}",
-                ev.item_case_id or 0,
+                f"LS{event_id:010d}",
+                case_id or 0,
                 region,
                 {
                     "XZQHDM": region,
                     "SPSXSLBM": case_no,
-                    "BLCS": ev.office,
-                    "BLR": ev.handler_name,
-                    "BLZT": ev.status,
-                    "BLYJ": ev.opinion or None,
-                    "BLSJ": ts(ev.at),
+                    "BLCS": office,
+                    "BLR": handler,
+                    "BLZT": status,
+                    "BLYJ": opinion or None,
+                    "BLSJ": ts(at),
                 },
             )
 

@@ -48,12 +48,6 @@ from eap.services.core.changes import KEY, touched
 from eap.services.exchange.fields import Row
 from eap.services.exchange.tables import BY_NAME, TABLES
 
-_CASE_TABLES = (
-    "SPGL_XMSPSXBLXXB",
-    "SPGL_XMSPSXBLXXXXB",
-    "SPGL_XMSPSXPFWJXXB",
-    "SPGL_XMSPSXBLTBCXXXB",
-)
 _PROCESS_TABLES = ("SPGL_DFXMSPLCXXB", "SPGL_DFXMSPLCJDXXB", "SPGL_DFXMSPLCJDSXXXB")
 _SERVICE_TABLES = ("SPGL_ZJFWSXBLXXB", "SPGL_ZJFWSXBLGCXXB")
 
@@ -64,7 +58,9 @@ ANCHORS: dict[type, tuple[tuple[str, ...], str]] = {
     Process: (_PROCESS_TABLES, "id"),
     ProcessStage: (_PROCESS_TABLES, "process_id"),
     ProcessItem: (_PROCESS_TABLES, "process_id"),
-    ItemCase: (_CASE_TABLES, "id"),
+    # a case's own row; its history, documents and special procedures are touched by their
+    # own writes (CaseEvent, ApprovalDocument, SpecialProcedure below)
+    ItemCase: (("SPGL_XMSPSXBLXXB",), "id"),
     CaseEvent: (("SPGL_XMSPSXBLXXXXB",), "item_case_id"),
     ApprovalDocument: (("SPGL_XMSPSXPFWJXXB",), "item_case_id"),
     SpecialProcedure: (("SPGL_XMSPSXBLTBCXXXB",), "item_case_id"),
@@ -73,7 +69,7 @@ ANCHORS: dict[type, tuple[tuple[str, ...], str]] = {
 # Rows reported through their children: a stage case's item cases carry its number and
 # channel; a purchase's services carry its method, number and winner.
 CHILDREN: dict[type, tuple[Any, str, tuple[str, ...]]] = {
-    StageCase: (ItemCase, "stage_case_id", _CASE_TABLES),
+    StageCase: (ItemCase, "stage_case_id", ("SPGL_XMSPSXBLXXB",)),
     Purchase: (AgencyService, "purchase_id", _SERVICE_TABLES),
 }
 
@@ -124,18 +120,36 @@ def payload_hash(row: Row) -> str:
     return hashlib.sha256(f"{row.region}|{text}".encode()).hexdigest()
 
 
+_LATEST_ALL = (
+    select(
+        _T_VERSION.c.record_key,
+        _T_VERSION.c.payload_hash,
+        _T_VERSION.c.valid,
+        _T_VERSION.c.anchor_id,
+    )
+    .where(_T_VERSION.c.table_name == bindparam("t"))
+    .order_by(_T_VERSION.c.lsh)
+)
+# prebuilt: it runs at every commit that changes a reported record
+_LATEST = _LATEST_ALL.where(
+    _T_VERSION.c.anchor_id.in_(bindparam("anchors", expanding=True))
+    | _T_VERSION.c.record_key.in_(bindparam("keys", expanding=True))
+)
+
+
 def _latest(
     session: Session, table: str, anchors: Collection[int] | None, keys: Collection[str] = ()
 ) -> dict[str, tuple[str, bool, int]]:
     """key -> (hash, valid, anchor) of each record's latest version under these anchors."""
-    q = select(
-        SpglVersion.record_key, SpglVersion.payload_hash, SpglVersion.valid, SpglVersion.anchor_id
-    ).where(SpglVersion.table_name == table)
-    if anchors is not None:
-        q = q.where(col(SpglVersion.anchor_id).in_(anchors) | col(SpglVersion.record_key).in_(keys))
+    conn = session.connection()
+    if anchors is None:
+        rows = conn.execute(_LATEST_ALL, {"t": table})
+    else:
+        params = {"t": table, "anchors": list(anchors) or [0], "keys": list(keys) or [""]}
+        rows = conn.execute(_LATEST, params)
     out: dict[str, tuple[str, bool, int]] = {}
-    for key, digest, valid, anchor in session.exec(q.order_by(col(SpglVersion.lsh))).all():
-        out[key] = (digest, valid, anchor)
+    for key, digest, valid, anchor in rows:
+        out[key] = (digest, bool(valid), anchor)
     return out
 
 
