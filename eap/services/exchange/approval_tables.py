@@ -21,14 +21,11 @@ from eap.models import (
     ItemCase,
     ItemCode,
     Process,
-    ProcessItem,
-    ProcessStage,
     Project,
     ProjectUnit,
     Region,
     SpecialProcedure,
     StageCase,
-    StageDef,
 )
 from eap.models.cases import Blzt
 from eap.models.common import table_of
@@ -40,6 +37,11 @@ from eap.models.projects import (
     LandAcquisition,
 )
 from eap.services.exchange.fields import Column, Row, SpglTable, chunks, day, fresh, ts
+from eap.services.exchange.process_tables import (
+    process_item_rows,
+    process_rows,
+    process_stage_rows,
+)
 
 STAGES = frozenset(range(1, 6))
 PROCESS_TYPES = frozenset(range(1, 11))
@@ -57,102 +59,6 @@ SPECIAL_KINDS = {
 }
 # 项目投资来源 (XMTZLY): 1 政府投资 (process types 1, 2), 2 社会投资
 GOVERNMENT_TYPES = (1, 2)
-
-
-def _region_of_city(session: Session) -> dict[str, str]:
-    """Every region's city (a county's parent; a city is its own)."""
-    out: dict[str, str] = {}
-    for code, level, parent in fresh(
-        session, select(Region.code, Region.level, Region.parent_code)
-    ).all():
-        out[code] = parent if level == "county" and parent else code
-    return out
-
-
-def _listed_codes(session: Session) -> dict[tuple[str, str], str]:
-    return {
-        (c.item_code, c.region_code): c.listed_code for c in fresh(session, select(ItemCode)).all()
-    }
-
-
-# --- process configuration (SPGL_DFXMSPLC*) -----------------------------------------------
-
-
-def _processes(session: Session, ids: Collection[int] | None) -> Iterator[Process]:
-    for part in chunks(ids):
-        q = select(Process).order_by(col(Process.id))
-        if part is not None:
-            q = q.where(col(Process.id).in_(part))
-        yield from fresh(session, q).all()
-
-
-def process_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    for p in _processes(session, ids):
-        assert p.id is not None
-        yield Row(
-            f"LC{p.id:010d}",
-            p.id,
-            p.region_code,
-            {
-                "XZQHDM": p.region_code,
-                "SPLCBM": p.code,
-                "SPLCBBH": p.version,
-                "SPLCMC": p.name,
-                "SPLCLX": p.process_type,
-                "SFYX": int(p.active),
-                "FBSJ": ts(p.published_at),
-            },
-        )
-
-
-def process_stage_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    names = {s.code: s.name_zh for s in fresh(session, select(StageDef)).all()}
-    for p in _processes(session, ids):
-        assert p.id is not None
-        q = select(ProcessStage).where(ProcessStage.process_id == p.id)
-        for st in fresh(session, q.order_by(col(ProcessStage.stage_code))).all():
-            yield Row(
-                f"LCJD{st.id:010d}",
-                p.id,
-                p.region_code,
-                {
-                    "XZQHDM": p.region_code,
-                    "SPLCBM": p.code,
-                    "SPLCBBH": p.version,
-                    "SPJDXH": st.stage_code,
-                    "SPJDMC": names.get(st.stage_code, ""),
-                    "SPJDSX": st.limit_days,
-                },
-            )
-
-
-def process_item_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    listed = _listed_codes(session)
-    for p in _processes(session, ids):
-        assert p.id is not None
-        q = (
-            select(ProcessItem, Item)
-            .join(Item, col(Item.id) == col(ProcessItem.item_id))
-            .where(ProcessItem.process_id == p.id)
-            .order_by(col(ProcessItem.id))
-        )
-        for pi, item in fresh(session, q).all():
-            yield Row(
-                f"LCSX{pi.id:010d}",
-                p.id,
-                p.region_code,
-                {
-                    "XZQHDM": p.region_code,
-                    "SPLCBM": p.code,
-                    "SPLCBBH": p.version,
-                    "SPJDXH": pi.stage_code,
-                    "SPSXBM": listed.get((item.code, p.region_code), ""),
-                    "SPSXBBH": item.version,
-                    "SPSXMC": item.name_zh,
-                    "SXBLSX": pi.limit_days,
-                    "SFBX": int(pi.required),
-                },
-            )
 
 
 # --- projects and their units --------------------------------------------------------------
