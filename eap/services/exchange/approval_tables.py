@@ -238,6 +238,20 @@ def _case_numbers(
     return {i: (no, region) for i, no, region in fresh(session, q).all() if i is not None}
 
 
+def _of_cases(
+    session: Session, model: Any, ids: Collection[int] | None
+) -> Iterator[tuple[Any, str, str]]:
+    """Each row of ``model`` (documents, special procedures) under these item cases, with
+    its case's number (SPSXSLBM) and region."""
+    for part in chunks(ids):
+        cases = _case_numbers(session, part)
+        q = select(model)
+        if part is not None:
+            q = q.where(col(model.item_case_id).in_(part))
+        for obj in fresh(session, q.order_by(col(model.id))).all():
+            yield (obj, *cases[obj.item_case_id])
+
+
 def history_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
     """One query of plain columns: rendered at every commit that moves a case."""
     q = (
@@ -279,57 +293,45 @@ def history_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]
 
 
 def document_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    for part in chunks(ids):
-        cases = _case_numbers(session, part)
-        q = select(ApprovalDocument)
-        if part is not None:
-            q = q.where(col(ApprovalDocument.item_case_id).in_(part))
-        for doc in fresh(session, q.order_by(col(ApprovalDocument.id))).all():
-            case_no, region = cases[doc.item_case_id]
-            yield Row(
-                f"PF{doc.id:010d}",
-                doc.item_case_id,
-                region,
-                {
-                    "XZQHDM": region,
-                    "SPSXSLBM": case_no,
-                    "PFRQ": day(doc.issued_on),
-                    "PFWH": doc.doc_no,
-                    "PFWJBT": doc.title,
-                    "PFWJYXQX": day(doc.valid_until),
-                    # the document is rendered as a PDF from this row whenever it is read
-                    "FJMC": f"{doc.doc_no}.pdf",
-                    "FJLX": "pdf",
-                },
-            )
+    for doc, case_no, region in _of_cases(session, ApprovalDocument, ids):
+        yield Row(
+            f"PF{doc.id:010d}",
+            doc.item_case_id,
+            region,
+            {
+                "XZQHDM": region,
+                "SPSXSLBM": case_no,
+                "PFRQ": day(doc.issued_on),
+                "PFWH": doc.doc_no,
+                "PFWJBT": doc.title,
+                "PFWJYXQX": day(doc.valid_until),
+                # the document is rendered as a PDF from this row whenever it is read
+                "FJMC": f"{doc.doc_no}.pdf",
+                "FJLX": "pdf",
+            },
+        )
 
 
 def special_rows(session: Session, ids: Collection[int] | None) -> Iterator[Row]:
-    for part in chunks(ids):
-        cases = _case_numbers(session, part)
-        q = select(SpecialProcedure)
-        if part is not None:
-            q = q.where(col(SpecialProcedure.item_case_id).in_(part))
-        for proc in fresh(session, q.order_by(col(SpecialProcedure.id))).all():
-            case_no, region = cases[proc.item_case_id]
-            code, name = SPECIAL_KINDS.get(proc.kind, SPECIAL_KINDS["other"])
-            yield Row(
-                f"TB{proc.id:010d}",
-                proc.item_case_id,
-                region,
-                {
-                    "XZQHDM": region,
-                    "SPSXSLBM": case_no,
-                    "TBCX": code,
-                    "TBCXMC": name,
-                    "TBCXKSSJ": ts(proc.started_at),
-                    "TBCXSXLX": 1,  # 时限类型: 1 工作日
-                    "TBCXSX": proc.limit_days,
-                    "TBCXJSSJ": ts(proc.ended_at),
-                    "TBCXQDYY": proc.reason,
-                    "TBCXJG": proc.result or None,
-                },
-            )
+    for proc, case_no, region in _of_cases(session, SpecialProcedure, ids):
+        code, name = SPECIAL_KINDS.get(proc.kind, SPECIAL_KINDS["other"])
+        yield Row(
+            f"TB{proc.id:010d}",
+            proc.item_case_id,
+            region,
+            {
+                "XZQHDM": region,
+                "SPSXSLBM": case_no,
+                "TBCX": code,
+                "TBCXMC": name,
+                "TBCXKSSJ": ts(proc.started_at),
+                "TBCXSXLX": 1,  # 时限类型: 1 工作日
+                "TBCXSX": proc.limit_days,
+                "TBCXJSSJ": ts(proc.ended_at),
+                "TBCXQDYY": proc.reason,
+                "TBCXJG": proc.result or None,
+            },
+        )
 
 
 def _c(name: str, kind: str = "str", *, req: bool = False, codes: Any = None) -> Column:

@@ -83,11 +83,7 @@ def _city(region: str) -> str:
     return region[:4] + "00"
 
 
-def _instant(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
-
-
-def _last_events(session: Session, cities: list[str]) -> dict[str, dt.datetime]:
+def _last_events(session: Session, cities: list[str], now: dt.datetime) -> dict[str, dt.datetime]:
     """Each city's latest case event: the newest events first (the index on ``at``) until one of
     the city's, so an active city costs a few rows, not its history."""
     out = {}
@@ -95,7 +91,7 @@ def _last_events(session: Session, cities: list[str]) -> dict[str, dt.datetime]:
         at = session.exec(
             select(CaseEvent.at)
             .join(StageCase, col(StageCase.id) == col(CaseEvent.stage_case_id))
-            .where(col(StageCase.region_code).startswith(city[:4]))
+            .where(col(StageCase.region_code).startswith(city[:4]), col(CaseEvent.at) <= now)
             .order_by(col(CaseEvent.at).desc())
             .limit(1)
         ).first()
@@ -108,8 +104,8 @@ def _applications(session: Session, start: dt.date, end: dt.date) -> dict[str, d
     """Per city: stage applications accepted in the range, their items, materials and those
     accepted with materials owed."""
     window = (
-        col(StageCase.accepted_at) >= _instant(start),
-        col(StageCase.accepted_at) < _instant(end + dt.timedelta(days=1)),
+        col(StageCase.accepted_at) >= snapshot.day_start(start),
+        col(StageCase.accepted_at) < snapshot.day_start(end + dt.timedelta(days=1)),
     )
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     items = (
@@ -142,8 +138,8 @@ def _applications(session: Session, start: dt.date, end: dt.date) -> dict[str, d
         )
         .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
         .where(
-            col(ItemCase.decided_at) >= _instant(start),
-            col(ItemCase.decided_at) < _instant(end + dt.timedelta(days=1)),
+            col(ItemCase.decided_at) >= snapshot.day_start(start),
+            col(ItemCase.decided_at) < snapshot.day_start(end + dt.timedelta(days=1)),
             col(ItemCase.status).in_(APPROVED_STATES),
         )
         .group_by(col(StageCase.region_code))
@@ -179,7 +175,7 @@ def centre_view(
     )
     names = region_names(session)
     cities = [a.code for a in screen.areas]
-    last = _last_events(session, cities)
+    last = _last_events(session, cities, now)  # as of the view's time
     apps = _applications(session, start, end)
     cal = WorkCalendar.load(session)
     threshold = get_settings().centre_silent_days

@@ -70,7 +70,8 @@ def _in_scope(column: Any, scope: str) -> Any:
     return col(column).startswith(prefix)
 
 
-def _instant(day: dt.date) -> dt.datetime:
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight in Beijing at the start of ``day``, as a UTC instant."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=CHINA_TZ).astimezone(dt.UTC)
 
 
@@ -122,8 +123,8 @@ def period_figures(session: Session, *, scope: str, start: dt.date, end: dt.date
         .select_from(ItemCase)
         .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
         .where(
-            col(ItemCase.decided_at) >= _instant(start),
-            col(ItemCase.decided_at) < _instant(end + dt.timedelta(days=1)),
+            col(ItemCase.decided_at) >= day_start(start),
+            col(ItemCase.decided_at) < day_start(end + dt.timedelta(days=1)),
             _in_scope(StageCase.region_code, scope),
         )
     )
@@ -151,8 +152,8 @@ def period_figures(session: Session, *, scope: str, start: dt.date, end: dt.date
             .join(Item, col(Item.id) == col(ItemCase.item_id))
             .join(StageCase, col(StageCase.id) == col(ItemCase.stage_case_id))
             .where(
-                col(ItemCase.decided_at) >= _instant(start),
-                col(ItemCase.decided_at) < _instant(end + dt.timedelta(days=1)),
+                col(ItemCase.decided_at) >= day_start(start),
+                col(ItemCase.decided_at) < day_start(end + dt.timedelta(days=1)),
                 _in_scope(StageCase.region_code, scope),
             )
             .group_by(col(Item.name_zh))
