@@ -3,24 +3,31 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from eap.db import session_scope
 from eap.errors import DomainError
 from eap.i18n import t
-from eap.services.admin import accounts
+from eap.middleware import SESSION_COOKIE, is_https, request_info
+from eap.routes import HOME_ROUTES
+from eap.services.admin import accounts, sign_in
 from eap.services.core import files
 from eap.services.core.audit import record
+from eap.services.core.principal import Principal
+from eap.services.core.request_info import RequestInfo, bind_request
 
 
 def serve_material(request: Request) -> Response:
+    bind_request(request_info(request.scope))
     lang = request.cookies.get("eap_lang", "zh")
-    token = request.cookies.get("eap_session", "")
+    token = request.cookies.get(SESSION_COOKIE, "")
     try:
         file_id = int(request.path_params["file_id"])
     except (KeyError, ValueError):
@@ -53,6 +60,7 @@ def serve_material(request: Request) -> Response:
 
 def serve_document(request: Request) -> Response:
     """A certificate or approval document as PDF, for those entitled to the case."""
+    bind_request(request_info(request.scope))
     from eap.services.approval import documents
 
     lang = request.cookies.get("eap_lang", "zh")
@@ -62,7 +70,7 @@ def serve_document(request: Request) -> Response:
     except (KeyError, ValueError):
         return PlainTextResponse(t("error.not_found", lang), status_code=404)
     with session_scope() as session:
-        principal = accounts.resolve_session(session, token=request.cookies.get("eap_session", ""))
+        principal = accounts.resolve_session(session, token=request.cookies.get(SESSION_COOKIE, ""))
         if principal is None:
             return PlainTextResponse(t("login.session_ended", lang), status_code=401)
         try:
@@ -101,6 +109,7 @@ def serve_document(request: Request) -> Response:
 def serve_bulletin(request: Request) -> Response:
     """The provincial centre's monthly 通报, as PDF or Excel, for the province's leaders and
     supervisors; every download is audited."""
+    bind_request(request_info(request.scope))
     from eap.services.screen import bulletin, centre
 
     lang = request.cookies.get("eap_lang", "zh")
@@ -109,7 +118,7 @@ def serve_bulletin(request: Request) -> Response:
         return PlainTextResponse(t("error.not_found", lang), status_code=404)
     month = request.query_params.get("month") or None
     with session_scope() as session:
-        principal = accounts.resolve_session(session, token=request.cookies.get("eap_session", ""))
+        principal = accounts.resolve_session(session, token=request.cookies.get(SESSION_COOKIE, ""))
         if principal is None:
             return PlainTextResponse(t("login.session_ended", lang), status_code=401)
         try:
@@ -159,8 +168,85 @@ def serve_template(request: Request) -> Response:
     )
 
 
+def _redeem(code: str, origin: RequestInfo) -> tuple[str, Principal] | None:
+    bind_request(origin)
+    with session_scope() as session:
+        return sign_in.redeem_handoff(session, code=code)
+
+
+def _logout(token: str, origin: RequestInfo) -> None:
+    bind_request(origin)
+    with session_scope() as session:
+        accounts.logout(session, token=token)
+
+
+async def enter(request: Request) -> Response:
+    """POST code=…: the sign-in page's one-time handoff code becomes a session whose token is
+    set as an HttpOnly cookie; the answer names the user's home page."""
+    form = await request.form()
+    code = str(form.get("code", ""))
+    opened = await run_in_threadpool(_redeem, code, request_info(request.scope))
+    if opened is None:
+        return JSONResponse({"error": "handoff_invalid"}, status_code=400)
+    token, principal = opened
+    response = JSONResponse({"home": HOME_ROUTES[principal.role]})
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request.scope),
+        path="/",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def leave(request: Request) -> Response:
+    """POST: end the cookie's session (if still open) and remove the cookie."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if token:
+        await run_in_threadpool(_logout, token, request_info(request.scope))
+    response = JSONResponse({"home": "/login"})
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="strict", secure=is_https(request.scope)
+    )
+    return response
+
+
+def healthz(_request: Request) -> Response:
+    """The process, its database, its state manager and the scheduler, as JSON: 200 when
+    this worker can serve, 503 when it cannot (a load balancer takes it out)."""
+    from dataclasses import asdict
+
+    from eap.services.admin.health import health
+
+    with session_scope() as session:
+        state = health(session)
+    body = asdict(state)
+    body["pid"] = os.getpid()
+    return JSONResponse(body, status_code=200 if state.ok else 503)
+
+
+def metrics(request: Request) -> Response:
+    """Prometheus's scrape. With EAP_METRICS_TOKEN set, only a scraper that sends it as a
+    bearer token is answered."""
+    from eap.config import get_settings
+    from eap.metrics import exposition
+
+    token = get_settings().metrics_token
+    if token and request.headers.get("authorization", "") != f"Bearer {token}":
+        return JSONResponse({"error": "unauthorised"}, status_code=401)
+    body, media = exposition()
+    return Response(body, media_type=media)
+
+
 api = Starlette(
     routes=[
+        Route("/healthz", healthz),
+        Route("/metrics", metrics),
+        Route("/auth/enter", enter, methods=["POST"]),
+        Route("/auth/leave", leave, methods=["POST"]),
         Route("/files/{file_id}", serve_material),
         Route("/documents/{kind}/{doc_id}.pdf", serve_document),
         Route("/templates/{code}.pdf", serve_template),

@@ -58,6 +58,43 @@ class Settings(BaseSettings):
         default=120, ge=1, description="a batch's claim; a pusher that died frees it after this"
     )
     locale: str = Field(default="zh", pattern="^(zh|en)$")
+    env: str = Field(
+        default="development",
+        pattern="^(development|production)$",
+        description="production: no demo seeding, demo accounts cannot sign in",
+    )
+    # 等保 level 3: the web edge (eap/middleware.py)
+    allowed_origins: str = Field(
+        default="", description="other sites (comma-separated origins) that may call this one"
+    )
+    trust_proxy: bool = Field(
+        default=False, description="believe X-Forwarded-Proto/-Host (only behind our own proxy)"
+    )
+    audit_retention_days: int = Field(
+        default=365, ge=183, description="audit entries are kept at least this long (≥ 6 months)"
+    )
+    data_key: str | None = Field(
+        default=None, description="64 hex digits: SM4 key + blind-index key (eap/crypto.py)"
+    )
+    data_key_file: str = Field(
+        default=str(PROJECT_ROOT / "instance" / "data.key"),
+        description="where the data key is kept when EAP_DATA_KEY is not set (made if missing)",
+    )
+    data_key_id: str = Field(default="1", pattern="^[A-Za-z0-9]{1,8}$")
+    data_keys_old: str = Field(default="", description="id=hex,… earlier keys, to open old values")
+    second_factor_roles: str = Field(
+        default="admin,auditor,security",
+        description="roles that confirm sign-in with an SMS code (add approver,window,… by policy)",
+    )
+    metrics_token: str | None = Field(
+        default=None, description="when set, /metrics answers only this bearer token"
+    )
+    request_max_mb: int = Field(
+        default=45, ge=1, description="largest request body (two 20 MB materials and the form)"
+    )
+    https_only: bool = Field(
+        default=False, description="always mark cookies Secure and send HSTS (TLS at the proxy)"
+    )
     session_idle_minutes: int = 30
     session_max_hours: int = Field(
         default=12, ge=1, description="a session ends this long after sign-in, however busy"
@@ -68,6 +105,15 @@ class Settings(BaseSettings):
     sms_code_attempts: int = Field(default=5, description="wrong entries before a code dies")
     sms_resend_seconds: int = Field(default=60, description="wait before another code")
     sms_daily_limit: int = Field(default=10, description="codes per phone per 24 hours")
+    sms_per_ip_hourly: int = Field(default=20, ge=1, description="codes one address may ask")
+    sms_hourly_cap: int = Field(default=2000, ge=1, description="all codes, against SMS pumping")
+    signups_per_ip_hourly: int = Field(default=10, ge=1)
+    login_failures_per_ip: int = Field(
+        default=50, ge=1, description="failed sign-ins from one address per 15 minutes"
+    )
+    captcha_after_failures: int = Field(
+        default=3, ge=0, description="failed sign-ins from an address before a CAPTCHA is asked"
+    )
     appointment_cancel_hours: int = Field(default=2, description="cancel cut-off before a slot")
     appointment_days_ahead: int = Field(default=10, description="working days open for booking")
     # 中介超市 (services.agency): the market's rules a province sets

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, CursorResult, Engine, Result, event
 from sqlmodel import Session, create_engine
 
 from eap.config import get_settings
+from eap.errors import DomainError
 
 
 def make_engine(url: str) -> Engine:
@@ -33,7 +34,26 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.close()
 
+    # PostgreSQL refuses a NUL character in text and SQLite keeps it: none means anything in
+    # this system's text, so it is dropped on the way in and both databases hold the same.
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+def _without_nul(
+    _conn: Connection, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    return statement, _clean(parameters)
 
 
 @lru_cache
@@ -70,8 +90,16 @@ def rowcount(result: Result[Any]) -> int:
 LIKE_ESCAPE = "!"
 
 
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern for ``text`` anywhere, its own % and _ taken literally (escape "!")."""
+# Longer search text is refused: no one types it, and a database may refuse the pattern
+# ("LIKE or GLOB pattern too complex") or spend long on it.
+SEARCH_MAX = 100
+
+
+def contains_pattern(text: str, *, field: str = "text", most: int = SEARCH_MAX) -> str:
+    """A LIKE pattern for ``text`` anywhere, its own % and _ taken literally (escape "!");
+    text longer than ``most`` is refused beside ``field``."""
+    if len(text) > most:
+        raise DomainError("search.too_long", field=field, most=most)
     for ch in "!%_":
         text = text.replace(ch, "!" + ch)
     return f"%{text}%"

@@ -80,8 +80,8 @@ def run_job(
 
 def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     """name -> (job, interval in seconds)."""
-    from eap.services.admin import accounts
     from eap.services.agency import selection
+    from eap.services.approval import owed
     from eap.services.core import notify
     from eap.services.exchange import push as spgl_push
     from eap.services.screen import snapshot as screen
@@ -90,16 +90,31 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     minutes = get_settings().sweep_minutes
     return {
         "sweep": (lambda s: supervision.sweep_deadlines(s).__dict__, minutes * 60),
+        # 容缺: reminders before the promised dates, the departments told once one passes
+        "owed": (lambda s: owed.sweep_owed(s), minutes * 60),
         "sms": (lambda s: notify.deliver_sms(s), 60),
         # 中介超市: registrations close and selections run at their deadlines, once
         "market": (lambda s: selection.select_due(s), 60),
         "anomalies": (lambda s: anomalies.detect(s), 3600),
-        "login_attempts": (lambda s: accounts.purge_login_attempts(s), 3600),
+        # forgotten sign-in counts, handoffs never redeemed, old limit windows and pictures
+        "login_attempts": (lambda s: _housekeeping(s), 3600),
         "kpi": (lambda s: kpi.maintain(s), 1800),
         # the big screens read these rows: one computation a minute, however many screens
         "screen": (lambda s: screen.refresh(s), get_settings().screen_refresh_seconds),
         # the national system's staging database is read every 5 minutes: deliver as often
         "spgl": (lambda s: spgl_push.push(s), get_settings().spgl_push_minutes * 60),
+    }
+
+
+def _housekeeping(session: Any) -> dict[str, int]:
+    from eap.services.admin import accounts, sign_in
+    from eap.services.core import captcha, limits
+
+    return {
+        "login_attempts": accounts.purge_login_attempts(session),
+        "handoffs": sign_in.purge_handoffs(session),
+        "rate_windows": limits.purge(session),
+        "captchas": captcha.purge(session),
     }
 
 

@@ -7,15 +7,20 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q . && command -v apt-get >/dev/null 2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q fonts-noto-cjk
 fi
+echo "run.sh: installing the Python packages (first run only)"
 bash scripts/setup.sh requirements.txt
 source scripts/env.sh
+echo "run.sh: bringing the database schema up to date"
 python -m eap db upgrade
+echo "run.sh: seeding the demo province (kept when already there)"
 python -m eap seed demo
 cat <<MSG
 
   EAP is starting at  http://localhost:${EAP_PORT:-3000}/login
   Demo accounts (password Demo@2026 for all): admin, auditor, security, leader, sheng_duban,
   nc_window, nc_zj, nc_zj_head, nc_duban, qiye001, daiban01, zhongjie01 — see README.md.
+  admin, auditor and security also enter a code texted to their phone: texts (sign-in and
+  sign-up codes) are shown right here, by a local SMS gateway.
 
 MSG
 # Exactly one scheduler per deployment: a separate process, never inside a web worker.
@@ -25,8 +30,14 @@ if [ -z "${EAP_SPGL_URL:-}" ] && [ "${EAP_SPGL_MODE:-http}" = "http" ]; then
   python -m eap spgl fake-receiver --port "${EAP_SPGL_FAKE_PORT:-8765}" > var/spgl-receiver.log 2>&1 &
   export EAP_SPGL_URL="http://127.0.0.1:${EAP_SPGL_FAKE_PORT:-8765}/"
 fi
+# Texts go to a local gateway that shows them on this terminal (the demo has no real phones).
+if [ -z "${EAP_SMS_GATEWAY_URL:-}" ]; then
+  python -m eap fake sms --port "${EAP_SMS_FAKE_PORT:-8766}" 2> var/sms-gateway.log &
+  export EAP_SMS_GATEWAY_URL="http://127.0.0.1:${EAP_SMS_FAKE_PORT:-8766}/sms"
+fi
 if [ "${EAP_SCHEDULER_ENABLED:-true}" = "true" ]; then
   python -m eap scheduler > var/scheduler.log 2>&1 &
 fi
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
+echo "run.sh: building and starting the web app (the first build takes a few minutes)"
 reflex run --env prod --single-port --frontend-port "${EAP_PORT:-3000}"

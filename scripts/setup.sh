@@ -13,7 +13,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.installed-$(sha256sum requirements.txt requirements-dev.txt "$REQ" | sha256sum | cut -c1-16)
-if [ ! -f "$stamp" ]; then
+# requirements-dev.txt includes requirements.txt: once it is installed, so is the other
+dev_stamp=.venv/.installed-$(sha256sum requirements.txt requirements-dev.txt requirements-dev.txt | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ] && [ ! -f "$dev_stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r "$REQ"
   touch "$stamp"

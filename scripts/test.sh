@@ -10,16 +10,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 bash scripts/setup.sh requirements-dev.txt
 source scripts/env.sh
-# A Redis for the shared-cache tests: the machine's, or a throwaway one from Debian's package.
-redis_up() { python -c "import redis; redis.Redis(port=6379, socket_timeout=1).ping()" 2>/dev/null; }
-if ! redis_up; then
-  if ! command -v redis-server >/dev/null 2>&1; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q redis-server
-  fi
-  redis-server --port 6379 --save '' --appendonly no --daemonize yes >/dev/null
-  for _ in $(seq 20); do redis_up && break; sleep 0.5; done
-fi
+# A Redis (shared cache, the scaled-out test's page state) and a PostgreSQL (the scaled-out
+# test, the PostgreSQL pass): the machine's, or throwaway ones from Debian's packages.
+source scripts/test-services.sh
+ensure_redis
+ensure_postgres
 ruff check .
 ruff format --check .
 mypy  # the type checker over eap/ (settings in pyproject.toml)

@@ -6,6 +6,7 @@ Set ``EAP_TEST_DATABASE_URL`` to run against PostgreSQL instead of a temporary S
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from sqlmodel import Session  # noqa: E402
 
 from eap.db import get_engine  # noqa: E402
 from eap.migrate import upgrade  # noqa: E402
+from tests.browser.helpers import SCREENSHOTS  # noqa: E402
 from tests.fakes import Gateway  # noqa: E402
 
 
@@ -45,6 +47,10 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test."""
     connection = engine.connect()
     outer = connection.begin()
+    if connection.dialect.name == "sqlite":
+        # pysqlite opens its transaction only before a write: a service's commit (a SAVEPOINT
+        # released) would otherwise be a real commit and the test's rows outlive it
+        connection.exec_driver_sql("BEGIN")
     sess = Session(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
@@ -69,3 +75,40 @@ def gateway() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sms"
     server.shutdown()
+
+
+# One Chromium for the page tests (tests/browser) and the scaled-out test (tests/production).
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--window-size=1400,900",
+        "--lang=zh-CN",
+    ):
+        opts.add_argument(arg)
+    opts.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """On a failed browser test, keep a screenshot of what the browser showed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    driver = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and driver is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOTS / f"FAILED-{item.name}.png"))  # type: ignore[attr-defined]

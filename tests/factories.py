@@ -305,9 +305,11 @@ def everyone(session: Session, nc: City, gz: City, owner: Principal) -> dict[str
     }
 
 
-def run_cli(*args: str, db: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, db: str, lang: str = "zh", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m eap ARGS`` against the database ``db``, as an operator runs it."""
-    env = {**os.environ, "EAP_DATABASE_URL": db, "EAP_LOCALE": lang}
+    env = {**os.environ, "EAP_DATABASE_URL": db, "EAP_LOCALE": lang, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "eap", *args],
         capture_output=True,
@@ -419,3 +421,13 @@ def scratch_database(name: str, tmp_dir: Path) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def sms_ids_to(session: Session, phone: str) -> list[int]:
+    """The queued SMS to a phone. The phone is sealed (no SQL lookup by it): opened here, as
+    only the gateway hand-off does in the system."""
+    from eap.models import SmsOutbox
+
+    # in the order queued: PostgreSQL returns rows in no particular order without one
+    rows = session.exec(select(SmsOutbox).order_by(SmsOutbox.id)).all()  # type: ignore[arg-type]
+    return [m.id for m in rows if m.phone == phone and m.id]

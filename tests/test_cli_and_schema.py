@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+from eap.crypto import person_key
 from eap.db import make_engine
 from eap.migrate import upgrade
 from tests.factories import run_cli
@@ -68,11 +69,13 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
     out = run_cli("seed", "demo", "--companies", "40", "--projects", "8", db=cli_db)
     assert out.returncode == 0, out.stderr
     engine = make_engine(cli_db)
+    import datetime as dt
+
     from sqlmodel import Session, select
 
     from eap.models import Agency, Company, Purchase, User
     from eap.models.market import PurchaseStatus
-    from eap.services.core.identifiers import validate_uscc
+    from eap.services.core.identifiers import validate_id_number, validate_uscc
     from eap.services.core.principal import ROLES
 
     with Session(engine) as s:
@@ -81,9 +84,15 @@ def test_seed_demo_creates_every_role(cli_db: str) -> None:
         companies = s.exec(select(Company)).all()
         agencies = {a.company_id for a in s.exec(select(Agency))}
         assert len(agencies) == 30  # the market's agencies, each its own company
-        assert len([c for c in companies if c.id not in agencies]) == 40
-        for c in companies:
+        builders = [c for c in companies if c.id not in agencies and c.kind == "company"]
+        assert len(builders) == 40
+        persons = [c for c in companies if c.kind == "person"]
+        assert len(persons) == 3  # natural persons, found by a pseudonym of their ID number
+        for c in builders:
             validate_uscc(c.uscc)
+        for c in persons:
+            assert c.uscc == person_key(c.id_number)
+            validate_id_number(c.id_number, today=dt.date(2026, 12, 1))
         # announcements in every state the market has (none is left out of the demo)
         assert {p.status for p in s.exec(select(Purchase))} == set(PurchaseStatus)
         staff = s.exec(select(User).where(User.role.in_(["window", "approver"]))).all()

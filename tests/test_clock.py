@@ -178,3 +178,26 @@ def test_pauses_add_exactly_the_paused_working_days(
     assert paused == sum(
         CAL.is_working_day(p_from.date() + dt.timedelta(days=i)) for i in range(1, pause_len + 1)
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.dates(min_value=D(2018, 1, 1), max_value=D(2028, 12, 31)),
+            st.integers(min_value=-40, max_value=900),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_counting_days_matches_walking_them(pairs: list[tuple[dt.date, int]]) -> None:
+    """One calendar answers many counts in any order (its running totals grow and move
+    earlier as asked); each answer is the plain count of working days in (start, end]."""
+    cal = WorkCalendar()
+    for start, span in pairs:
+        end = start + dt.timedelta(days=span)
+        walked = sum(
+            CAL.is_working_day(start + dt.timedelta(days=i)) for i in range(1, max(0, span) + 1)
+        )
+        assert cal.working_days_between(start, end) == walked

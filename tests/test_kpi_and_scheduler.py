@@ -66,7 +66,13 @@ def direct(session: Session, start: dt.date, end: dt.date, group_by: str) -> dic
             out[k]["on_time"] += int(local_date(case.decided_at) <= case.due_date)
             out[k]["refused"] += int(case.status == Blzt.REFUSED)
             hists[k].append(case.used_days)
-        if case.due_date and start <= case.due_date <= end and case.status not in kpi.NOT_COUNTED:
+        # a paused case is due on no day until it resumes (its deadline then moves on)
+        if (
+            case.due_date
+            and start <= case.due_date <= end
+            and case.status not in kpi.NOT_COUNTED
+            and case.paused_since is None
+        ):
             out[k]["due"] += 1
             out[k]["overdue"] += int(
                 case.decided_at is None or local_date(case.decided_at) > case.due_date
@@ -153,7 +159,7 @@ def test_incremental_maintenance_equals_rebuild(history: Engine) -> None:
     with Session(history) as s:
         kpi.rebuild(s, now=NOW - dt.timedelta(days=30))
         simulate(s, projects_count=5, seed=12, now=NOW)  # more history arrives
-        kpi.maintain(s, now=NOW, lookback_days=400)
+        kpi.maintain(s, now=NOW, lookback_days=400)  # the simulator back-dates what it adds
         incremental = sorted(
             (r.day, r.department_id, r.completed, r.accepted, r.due, r.overdue)
             for r in s.exec(select(KpiDaily))

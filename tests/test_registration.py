@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlmodel import Session, col, select
 
+from eap.crypto import blind_index, person_key
 from eap.demo.seed import make_uscc
 from eap.errors import DomainError, PermissionDenied
 from eap.models import AgentGrant, Company, PhoneCode, SmsOutbox, User
@@ -17,7 +18,7 @@ from eap.services.core.identifiers import id_check_char
 from eap.services.core.principal import Principal, token_hash
 from eap.services.hall import agents, registration
 from eap.services.hall.registration import Registration
-from tests.factories import _rng, at, project
+from tests.factories import _rng, at, project, sms_ids_to
 
 NOW = at(dt.date(2026, 11, 30), 10)
 
@@ -30,7 +31,9 @@ def _id_number(serial: str = "001") -> str:
 def _code(session: Session, phone: str) -> str:
     """The code as the SMS gateway would deliver it: read from the outbox text."""
     sms = session.exec(
-        select(SmsOutbox).where(SmsOutbox.phone == phone).order_by(col(SmsOutbox.id).desc())
+        select(SmsOutbox)
+        .where(col(SmsOutbox.id).in_(sms_ids_to(session, phone)))
+        .order_by(col(SmsOutbox.id).desc())
     ).first()
     assert sms is not None
     match = re.search(r"\b(\d{6})\b", sms.text)
@@ -81,7 +84,10 @@ def test_person_registers_with_id_number(session: Session) -> None:
     outcome = registration.register_applicant(session, data=form, now=NOW)
     assert outcome.user is not None
     company = session.get(Company, outcome.user.company_id)
-    assert company is not None and company.kind == "person" and company.name == "王五"
+    assert company is not None and company.kind == "person"
+    # the party name lists show is masked; the full name and the ID number are sealed
+    assert (company.name, company.legal_rep) == ("王*", "王五")
+    assert company.id_number == form.id_number and company.uscc == person_key(form.id_number)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +114,9 @@ def test_bad_fields_are_named_and_burn_no_code_attempt(
     assert outcome.error.field == field
     if key:
         assert outcome.error.key == key
-    code = session.exec(select(PhoneCode).where(PhoneCode.phone == phone)).one()
+    code = session.exec(
+        select(PhoneCode).where(PhoneCode.phone_index == blind_index(phone, purpose="phone"))
+    ).one()
     assert code.attempts == 0 and code.used_at is None
     assert session.exec(select(User).where(User.username == form.username)).first() is None
 
@@ -169,7 +177,13 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
     assert agent is not None and agent.company_id is None
     # not authorised yet: cannot switch, cannot see the project
     with pytest.raises(DomainError):
-        agents.act_for(session, principal=agent, token=token, company_id=owner.company_id, now=NOW)
+        agents.act_for(
+            session,
+            principal=agent,
+            session_key=token_hash(token),
+            company_id=owner.company_id,
+            now=NOW,
+        )
     grant = agents.grant_agent(
         session,
         principal=owner,
@@ -181,7 +195,13 @@ def test_agent_acts_for_a_company_only_while_authorised(session: Session) -> Non
     assert [c.id for c in agents.companies_for_agent(session, principal=agent, now=NOW)] == [
         owner.company_id
     ]
-    agents.act_for(session, principal=agent, token=token, company_id=owner.company_id, now=NOW)
+    agents.act_for(
+        session,
+        principal=agent,
+        session_key=token_hash(token),
+        company_id=owner.company_id,
+        now=NOW,
+    )
     acting = accounts.resolve_session(session, token=token, now=NOW)
     assert acting is not None and acting.company_id == owner.company_id
     assert filing.submit_stage_application is not None
@@ -227,7 +247,13 @@ def test_expired_grant_ends_access_and_only_agents_can_be_granted(session: Sessi
     token = accounts.login(session, username="agent02", password="Strong#2026", now=NOW).token
     agent = accounts.resolve_session(session, token=token, now=NOW)
     assert agent is not None
-    agents.act_for(session, principal=agent, token=token, company_id=owner.company_id, now=NOW)
+    agents.act_for(
+        session,
+        principal=agent,
+        session_key=token_hash(token),
+        company_id=owner.company_id,
+        now=NOW,
+    )
     later = NOW + dt.timedelta(days=2)
     from eap.models import UserSession
 

@@ -15,6 +15,7 @@ from eap.config import get_settings
 from eap.models import ScreenSnapshot, User
 from eap.services.admin import accounts
 from eap.services.core import cache
+from eap.services.core.principal import token_hash
 from eap.services.screen import figures, snapshot
 from tests.factories import _user
 
@@ -73,14 +74,84 @@ def test_a_refresh_reuses_the_session_check_until_signed_out(engine, shared_cach
         s.commit()
         token = accounts.login(s, username=user.username, password="Pass#word1").token
         s.commit()
+    key = token_hash(token)  # what a page's socket carries
     with Session(engine) as s:
         seen = _statements(s)
-        assert accounts.resolve_session_for_refresh(s, token=token) == p
+        assert accounts.resolve_session_for_refresh(s, key=key) == p
         first = len(seen)
         assert first >= 1  # checked in the database once
-        assert accounts.resolve_session_for_refresh(s, token=token) == p
+        assert accounts.resolve_session_for_refresh(s, key=key) == p
         assert len(seen) == first  # then from the shared cache
         accounts.logout(s, token=token)
         s.commit()
-        assert accounts.resolve_session_for_refresh(s, token=token) is None
-        assert accounts.resolve_session_for_refresh(s, token="not-a-token") is None
+        assert accounts.resolve_session_for_refresh(s, key=key) is None
+        assert accounts.resolve_session_for_refresh(s, key=token_hash("not-a-token")) is None
+
+
+def test_supervisors_rankings_and_kpis_are_computed_once_a_minute(
+    engine: object, shared_cache: None
+) -> None:
+    """The supervision page's heavy reads (run in a worker thread, which frees the event loop
+    but not the processor) come from the shared cache when asked again within a minute; the
+    ranking is still refused to a role that may not see it."""
+    import datetime as dt
+
+    from eap.db import get_engine
+    from eap.errors import PermissionDenied
+    from eap.services.core.principal import Principal
+    from eap.state.supervision.figures import kpi_rows, ranking_figures
+
+    def principal(role: str) -> Principal:
+        return Principal(
+            user_id=1,
+            username=role,
+            display_name=role,
+            role=role,
+            region_code="360000",
+            department_id=None,
+            company_id=None,
+            is_head=False,
+        )
+
+    supervisor = principal("supervisor")
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 11, 30)
+    first = ranking_figures(supervisor, start, end, "zh")
+    table = kpi_rows(supervisor, start, end, "city_code", "zh")
+    seen: list[str] = []
+
+    def spy(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(get_engine(), "before_cursor_execute", spy)
+    try:
+        again = ranking_figures(supervisor, start, end, "zh")
+        assert kpi_rows(supervisor, start, end, "city_code", "zh") == table
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", spy)
+    assert seen == []  # both from the cache
+    assert again == first and first[0]["data"][0]["type"] == "bar"
+    key = "eap:ranking:360000:2026-01-01:2026-11-30:zh"
+    ttl = cache.client().ttl(key)  # type: ignore[union-attr]
+    assert 0 < ttl <= 60
+    with pytest.raises(PermissionDenied):
+        ranking_figures(principal("admin"), start, end, "zh")
+
+
+def test_a_policy_change_reaches_every_worker_at_once(session: Session, shared_cache: None) -> None:
+    """The policy is read from the shared cache on each session check; the officer's change
+    drops the cached copy, so no worker goes on with the old idle limit."""
+    from eap.models import SecurityPolicy
+    from eap.services.admin import security_office
+    from eap.services.core.policy import CACHE_KEY, current_policy
+
+    assert current_policy(session).session_idle_minutes == 30
+    assert cache.get_json(CACHE_KEY)["session_idle_minutes"] == 30
+    session.add(SecurityPolicy(id=1, session_idle_minutes=7))  # behind the cache's back
+    session.flush()
+    seen = _statements(session)
+    assert current_policy(session).session_idle_minutes == 30  # the cached copy, no read
+    assert not [q for q in seen if "securitypolicy" in q.lower()]
+    officer = _user(session, "security", region_code="360000")
+    security_office.set_policy(session, principal=officer, values={"session_idle_minutes": "15"})
+    assert cache.get_json(CACHE_KEY) is None
+    assert current_policy(session).session_idle_minutes == 15

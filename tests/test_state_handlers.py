@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 import reflex as rx
+from reflex.istate.data import HeaderData
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
+from eap.middleware import SESSION_HEADER
 from eap.models import StageCase, User, UserSession
 from eap.models.cases import Blzt
 from eap.services.admin import accounts
@@ -33,10 +35,12 @@ PASSWORD = "Pass#word1"
 
 
 def _state(cls: type[rx.State], token: str = "") -> Any:
+    """A page state as the socket of a browser holding ``token`` would see it: only the
+    session's key, in the header eap/middleware.py puts on the handshake."""
     root = rx.State(_reflex_internal_init=True)  # type: ignore[call-arg]
-    state = root.get_substate(cls.get_full_name().split("."))
-    state.token = token
-    return state
+    headers = {SESSION_HEADER: token_hash(token)} if token else {}
+    root.rx_router_headers = HeaderData.from_router_data({"headers": headers})
+    return root.get_substate(cls.get_full_name().split("."))
 
 
 def _login(s: Session, user_id: int) -> str:

@@ -70,39 +70,46 @@ def test_handle_review_sign_with_send_back_and_transfer(session: Session) -> Non
         reason="休假，转同事办理",
     )
     assert case.assignee_id == reviewer.user_id
+    colleague = reviewer  # the case is theirs now; the first handler reviews it instead
     other_city = city_staff(session, "360700")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as err:
         steps.transfer(
             session,
-            principal=handler,
+            principal=colleague,
             item_case_id=case.id,
             to_user_id=other_city.approvers["zrzy"].user_id,
             reason="x",
         )
+    assert err.value.key == "steps.bad_colleague"
+    with pytest.raises(PermissionDenied) as taken:  # four eyes: handed on, it is not theirs
+        steps.propose(
+            session, principal=handler, item_case_id=case.id, outcome="approve", opinion="拟同意"
+        )
+    assert taken.value.key == "case.assigned_to_other"
     steps.propose(
         session,
-        principal=handler,
+        principal=colleague,
         item_case_id=case.id,
         outcome="approve",
         opinion="经审查符合条件，拟同意",
     )
     with pytest.raises(DomainError) as err:
-        steps.review(session, principal=handler, item_case_id=case.id)
+        steps.review(session, principal=colleague, item_case_id=case.id)
     assert err.value.key == "steps.own_proposal"
     with pytest.raises(DomainError):  # not yet at the signing step
         steps.sign(session, principal=head, item_case_id=case.id)
-    steps.send_back(session, principal=reviewer, item_case_id=case.id, reason="请补充核查意见")
+    steps.send_back(session, principal=handler, item_case_id=case.id, reason="请补充核查意见")
     assert case.step == 0 and case.proposal == {}
     steps.propose(
         session,
-        principal=handler,
+        principal=colleague,
         item_case_id=case.id,
         outcome="approve",
         opinion="已补充核查意见，拟同意",
     )
-    steps.review(session, principal=reviewer, item_case_id=case.id, opinion="审核通过")
+    steps.review(session, principal=handler, item_case_id=case.id, opinion="审核通过")
     with pytest.raises(PermissionDenied):
-        steps.sign(session, principal=reviewer, item_case_id=case.id)
+        steps.sign(session, principal=colleague, item_case_id=case.id)
     steps.sign(session, principal=head, item_case_id=case.id, opinion="同意，签发")
     assert case.status == Blzt.APPROVED and case.step == 0
     actions = session.exec(

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from eap.cli.progress import progress
 from eap.config import get_settings
 from eap.errors import DomainError
 from eap.i18n import t
@@ -35,10 +36,16 @@ def cmd_catalogue_load(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _step(text: str) -> None:
+    """A long command says what it is doing (on stderr, so stdout stays its JSON result)."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from eap.db import session_scope
     from eap.demo.seed import seed_demo
 
+    _step("seed demo: catalogue, staff and companies")
     with session_scope() as session:
         counts = seed_demo(session, companies=args.companies, seed=args.seed)
     from sqlmodel import Session, func, select
@@ -52,14 +59,15 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     if args.projects and not existing:
         from eap.demo.simulate import simulate
 
-        with session_scope() as session:
+        with progress("seed demo: a year of history") as shown, session_scope() as session:
             counts["projects"] = simulate(
-                session, projects_count=args.projects, seed=args.seed
+                session, projects_count=args.projects, seed=args.seed, on_progress=shown
             ).projects
         # 中介超市: purchases in every state, on the simulated projects
         from eap.demo.market import seed_market
         from eap.demo.seed import DEMO_PASSWORD, make_uscc
 
+        _step("seed demo: the intermediary market")
         with session_scope() as session:
             market = seed_market(
                 session, seed=args.seed, password=DEMO_PASSWORD, make_uscc=make_uscc
@@ -68,12 +76,15 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         # The demo opens with its supervision already current: alerts, anomalies, KPIs.
         from eap.services.supervision import alerts as supervision, anomalies, kpi
 
+        _step("seed demo: alerts and anomalies")
         with Session(get_engine()) as session:
             counts["alerts"] = sum(supervision.sweep_deadlines(session).new.values())
             counts["anomalies"] = sum(anomalies.detect(session, window_days=400).values())
-            counts["kpi_rows"] = kpi.rebuild(session)["rows"]
+        with progress("seed demo: KPI roll-ups") as shown, Session(get_engine()) as session:
+            counts["kpi_rows"] = kpi.rebuild(session, on_progress=shown)["rows"]
         from eap.demo.hall_activity import seed_hall_activity
 
+        _step("seed demo: service hall activity")
         with session_scope() as session:
             counts.update(seed_hall_activity(session, seed=args.seed))
     print(json.dumps(counts, ensure_ascii=False))
@@ -84,8 +95,8 @@ def cmd_demo_simulate(args: argparse.Namespace) -> int:
     from eap.db import session_scope
     from eap.demo.simulate import simulate
 
-    with session_scope() as session:
-        stats = simulate(session, projects_count=args.projects, seed=args.seed)
+    with progress("demo simulate") as shown, session_scope() as session:
+        stats = simulate(session, projects_count=args.projects, seed=args.seed, on_progress=shown)
     print(json.dumps(stats.__dict__))
     return 0
 
@@ -96,8 +107,8 @@ def cmd_export_spgl(args: argparse.Namespace) -> int:
     from eap.db import get_engine
     from eap.services.exchange.spgl import export_jsonl
 
-    with Session(get_engine()) as session:
-        counts = export_jsonl(session, out_dir=Path(args.out))
+    with progress("export spgl") as shown, Session(get_engine()) as session:
+        counts = export_jsonl(session, out_dir=Path(args.out), on_progress=shown)
     print(json.dumps(counts))
     return 0
 
@@ -130,8 +141,8 @@ def cmd_kpi_rebuild(_args: argparse.Namespace) -> int:
     from eap.db import get_engine
     from eap.services.supervision.kpi import rebuild
 
-    with Session(get_engine()) as session:
-        print(json.dumps(rebuild(session)))
+    with progress("kpi rebuild") as shown, Session(get_engine()) as session:
+        print(json.dumps(rebuild(session, on_progress=shown)))
     return 0
 
 
@@ -235,6 +246,32 @@ def cmd_market_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """The first start of a real deployment: schema, catalogue, the first administrator."""
+    from eap.db import session_scope
+    from eap.migrate import upgrade
+    from eap.services.admin.accounts import first_administrator
+    from eap.services.admin.catalogue import load_all
+    from eap.services.core.phone_codes import check_phone
+
+    upgrade(get_settings().database_url)
+    with session_scope() as session:
+        load_all(session)
+        phone = check_phone(args.phone)
+        one_time = first_administrator(session, username=args.admin, phone=phone)
+    lang = _lang()
+    print(t("init.done", lang, username=args.admin))
+    print(t("init.one_time", lang, password=one_time))
+    return 0
+
+
+def cmd_fake_sms(args: argparse.Namespace) -> int:
+    from eap.fakes.sms_gateway import serve
+
+    serve(args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
     sub = p.add_subparsers(dest="command", required=True)
@@ -268,6 +305,28 @@ def build_parser() -> argparse.ArgumentParser:
     from eap.cli import spgl as spgl_commands
 
     spgl_commands.register(sub)
+    from eap.cli import audit as audit_commands
+
+    audit_commands.register(sub)
+    from eap.cli import keys as key_commands
+
+    key_commands.register(sub)
+    from eap.cli import backup as backup_commands
+
+    backup_commands.register(sub)
+    from eap.cli import web as web_commands
+
+    web_commands.register(sub)
+
+    init = sub.add_parser("init", help="first start: schema, catalogue, the first administrator")
+    init.add_argument("--admin", required=True, help="the administrator's username")
+    init.add_argument("--phone", required=True, help="for the texted sign-in code")
+    init.set_defaults(fn=cmd_init)
+
+    fake = sub.add_parser("fake").add_subparsers(dest="sub", required=True)
+    sms = fake.add_parser("sms", help="a local SMS gateway that shows every text (demo)")
+    sms.add_argument("--port", type=int, default=8766)
+    sms.set_defaults(fn=cmd_fake_sms)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
     imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")

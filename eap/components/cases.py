@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from eap.state.core.base import AppState
@@ -201,4 +203,45 @@ def feedback(message: rx.Var, error: rx.Var) -> rx.Component:
             error != "",
             rx.callout(error, icon="triangle_alert", color_scheme="red", id="action-error"),
         ),
+    )
+
+
+def party_line(S: Any) -> rx.Component:  # noqa: N803 - a state class with PartyRevealMixin
+    """The applicant: name, contact, phone and (a person's) ID number, masked until someone
+    who needs them asks to see them in full (that request is audited)."""
+    c = S.case
+    shown = S.revealed_phone != ""
+    return rx.hstack(
+        rx.icon("user", size=14, color="gray"),
+        rx.text(T["case.applicant"], ": ", c["applicant"], size="2", weight="medium"),
+        rx.text(T["case.contact"], ": ", c["contact"], size="2"),
+        rx.text(
+            T["case.phone"],
+            ": ",
+            rx.cond(shown, S.revealed_phone, c["phone"]),
+            size="2",
+            id="party-phone",
+        ),
+        rx.cond(
+            c["id_number"] != "",
+            rx.text(
+                T["case.id_number"], ": ", rx.cond(shown, S.revealed_id, c["id_number"]), size="2"
+            ),
+        ),
+        rx.cond(
+            ~shown & (c["phone"] != ""),
+            rx.button(
+                rx.icon("eye", size=14),
+                T["case.reveal"],
+                on_click=S.reveal_party,
+                size="1",
+                variant="ghost",
+                id="btn-reveal-party",
+                title=T["case.reveal_hint"],
+            ),
+        ),
+        spacing="3",
+        wrap="wrap",
+        align="center",
+        id="party-line",
     )

@@ -64,3 +64,32 @@ def confirm_with_reason(
             max_width="480px",
         ),
     )
+
+
+def confirm_button(
+    label: Any, consequence: Any, on_confirm: Any, *, class_name: str = "", **props: Any
+) -> rx.Component:
+    """A destructive action without a reason to give: the dialog says what will happen and
+    offers a way back."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(label, size="1", variant="soft", class_name=class_name, **props)
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(label),
+            rx.alert_dialog.description(consequence, size="2"),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(T["confirm.back"], variant="soft", color_scheme="gray")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        label, on_click=on_confirm, class_name=f"{class_name}-confirm", **props
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="1em",
+            ),
+        ),
+    )

@@ -33,10 +33,37 @@ def form_field(
         rx.input(
             value=S.fields.get(name, ""),
             on_change=lambda v: S.set_field(name, v),
+            name=name,
             type=type_,
             width="100%",
             id=f"{prefix}-{name}",
             auto_complete="new-password" if type_ == "password" else "off",
+        ),
+        rx.text(S.t[hint], size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(S, name),
+        width="100%",
+        spacing="1",
+    )
+
+
+def secret_field(
+    S: Any,  # noqa: N803 - a state class
+    prefix: str,
+    name: str,
+    label: str,
+    type_: str = "password",
+    hint: str = "",
+) -> rx.Component:
+    """A password or phone code: an uncontrolled input whose value travels only with the
+    form's submit, never through page state (which Reflex persists)."""
+    return rx.vstack(
+        rx.text(S.t[label], size="2", weight="medium"),
+        rx.input(
+            name=name,
+            type=type_,
+            width="100%",
+            id=f"{prefix}-{name}",
+            auto_complete="new-password" if type_ == "password" else "one-time-code",
         ),
         rx.text(S.t[hint], size="1", color_scheme="gray") if hint else rx.fragment(),
         field_error(S, name),
@@ -52,6 +79,7 @@ def send_code_button(S: Any, button_id: str) -> rx.Component:  # noqa: N803 - a 
             rx.text(S.code_wait, " ", S.t["register.resend_in"]),
             S.t["register.send_code"],
         ),
+        type="button",  # inside the form: sending a code must not submit it
         on_click=S.send_code,
         disabled=S.code_wait > 0,
         variant="soft",

@@ -79,6 +79,7 @@ def _phone_menu() -> rx.Component:
                 for route, key, roles in NAV
             ],
             rx.menu.separator(),
+            rx.menu.item(rx.link(T["nav.password"], href="/account/password", width="100%")),
             rx.menu.item(T["nav.language"], on_click=AppState.toggle_lang),
             rx.menu.item(T["nav.logout"], on_click=AppState.logout, color="red", id="m-logout"),
         ),
@@ -105,6 +106,12 @@ def _desktop_bar() -> rx.Component:
                 white_space="nowrap",
             ),
             _bell("inbox-link", "unread-badge"),
+            rx.link(
+                rx.icon("key-round", size=18, color="white"),
+                href="/account/password",
+                title=T["nav.password"],
+                id="password-link",
+            ),
             lang_button(),
             rx.button(
                 T["nav.logout"],

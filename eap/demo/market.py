@@ -68,6 +68,7 @@ def _user_for(session: Session, company: Company, username: str, password_hash: 
             ),
             actor_id=None,
             hashed=password_hash,
+            demo=True,
         )
     return Principal.of(user)
 

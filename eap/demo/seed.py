@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from eap.config import get_settings
+from eap.crypto import person_key
+from eap.errors import DomainError
 from eap.models import Agency, Company, Department, Region, User
 from eap.models.accounts import UserCreate
 from eap.services.admin import catalogue
 from eap.services.admin.accounts import create_user, hash_password
-from eap.services.core.identifiers import USCC_CHARSET, uscc_check_char
+from eap.services.core.identifiers import (
+    USCC_CHARSET,
+    id_check_char,
+    mask_name,
+    uscc_check_char,
+)
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -105,6 +114,13 @@ def make_uscc(rng: random.Random, region_code: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
+def make_id_number(rng: random.Random, region_code: str) -> str:
+    """A valid-looking 身份证号 of someone born 1960–1999 in that county (demo only)."""
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(40 * 365))
+    first17 = f"{region_code}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return first17 + id_check_char(first17)
+
+
 def _person(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + rng.choice(_GIVEN)
 
@@ -114,7 +130,10 @@ def _phone(rng: random.Random) -> str:
 
 
 def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> dict[str, int]:
-    """Create the demo province. Idempotent: existing accounts and companies are kept."""
+    """Create the demo province. Idempotent: existing accounts and companies are kept.
+    Refused in production (EAP_ENV=production): its accounts share a published password."""
+    if get_settings().env == "production":
+        raise DomainError("demo.production")
     rng = random.Random(seed)
     counts = catalogue.load_all(session)
     pw = hash_password(DEMO_PASSWORD)
@@ -133,7 +152,7 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
             phone=_phone(rng),
             **scope,
         )
-        create_user(session, data=data, actor_id=None, hashed=pw)
+        create_user(session, data=data, actor_id=None, hashed=pw, demo=True)
         existing.add(username)
         made += 1
 
@@ -173,7 +192,9 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
                 is_head=True,
             )
     counties = list(session.exec(select(Region.code).where(Region.level == "county")))
-    builders = select(Company).where(col(Company.id).not_in(select(Agency.company_id)))
+    builders = select(Company).where(
+        Company.kind == "company", col(Company.id).not_in(select(Agency.company_id))
+    )
     have = list(session.exec(builders).all())
     for i in range(len(have), companies):
         region = rng.choice(counties)
@@ -191,6 +212,32 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
         session.add(company)
         session.flush()
         have.append(company)
+    # natural persons who build (e.g. a rural house): their ID numbers sealed, a pseudonym
+    # as the party code (crypto.person_key)
+    persons = list(session.exec(select(Company).where(Company.kind == "person")).all())
+    for _ in range(len(persons), 3):
+        region = rng.choice(counties)
+        id_number, name = make_id_number(rng, region), _person(rng)
+        person = Company(
+            kind="person",
+            uscc=person_key(id_number),
+            id_number=id_number,
+            name=mask_name(name),
+            legal_rep=name,
+            contact_phone=_phone(rng),
+            region_code=region,
+        )
+        session.add(person)
+        session.flush()
+        persons.append(person)
+    for n, person in enumerate(persons, start=1):
+        add(
+            f"geren{n:02d}",
+            person.legal_rep,
+            "applicant",
+            region_code=person.region_code,
+            company_id=person.id,
+        )
     for n, company in enumerate(have[:20], start=1):
         add(
             f"qiye{n:03d}",

@@ -32,10 +32,19 @@ from eap.models.projects import (
     ProjectCreate,
 )
 from eap.services.admin.accounts import create_user
-from eap.services.approval import case_store, filing, handling, intake, results, supplements
+from eap.services.approval import (
+    case_store,
+    filing,
+    handling,
+    intake,
+    owed,
+    results,
+    supplements,
+)
 from eap.services.core import files, geo
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
 from eap.services.core.principal import Principal
+from eap.services.core.progress import Progress, silent
 from eap.services.hall import evaluation, guide, projects
 
 PDF = b"%PDF-1.4\n% EAP demo material\n"
@@ -129,6 +138,7 @@ class Simulator:
                 ),
                 actor_id=None,
                 hashed=hash_password(self.rng.randbytes(12).hex()),
+                demo=True,
             )
         return Principal.of(user)
 
@@ -314,9 +324,9 @@ class Simulator:
                 return "open", day
             self._supply(owner, notice, day)
             skip = set()
-        owed = {c: self.later(day, 10, 20) for c in skip}
+        promised = {c: self.later(day, 10, 20) for c in skip}
         intake.accept_case(
-            s, principal=staff.window, stage_case_id=sc.id, owed=owed, now=self.at(day, 14)
+            s, principal=staff.window, stage_case_id=sc.id, owed=promised, now=self.at(day, 14)
         )
         self.stats.transitions += 2 * len(form.items)
         last = self.handle_items(sc, staff, owner, day)
@@ -344,6 +354,19 @@ class Simulator:
             )
         refused = any(c.status not in APPROVED_STATES for c in case_store.item_cases(s, sc.id or 0))
         return ("refused" if refused else "closed"), day
+
+    def _hand_in(self, owner: Principal, sc_id: int, codes: list[str], day: dt.date) -> None:
+        uploads = {}
+        for code in codes:
+            f = files.store_file(self.s, principal=owner, filename=f"{code}.pdf", content=PDF)
+            uploads[code] = f.id or 0
+        owed.hand_in_owed(
+            self.s,
+            principal=owner,
+            stage_case_id=sc_id,
+            uploads=uploads,
+            now=self.after(sc_id, day, 9),
+        )
 
     def _supply(self, owner: Principal, notice: SupplementNotice, day: dt.date) -> None:
         uploads = {}
@@ -462,12 +485,19 @@ class Simulator:
         item = s.get(Item, case.item_id)
         assert item is not None
         outcome = "refuse" if rng.random() < 0.04 else "approve"
+        still_owed = owed.owed_for_item(s, case=case) if outcome == "approve" else []
+        if still_owed and rng.random() < 0.85:  # 容缺: most applicants hand the material in
+            self._hand_in(owner, case.stage_case_id, still_owed, day)
+            still_owed = []
+        if still_owed:
+            outcome = "approve_owed"  # the rest are approved 容缺, naming what is owed
         commitment = item.promise_allowed and outcome == "approve" and rng.random() < 0.5
         handling.decide(
             s,
             principal=who,
             item_case_id=case.id or 0,
             outcome=outcome,
+            owed=still_owed or None,
             opinion="经审查，符合法定条件，准予许可"
             if outcome == "approve"
             else "经审查，不符合法定条件",
@@ -485,6 +515,7 @@ def simulate(
     seed: int,
     now: dt.datetime | None = None,
     commit_each: bool = True,
+    on_progress: Progress = silent,
 ) -> SimStats:
     """Run ``projects_count`` projects from companies of the demo province, starting over the
     past year; cases still in progress at ``now`` stay open, as in a live system."""
@@ -493,14 +524,17 @@ def simulate(
     # Builders, not the market's agencies, own the simulated projects.
     agencies = select(Agency.company_id)
     companies = session.exec(
-        select(Company).where(col(Company.id).not_in(agencies)).order_by(col(Company.id))
+        select(Company)
+        .where(Company.kind == "company", col(Company.id).not_in(agencies))
+        .order_by(col(Company.id))
     ).all()
     if not companies:
         raise DomainError("simulate.no_companies")
     cities = {
         d.region_code for d in session.exec(select(Department).where(Department.kind == "window"))
     }
-    for _ in range(projects_count):
+    for n in range(projects_count):
+        on_progress(n, projects_count, label="projects")
         company = sim.rng.choice(companies)
         if company.region_code[:4] + "00" not in cities:
             continue
@@ -512,4 +546,5 @@ def simulate(
         sim.run_project(company, start)
         if commit_each:
             session.commit()
+    on_progress(projects_count, projects_count, label="projects")
     return sim.stats

@@ -1,6 +1,18 @@
 """All SQLModel tables; importing this module registers them on ``SQLModel.metadata``."""
 
-from eap.models.accounts import AuditLog, Company, LoginAttempt, Notice, User, UserSession
+from eap.models.accounts import (
+    AuditChain,
+    AuditLog,
+    CaptchaChallenge,
+    Company,
+    LoginAttempt,
+    LoginHandoff,
+    Notice,
+    RateCounter,
+    SecurityPolicy,
+    User,
+    UserSession,
+)
 from eap.models.calendar import CalendarYear, HolidayOverride
 from eap.models.cases import (
     ApprovalDocument,
@@ -58,6 +70,7 @@ from eap.models.supervision import (
     Anomaly,
     JobRun,
     KpiDaily,
+    KpiStaleDay,
     ProjectKpiDaily,
     SchedulerLease,
 )
@@ -88,6 +101,7 @@ __all__ = [
     "Anomaly",
     "JobRun",
     "KpiDaily",
+    "KpiStaleDay",
     "ProjectKpiDaily",
     "SchedulerLease",
     "ScreenSnapshot",
@@ -111,8 +125,13 @@ __all__ = [
     "StepChain",
     "StoredFile",
     "SupplementNotice",
+    "AuditChain",
     "AuditLog",
     "LoginAttempt",
+    "LoginHandoff",
+    "CaptchaChallenge",
+    "RateCounter",
+    "SecurityPolicy",
     "CalendarYear",
     "Company",
     "Department",

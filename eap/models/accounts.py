@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from eap.models.common import utcnow
+from eap.models.common import sealed_column, utcnow
 
 
 class CompanyBase(SQLModel):
@@ -23,7 +23,14 @@ class CompanyBase(SQLModel):
 
 
 class Company(CompanyBase, table=True):
+    """Personal data is sealed (SM4, models.common.Sealed): the legal representative or contact,
+    the phone, and a natural person's ID number — whose ``uscc`` holds a pseudonym instead
+    (crypto.person_key), so the unique party code still finds the person by ID number."""
+
     id: int | None = Field(default=None, primary_key=True)
+    legal_rep: str = Field(default="", sa_column=sealed_column())
+    contact_phone: str = Field(default="", sa_column=sealed_column())
+    id_number: str = Field(default="", sa_column=sealed_column(), description="身份证号 (person)")
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -49,7 +56,13 @@ class UserCreate(UserBase):
 
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    display_name: str = Field(sa_column=sealed_column())  # a contact's name: sealed
+    phone: str = Field(default="", sa_column=sealed_column())
     password_hash: str = Field(max_length=200)
+    # a one-time password (first administrator, a reset by the administrator): replaced at the
+    # next sign-in before anything else
+    must_change_password: bool = False
+    is_demo: bool = False  # made by `seed demo`: refused at sign-in when EAP_ENV=production
     failed_logins: int = 0
     locked_until: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
@@ -71,6 +84,39 @@ class UserSession(SQLModel, table=True):
     acting_company_id: int | None = Field(
         default=None, foreign_key="company.id", description="an agent acting for this company"
     )
+
+
+class LoginHandoff(SQLModel, table=True):
+    """A password checked over the page's socket, waiting to become a session (登录交接). The
+    socket cannot set an HttpOnly cookie, so the page posts this one-time code to /auth/enter,
+    which opens the session and sets the cookie; the raw token never passes through page state.
+    Only the code's hash is kept; a code lives a minute and is redeemed once."""
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    # a password checked for a role that needs a second factor: keyed by the page's client
+    # (not a code it holds), it waits for the SMS code before it becomes a handoff
+    awaiting_code: bool = False
+    awaiting_password: bool = False  # a one-time password was right: a new one comes first
+
+
+class RateCounter(SQLModel, table=True):
+    """One fixed window of an abuse limit (services/core/limits): hits by one subject (an
+    address, a phone, "all") under one limit name."""
+
+    name: str = Field(primary_key=True, max_length=20)
+    subject: str = Field(primary_key=True, max_length=64)
+    window_start: dt.datetime = Field(primary_key=True)
+    count: int = 0
+
+
+class CaptchaChallenge(SQLModel, table=True):
+    """A CAPTCHA picture handed out (services/core/captcha): only a keyed hash of its answer."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    answer_hash: str = Field(max_length=64)
+    expires_at: dt.datetime = Field(index=True)
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -98,6 +144,24 @@ class AuditLog(SQLModel, table=True):
     entity: str = Field(default="", max_length=40)
     entity_id: str = Field(default="", max_length=60)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    ip: str = Field(default="", max_length=45, description="source address")
+    user_agent: str = Field(default="", max_length=200, description="the terminal's browser")
+    # The hash chain (services/core/audit): set once, at the commit that wrote the entry.
+    seq: int | None = Field(default=None, unique=True, description="place in the chain")
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64, description="SM3, hex")
+
+
+class AuditChain(SQLModel, table=True):
+    """The head of the audit hash chain (one row): the last sealed entry's number and hash;
+    ``base_*`` is where verification starts (the genesis, or the last entry purged after the
+    retention period)."""
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    last_hash: str = Field(default="0" * 64, max_length=64)
+    base_seq: int = 0
+    base_hash: str = Field(default="0" * 64, max_length=64)
 
 
 class Notice(SQLModel, table=True):
@@ -109,3 +173,18 @@ class Notice(SQLModel, table=True):
     published_by: int | None = Field(default=None, foreign_key="user.id")
     published_at: dt.datetime = Field(default_factory=utcnow, index=True)
     active: bool = True
+
+
+class SecurityPolicy(SQLModel, table=True):
+    """The password and session policy the security officer sets (one row; without it the
+    deployment's settings apply)."""
+
+    id: int = Field(default=1, primary_key=True)
+    password_min_length: int = 8
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    captcha_after_failures: int = 3
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: int | None = Field(default=None, foreign_key="user.id")

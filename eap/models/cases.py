@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
-from eap.models.common import utcnow
+from eap.models.common import sealed_column, utcnow
 
 
 class Blzt(IntEnum):
@@ -85,6 +85,10 @@ class StageCase(SQLModel, table=True):
     due_date: dt.date | None = None
     limit_days: int = 0
     used_days: int = 0
+    paused_since: dt.datetime | None = Field(
+        default=None, description="every open item of the stage paused since (see stage_clock)"
+    )
+    paused_days: int = Field(default=0, description="working days the stage stood paused")
     version: int = Field(
         default=1, description="optimistic lock, see services/case_store.save_versioned"
     )
@@ -157,7 +161,11 @@ class StageMaterial(SQLModel, table=True):
     certificate_id: int | None = Field(default=None, foreign_key="certificate.id")
     source: str = Field(default="upload", max_length=12, description="upload library certificate")
     owed: bool = Field(default=False, description="容缺: to be supplied later")
-    owed_until: dt.date | None = None
+    owed_until: dt.date | None = Field(default=None, description="the applicant's promised date")
+    reminded_at: dt.datetime | None = Field(default=None, description="reminded before the date")
+    late_noticed_at: dt.datetime | None = Field(
+        default=None, description="the departments told the promised date passed"
+    )
 
 
 class SupplementNotice(SQLModel, table=True):
@@ -245,11 +253,12 @@ class Notification(SQLModel, table=True):
 
 
 class SmsOutbox(SQLModel, table=True):
-    """Transactional outbox: written with the decision, delivered after commit."""
+    """Transactional outbox: written with the decision, delivered after commit. The phone and
+    the text (which may carry a code) are sealed."""
 
     id: int | None = Field(default=None, primary_key=True)
-    phone: str = Field(max_length=20)
-    text: str = Field(max_length=500)
+    phone: str = Field(sa_column=sealed_column())
+    text: str = Field(sa_column=sealed_column())
     status: str = Field(
         default="pending", max_length=10, index=True, description="pending sent failed"
     )

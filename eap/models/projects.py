@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from eap.models.common import utcnow
+from eap.models.common import sealed_column, utcnow
 
 UNIT_ROLES = ("builder", "designer", "contractor", "supervisor", "surveyor")
 
@@ -147,8 +147,8 @@ class ProjectUnit(SQLModel, table=True):
     role: str = Field(max_length=16)
     uscc: str = Field(max_length=18)
     name: str = Field(max_length=120)
-    contact: str = Field(default="", max_length=40)
-    phone: str = Field(default="", max_length=20)
+    contact: str = Field(default="", sa_column=sealed_column())  # personal data: sealed
+    phone: str = Field(default="", sa_column=sealed_column())
 
 
 class StoredFile(SQLModel, table=True):

@@ -29,6 +29,9 @@ class DepartmentBase(SQLModel):
     address: str = Field(default="", max_length=200)
     office_hours: str = Field(default="", max_length=100)
     slot_capacity: int = Field(default=3, description="window bookings per time slot")
+    active: bool = Field(
+        default=True, description="only active departments receive new cases, staff and bookings"
+    )
 
 
 class Department(DepartmentBase, table=True):

@@ -13,10 +13,11 @@ from eap.models.common import utcnow
 
 
 class PhoneCode(SQLModel, table=True):
-    """An SMS verification code (短信验证码); only its hash is kept."""
+    """An SMS verification code (短信验证码); only its keyed hash is kept, and the phone only
+    as a blind index (crypto.blind_index)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    phone: str = Field(max_length=20, index=True)
+    phone_index: str = Field(max_length=64, index=True)
     purpose: str = Field(max_length=20, description="register | reset")
     code_hash: str = Field(max_length=64)
     sent_at: dt.datetime = Field(default_factory=utcnow, index=True)

@@ -122,3 +122,12 @@ class JobRun(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     last_run_at: dt.datetime
     last_result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class KpiStaleDay(SQLModel, table=True):
+    """A day whose roll-up no longer holds: a case's deadline moved off it (a pause began or
+    ended). The KPI job re-rolls these days however old, then forgets them; rows may repeat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: dt.date = Field(index=True)
+    marked_at: dt.datetime = Field(default_factory=utcnow)

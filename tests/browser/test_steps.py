@@ -9,15 +9,13 @@ from eap.db import make_engine
 from eap.i18n import t
 from eap.models import ItemCase, StageCase, User
 from eap.models.cases import Blzt
-from eap.models.projects import ProjectCreate
-from eap.services.approval import filing, intake, steps
-from eap.services.core import files
+from eap.services.approval import intake, steps
 from eap.services.core.principal import Principal
-from eap.services.hall import guide, projects
 from tests.browser.helpers import (
     APP_DB,
     SCREENSHOTS,
     click,
+    file_stage_one,
     open_case,
     sign_in,
     wait_message,
@@ -43,28 +41,8 @@ def test_handler_proposes_head_signs(app_url: str, browser) -> None:  # type: ig
             item_id=None,
             steps=["handle", "sign"],
         )
-        p = projects.register_project(
-            s,
-            principal=owner,
-            data=ProjectCreate(
-                project_code="2026-360102-47-01-777002",
-                name="签发流程测试楼",
-                location="南昌市东湖区",
-                region_code="360102",
-                total_investment=500,
-                process_type=4,
-            ),
-        )
-        form = guide.stage_form(s, project=p, stage_code=1)
-        uploads = {
-            n.code: files.store_file(
-                s, principal=owner, filename=f"{n.code}.pdf", content=b"%PDF-1.4 " + n.code.encode()
-            ).id
-            for n in form.materials
-            if not n.satisfied_by
-        }
-        sc = filing.submit_stage_application(
-            s, principal=owner, project_id=p.id, stage_code=1, uploads=uploads
+        sc = file_stage_one(
+            s, owner, project_code="2026-360102-47-01-777002", name="签发流程测试楼", investment=500
         )
         intake.receive_case(s, principal=window, stage_case_id=sc.id)
         intake.accept_case(s, principal=window, stage_case_id=sc.id)

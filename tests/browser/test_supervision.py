@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from eap.db import make_engine
 from eap.i18n import t
-from eap.models import Alert, User
+from eap.models import Alert, AuditLog, User
 from tests.browser.helpers import (
     APP_DB,
     SCREENSHOTS,
@@ -95,6 +95,27 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     assert len(rows) >= 3 and "市" in rows[0].text
     assert driver.find_element(By.ID, "project-kpi-table")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-kpi.png"))
+
+    # The export is read and written in a worker thread (a background event), then handed
+    # to the browser and audited like every export.
+    def kpi_exports() -> int:
+        with Session(engine) as s:
+            return len(
+                s.exec(
+                    select(AuditLog).where(
+                        AuditLog.action == "export.xlsx", AuditLog.entity_id == "kpi.xlsx"
+                    )
+                ).all()
+            )
+
+    before = kpi_exports()
+    driver.find_element(By.ID, "export-kpi").click()
+    for _ in range(80):
+        if kpi_exports() > before:
+            break
+        time.sleep(0.25)
+    else:
+        raise AssertionError("the KPI export was not handed out")
     driver.find_element(By.ID, "tab-anomalies").click()
     wait_css(driver, "#anomalies-table .anomaly-sentence")
     sentences = [c.text for c in driver.find_elements(By.CSS_SELECTOR, ".anomaly-sentence")]

@@ -7,11 +7,13 @@ import io
 import httpx
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Certificate, Project, User
+from eap.services.core.clock import today_in_china
 from tests.browser.helpers import APP_DB, SCREENSHOTS, sign_in, wait_text
 
 pytestmark = pytest.mark.browser
@@ -26,6 +28,11 @@ def test_verify_page_and_certificate_pdf(app_url: str, browser) -> None:  # type
             .join(Project, Project.id == Certificate.project_id)
             .join(User, User.company_id == Project.company_id)
             .where(Certificate.status == "valid", User.username.startswith("qiye"))
+            # Valid today, not merely in status: an expired one is shown as no longer valid.
+            .where(
+                or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today_in_china())
+            )  # type: ignore[union-attr]
+            .order_by(Certificate.id)  # type: ignore[arg-type]
         ).first()
         assert row is not None
         cert, owner = row

@@ -12,15 +12,14 @@ from eap.db import make_engine
 from eap.i18n import t
 from eap.models import Company, ItemCase, Notification, StageCase, User
 from eap.models.cases import Blzt
-from eap.models.projects import ProjectCreate
-from eap.services.approval import filing, supplements
+from eap.services.approval import supplements
 from eap.services.core import files
 from eap.services.core.principal import Principal
-from eap.services.hall import projects
 from tests.browser.helpers import (
     APP_DB,
     SCREENSHOTS,
     click,
+    file_stage_one,
     open_case,
     sign_in,
     wait_css,
@@ -42,30 +41,12 @@ def _application() -> tuple[int, Principal]:
         s.add(company)
         s.commit()
         owner = Principal.of(user)
-        p = projects.register_project(
+        sc = file_stage_one(
             s,
-            principal=owner,
-            data=ProjectCreate(
-                project_code="2026-360102-47-01-777001",
-                name="浏览器测试综合楼",
-                location="南昌市东湖区",
-                region_code="360102",
-                total_investment=800,
-                process_type=4,
-            ),
-        )
-        from eap.services.hall import guide
-
-        form = guide.stage_form(s, project=p, stage_code=1)
-        uploads = {
-            n.code: files.store_file(
-                s, principal=owner, filename=f"{n.code}.pdf", content=b"%PDF-1.4 " + n.code.encode()
-            ).id
-            for n in form.materials
-            if not n.satisfied_by
-        }
-        sc = filing.submit_stage_application(
-            s, principal=owner, project_id=p.id, stage_code=1, uploads=uploads
+            owner,
+            project_code="2026-360102-47-01-777001",
+            name="浏览器测试综合楼",
+            investment=800,
         )
         s.commit()
         return sc.id, owner

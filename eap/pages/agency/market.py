@@ -276,6 +276,10 @@ def market_page() -> rx.Component:
                             _filters(False),
                             wrap="wrap",
                         ),
+                        rx.cond(
+                            M.error != "",
+                            rx.text(M.error, color_scheme="red", size="2", id="directory-error"),
+                        ),
                         rx.text(T["market.credit_formula"], size="1", color_scheme="gray"),
                         _table(
                             (

@@ -11,6 +11,7 @@ from eap.components.cases import (
     history_table,
     localized,
     materials_table,
+    party_line,
     selectable_row,
     status_text,
 )
@@ -137,7 +138,17 @@ def inbox() -> rx.Component:
                                     rx.table.cell(
                                         T["dept.items_done"], ": ", r.done, " / ", r.total_items
                                     ),
-                                    rx.table.cell(r["due"]),
+                                    rx.table.cell(
+                                        r["due"],
+                                        rx.cond(
+                                            r.paused,
+                                            rx.badge(
+                                                T["clock.paused"],
+                                                color_scheme="gray",
+                                                margin_left="0.5em",
+                                            ),
+                                        ),
+                                    ),
                                 ),
                             )
                         ),
@@ -312,6 +323,7 @@ def case_panel() -> rx.Component:
                 rx.cond(D.lang == "en", c["stage_en"], c["stage_zh"]),
                 size="2",
             ),
+            party_line(DC),
             rx.cond(has_item, _clock_line(i)),
             feedback(D.message, D.error),
             actions(),

@@ -10,6 +10,7 @@ from eap.components.cases import (
     feedback,
     localized,
     materials_table,
+    party_line,
     selectable_row,
     status_text,
 )
@@ -173,6 +174,7 @@ def case_panel() -> rx.Component:
                 T["stagecase." + c["status"].to(str)],
                 size="2",
             ),
+            party_line(W),
             feedback(W.message, W.error),
             rx.heading(T["case.items"], size="3"),
             rx.table.root(

@@ -4,6 +4,7 @@ site on a map."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from eap.components.forms import field_error
@@ -77,7 +78,7 @@ def site_picker() -> rx.Component:
             rx.box(
                 rx.text(T["project.pick_hint"], size="1", color_scheme="gray"),
                 rx.plotly(
-                    data=N.pick_fig,
+                    data=N.pick_fig.to(go.Figure),
                     on_click=N.pick_site,
                     config={"displayModeBar": False, "responsive": True},
                     width="100%",

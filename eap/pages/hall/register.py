@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.forms import field_error, form_field, form_outcome, send_code_button
+from eap.components.forms import (
+    field_error,
+    form_field,
+    form_outcome,
+    secret_field,
+    send_code_button,
+)
 from eap.components.shell import lang_button
 from eap.state.hall.register import RegisterState as R
 
@@ -19,88 +25,96 @@ def register_page() -> rx.Component:
     kind = R.fields["kind"]
     return rx.center(
         rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.icon("landmark", size=28, color="#0b4a8b"),
-                    rx.heading(T["app.name"], size="5"),
-                    rx.spacer(),
-                    lang_button(),
-                    width="100%",
-                    align="center",
-                ),
-                rx.heading(T["register.title"], size="4", id="register-title"),
-                rx.segmented_control.root(
-                    *[
-                        rx.segmented_control.item(T[f"register.kind.{k}"], value=k)
-                        for k in ("company", "person", "agent")
-                    ],
-                    value=kind,
-                    on_change=R.set_kind,
-                    id="reg-kind",
-                    width="100%",
-                ),
-                rx.cond(
-                    kind == "company",
-                    rx.vstack(
-                        _field("uscc", "register.uscc"),
-                        _field("name", "register.name"),
-                        _field("legal_rep", "register.legal_rep"),
+            rx.form(
+                rx.vstack(
+                    rx.hstack(
+                        rx.icon("landmark", size=28, color="#0b4a8b"),
+                        rx.heading(T["app.name"], size="5"),
+                        rx.spacer(),
+                        lang_button(),
+                        width="100%",
+                        align="center",
+                    ),
+                    rx.heading(T["register.title"], size="4", id="register-title"),
+                    rx.segmented_control.root(
+                        *[
+                            rx.segmented_control.item(T[f"register.kind.{k}"], value=k)
+                            for k in ("company", "person", "agent")
+                        ],
+                        value=kind,
+                        on_change=R.set_kind,
+                        id="reg-kind",
                         width="100%",
                     ),
-                    _field("id_number", "register.id_number"),
-                ),
-                rx.cond(
-                    kind != "agent",
-                    rx.vstack(
-                        rx.text(T["register.region_code"], size="2", weight="medium"),
-                        rx.select.root(
-                            rx.select.trigger(id="reg-region_code", width="100%"),
-                            rx.select.content(
-                                rx.foreach(
-                                    R.regions,
-                                    lambda r: rx.select.item(r["name"], value=r["code"]),
-                                )
-                            ),
-                            value=R.fields["region_code"],
-                            on_change=lambda v: R.set_field("region_code", v),
+                    rx.cond(
+                        kind == "company",
+                        rx.vstack(
+                            _field("uscc", "register.uscc"),
+                            _field("name", "register.name"),
+                            _field("legal_rep", "register.legal_rep"),
+                            width="100%",
                         ),
-                        field_error(R, "region_code"),
+                        _field("id_number", "register.id_number"),
+                    ),
+                    rx.cond(
+                        kind != "agent",
+                        rx.vstack(
+                            rx.text(T["register.region_code"], size="2", weight="medium"),
+                            rx.select.root(
+                                rx.select.trigger(id="reg-region_code", width="100%"),
+                                rx.select.content(
+                                    rx.foreach(
+                                        R.regions,
+                                        lambda r: rx.select.item(r["name"], value=r["code"]),
+                                    )
+                                ),
+                                value=R.fields["region_code"],
+                                on_change=lambda v: R.set_field("region_code", v),
+                            ),
+                            field_error(R, "region_code"),
+                            width="100%",
+                            spacing="1",
+                        ),
+                    ),
+                    _field("display_name", "register.display_name"),
+                    rx.vstack(
+                        rx.text(T["register.phone"], size="2", weight="medium"),
+                        rx.hstack(
+                            rx.input(
+                                value=R.fields.get("phone", ""),
+                                on_change=lambda v: R.set_field("phone", v),
+                                type="tel",
+                                id="reg-phone",
+                                name="phone",
+                                flex="1",
+                            ),
+                            send_code_button(R, "btn-send-code"),
+                            width="100%",
+                        ),
+                        field_error(R, "phone"),
                         width="100%",
                         spacing="1",
                     ),
-                ),
-                _field("display_name", "register.display_name"),
-                rx.vstack(
-                    rx.text(T["register.phone"], size="2", weight="medium"),
-                    rx.hstack(
-                        rx.input(
-                            value=R.fields.get("phone", ""),
-                            on_change=lambda v: R.set_field("phone", v),
-                            type="tel",
-                            id="reg-phone",
-                            flex="1",
-                        ),
-                        send_code_button(R, "btn-send-code"),
-                        width="100%",
+                    secret_field(R, "reg", "code", "register.code", "text"),
+                    _field("username", "register.username", hint="register.username_hint"),
+                    secret_field(
+                        R, "reg", "password", "register.password", hint="register.password_hint"
                     ),
-                    field_error(R, "phone"),
+                    secret_field(R, "reg", "password2", "register.password2"),
+                    form_outcome(R, "reg-message"),
+                    rx.button(
+                        T["register.submit"],
+                        type="submit",
+                        width="100%",
+                        size="3",
+                        id="btn-register-account",
+                    ),
+                    rx.link(T["register.have_account"], href="/login", size="2"),
+                    spacing="3",
                     width="100%",
-                    spacing="1",
                 ),
-                _field("code", "register.code"),
-                _field("username", "register.username", hint="register.username_hint"),
-                _field("password", "register.password", "password", "register.password_hint"),
-                _field("password2", "register.password2", "password"),
-                form_outcome(R, "reg-message"),
-                rx.button(
-                    T["register.submit"],
-                    on_click=R.submit,
-                    width="100%",
-                    size="3",
-                    id="btn-register-account",
-                ),
-                rx.link(T["register.have_account"], href="/login", size="2"),
-                spacing="3",
+                on_submit=R.submit,
+                reset_on_submit=False,
                 width="100%",
             ),
             width="min(480px, 96vw)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from eap.components.forms import form_field, form_outcome, send_code_button
+from eap.components.forms import form_field, form_outcome, secret_field, send_code_button
 from eap.components.shell import lang_button
 from eap.state.hall.reset import ResetState as R
 
@@ -18,26 +18,33 @@ def _field(name: str, label: str, type_: str = "text", hint: str = "") -> rx.Com
 def reset_page() -> rx.Component:
     return rx.center(
         rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.heading(T["reset.title"], size="5", id="reset-title"),
-                    rx.spacer(),
-                    lang_button(),
+            rx.form(
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading(T["reset.title"], size="5", id="reset-title"),
+                        rx.spacer(),
+                        lang_button(),
+                        width="100%",
+                        align="center",
+                    ),
+                    _field("username", "register.username"),
+                    _field("phone", "register.phone", "tel"),
+                    send_code_button(R, "btn-reset-code"),
+                    secret_field(R, "reset", "code", "register.code", "text"),
+                    secret_field(
+                        R, "reset", "password", "reset.new_password", hint="register.password_hint"
+                    ),
+                    secret_field(R, "reset", "password2", "register.password2"),
+                    form_outcome(R, "reset-message"),
+                    rx.button(
+                        T["reset.submit"], type="submit", width="100%", size="3", id="btn-reset"
+                    ),
+                    rx.link(T["register.have_account"], href="/login", size="2"),
+                    spacing="3",
                     width="100%",
-                    align="center",
                 ),
-                _field("username", "register.username"),
-                _field("phone", "register.phone", "tel"),
-                send_code_button(R, "btn-reset-code"),
-                _field("code", "register.code"),
-                _field("password", "reset.new_password", "password", "register.password_hint"),
-                _field("password2", "register.password2", "password"),
-                form_outcome(R, "reset-message"),
-                rx.button(
-                    T["reset.submit"], on_click=R.submit, width="100%", size="3", id="btn-reset"
-                ),
-                rx.link(T["register.have_account"], href="/login", size="2"),
-                spacing="3",
+                on_submit=R.submit,
+                reset_on_submit=False,
                 width="100%",
             ),
             width="min(440px, 96vw)",

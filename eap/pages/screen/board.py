@@ -7,6 +7,7 @@ targets, the cases overdue now and the live feed on the right.
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from eap.components.screen import BG, INK, MUTED, TONE, panel
@@ -349,7 +350,7 @@ def _board() -> rx.Component:
                 ),
                 # the province's cities, or a city's counties, with the projects' sites
                 rx.plotly(
-                    data=S.map_fig,
+                    data=S.map_fig.to(go.Figure),
                     on_click=S.open_area,
                     id="screen-map",
                     width="100%",
@@ -368,7 +369,7 @@ def _board() -> rx.Component:
                 panel(
                     _heading("screen.stages_title"),
                     rx.plotly(
-                        data=S.stages_fig,
+                        data=S.stages_fig.to(go.Figure),
                         width="100%",
                         height="250px",
                         use_resize_handler=True,

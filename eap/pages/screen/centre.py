@@ -3,6 +3,7 @@ indicators for every city, and the monthly 通报 as PDF and Excel."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from eap.components.forms import field_error
@@ -154,7 +155,9 @@ def centre_page() -> rx.Component:
                 id="centre-province",
             ),
             rx.card(
-                rx.plotly(data=C.on_time, width="100%", config={"displayModeBar": False}),
+                rx.plotly(
+                    data=C.on_time.to(go.Figure), width="100%", config={"displayModeBar": False}
+                ),
                 width="100%",
             ),
             rx.card(

@@ -3,6 +3,7 @@ now or the slowest departments or items; and 一张蓝图's filters under the ma
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from eap.components.screen import INK, MUTED, TONE, panel
@@ -44,7 +45,7 @@ def ranking_or_trend(ranking_title: rx.Var) -> rx.Component:
         rx.cond(
             S.chart_view == "trend",
             rx.plotly(
-                data=S.trend_fig,
+                data=S.trend_fig.to(go.Figure),
                 width="100%",
                 height="330px",
                 use_resize_handler=True,
@@ -52,7 +53,7 @@ def ranking_or_trend(ranking_title: rx.Var) -> rx.Component:
                 id="trend-chart",
             ),
             rx.plotly(
-                data=S.ranking_fig,
+                data=S.ranking_fig.to(go.Figure),
                 width="100%",
                 height="330px",
                 use_resize_handler=True,

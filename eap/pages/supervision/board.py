@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from eap.components.cases import history_table, selectable_row
@@ -10,6 +11,7 @@ from eap.components.shell import pager, shell
 from eap.pages.supervision.market_tab import market_tab
 from eap.pages.supervision.reporting_tab import reporting_tab
 from eap.state.supervision.board import SupervisionState as S
+from eap.state.supervision.figures import KPI_COLUMNS
 
 T = S.t
 
@@ -315,19 +317,7 @@ def _period_picker(load, prefix: str) -> rx.Component:
 
 
 def kpi_tab() -> rx.Component:
-    cols = [
-        "key",
-        "accepted",
-        "completed",
-        "on_time",
-        "overdue",
-        "avg",
-        "p90",
-        "supplement",
-        "refusal",
-        "special",
-        "satisfaction",
-    ]
+    cols = KPI_COLUMNS
     return rx.vstack(
         rx.hstack(
             _period_picker(S.load_kpis, "kpi"),
@@ -413,15 +403,21 @@ def ranking_tab() -> rx.Component:
         _period_picker(S.load_rankings, "ranking"),
         rx.grid(
             rx.card(
-                rx.plotly(data=S.ranking, id="ranking-chart", width="100%", use_resize_handler=True)
+                rx.plotly(
+                    data=S.ranking.to(go.Figure),
+                    id="ranking-chart",
+                    width="100%",
+                    use_resize_handler=True,
+                )
             ),
-            rx.card(rx.plotly(data=S.trend, width="100%", use_resize_handler=True)),
+            rx.card(rx.plotly(data=S.trend.to(go.Figure), width="100%", use_resize_handler=True)),
             columns="2",
             spacing="4",
             width="100%",
         ),
         rx.card(
-            rx.plotly(data=S.distribution, width="100%", use_resize_handler=True), width="100%"
+            rx.plotly(data=S.distribution.to(go.Figure), width="100%", use_resize_handler=True),
+            width="100%",
         ),
         width="100%",
     )

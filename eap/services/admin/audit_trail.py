@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import String, cast, or_
 from sqlmodel import Session, col, func, select
 
-from eap.db import contains_pattern
+from eap.db import SEARCH_MAX, contains_pattern
 from eap.errors import DomainError
 from eap.i18n import DEFAULT_LANG, MESSAGES
 from eap.models import (
@@ -46,14 +46,14 @@ PAGE_SIZE = 25
 
 # Filter categories → the action prefixes they cover (one select on the page).
 CATEGORIES: dict[str, tuple[str, ...]] = {
-    "security": ("auth.", "sms.", "user."),
+    "security": ("auth.", "sms.", "user.", "audit.", "personal.", "keys."),
     "applications": ("project.", "company.", "draft.", "case.submit", "case.withdraw", "agent."),
     "approval": ("case.", "stage.", "step.", "steps.", "joint.", "postcheck.", "transfer"),
     "supervision": ("alert.", "anomaly."),
     "market": ("market.",),
-    "documents": ("document.", "file."),
+    "documents": ("document.", "file.", "export."),
     "service": ("appointment.", "inquiry.", "evaluation."),
-    "configuration": ("process.", "calendar.", "notice."),
+    "configuration": ("process.", "calendar.", "notice.", "department."),
 }
 
 
@@ -119,11 +119,17 @@ def _conditions(session: Session, flt: AuditFilter) -> list[Any]:
         pattern = contains_pattern(text.lower())
         # details are stored as JSON text with non-ASCII escaped (\u6279), so Chinese words
         # are looked for in that spelling too
-        escaped = contains_pattern(json.dumps(text.lower())[1:-1])
+        escaped = contains_pattern(json.dumps(text.lower())[1:-1], most=12 * SEARCH_MAX)
+        # Names are sealed (not searchable in SQL): match them here, usernames in the query.
+        named = [
+            uid
+            for uid, name in session.exec(select(User.id, User.display_name)).all()
+            if text.lower() in (name or "").lower()
+        ]
         actors = select(User.id).where(
             or_(
                 func.lower(col(User.username)).like(pattern, escape="!"),
-                func.lower(col(User.display_name)).like(pattern, escape="!"),
+                col(User.id).in_(named),
             )
         )
         details = func.lower(cast(col(AuditLog.detail), String))

@@ -202,6 +202,35 @@ class ProcessSpec:
     items: dict[int, list[tuple[str, str]]]  # stage -> [(item code, condition)]
 
 
+@dataclass(frozen=True)
+class ProcessContents:
+    """A published process version as it stands: the spec to publish it again from, each
+    item's promised limit in it and its item version's statutory limit."""
+
+    spec: ProcessSpec
+    promised: dict[str, int]
+    statutory: dict[str, int]
+
+
+def process_contents(session: Session, *, process_id: int) -> ProcessContents:
+    items: dict[int, list[tuple[str, str]]] = {}
+    promised: dict[str, int] = {}
+    statutory: dict[str, int] = {}
+    for pi, item in session.exec(
+        select(ProcessItem, Item)
+        .join(Item, col(Item.id) == col(ProcessItem.item_id))
+        .where(ProcessItem.process_id == process_id)
+        .order_by(col(Item.code))
+    ):
+        items.setdefault(pi.stage_code, []).append((item.code, pi.condition))
+        promised[item.code], statutory[item.code] = pi.limit_days, item.limit_days
+    stages = {
+        s.stage_code: s.limit_days
+        for s in session.exec(select(ProcessStage).where(ProcessStage.process_id == process_id))
+    }
+    return ProcessContents(ProcessSpec(stages, items), promised, statutory)
+
+
 def template_spec(process_type: int) -> ProcessSpec:
     raw = _toml("processes.toml")["type"][str(process_type)]
     items: dict[int, list[tuple[str, str]]] = {}

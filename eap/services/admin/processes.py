@@ -115,21 +115,11 @@ def publish_revision(
     if session.get(Region, region_code) is None or session.get(ProcessType, process_type) is None:
         raise DomainError("error.not_found")
     current = _active(session, region_code, process_type)
-    items: dict[int, list[tuple[str, str]]] = {}
-    statutory: dict[str, int] = {}
-    for pi, item in session.exec(
-        select(ProcessItem, Item)
-        .join(Item, col(Item.id) == col(ProcessItem.item_id))
-        .where(ProcessItem.process_id == current.id)
-        .order_by(col(Item.code))
-    ):
-        items.setdefault(pi.stage_code, []).append((item.code, pi.condition))
-        statutory[item.code] = item.limit_days
-        item_limits.setdefault(item.code, pi.limit_days)
-    limits = {
-        s.stage_code: s.limit_days
-        for s in session.exec(select(ProcessStage).where(ProcessStage.process_id == current.id))
-    }
+    contents = catalogue.process_contents(session, process_id=current.id or 0)
+    items, statutory = contents.spec.items, contents.statutory
+    for code, days in contents.promised.items():
+        item_limits.setdefault(code, days)
+    limits = dict(contents.spec.stage_limits)
     for stage, days in stage_limits.items():
         if stage not in limits:
             raise DomainError("error.not_found")

@@ -9,6 +9,7 @@ import datetime as dt
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
+from eap.db import contains_pattern
 from eap.models import Agency, AgencyServiceArea, Company, Project, Purchase
 from eap.models.market import AgencyStatus, PurchaseStatus
 from eap.services.agency.rows import AnnouncementRow, DirectoryRow, ResultRow
@@ -136,8 +137,13 @@ def directory(
     today = local_date(now_or(now))
     where: list[ColumnElement[bool]] = [col(Agency.status) == AgencyStatus.ADMITTED]
     if query.strip():
-        like = f"%{query.strip()}%"
-        where.append(or_(col(Company.name).like(like), col(Company.uscc).like(like)))
+        like = contains_pattern(query.strip(), field="query")
+        where.append(
+            or_(
+                col(Company.name).like(like, escape="!"),
+                col(Company.uscc).like(like, escape="!"),
+            )
+        )
     if service_code:
         where.append(
             col(Agency.id).in_(

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eap.db import reading
-from eap.models import ItemCase, ProcessType, Project
+from eap.models import ItemCase, KpiStaleDay, ProcessType, Project
 from eap.models.cases import TERMINAL
 from eap.models.common import table_of
 from eap.services.core.clock import WorkCalendar, local_date
@@ -35,6 +35,12 @@ def resume_clock(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> int:
         case.due_provisional = case.due_provisional or moved.provisional
     case.paused_since, case.pause_kind = None, ""
     return paused
+
+
+def mark_stale_days(session: Session, days: set[dt.date], *, now: dt.datetime) -> None:
+    """Days whose KPI roll-up a moved deadline made stale, for the KPI job to re-roll."""
+    for day in sorted(days):
+        session.add(KpiStaleDay(day=day, marked_at=now))
 
 
 def days_used(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> int:

@@ -34,6 +34,10 @@ _VERSIONED = {
 }
 
 
+# What an applicant's own move records as its 办理人 (their name stays on their account).
+APPLICANT_HANDLER = "申请人"
+
+
 @functools.cache
 def _guarded_update(table: Table, columns: tuple[str, ...]) -> Update:
     """One statement per set of changed columns (a handful per move), built once."""
@@ -112,7 +116,14 @@ def event_row(
         "action": action,
         "office": office,
         "handler_id": principal.user_id if principal else None,
-        "handler_name": principal.display_name if principal else "",
+        # an official's name is part of the record (办理人, reported nationally); an applicant's
+        # is personal data, kept sealed on the account: the record names the role (BLR is
+        # required of every history row)
+        "handler_name": ""
+        if principal is None
+        else APPLICANT_HANDLER
+        if principal.role in ("applicant", "agent")
+        else principal.display_name,
         "opinion": opinion,
         "at": now,
         "detail": detail or {},

@@ -28,6 +28,7 @@ from eap.models import (
     StageCase,
 )
 from eap.services.core.authz import can_view_stage_case
+from eap.services.core.identifiers import mask_id
 from eap.services.core.principal import Principal
 
 FONT_CANDIDATES = (
@@ -100,7 +101,10 @@ def certificate_pdf(
     pdf.set_font("cjk", size=10)
     pdf.cell(0, 8, f"证号：{cert.cert_no}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    _row(pdf, "建设单位", f"{company.name}（{company.uscc}）")
+    # a natural person's party code is a pseudonym: the certificate shows the masked ID
+    person = company.kind == "person"  # the full name is sealed in legal_rep
+    code = mask_id(company.id_number) if person else company.uscc
+    _row(pdf, "建设单位", f"{company.legal_rep if person else company.name}（{code}）")
     _row(pdf, "项目名称", project.name)
     _row(pdf, "项目代码", project.project_code)
     _row(pdf, "建设地点", project.location)

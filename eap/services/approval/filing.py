@@ -71,14 +71,18 @@ NEW_ITEM_CASE: dict[str, Any] = {
 _T_DEPT = table_of(Department)
 _DEPARTMENT_OF_KIND = (
     select(_T_DEPT.c.id)
-    .where(_T_DEPT.c.region_code == bindparam("region"), _T_DEPT.c.kind == bindparam("kind"))
+    .where(
+        _T_DEPT.c.region_code == bindparam("region"),
+        _T_DEPT.c.kind == bindparam("kind"),
+        _T_DEPT.c.active.is_(True),
+    )
     .order_by(_T_DEPT.c.id)
     .limit(1)
 )
 
 
 def _department_id(session: Session, region_code: str, kind: str) -> int:
-    """The department of a kind in a city, e.g. the 住建局 of 南昌."""
+    """The active department of a kind in a city, e.g. the 住建局 of 南昌."""
     dept_id = (
         reading(session).execute(_DEPARTMENT_OF_KIND, {"region": region_code, "kind": kind})
     ).scalar()

@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 from eap.errors import DomainError
 from eap.models import ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
 from eap.services.approval import case_store, moves, prerequisites, results
+from eap.services.approval.owed import owed_for_item
 from eap.services.approval.step_chains import chain_for
 from eap.services.approval.supplements import make_notice
 from eap.services.core.audit import record
-from eap.services.core.authz import require_department
+from eap.services.core.authz import require_assignee, require_department
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_applicant
 from eap.services.core.principal import Principal
@@ -23,9 +24,18 @@ SPECIAL_KINDS = ("expert", "hearing", "survey", "notice", "testing", "other")
 POST_CHECK_DAYS = 20
 
 
-def _act(session: Session, principal: Principal, item_case_id: int, *, head: bool = False):
+def _act(
+    session: Session,
+    principal: Principal,
+    item_case_id: int,
+    *,
+    head: bool = False,
+    signing: bool = False,
+):
     case, project, item = case_store.load_case_and_facts(session, item_case_id)
     require_department(principal, case, head=head)
+    if not signing:  # the head's signature ends a chain someone else handled
+        require_assignee(principal, case)
     return case, project, item, WorkCalendar.load(session)
 
 
@@ -35,6 +45,7 @@ def _act_on_case(
     """For moves that need nothing but the case itself (no notice to the applicant)."""
     case = case_store.load_item_case(session, item_case_id)
     require_department(principal, case)
+    require_assignee(principal, case)
     return case, WorkCalendar.load(session)
 
 
@@ -216,11 +227,14 @@ def decide(
         raise DomainError("case.opinion_required", field="opinion")
     if outcome == "approve_owed" and not owed:
         raise DomainError("case.owed_required", field="owed")
-    case, project, item, cal = _act(session, principal, item_case_id)
+    case, project, item, cal = _act(session, principal, item_case_id, signing=signed)
     if not signed and len(chain_for(session, case=case)) > 1:
         raise DomainError("steps.required")
     if on_commitment and not item.promise_allowed:
         raise DomainError("case.no_commitment", code=item.code)
+    if outcome == "approve" and (still_owed := owed_for_item(session, case=case)):
+        # 容缺: wait for the material, or approve 容缺 (12) naming it (see approval/owed)
+        raise DomainError("case.owed_open", codes="、".join(still_owed))
 
     def mark_commitment(c: ItemCase) -> None:
         if outcome != "refuse":

@@ -13,7 +13,8 @@ from sqlmodel import Session
 from eap.errors import DomainError
 from eap.models import ItemCase
 from eap.models.cases import ACTIVE, APPROVED_STATES, TERMINAL, Blzt
-from eap.services.approval.case_clock import days_used, resume_clock
+from eap.services.approval import stage_clock
+from eap.services.approval.case_clock import days_used, mark_stale_days, resume_clock
 from eap.services.approval.case_store import (
     append_events,
     event_row,
@@ -180,11 +181,18 @@ def transition_all(
     as guarded batch writes and the history rows as one batch insert."""
     if not cases:
         return
-    read_versions = [
-        _apply_move(case, action=action, principal=principal, now=now, cal=cal, then=then)
-        for case in cases
-    ]
+    read_versions, stale = [], set()
+    for case in cases:
+        due, paused = case.due_date, case.paused_since is not None
+        read_versions.append(
+            _apply_move(case, action=action, principal=principal, now=now, cal=cal, then=then)
+        )
+        if due is not None and (case.due_date != due or (case.paused_since is not None) != paused):
+            stale.add(due)  # the case left the day it was due on: that day's KPIs change
     save_versioned_all(session, list(zip(cases, read_versions, strict=True)))
+    mark_stale_days(session, stale, now=now)
+    for stage_case_id in sorted({case.stage_case_id for case in cases}):
+        stage_clock.follow_items(session, stage_case_id=stage_case_id, now=now, cal=cal)
     append_events(
         session,
         [

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, select
@@ -27,15 +25,13 @@ from eap.models.common import table_of
 from eap.services.approval import case_store
 from eap.services.approval.case_store import load_stage
 from eap.services.approval.rows import Verification
+from eap.services.approval.stage_clock import MAIN_LINE
 from eap.services.core.audit import record
 from eap.services.core.authz import require_lead
 from eap.services.core.changes import touch
 from eap.services.core.clock import WorkCalendar, local_date, now_or, today_in_china
 from eap.services.core.notify import notify_applicant
 from eap.services.core.principal import Principal
-
-MAIN_LINE = (1, 2, 3, 4)
-
 
 _T_MATERIAL = table_of(Material)
 _MATERIAL_OF_ITEM = (
@@ -145,7 +141,7 @@ def close_stage(
         stage_case,
         status="closed",
         closed_at=now,
-        used_days=stage_days_used(stage_case, cases, now=now, cal=cal),
+        used_days=stage_days_used(stage_case, now=now, cal=cal),
     )
     case_store.write_event(
         session,
@@ -192,17 +188,13 @@ def close_stage(
     return stage_case
 
 
-def stage_days_used(
-    stage_case: StageCase, cases: Sequence[Any], *, now: dt.datetime, cal: WorkCalendar
-) -> int:
-    """Working days from acceptance to closure, less the pauses of the item that finished last
-    (the critical one): applicant time is not government time."""
+def stage_days_used(stage_case: StageCase, *, now: dt.datetime, cal: WorkCalendar) -> int:
+    """Working days from acceptance to closure, less the days the stage stood paused (every
+    open item paused: applicant time is not government time; the rule is stage_clock's)."""
     if stage_case.accepted_at is None:
         return 0
     gross = cal.working_days_between(local_date(stage_case.accepted_at), local_date(now))
-    decided = [c for c in cases if c.decided_at is not None]
-    critical = max(decided, key=lambda c: c.decided_at or now, default=None)
-    return max(0, gross - (critical.paused_days if critical else 0))
+    return max(0, gross - stage_case.paused_days)
 
 
 _T_STAGE = table_of(StageCase)

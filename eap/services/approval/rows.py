@@ -63,6 +63,11 @@ class StageHeader:
     investment: float = 0.0
     floor_area: float = 0.0
     ptype: int = 0
+    # the applicant party, ID and phone masked (services/core/personal)
+    applicant: str = ""
+    contact: str = ""
+    phone: str = ""
+    id_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,7 @@ class LeadStageRow:
     project: str = ""
     stage: int = 0
     due: str = ""
+    paused: bool = False  # every running item paused: the due date moves on (stage_clock)
     done: int = 0
     total_items: int = 0  # not "items": a row is an object Var in a page (.items() is taken)
 

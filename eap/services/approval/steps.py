@@ -18,7 +18,7 @@ from eap.models.cases import ACTIVE, TERMINAL, Blzt
 from eap.services.approval import case_store, handling
 from eap.services.approval.step_chains import STEP_NAMES, chain_for
 from eap.services.core.audit import record
-from eap.services.core.authz import require_department
+from eap.services.core.authz import require_assignee, require_department
 from eap.services.core.clock import now_or
 from eap.services.core.principal import Principal
 
@@ -123,6 +123,7 @@ def propose(
     """经办: the handler proposes the decision and passes the case to the next step."""
     now = now_or(now)
     case, stage_case, chain = _load(session, principal, item_case_id)
+    require_assignee(principal, case)
     if len(chain) < 2:
         raise DomainError("steps.no_chain")
     if case.step != 0:
@@ -224,6 +225,8 @@ def sign(
         raise DomainError("steps.wrong_step", step=chain[min(case.step, len(chain) - 1)])
     if not principal.is_head:
         raise PermissionDenied()
+    if case.proposal.get("by") == principal.user_id:  # four eyes: nobody signs their own
+        raise DomainError("steps.own_proposal")
     p = dict(case.proposal)
     case.step, case.proposal = 0, {}
     session.add(case)
@@ -253,6 +256,8 @@ def transfer(
     now = now_or(now)
     case, stage_case, _project = case_store.load_case(session, item_case_id)
     require_department(principal, case)
+    if not principal.is_head:  # a head may reassign anything in the department
+        require_assignee(principal, case)
     if case.status in TERMINAL:
         raise DomainError("case.illegal_transition", action="transfer", status=case.status)
     colleague = session.get(User, to_user_id)

@@ -46,6 +46,7 @@ from eap.services.approval.rows import (
 from eap.services.approval.step_chains import chain_for
 from eap.services.core.authz import can_view_stage_case
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
+from eap.services.core.personal import party_card
 from eap.services.core.principal import Principal
 
 R = TypeVar("R")
@@ -237,6 +238,7 @@ def stage_case_view(
     project = session.get(Project, sc.project_id) if sc else None
     if sc is None or project is None or not can_view_stage_case(session, principal, sc, project):
         raise PermissionDenied("error.not_found")
+    party = party_card(session.get(Company, project.company_id))
     cal = WorkCalendar.load(session)
     stage = session.get(StageDef, sc.stage_code)
     items = []
@@ -300,6 +302,10 @@ def stage_case_view(
             investment=project.total_investment,
             floor_area=project.floor_area,
             ptype=project.process_type,
+            applicant=party.name,
+            contact=party.contact,
+            phone=party.phone,
+            id_number=party.id_number,
         ),
         materials=_materials(session, stage_case_id),
         item_cases=items,
@@ -443,6 +449,7 @@ def lead_stage_cases(
                 project=name,
                 stage=sc.stage_code,
                 due=sc.due_date.isoformat() if sc.due_date else "",
+                paused=sc.paused_since is not None,
                 done=counts.get(sc.id or 0, (0, 0))[0],
                 total_items=counts.get(sc.id or 0, (0, 0))[1],
             )

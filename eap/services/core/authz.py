@@ -74,6 +74,13 @@ def require_department(principal: Principal, item_case: ItemCase, *, head: bool 
         raise PermissionDenied()
 
 
+def require_assignee(principal: Principal, item_case: ItemCase) -> None:
+    """Four eyes (双人复核): a case handed to a person (转办) is handled by that person only,
+    until it is explicitly handed on again."""
+    if item_case.assignee_id is not None and item_case.assignee_id != principal.user_id:
+        raise PermissionDenied("case.assigned_to_other")
+
+
 def require_lead(principal: Principal, stage_case: StageCase) -> None:
     """The lead department's staff (the window leads the parallel stage 5)."""
     if principal.role not in ("approver", "window") or (

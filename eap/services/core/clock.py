@@ -73,6 +73,10 @@ class WorkCalendar:
         self._overrides = overrides or {}
         self._known = set(PACKAGE_YEARS) | (known_years or set())
         self._cache: dict[dt.date, bool] = {}
+        # working days in (_base, _base + i] at [i]: a day count is two look-ups, not a walk
+        # over every day (a hall page counts each open case's days since acceptance)
+        self._base: dt.date | None = None
+        self._prefix: list[int] = []
         self._overrides_loader = overrides_loader
         self._years_loader = years_loader
 
@@ -131,12 +135,28 @@ class WorkCalendar:
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in the half-open interval (start, end]; 0 when end <= start."""
-        count, day = 0, start
-        while day < end:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
+        if end <= start:
+            return 0
+        self._cover(start, end)
+        assert self._base is not None
+        return self._prefix[(end - self._base).days] - self._prefix[(start - self._base).days]
+
+    def _cover(self, first: dt.date, last: dt.date) -> None:
+        """Running totals from before ``first`` through ``last`` (moved earlier if needed)."""
+        if self._base is None or first < self._base:
+            known_end = (
+                self._base + dt.timedelta(days=len(self._prefix) - 1) if self._base else last
+            )
+            self._base, self._prefix = first - dt.timedelta(days=366), [0]
+            last = max(last, known_end)
+        if (last - self._base).days >= len(self._prefix):
+            self._grow_to(last)
+
+    def _grow_to(self, day: dt.date) -> None:
+        assert self._base is not None
+        prefix, base = self._prefix, self._base
+        for i in range(len(prefix), (day - base).days + 1):
+            prefix.append(prefix[-1] + self.is_working_day(base + dt.timedelta(days=i)))
 
     def paused_working_days(self, paused_from: dt.datetime, resumed_at: dt.datetime) -> int:
         """Working days a pause (补正 / 特别程序) took off the clock.
@@ -156,10 +176,22 @@ def import_year_file(session: Session, *, path: Path, actor_id: int | None = Non
 
     The whole file is checked before anything is written, so a bad line changes nothing.
     """
+    return import_year_lines(
+        session,
+        lines=path.read_text(encoding="utf-8-sig").splitlines(),
+        source=path.name,
+        actor_id=actor_id,
+    )
+
+
+def import_year_lines(
+    session: Session, *, lines: list[str], source: str, actor_id: int | None = None
+) -> list[int]:
+    """``import_year_file`` for lines from anywhere (the administrator's calendar page)."""
     from eap.services.core.audit import record
 
     rows: dict[dt.date, tuple[str, str]] = {}
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    for lineno, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -173,7 +205,7 @@ def import_year_file(session: Session, *, path: Path, actor_id: int | None = Non
         kind = parts[1].lower()
         if kind not in ("holiday", "workday"):
             raise DomainError("calendar.bad_kind", line=lineno, text=parts[1])
-        rows[day] = (kind, parts[2] if len(parts) > 2 else "")
+        rows[day] = (kind, (parts[2] if len(parts) > 2 else "")[:64])
     if not rows:
         raise DomainError("calendar.empty_file")
     session.info.pop("eap.calendar", None)
@@ -188,17 +220,17 @@ def import_year_file(session: Session, *, path: Path, actor_id: int | None = Non
     for year in years:
         known = session.get(CalendarYear, year)
         if known:
-            known.source, known.imported_at = path.name, utcnow()
+            known.source, known.imported_at = source[:200], utcnow()
             session.add(known)
         else:
-            session.add(CalendarYear(year=year, source=path.name))
+            session.add(CalendarYear(year=year, source=source[:200]))
     record(
         session,
         actor_id=actor_id,
         action="calendar.import",
         entity="calendar",
         entity_id=",".join(map(str, years)),
-        detail={"file": path.name, "rows": len(rows)},
+        detail={"file": source, "rows": len(rows)},
     )
     session.flush()
     return years

@@ -35,6 +35,25 @@ SIGNATURES = {
 }
 
 
+# The extension a stored file is given, from its sniffed type: a PDF named "x.exe" is kept
+# and served as "x.pdf". Zip containers keep an office extension they were uploaded with.
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "application/zip": ".zip",
+}
+ZIP_KINDS = (".docx", ".xlsx", ".pptx", ".ofd", ".zip")
+
+
+def stored_name(filename: str, kind: str) -> str:
+    path = Path(Path(filename).name or "file")
+    stem, ext = path.stem[:180] or "file", path.suffix.lower()
+    if kind == "application/zip" and ext in ZIP_KINDS:
+        return stem + ext
+    return stem + EXTENSIONS[kind]
+
+
 def sniff(content: bytes) -> str | None:
     for sig, kind in SIGNATURES.items():
         if content.startswith(sig):
@@ -75,7 +94,7 @@ def store_file(
         sha256=digest,
         size=len(content),
         content_type=kind,
-        filename=Path(filename).name[:200] or "file",
+        filename=stored_name(filename, kind),
         storage_key=digest,
         company_id=company_id if company_id is not None else principal.company_id,
         uploaded_by=principal.user_id,

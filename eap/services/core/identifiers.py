@@ -138,5 +138,13 @@ def mask_id(value: str) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else value
 
 
+def mask_name(value: str) -> str:
+    """A natural person's name as lists show it: the surname, the rest starred (林*, 欧阳**
+    for four characters)."""
+    value = value.strip()
+    keep = 2 if len(value) >= 4 else 1
+    return value[:keep] + "*" * (len(value) - keep) if len(value) > 1 else value
+
+
 def mask_phone(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) == 11 else value

@@ -10,15 +10,19 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from eap.models import SpglVersion
+from eap.services.core.progress import Progress, silent
 from eap.services.exchange.fields import lsh_text
 from eap.services.exchange.tables import TABLES
 
 
-def export_jsonl(session: Session, *, out_dir: Path) -> dict[str, int]:
+def export_jsonl(
+    session: Session, *, out_dir: Path, on_progress: Progress = silent
+) -> dict[str, int]:
     """One JSON-lines file per table, streamed so memory stays flat on large histories."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for table in TABLES:
+    for done, table in enumerate(TABLES):
+        on_progress(done, len(TABLES), label=table.name)
         latest: dict[str, tuple[int, int, str]] = {}
         q = (
             select(SpglVersion.record_key, SpglVersion.lsh, SpglVersion.state, SpglVersion.reason)

@@ -17,7 +17,7 @@ from eap.models import AgentGrant, Company, User, UserSession
 from eap.models.common import utcnow
 from eap.services.core.audit import record
 from eap.services.core.clock import local_date
-from eap.services.core.principal import Principal, token_hash
+from eap.services.core.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -174,11 +174,12 @@ def act_for(
     session: Session,
     *,
     principal: Principal,
-    token: str,
+    session_key: str,
     company_id: int | None,
     now: dt.datetime | None = None,
 ) -> None:
-    """Switch the agent's session to act for ``company_id`` (None stops acting)."""
+    """Switch the agent's session (named by its key, the token's hash) to act for
+    ``company_id`` (None stops acting)."""
     now = now or utcnow()
     if principal.role != "agent":
         raise PermissionDenied()
@@ -186,7 +187,7 @@ def act_for(
         session, company_id=company_id, agent_id=principal.user_id, now=now
     ):
         raise DomainError("agent.not_authorised")
-    row = session.get(UserSession, token_hash(token))
+    row = session.get(UserSession, session_key)
     if row is None or row.user_id != principal.user_id:
         raise PermissionDenied()
     row.acting_company_id = company_id

@@ -56,7 +56,11 @@ def slot_start(slot: AppointmentSlot) -> dt.datetime:
 
 def offices(session: Session, *, region_code: str | None = None) -> list[Department]:
     """Service-centre windows taking bookings, optionally within one region's prefix."""
-    query = select(Department).where(Department.kind == "window").order_by(col(Department.code))
+    query = (
+        select(Department)
+        .where(Department.kind == "window", col(Department.active).is_(True))
+        .order_by(col(Department.code))
+    )
     prefix = region_prefix(region_code or "")
     if prefix:
         query = query.where(col(Department.region_code).startswith(prefix))

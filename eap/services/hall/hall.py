@@ -108,18 +108,37 @@ def my_projects(
             select(Certificate).where(col(Certificate.project_id).in_(project_ids))
         )
     }
+    # The page's stages, item cases and open notices in three reads, not three per stage.
+    stage_rows = session.exec(
+        select(StageCase)
+        .where(col(StageCase.project_id).in_(project_ids))
+        .order_by(col(StageCase.id))
+    ).all()
+    stage_ids = [sc.id for sc in stage_rows]
+    stages_of: dict[int, list[StageCase]] = {}
+    for sc in stage_rows:
+        stages_of.setdefault(sc.project_id, []).append(sc)
+    items_of: dict[int, list[tuple[ItemCase, Item]]] = {}
+    for case, item in session.exec(
+        select(ItemCase, Item)
+        .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .where(col(ItemCase.stage_case_id).in_(stage_ids))
+        .order_by(col(ItemCase.id))
+    ):
+        items_of.setdefault(case.stage_case_id or 0, []).append((case, item))
+    open_notices_of: dict[int, int] = {}
+    for stage_case_id in session.exec(
+        select(SupplementNotice.stage_case_id).where(
+            col(SupplementNotice.stage_case_id).in_(stage_ids),
+            col(SupplementNotice.answered_at).is_(None),
+        )
+    ):
+        open_notices_of[stage_case_id] = open_notices_of.get(stage_case_id, 0) + 1
     for p in projects:
         stages = []
-        for sc in session.exec(
-            select(StageCase).where(StageCase.project_id == p.id).order_by(col(StageCase.id))
-        ):
+        for sc in stages_of.get(p.id or 0, []):
             items = []
-            for case, item in session.exec(
-                select(ItemCase, Item)
-                .join(Item, col(Item.id) == col(ItemCase.item_id))
-                .where(ItemCase.stage_case_id == sc.id)
-                .order_by(col(ItemCase.id))
-            ):
+            for case, item in items_of.get(sc.id or 0, []):
                 view = case_clock.clock_view(case, now=now, cal=cal)
                 doc, cert = docs.get(case.id or 0), certs.get(case.id or 0)
                 items.append(
@@ -143,12 +162,6 @@ def my_projects(
                         cert_status=cert.status if cert else "",
                     )
                 )
-            open_notices = session.exec(
-                select(SupplementNotice.id).where(
-                    SupplementNotice.stage_case_id == sc.id,
-                    col(SupplementNotice.answered_at).is_(None),
-                )
-            ).all()
             grade = rated.get(sc.id or 0)
             stages.append(
                 HallStage(
@@ -158,7 +171,7 @@ def my_projects(
                     status=sc.status,
                     project_id=sc.project_id,
                     item_cases=items,
-                    open_notices=len(open_notices),
+                    open_notices=open_notices_of.get(sc.id or 0, 0),
                     can_withdraw=sc.status in OPEN_STAGE,
                     can_rate=sc.status in FINISHED_STAGE and grade is None,
                     rated=grade.grade if grade else 0,

@@ -78,7 +78,9 @@ def ask(
         city = city_of(session, company.region_code)
         dept = session.exec(
             select(Department).where(
-                Department.region_code == city, Department.kind == item.dept_kind
+                Department.region_code == city,
+                Department.kind == item.dept_kind,
+                col(Department.active).is_(True),
             )
         ).first()
         if dept is None:

@@ -51,6 +51,13 @@ def default_approval_type(process_type: int) -> ApprovalType:
     return ApprovalType.EXAMINED if process_type in GOVERNMENT_TYPES else ApprovalType.FILED
 
 
+def _small_int(raw: str) -> int | None:
+    """A code typed or chosen on the form: plain ASCII digits, a handful of them (not "²",
+    not a number too large for any column)."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
+
+
 def _reported_facts(
     fields: dict[str, str], process_type: int, problems: list[DomainError]
 ) -> dict[str, Any]:
@@ -66,7 +73,7 @@ def _reported_facts(
         raw = fields.get(name, "").strip()
         if not raw:
             out[name] = int(defaults[name])
-        elif raw.isdigit() and int(raw) in allowed:
+        elif _small_int(raw) in allowed:
             out[name] = int(raw)
         else:
             problems.append(DomainError("project.code_list", field=name))
@@ -161,14 +168,14 @@ def project_from_form(
     except FieldErrors as exc:
         problems += exc.errors
         longitude = latitude = None
-    ptype = fields.get("process_type", "")
-    facts = _reported_facts(fields, int(ptype) if ptype.isdigit() else 0, problems)
+    ptype = _small_int(fields.get("process_type", "")) or 0
+    facts = _reported_facts(fields, ptype, problems)
     values: dict[str, Any] = {
         "project_code": fields.get("project_code", "").strip(),
         "name": fields.get("name", "").strip(),
         "region_code": fields.get("region_code", ""),
         "location": fields.get("location", "").strip(),
-        "process_type": int(ptype) if ptype.isdigit() else 0,
+        "process_type": ptype,
         "longitude": longitude,
         "latitude": latitude,
         "attributes": {

@@ -7,27 +7,27 @@ as a person without a company and acts only under a company's authorisation (see
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
-from eap.config import get_settings
+from eap.crypto import person_key
 from eap.errors import DomainError
-from eap.i18n import t
-from eap.models import Company, PhoneCode, Region, SmsOutbox, User
+from eap.models import Company, Region, User
 from eap.models.accounts import UserCreate
 from eap.models.common import utcnow
 from eap.services.admin import accounts
+from eap.services.core import limits
 from eap.services.core.audit import record
 from eap.services.core.clock import local_date
-from eap.services.core.identifiers import validate_id_number, validate_uscc
+from eap.services.core.identifiers import mask_name, validate_id_number, validate_uscc
+from eap.services.core.phone_codes import check_phone, send_code, use_code, verify_code
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+__all__ = ["Registration", "check_phone", "register_applicant", "send_code", "send_reset_code"]
+
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{3,39}$")
 KINDS = ("company", "person", "agent")
 
@@ -49,94 +49,6 @@ class Registration(BaseModel):
     password2: str = ""
 
 
-def _hash(phone: str, purpose: str, code: str) -> str:
-    return hashlib.sha256(f"{phone}|{purpose}|{code}".encode()).hexdigest()
-
-
-def check_phone(phone: str) -> str:
-    phone = phone.strip()
-    if not PHONE_RE.match(phone):
-        raise DomainError("sms.phone_format", field="phone")
-    return phone
-
-
-def send_code(
-    session: Session, *, phone: str, purpose: str = "register", now: dt.datetime | None = None
-) -> int:
-    """Issue a six-digit code and queue its SMS in the same transaction.
-
-    Limits live in the database so every worker enforces them: one code a minute and ten a day
-    per phone; a new code replaces the old one. Returns the queued SMS's id, so the caller can
-    hand exactly that message to the gateway after commit.
-    """
-    settings = get_settings()
-    now = now or utcnow()
-    phone = check_phone(phone)
-    last = session.exec(
-        select(PhoneCode)
-        .where(PhoneCode.phone == phone, PhoneCode.purpose == purpose)
-        .order_by(col(PhoneCode.sent_at).desc())
-    ).first()
-    if last is not None:
-        wait = settings.sms_resend_seconds - int((now - last.sent_at).total_seconds())
-        if wait > 0:
-            raise DomainError("sms.wait", field="phone", seconds=wait)
-    today_count = session.exec(
-        select(func.count())
-        .select_from(PhoneCode)
-        .where(PhoneCode.phone == phone, PhoneCode.sent_at > now - dt.timedelta(days=1))
-    ).one()
-    if today_count >= settings.sms_daily_limit:
-        raise DomainError("sms.daily_limit", field="phone")
-    code = f"{secrets.randbelow(10**6):06d}"
-    row = PhoneCode(
-        phone=phone,
-        purpose=purpose,
-        code_hash=_hash(phone, purpose, code),
-        sent_at=now,
-        expires_at=now + dt.timedelta(minutes=settings.sms_code_minutes),
-    )
-    session.add(row)
-    sms = SmsOutbox(
-        phone=phone,
-        text=t("sms.code_text", "zh", code=code, minutes=settings.sms_code_minutes),
-        created_at=now,
-    )
-    session.add(sms)
-    record(session, actor_id=None, action="sms.code_sent", entity="phone", entity_id=phone[-4:])
-    session.flush()
-    assert sms.id is not None
-    return sms.id
-
-
-def _consume_code(
-    session: Session, *, phone: str, purpose: str, code: str, now: dt.datetime
-) -> None:
-    """Use the newest code; a wrong entry is counted (the caller commits either way)."""
-    settings = get_settings()
-    row = session.exec(
-        select(PhoneCode)
-        .where(PhoneCode.phone == phone, PhoneCode.purpose == purpose)
-        .order_by(col(PhoneCode.sent_at).desc())
-    ).first()
-    if row is None or row.used_at is not None:
-        raise DomainError("sms.code_missing", field="code")
-    if row.expires_at < now:
-        raise DomainError("sms.code_expired", field="code")
-    if row.attempts >= settings.sms_code_attempts:
-        raise DomainError("sms.code_exhausted", field="code")
-    if not secrets.compare_digest(row.code_hash, _hash(phone, purpose, code.strip())):
-        row.attempts += 1
-        session.add(row)
-        session.flush()
-        left = settings.sms_code_attempts - row.attempts
-        if left <= 0:
-            raise DomainError("sms.code_exhausted", field="code")
-        raise DomainError("sms.code_wrong", field="code", left=left)
-    row.used_at = now
-    session.add(row)
-
-
 @dataclass(frozen=True)
 class RegistrationOutcome:
     user: User | None = None
@@ -149,8 +61,6 @@ def _validate(session: Session, data: Registration, today: dt.date) -> Registrat
     fields = data.model_copy()
     if data.kind == "company":
         fields.uscc = validate_uscc(data.uscc)
-        if session.exec(select(Company).where(Company.uscc == fields.uscc)).first():
-            raise DomainError("register.uscc_taken", field="uscc")
         if not data.name.strip():
             raise DomainError("register.name_required", field="name")
         if not data.legal_rep.strip():
@@ -160,11 +70,6 @@ def _validate(session: Session, data: Registration, today: dt.date) -> Registrat
             fields.id_number = validate_id_number(data.id_number, today=today)
         except DomainError as exc:
             raise DomainError(exc.key, field="id_number", **exc.params) from None
-        if (
-            data.kind == "person"
-            and session.exec(select(Company).where(Company.uscc == fields.id_number)).first()
-        ):
-            raise DomainError("register.id_taken", field="id_number")
     if data.kind != "agent":
         region = session.get(Region, data.region_code)
         if region is None:
@@ -174,15 +79,26 @@ def _validate(session: Session, data: Registration, today: dt.date) -> Registrat
     fields.phone = check_phone(data.phone)
     if not USERNAME_RE.match(data.username.strip()):
         raise DomainError("register.username_format", field="username")
-    if session.exec(select(User).where(User.username == data.username.strip())).first():
-        raise DomainError("register.username_taken", field="username")
-    try:
-        accounts.check_password_rules(data.password)
-    except DomainError:
-        raise DomainError("auth.password_rules", field="password") from None
+    accounts.check_password_rules(session, data.password)
     if data.password != data.password2:
         raise DomainError("register.password_mismatch", field="password2")
     return fields
+
+
+def _check_free(session: Session, fields: Registration) -> None:
+    """Whether the USCC, the ID number or the username is taken: told only to whoever has
+    proved the phone (after the code), so the form cannot be used to probe who is
+    registered."""
+    party = {
+        "company": lambda: (fields.uscc, "register.uscc_taken", "uscc"),
+        "person": lambda: (person_key(fields.id_number), "register.id_taken", "id_number"),
+    }.get(fields.kind)
+    if party is not None:
+        code, key, field = party()
+        if session.exec(select(Company).where(Company.uscc == code)).first():
+            raise DomainError(key, field=field)
+    if session.exec(select(User).where(User.username == fields.username.strip())).first():
+        raise DomainError("register.username_taken", field="username")
 
 
 def register_applicant(
@@ -191,12 +107,18 @@ def register_applicant(
     """Create the applicant party and its first account once the phone code matches.
 
     Every field is validated before the code is tried, so a typo elsewhere never burns an
-    attempt. Errors are returned, not raised: a wrong code must be counted, so commit anyway.
+    attempt; whether the USCC, ID number or username is taken is said only after the code
+    matched (no probing), and the code is used up only when the account is made. Errors are
+    returned, not raised: a wrong code must be counted, so commit anyway.
     """
     now = now or utcnow()
     try:
+        if ip := limits.from_web():
+            limits.hit(session, name="signup.ip", subject=ip, now=now)
         fields = _validate(session, data, local_date(now))
-        _consume_code(session, phone=fields.phone, purpose="register", code=data.code, now=now)
+        code = verify_code(session, phone=fields.phone, purpose="register", code=data.code, now=now)
+        _check_free(session, fields)  # after the code: no probing who is registered
+        use_code(session, code, now)
     except DomainError as exc:
         return RegistrationOutcome(error=exc)
     try:
@@ -251,16 +173,17 @@ def reset_password(
     now = now or utcnow()
     try:
         phone = check_phone(data.phone)
-        try:
-            accounts.check_password_rules(data.password)
-        except DomainError:
-            raise DomainError("auth.password_rules", field="password") from None
+        accounts.check_password_rules(session, data.password)
         if data.password != data.password2:
             raise DomainError("register.password_mismatch", field="password2")
         user = session.exec(select(User).where(User.username == data.username.strip())).first()
         if user is None or user.phone != phone:
             raise DomainError("sms.code_missing", field="code")  # same answer as no code sent
-        _consume_code(session, phone=phone, purpose="reset", code=data.code, now=now)
+        use_code(
+            session,
+            verify_code(session, phone=phone, purpose="reset", code=data.code, now=now),
+            now,
+        )
     except DomainError as exc:
         return RegistrationOutcome(error=exc)
     user.password_hash = accounts.hash_password(data.password)
@@ -283,8 +206,12 @@ def _create(session: Session, fields: Registration) -> User:
     if fields.kind != "agent":
         company = Company(
             kind=fields.kind,
-            uscc=fields.uscc if fields.kind == "company" else fields.id_number,
-            name=fields.name.strip() if fields.kind == "company" else fields.display_name.strip(),
+            uscc=fields.uscc if fields.kind == "company" else person_key(fields.id_number),
+            id_number="" if fields.kind == "company" else fields.id_number,
+            # a person's party name is masked; the full name is the sealed legal_rep
+            name=fields.name.strip()
+            if fields.kind == "company"
+            else mask_name(fields.display_name),
             legal_rep=fields.legal_rep.strip() or fields.display_name.strip(),
             contact_phone=fields.phone,
             region_code=fields.region_code,

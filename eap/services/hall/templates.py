@@ -25,16 +25,25 @@ def has_template(material_code: str) -> bool:
 
 
 def template_pdf(session: Session, *, material_code: str) -> bytes:
-    """A printable blank form: the material's name, one ruled box per field, signature line."""
+    """A printable blank form: the material's name, one ruled box per field, signature line.
+
+    Public and anonymous, so drawn once per content: the render is cached by what it is made
+    of (the material's code and name and the fields), and a renamed material draws anew. A
+    cache keyed by content cannot disagree between workers."""
     fields = template_fields().get(material_code)
     material = session.exec(select(Material).where(Material.code == material_code)).first()
     if fields is None or material is None:
         raise DomainError("error.not_found")
+    return _draw(material.code, material.name_zh, tuple(fields))
+
+
+@lru_cache(maxsize=256)
+def _draw(code: str, name_zh: str, fields: tuple[str, ...]) -> bytes:
     pdf = _pdf()
     pdf.set_font("cjk", size=18)
-    pdf.cell(0, 14, material.name_zh, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, name_zh, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=9)
-    pdf.cell(0, 6, f"材料编码 {material.code} · 空白模板", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"材料编码 {code} · 空白模板", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("cjk", size=11)
     for label in fields:

@@ -92,7 +92,7 @@ def find_projects(session: Session, *, principal: Principal, text: str) -> list[
     if len(text) < 2:
         raise DomainError("screen.search_short", field="search")
     prefix = region_prefix(scope) or scope
-    pattern = contains_pattern(text)
+    pattern = contains_pattern(text, field="search")
     names = region_names(session)
     rows = session.exec(
         select(Project, Company.name)

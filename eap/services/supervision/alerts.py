@@ -34,6 +34,7 @@ from eap.models import (
 )
 from eap.models.cases import TERMINAL, Blzt
 from eap.services.agency import service_clock
+from eap.services.approval.stage_clock import MAIN_LINE
 from eap.services.core.audit import record
 from eap.services.core.authz import in_region
 from eap.services.core.clock import WorkCalendar, local_date, now_or
@@ -162,7 +163,11 @@ def sweep_deadlines(
             StageCase.lead_department_id,
             StageCase.project_id,
             StageCase.region_code,
-        ).where(StageCase.status == "accepted", col(StageCase.due_date) <= horizon)
+        ).where(
+            StageCase.status == "accepted",
+            col(StageCase.due_date) <= horizon,
+            col(StageCase.paused_since).is_(None),  # standing still: see stage_clock
+        )
     ).all()
     for sc_id, due, lead, project_id, region in stages:
         result.examined += 1
@@ -198,7 +203,16 @@ def sweep_deadlines(
                 )
     projects = session.exec(
         select(col(Project.id), col(Project.target_due), col(Project.region_code)).where(
-            col(Project.target_due) <= horizon, col(Project.completed_at).is_(None)
+            col(Project.target_due) <= horizon,
+            col(Project.completed_at).is_(None),
+            ~select(StageCase.id)
+            .where(
+                col(StageCase.project_id) == col(Project.id),
+                StageCase.status == "accepted",
+                col(StageCase.stage_code).in_(MAIN_LINE),
+                col(StageCase.paused_since).is_not(None),
+            )
+            .exists(),
         )
     ).all()
     for pid, due, region in projects:

@@ -21,6 +21,7 @@ from eap.models import (
     ItemCase,
     JobRun,
     KpiDaily,
+    KpiStaleDay,
     Project,
     ProjectKpiDaily,
     SpecialProcedure,
@@ -30,6 +31,7 @@ from eap.models.cases import Blzt
 from eap.models.common import utcnow
 from eap.services.approval.case_clock import project_target
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
+from eap.services.core.progress import Progress, silent
 
 NOT_COUNTED = (Blzt.WITHDRAWN_BEFORE, Blzt.NOT_TAKEN, Blzt.REFUSED_INTAKE, Blzt.WITHDRAWN)
 DECIDED = (Blzt.APPROVED, Blzt.APPROVED_OWED, Blzt.REFUSED, Blzt.REVOKED)
@@ -107,6 +109,9 @@ def measure_days(session: Session, start: dt.date, end: dt.date) -> dict[tuple, 
             col(ItemCase.due_date) >= start,
             col(ItemCase.due_date) <= end,
             col(ItemCase.status).not_in(NOT_COUNTED),
+            # a paused case is not due on its stored day: its deadline moves on when it
+            # resumes, and it is counted on the day it is due then
+            col(ItemCase.paused_since).is_(None),
         )
     ):
         m = out[key(case.due_date, case, city, stage, county, ptype)]
@@ -190,18 +195,23 @@ def _first_day(session: Session) -> dt.date | None:
     return local_date(first) if first else None
 
 
-def rebuild(session: Session, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def rebuild(
+    session: Session, *, now: dt.datetime | None = None, on_progress: Progress = silent
+) -> dict[str, Any]:
     """Recompute every roll-up from scratch (``python -m eap kpi rebuild``)."""
     today = local_date(now_or(now))
     first = _first_day(session)
     session.execute(delete(KpiDaily))
     session.execute(delete(ProjectKpiDaily))
+    session.execute(delete(KpiStaleDay))  # every day is recomputed
     rows = 0
     if first is not None:
         day = first
+        total = (today - first).days + 1
         while day <= today:  # a month at a time keeps memory flat
             last = min(today, day + dt.timedelta(days=30))
             rows += rollup(session, start=day, end=last)
+            on_progress((last - first).days + 1, total, label="days")
             day = last + dt.timedelta(days=1)
     _mark(session, today)
     session.commit()
@@ -211,8 +221,10 @@ def rebuild(session: Session, *, now: dt.datetime | None = None) -> dict[str, An
 def maintain(
     session: Session, *, now: dt.datetime | None = None, lookback_days: int = 7
 ) -> dict[str, Any]:
-    """The scheduler's incremental job: roll up since the last run, and re-roll the last
-    ``lookback_days`` so late changes (a deadline moved by a pause) are absorbed."""
+    """The scheduler's incremental job: roll up since the last run, re-roll the last
+    ``lookback_days`` for late changes, and re-roll every older day a moved deadline left
+    (``KpiStaleDay``, marked where a pause begins or ends), so no case is counted due on two
+    days."""
     today = local_date(now_or(now))
     run = session.get(JobRun, "kpi")
     through = (
@@ -224,9 +236,20 @@ def maintain(
         return rebuild(session, now=now)
     start = min(through, today) - dt.timedelta(days=lookback_days)
     rows = rollup(session, start=start, end=today)
+    marks = session.exec(select(KpiStaleDay.id, KpiStaleDay.day)).all()
+    stale = sorted({day for _, day in marks if day < start})
+    for day in stale:
+        rows += rollup(session, start=day, end=day)
+    if marks:  # only the marks read here: one added meanwhile waits for the next run
+        session.execute(delete(KpiStaleDay).where(col(KpiStaleDay.id).in_([i for i, _ in marks])))
     _mark(session, today)
     session.commit()
-    return {"rows": rows, "from": start.isoformat(), "to": today.isoformat()}
+    return {
+        "rows": rows,
+        "from": start.isoformat(),
+        "to": today.isoformat(),
+        "stale_days": [d.isoformat() for d in stale],
+    }
 
 
 def _mark(session: Session, through: dt.date) -> None:

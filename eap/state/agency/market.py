@@ -7,6 +7,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from eap.db import get_engine
+from eap.errors import DomainError
 from eap.services.agency import public, selection, views
 from eap.services.agency.rows import AnnouncementRow, Choice, DirectoryRow, ResultRow
 from eap.state.core.base import AppState
@@ -41,6 +42,14 @@ class MarketState(AppState):
         self._reload()
 
     def _reload(self) -> None:
+        self.error = ""
+        try:
+            self._load_tab()
+        except DomainError as exc:  # e.g. a search too long: said on the page, list emptied
+            self.error = exc.translate(self.lang)
+            self.directory, self.pages = [], 1
+
+    def _load_tab(self) -> None:
         size = public.PAGE
         with Session(get_engine()) as s:
             if self.tab == "announcements":

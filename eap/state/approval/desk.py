@@ -68,7 +68,7 @@ class RepliesState(InquiryThreadsMixin, AppState):
                 for r in rows
             ],
         )
-        return rx.download(data=data, filename="inquiries.xlsx")
+        return self._audited_download(data, "inquiries.xlsx")
 
     @rx.event
     def reply(self) -> None:
@@ -118,7 +118,7 @@ class TodayState(AppState):
                 for r in rows
             ],
         )
-        return rx.download(data=data, filename="appointments-today.xlsx")
+        return self._audited_download(data, "appointments-today.xlsx")
 
     @rx.event
     def check_in(self, appointment_id: int) -> None:

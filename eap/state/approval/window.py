@@ -23,12 +23,13 @@ from eap.services.approval.rows import (
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
+from eap.state.approval.party import PartyRevealMixin
 from eap.state.core.base import AppState
 
 ROUTE = "/workbench/window"
 
 
-class WindowState(AppState):
+class WindowState(PartyRevealMixin, AppState):
     rows: list[QueueRow] = []
     page: int = 1
     pages: int = 1
@@ -88,6 +89,7 @@ class WindowState(AppState):
         principal = self._require(ROUTE)
         with Session(get_engine()) as s:
             view = workbench.stage_case_view(s, principal=principal, stage_case_id=stage_case_id)
+        self._forget_party()
         self.case, self.materials = view.case, view.materials
         self.items, self.notices = view.item_cases, view.notices
         self.ticked = [m.code for m in self.materials if not m.present]
@@ -103,6 +105,10 @@ class WindowState(AppState):
             self.error = self._error(exc)
             return None
         return rx.scroll_to("case-panel")
+
+    @rx.event
+    def reveal_party(self) -> None:
+        self._reveal_party(ROUTE)
 
     @rx.event
     def toggle(self, code: str, checked: bool) -> None:
@@ -191,7 +197,7 @@ class WindowState(AppState):
                 for r in rows
             ],
         )
-        return rx.download(data=data, filename="intake-queue.xlsx")
+        return self._audited_download(data, "intake-queue.xlsx")
 
     @rx.event
     def receive(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -13,10 +14,13 @@ from sqlmodel import Session
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError, PermissionDenied
 from eap.i18n import DEFAULT_LANG, MESSAGES, t
+from eap.middleware import SESSION_HEADER
 from eap.routes import HOME_ROUTES, ROUTE_ROLES
 from eap.services.admin import accounts
 from eap.services.core import inbox, overview
+from eap.services.core.audit import record
 from eap.services.core.principal import Principal
+from eap.services.core.request_info import RequestInfo, bind_request
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +40,29 @@ class SignedInUser:
     unread: int = 0
 
 
-class AppState(rx.State):
-    """Session token and language live in cookies; the user is a small DTO, never an ORM row."""
+# Signing in or out sets or removes the HttpOnly session cookie over HTTP (eap/api.py), then
+# loads the next page afresh so that its socket carries the new session.
+_ENTER_JS = (
+    "fetch('/auth/enter',{method:'POST',credentials:'same-origin',"
+    "headers:{'Content-Type':'application/x-www-form-urlencoded'},body:'code=%s'})"
+    ".then(r=>r.json()).then(j=>window.location.assign(j.home||'/login'))"
+    ".catch(()=>window.location.assign('/login'))"
+)
+_LEAVE_JS = (
+    "fetch('/auth/leave',{method:'POST',credentials:'same-origin'})"
+    ".finally(()=>window.location.assign('/login'))"
+)
 
-    token: str = rx.Cookie("", name="eap_session", same_site="strict")
+
+def enter_script(code: str) -> EventSpec:
+    """The browser redeems a sign-in handoff code (URL-safe base64, so safe inside the JS)."""
+    return rx.call_script(_ENTER_JS % code)
+
+
+class AppState(rx.State):
+    """The session is an HttpOnly cookie that page state never holds: the socket carries only
+    its key (see eap/middleware.py). Language lives in a cookie; the user is a small DTO."""
+
     lang: str = rx.Cookie(DEFAULT_LANG, name="eap_lang", same_site="lax")
     user: SignedInUser = SignedInUser()
     notice: str = ""
@@ -49,6 +72,14 @@ class AppState(rx.State):
     def t(self) -> dict[str, str]:
         return MESSAGES.get(self.lang, MESSAGES[DEFAULT_LANG])
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What the state manager stores of this state: all but the catalogue ``t`` caches.
+        The catalogue is one module-level dict per language, found again by a look-up when
+        next read (hydration, a change of language); stored, it was 77 KB in every tab's
+        record in Redis, unpickled on every event of every user."""
+        cached = AppState.computed_vars["t"]._cache_attr  # the var lives on AppState only
+        return {k: v for k, v in super().__getstate__().items() if k != cached}
+
     @rx.var
     def role_label(self) -> str:
         role = self.user.role
@@ -57,10 +88,20 @@ class AppState(rx.State):
     def _tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
+    def _session_key(self) -> str:
+        """The key of the session this page's socket was opened with ('' when signed out)."""
+        return self.router.headers.raw_headers.get(SESSION_HEADER, "")
+
     def _principal(self) -> Principal | None:
         """Re-read the session from the database: every worker agrees, idle sessions end."""
+        bind_request(self._request_info())
         with session_scope() as session:
-            return accounts.resolve_session(session, token=self.token)
+            return accounts.resolve_session(session, key=self._session_key())
+
+    def _request_info(self) -> RequestInfo:
+        return RequestInfo(
+            ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
+        )
 
     def _set_user(self, principal: Principal) -> None:
         with Session(get_engine()) as session:
@@ -85,8 +126,25 @@ class AppState(rx.State):
             self.user = SignedInUser()
             raise PermissionDenied("login.session_ended")
         if principal.role not in ROUTE_ROLES.get(route, frozenset()):
+            self._audit_refusal(principal, route, "route")
             raise PermissionDenied()
         return principal
+
+    def _audit_refusal(self, principal: Principal, route: str, reason: str) -> None:
+        """A refused authorisation is a security event: kept in its own transaction, since
+        whatever was refused rolled back."""
+        try:
+            with session_scope() as session:
+                record(
+                    session,
+                    actor_id=principal.user_id,
+                    action="auth.refused",
+                    entity="route",
+                    entity_id=route,
+                    detail={"reason": reason},
+                )
+        except Exception:  # the refusal stands even if its record cannot be written
+            log.exception("could not audit a refusal")
 
     def _admit(self, route: str) -> tuple[Principal | None, EventSpec | None]:
         """For on_load: (the principal, None) when allowed here, else (None, a redirect to
@@ -96,7 +154,7 @@ class AppState(rx.State):
             principal = self._require(route)
         except PermissionDenied as exc:
             if exc.key == "login.session_ended":
-                self.notice = self._tr("login.session_ended") if self.token else ""
+                self.notice = self._tr("login.session_ended") if self._session_key() else ""
                 return None, rx.redirect("/login")
             return None, rx.redirect(self.user.home)
         self._set_user(principal)
@@ -116,15 +174,16 @@ class AppState(rx.State):
     @rx.event
     def logout(self) -> EventSpec:
         try:
+            bind_request(self._request_info())
             with session_scope() as session:
-                accounts.logout(session, token=self.token)
+                accounts.logout(session, key=self._session_key())
         except Exception:  # a failed audit write must not keep someone signed in
             log.exception("logout failed")
         # Forget every page's leftovers so the next person at this browser starts clean.
         lang = self.lang
         self.reset()
         self.lang = lang
-        return rx.redirect("/login")
+        return rx.call_script(_LEAVE_JS)
 
     def _perform(
         self, route: str, action: Callable[[Session, Principal], object], done: str
@@ -137,11 +196,14 @@ class AppState(rx.State):
         resolution in the same event); None on failure.
         """
         self.message, self.error, self._last_field = "", "", None
+        principal: Principal | None = None
         try:
             principal = self._require(route)
             with session_scope() as session:
                 action(session, principal)
         except Exception as exc:
+            if isinstance(exc, PermissionDenied) and principal is not None:
+                self._audit_refusal(principal, route, exc.key)
             self.error = self._error(exc)
             self._last_field = exc.field if isinstance(exc, DomainError) else None
             return None
@@ -160,6 +222,22 @@ class AppState(rx.State):
             setattr(self, "field_errors", {self._last_field: self.error})  # noqa: B010
             self.error = ""
         return acted
+
+    def _audited_download(self, data: bytes, filename: str) -> EventSpec:
+        """Hand an export to the browser; every export is audited (who took what, when)."""
+        principal = self._principal()
+        if principal is None:
+            return rx.redirect("/login")
+        with session_scope() as session:
+            record(
+                session,
+                actor_id=principal.user_id,
+                action="export.xlsx",
+                entity="export",
+                entity_id=filename,
+                detail={"page": self.router.url.path, "bytes": len(data)},
+            )
+        return rx.download(data=data, filename=filename)
 
     def _error(self, exc: Exception) -> str:
         if isinstance(exc, DomainError):

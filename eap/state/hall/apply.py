@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session, col, select
@@ -19,6 +18,7 @@ from eap.services.core.clock import CHINA_TZ
 from eap.services.hall import drafts, hall, projects
 from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
 from eap.state.core.base import AppState
+from eap.state.core.blank import blank_figure, figure_json
 from eap.state.hall import site_map
 
 APPLY = "/hall/apply"
@@ -70,6 +70,9 @@ class ApplyState(AppState):
     message: str = ""
     _file_ids: dict[str, int] = {}
     _answers: dict[str, bool] = {}
+    # whose form, for which project and stage, the answers and uploads above are: a reload or
+    # a reconnect (another worker) keeps that work instead of going back to the saved draft
+    _form_of: str = ""
 
     @rx.event
     def load(self) -> EventSpec | None:
@@ -102,8 +105,9 @@ class ApplyState(AppState):
             self._set_files({}, {})
             self._answers = {}
         if self.project_id:  # coming back: refresh the form and any new notices
+            held = self._form_of == f"{principal.user_id}:{self.project_id}:{self.stage}"
             try:
-                self._load_form(resume=True)
+                self._load_form(resume=not held)
             except Exception as exc:  # translated for the user, never a traceback
                 self.error = self._error(exc)
         if registered and registered == self.project_id and not self.error:
@@ -152,6 +156,7 @@ class ApplyState(AppState):
                 )
                 self.items, self.materials = form.form_items, form.materials
                 self.questions = form.questions
+        self._form_of = f"{principal.user_id}:{self.project_id}:{self.stage}"
         if self.notices:  # 补正: only the notice's materials are asked for
             needs = [m.code for n in self.notices for m in n.materials]
         else:
@@ -276,7 +281,7 @@ class ApplyState(AppState):
                 self.receipt = sc.case_no
             self.materials, self.items, self.questions = [], [], []
             self._set_files({}, {})
-            self._answers, self._owed = {}, []
+            self._answers, self._owed, self._form_of = {}, [], ""
         except DomainError as exc:
             if exc.key == "apply.confirm_owed":  # ask first, naming them
                 self._owed = str(exc.params.get("codes", "")).split("、")
@@ -321,17 +326,17 @@ class NewProjectState(AppState):
     picking: bool = False  # the site map is open
 
     @rx.var
-    def pick_fig(self) -> go.Figure:
+    def pick_fig(self) -> dict[str, Any]:
         """The chosen county's map, with the site typed or picked so far."""
         region = self.fields.get("region_code", "")
         if not self.picking or not region:
-            return go.Figure()
+            return blank_figure()
         try:
             lon = float(self.fields.get("longitude", ""))
             lat = float(self.fields.get("latitude", ""))
         except ValueError:
             lon = lat = None  # type: ignore[assignment]
-        return site_map.site_figure(region, lon, lat)
+        return figure_json(site_map.site_figure(region, lon, lat))
 
     @rx.event
     def toggle_pick(self) -> None:

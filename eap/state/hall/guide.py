@@ -31,7 +31,7 @@ class GuideState(AppState):
     @rx.event
     def load(self) -> None:
         """Public; a signed-in visitor sees it inside the hall (their menu and name)."""
-        principal = self._principal() if self.token else None
+        principal = self._principal() if self._session_key() else None
         if principal is not None:
             self._set_user(principal)
         else:  # nobody signed in (or the session ended): the public page, no stale name

@@ -314,7 +314,7 @@ class AgentsState(AppState):
         acted = self._perform(
             AGENTS,
             lambda s, p: agents.act_for(
-                s, principal=p, token=self.token, company_id=company_id or None
+                s, principal=p, session_key=self._session_key(), company_id=company_id or None
             ),
             "agent.switched",
         )

@@ -17,7 +17,16 @@ from eap.config import get_settings
 from eap.db import session_scope
 from eap.errors import DomainError
 from eap.services.core import notify
+from eap.services.core.request_info import RequestInfo, bind_request
 from eap.services.hall.registration import RegistrationOutcome
+
+# What these forms never keep in page state: typed into uncontrolled inputs, taken from the
+# submit's form data, used and dropped (page state is persisted by Reflex's state manager).
+SECRET_FIELDS = ("code", "password", "password2")
+
+
+def secrets_of(form: dict[str, str] | None) -> dict[str, str]:
+    return {k: str(v) for k, v in (form or {}).items() if k in SECRET_FIELDS}
 
 
 class PhoneCodeMixin(rx.State, mixin=True):
@@ -30,6 +39,7 @@ class PhoneCodeMixin(rx.State, mixin=True):
         lang: str
 
         def _error(self, exc: Exception) -> str: ...
+        def _request_info(self) -> RequestInfo: ...
         def _tr(self, key: str, **params: object) -> str: ...
         def _require(self, route: str) -> Principal: ...
         def _perform(
@@ -50,6 +60,7 @@ class PhoneCodeMixin(rx.State, mixin=True):
         """Queue the code's SMS with its row, hand exactly that message to the gateway after
         commit, and start the countdown; an error naming a field is shown beside it."""
         self.message, self.error = "", ""
+        bind_request(self._request_info())
         try:
             with session_scope() as s:
                 sms_id = issue(s)
@@ -70,6 +81,7 @@ class PhoneCodeMixin(rx.State, mixin=True):
         """Run a returned-outcome service in one transaction (committed even on a wrong code,
         so the attempt counts); an error is shown beside its field."""
         self.message, self.error, self.field_errors = "", "", {}
+        bind_request(self._request_info())
         try:
             with session_scope() as s:
                 outcome = run(s)

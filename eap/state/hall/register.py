@@ -11,7 +11,7 @@ from eap.models import Region
 from eap.services.hall import registration
 from eap.services.hall.registration import Registration
 from eap.state.core.base import AppState
-from eap.state.hall.phone_code import PhoneCodeMixin
+from eap.state.hall.phone_code import SECRET_FIELDS, PhoneCodeMixin, secrets_of
 
 FIELDS = tuple(Registration.model_fields)
 
@@ -45,7 +45,7 @@ class RegisterState(PhoneCodeMixin, AppState):
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
-        if name in FIELDS:
+        if name in FIELDS and name not in SECRET_FIELDS:
             self.fields = {**self.fields, name: value}
             self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
 
@@ -64,8 +64,9 @@ class RegisterState(PhoneCodeMixin, AppState):
         return None
 
     @rx.event
-    def submit(self) -> EventSpec | None:
-        data = Registration(**{k: v for k, v in self.fields.items() if k in FIELDS})
+    def submit(self, form: dict[str, str] | None = None) -> EventSpec | None:
+        typed = {k: v for k, v in self.fields.items() if k in FIELDS and k not in SECRET_FIELDS}
+        data = Registration(**typed, **secrets_of(form))
         if not self._settle(lambda s: registration.register_applicant(s, data=data)):
             return None
         self.fields = {"kind": "company", "region_code": "360102"}

@@ -8,7 +8,7 @@ from reflex.event import EventSpec
 from eap.services.hall import registration
 from eap.services.hall.registration import PasswordReset
 from eap.state.core.base import AppState
-from eap.state.hall.phone_code import PhoneCodeMixin
+from eap.state.hall.phone_code import SECRET_FIELDS, PhoneCodeMixin, secrets_of
 
 FIELDS = tuple(PasswordReset.model_fields)
 
@@ -22,7 +22,7 @@ class ResetState(PhoneCodeMixin, AppState):
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
-        if name in FIELDS:
+        if name in FIELDS and name not in SECRET_FIELDS:
             self.fields = {**self.fields, name: value}
 
     @rx.event
@@ -37,8 +37,9 @@ class ResetState(PhoneCodeMixin, AppState):
         return None
 
     @rx.event
-    def submit(self) -> EventSpec | None:
-        data = PasswordReset(**{k: v for k, v in self.fields.items() if k in FIELDS})
+    def submit(self, form: dict[str, str] | None = None) -> EventSpec | None:
+        typed = {k: v for k, v in self.fields.items() if k in FIELDS and k not in SECRET_FIELDS}
+        data = PasswordReset(**typed, **secrets_of(form))
         if not self._settle(lambda s: registration.reset_password(s, data=data)):
             return None
         self.fields = {}

@@ -4,8 +4,8 @@ view the service returned and the figures drawn from it. Refreshed by a timer on
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-import plotly.graph_objects as go
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from eap.services.core.principal import Principal
 from eap.services.screen.figures import ScreenView, Site, screen_view
 from eap.services.screen.projects import FoundProject, find_projects
 from eap.state.core.base import AppState
+from eap.state.core.blank import blank_figure, figure_json
 from eap.state.screen import charts
 
 ROUTE = "/screen"
@@ -135,19 +136,27 @@ class ScreenState(AppState):
     def shown_sites(self) -> int:
         return len(self._shown_sites())
 
+    # Until this tab has opened a screen (view.computed_at set by its on-load), its figures are
+    # blank: they travel with every page's hydration, and the province's map is 320 KB.
     @rx.var
-    def map_fig(self) -> go.Figure:
-        return charts.map_figure(
-            self.view,
-            self.metric,
-            self.t,
-            sites=self._shown_sites(),
-            colour_by=self.site_colour,
+    def map_fig(self) -> dict[str, Any]:
+        if not self.view.computed_at:
+            return blank_figure()
+        return figure_json(
+            charts.map_figure(
+                self.view,
+                self.metric,
+                self.t,
+                sites=self._shown_sites(),
+                colour_by=self.site_colour,
+            )
         )
 
     @rx.var
-    def trend_fig(self) -> go.Figure:
-        return charts.trend_figure(self.view, self.t)
+    def trend_fig(self) -> dict[str, Any]:
+        if not self.view.computed_at:
+            return blank_figure()
+        return figure_json(charts.trend_figure(self.view, self.t))
 
     @rx.event
     def set_chart_view(self, value: str | list[str]) -> None:
@@ -173,12 +182,16 @@ class ScreenState(AppState):
             setattr(self, name, value)
 
     @rx.var
-    def ranking_fig(self) -> go.Figure:
-        return charts.ranking_figure(self.view)
+    def ranking_fig(self) -> dict[str, Any]:
+        if not self.view.computed_at:
+            return blank_figure()
+        return figure_json(charts.ranking_figure(self.view))
 
     @rx.var
-    def stages_fig(self) -> go.Figure:
-        return charts.stages_figure(self.view, self.lang)
+    def stages_fig(self) -> dict[str, Any]:
+        if not self.view.computed_at:
+            return blank_figure()
+        return figure_json(charts.stages_figure(self.view, self.lang))
 
     @rx.event
     def set_period(self, value: str | list[str]) -> EventSpec | None:
@@ -204,7 +217,7 @@ class ScreenState(AppState):
         """The page's timer: new figures in place, no reload, no flicker. The session check
         of a refresh may come from the shared cache (accounts.resolve_session_for_refresh)."""
         with session_scope() as s:
-            principal = accounts.resolve_session_for_refresh(s, token=self.token)
+            principal = accounts.resolve_session_for_refresh(s, key=self._session_key())
         if principal is None:
             return rx.redirect("/login")
         if principal.role not in ROUTE_ROLES.get(self._route(), frozenset()):

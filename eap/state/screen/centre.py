@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import reflex as rx
 from reflex.event import EventSpec
@@ -11,6 +13,7 @@ from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.screen.centre import CentreView, centre_view
 from eap.state.core.base import AppState
+from eap.state.core.blank import blank_figure, figure_json
 
 CENTRE = "/screen/centre"
 
@@ -20,7 +23,7 @@ class CentreState(AppState):
     month: str = ""
     field_errors: dict[str, str] = {}
     error: str = ""
-    on_time: go.Figure = go.Figure()
+    on_time: dict[str, Any] = blank_figure()
     silent_message: str = ""
 
     @rx.var
@@ -61,7 +64,7 @@ class CentreState(AppState):
                 self.error = exc.translate(self.lang)
             return
         self.view, self.month = view, view.month
-        self.on_time = self._on_time_figure(view)
+        self.on_time = figure_json(self._on_time_figure(view))
         silent = [r.name for r in view.cities if r.silent]
         self.silent_message = (
             self._tr("centre.silent_list", days=view.silent_threshold, cities="、".join(silent))

@@ -2,33 +2,53 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-import plotly.graph_objects as go
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError
+from eap.i18n import t
 from eap.services.approval.rows import HistoryRow
 from eap.services.core import exports
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.supervision import alerts as supervision, views as supervision_views
 from eap.services.supervision.alerts import AlertRow
-from eap.services.supervision.kpi import GRAIN, kpis
+from eap.services.supervision.kpi import GRAIN
 from eap.services.supervision.views import AnomalyRow, CaseDetail
 from eap.state.core.base import AppState
+from eap.state.supervision.figures import (
+    KPI_COLUMNS,
+    PROJECT_COLUMNS,
+    both_tables,
+    kpi_workbook,
+    project_workbook,
+    ranking_figures,
+)
 from eap.state.supervision.reporting import ReportingState
 
 ROUTE = "/supervision"
 PAGE = 20
 
 
-def _pct(v: float | None) -> str:
-    return "-" if v is None else f"{v * 100:.1f}%"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Asked:
+    principal: Principal
+    start: dt.date
+    end: dt.date
+    group_by: str
+    lang: str
 
 
 class SupervisionState(AppState):
@@ -52,9 +72,10 @@ class SupervisionState(AppState):
     group_by: str = "city_code"
     kpi_rows: list[dict[str, str]] = []
     project_rows: list[dict[str, str]] = []
-    ranking: go.Figure = go.Figure()
-    trend: go.Figure = go.Figure()
-    distribution: go.Figure = go.Figure()
+    # the rankings' figures as JSON (state/supervision/figures.py says why), drawn as figures
+    ranking: dict[str, Any] = {}
+    trend: dict[str, Any] = {}
+    distribution: dict[str, Any] = {}
 
     # --- loading ------------------------------------------------------------------------
     @rx.event
@@ -101,9 +122,9 @@ class SupervisionState(AppState):
             if tab == "anomalies":
                 self._load_anomalies()
             elif tab == "kpi":
-                self._load_kpis()
+                return SupervisionState.load_kpis  # a background event
             elif tab == "ranking":
-                self._load_rankings()
+                return SupervisionState.load_rankings
             elif tab == "market":
                 pass  # loaded by its own state's on-load
             else:
@@ -203,7 +224,7 @@ class SupervisionState(AppState):
                 for a in self._all_alerts()
             ],
         )
-        return rx.download(data=data, filename="alerts.xlsx")
+        return self._audited_download(data, "alerts.xlsx")
 
     def _all_alerts(self, principal: Principal | None = None) -> list[AlertRow]:
         principal = principal or self._require(ROUTE)
@@ -248,7 +269,7 @@ class SupervisionState(AppState):
             headers=[self._tr(f"supervision.col.{c}") for c in cols],
             rows=[[getattr(a, c) for c in cols] for a in self.anomalies],
         )
-        return rx.download(data=data, filename="anomalies.xlsx")
+        return self._audited_download(data, "anomalies.xlsx")
 
     # --- KPIs ---------------------------------------------------------------------------
     @rx.event
@@ -273,183 +294,78 @@ class SupervisionState(AppState):
             raise DomainError("supervision.bad_period")
         return start, end
 
-    def _kpi_table(self, principal: Principal | None = None) -> list[dict[str, str]]:
-        principal = principal or self._require(ROUTE)
-        start, end = self._period()
-        from eap.services.core.authz import region_prefix
+    # The slow parts below are background events: who asks and for which period is checked
+    # under the state's lock, the reading and building runs in a worker thread
+    # (state/supervision/figures.py), so other users' events on this worker go on meanwhile.
+    async def _asked(self) -> _Asked | None:
+        async with self:
+            try:
+                principal, (start, end) = self._require(ROUTE), self._period()
+            except Exception as exc:
+                self.message = self._error(exc)
+                return None
+            return _Asked(principal, start, end, self.group_by, self.lang)
 
-        with Session(get_engine()) as s:
-            names = supervision_views.dimension_names(s, group_by=self.group_by, lang=self.lang)
-            rows = kpis(
-                s,
-                start=start,
-                end=end,
-                group_by=self.group_by,
-                region_prefix=region_prefix(principal.region_code or "") or "-",
-            )
-        return [
-            {
-                "key": names.get(r.key, r.key),
-                "accepted": str(r.accepted),
-                "completed": str(r.completed),
-                "on_time": _pct(r.on_time_rate),
-                "overdue": _pct(r.overdue_rate),
-                "avg": "-" if r.avg_days is None else f"{r.avg_days:.1f}",
-                "p90": "-" if r.p90_days is None else str(r.p90_days),
-                "supplement": _pct(r.supplement_rate),
-                "refusal": _pct(r.refusal_rate),
-                "special": str(r.special_days),
-                "satisfaction": _pct(r.satisfaction),
-            }
-            for r in rows
-        ]
-
-    def _load_kpis(self, principal: Principal | None = None) -> None:
-        self.kpi_rows = self._kpi_table()
-        start, end = self._period()
-        principal = principal or self._require(ROUTE)
-        from eap.services.core.authz import region_prefix
-        from eap.services.supervision.kpi import project_kpis
-
-        prefix = region_prefix(principal.region_code or "") or "-"
-        with Session(get_engine()) as s:
-            names = supervision_views.region_names(s)
-            data = project_kpis(s, start=start, end=end)
-        self.project_rows = [
-            {
-                "key": names.get(k, k),
-                "completed": str(v["completed"]),
-                "avg": "-" if v["avg_days"] is None else f"{v['avg_days']:.1f}",
-                "within": _pct(v["within_target_rate"]),
-            }
-            for k, v in sorted(data.items())
-            if k.startswith(prefix)
-        ]
-
-    @rx.event
-    def load_kpis(self) -> None:
+    async def _in_thread(self, work: Callable[..., T], *args: Any) -> T | None:
+        """``work(*args)`` in a worker thread; its failure becomes the page's message."""
         try:
-            self._load_kpis()
-            self.message = ""
+            return await asyncio.to_thread(work, *args)
         except Exception as exc:
-            self.message = self._error(exc)
-
-    @rx.event
-    def export_kpis(self) -> EventSpec | None:
-        try:
-            rows = self._kpi_table()
-        except Exception as exc:
-            self.message = self._error(exc)
+            async with self:
+                self.message = self._error(exc)
             return None
-        cols = [
-            "key",
-            "accepted",
-            "completed",
-            "on_time",
-            "overdue",
-            "avg",
-            "p90",
-            "supplement",
-            "refusal",
-            "special",
-            "satisfaction",
-        ]
-        data = exports.to_xlsx(
-            title=self._tr("supervision.kpi"),
-            filters=f"{self.kpi_start} ~ {self.kpi_end}, {self._tr('kpi.by.' + self.group_by)}",
-            headers=[self._tr(f"kpi.col.{c}") for c in cols],
-            rows=[[r[c] for c in cols] for r in rows],
-        )
-        return rx.download(data=data, filename="kpi.xlsx")
 
-    @rx.event
-    def export_project_kpis(self) -> EventSpec | None:
-        try:
-            self._load_kpis()
-        except Exception as exc:
-            self.message = self._error(exc)
-            return None
-        cols = ["key", "completed", "avg", "within"]
-        data = exports.to_xlsx(
-            title=self._tr("kpi.projects"),
-            filters=f"{self.kpi_start} ~ {self.kpi_end}",
-            headers=[self._tr(f"kpi.pcol.{c}") for c in cols],
-            rows=[[r[c] for c in cols] for r in self.project_rows],
-        )
-        return rx.download(data=data, filename="full-process.xlsx")
+    @rx.event(background=True)
+    async def load_kpis(self) -> None:
+        if (q := await self._asked()) is None:
+            return
+        tables = await self._in_thread(both_tables, q.principal, q.start, q.end, q.group_by, q.lang)
+        if tables is not None:
+            async with self:
+                (self.kpi_rows, self.project_rows), self.message = tables, ""
 
-    # --- rankings -----------------------------------------------------------------------
-    def _load_rankings(self, principal: Principal | None = None) -> None:
-        principal = principal or self._require(ROUTE)
-        start, end = self._period()
-        with Session(get_engine()) as s:
-            ranked = supervision_views.city_ranking(s, principal=principal, start=start, end=end)
-            trend = supervision_views.monthly_trend(s, principal=principal, start=start, end=end)
-            dist = supervision_views.used_days_distribution(
-                s, principal=principal, start=start, end=end
-            )
-        names = [r["name"] for r in ranked]
-        rates = [round((r["row"].on_time_rate or 0) * 100, 1) for r in ranked]
-        self.ranking = go.Figure(
-            go.Bar(x=rates, y=names, orientation="h", marker_color="#1565c0", text=rates)
+    @rx.event(background=True)
+    async def export_kpis(self) -> AsyncIterator[EventSpec | None]:
+        if (q := await self._asked()) is None:
+            return
+        by = t(f"kpi.by.{q.group_by}", q.lang)
+        data = await self._in_thread(
+            kpi_workbook,
+            q.principal,
+            q.start,
+            q.end,
+            q.group_by,
+            q.lang,
+            t("supervision.kpi", q.lang),
+            f"{q.start} ~ {q.end}, {by}",
+            [t(f"kpi.col.{c}", q.lang) for c in KPI_COLUMNS],
         )
-        self.ranking.update_layout(
-            title=self._tr("ranking.title"),
-            height=420,
-            autosize=True,
-            yaxis={"autorange": "reversed"},
-            margin={"l": 90, "r": 20, "t": 50, "b": 30},
-        )
-        # Readable: the scope's line, the best and the worst city; the others on demand
-        # (a click on their legend entry), not eleven lines on top of each other.
-        pct = [None if v is None else round(v * 100, 1) for v in trend.scope]
-        lines = [
-            go.Scatter(
-                x=trend.months,
-                y=pct,
-                mode="lines+markers",
-                name=self._tr("ranking.scope_line"),
-                line={"color": "#263238", "width": 4},
-            )
-        ]
-        for city, points in trend.cities.items():
-            style = {trend.best: "#2e7d32", trend.worst: "#c62828"}.get(city)
-            label = city
-            if city == trend.best:
-                label = f"{city}（{self._tr('ranking.best')}）"
-            elif city == trend.worst:
-                label = f"{city}（{self._tr('ranking.worst')}）"
-            lines.append(
-                go.Scatter(
-                    x=trend.months,
-                    y=[None if v is None else round(v * 100, 1) for v in points],
-                    mode="lines+markers",
-                    name=label,
-                    line={"color": style} if style else {},
-                    visible=True if style else "legendonly",
-                )
-            )
-        self.trend = go.Figure(lines)
-        self.trend.update_layout(
-            title=self._tr("ranking.trend"),
-            height=380,
-            autosize=True,
-            margin={"l": 50, "r": 20, "t": 50, "b": 30},
-        )
-        self.distribution = go.Figure(
-            go.Bar(x=list(dist), y=list(dist.values()), marker_color="#2e7d32")
-        )
-        self.distribution.update_layout(
-            title=self._tr("ranking.distribution"),
-            height=340,
-            autosize=True,
-            margin={"l": 50, "r": 20, "t": 50, "b": 30},
-        )
+        if data is not None:
+            async with self:
+                yield self._audited_download(data, "kpi.xlsx")
 
-    @rx.event
-    def load_rankings(self) -> None:
-        try:
-            self._load_rankings()
-            self.message = ""
-        except Exception as exc:
-            self.message = self._error(exc)
+    @rx.event(background=True)
+    async def export_project_kpis(self) -> AsyncIterator[EventSpec | None]:
+        if (q := await self._asked()) is None:
+            return
+        data = await self._in_thread(
+            project_workbook,
+            q.principal,
+            q.start,
+            q.end,
+            t("kpi.projects", q.lang),
+            f"{q.start} ~ {q.end}",
+            [t(f"kpi.pcol.{c}", q.lang) for c in PROJECT_COLUMNS],
+        )
+        if data is not None:
+            async with self:
+                yield self._audited_download(data, "full-process.xlsx")
+
+    @rx.event(background=True)
+    async def load_rankings(self) -> None:
+        if (q := await self._asked()) is None:
+            return
+        figures = await self._in_thread(ranking_figures, q.principal, q.start, q.end, q.lang)
+        if figures is not None:
+            async with self:
+                (self.ranking, self.trend, self.distribution), self.message = figures, ""

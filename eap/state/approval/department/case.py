@@ -24,9 +24,10 @@ from eap.services.approval.rows import (
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.state.approval.department.inbox import ROUTE, DepartmentState
+from eap.state.approval.party import PartyRevealMixin
 
 
-class DepartmentCaseState(DepartmentState):
+class DepartmentCaseState(PartyRevealMixin, DepartmentState):
     case: StageHeader = StageHeader()
     item: OpenItem = OpenItem()  # id 0: a whole stage is open (the lead's view), or nothing
     materials: list[MaterialRow] = []
@@ -52,6 +53,7 @@ class DepartmentCaseState(DepartmentState):
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             view = workbench.item_case_view(s, principal=principal, item_case_id=item_case_id)
+        self._forget_party()
         self.case, self.item = view.case, view.item
         self.materials, self.siblings, self.history = (
             view.materials,
@@ -75,6 +77,10 @@ class DepartmentCaseState(DepartmentState):
         return rx.scroll_to("case-panel")
 
     @rx.event
+    def reveal_party(self) -> None:
+        self._reveal_party(ROUTE)
+
+    @rx.event
     def open_stage(self, stage_case_id: int) -> None:
         """The lead department's view of a whole stage case."""
         self.message, self.error, self.opinion = "", "", ""
@@ -87,6 +93,7 @@ class DepartmentCaseState(DepartmentState):
         except DomainError as exc:
             self.error = self._error(exc)
             return
+        self._forget_party()
         self.case, self.item, self.history = view.case, OpenItem(), []
         self.materials, self.siblings = view.materials, view.item_cases
         self.is_lead = view.case.lead_department_id == principal.department_id

@@ -111,7 +111,7 @@ class DepartmentState(AppState):
                 for r in rows
             ],
         )
-        return rx.download(data=data, filename="inbox.xlsx")
+        return self._audited_download(data, "inbox.xlsx")
 
     @rx.event
     def set_text(self, value: str) -> None:

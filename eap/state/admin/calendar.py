@@ -1,0 +1,91 @@
+"""The administrator's holiday calendar page state (/admin/calendar)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventSpec
+from sqlmodel import Session
+
+from eap.db import get_engine
+from eap.services.admin import calendar
+from eap.services.admin.calendar import DayRow, YearRow
+from eap.services.core.principal import Principal
+from eap.state.core.base import AppState
+
+ROUTE = "/admin/calendar"
+
+
+class CalendarState(AppState):
+    years: list[YearRow] = []
+    year: int = 0  # the year whose special days are listed
+    days: list[DayRow] = []
+    lines: str = ""  # the pasted arrangement, kept on a refusal so nothing is lost
+    source: str = ""
+    day: str = ""
+    kind: str = "holiday"
+    name: str = ""
+    field_errors: dict[str, str] = {}
+    message: str = ""
+    error: str = ""
+
+    @rx.var
+    def days_heading(self) -> str:
+        return self._tr("calendar.days_of", year=self.year)
+
+    def _refresh(self, principal: Principal | None = None) -> None:
+        principal = principal or self._require(ROUTE)
+        with Session(get_engine()) as s:
+            self.years = calendar.calendar_years(s, principal=principal)
+            if not self.year and self.years:
+                self.year = self.years[1].year if len(self.years) > 1 else self.years[0].year
+            self.days = calendar.days_of(s, principal=principal, year=self.year)
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        self.message, self.error, self.field_errors = "", "", {}
+        principal, redirect = self._admit(ROUTE)
+        if principal is None:
+            return redirect
+        self._refresh(principal)
+        return None
+
+    @rx.event
+    def show_year(self, year: int) -> None:
+        self.year = int(year)
+        self._refresh()
+
+    @rx.event
+    def set_value(self, name: str, value: str) -> None:
+        if name in ("lines", "source", "day", "kind", "name"):
+            setattr(self, name, value)
+            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
+
+    @rx.event
+    def import_lines(self) -> None:
+        text, source = self.lines, self.source
+        imported: list[int] = []
+
+        def run(s: Session, p: Principal) -> None:
+            imported.extend(calendar.import_text(s, principal=p, text=text, source=source))
+
+        acted = self._perform_form(ROUTE, run, "calendar.import")
+        if acted is not None:
+            self.lines, self.source = "", ""
+            self.message = self._tr("calendar.imported_years", years="、".join(map(str, imported)))
+            self.year = imported[-1] if imported else self.year
+            self._refresh(acted)
+
+    @rx.event
+    def mark(self) -> None:
+        day, kind, name = self.day, "" if self.kind == "default" else self.kind, self.name
+        acted = self._perform_form(
+            ROUTE,
+            lambda s, p: calendar.mark_day(s, principal=p, day=day, kind=kind, name=name),
+            "calendar.mark",
+        )
+        if acted is not None:
+            self.message = self._tr("calendar.marked", day=day)
+            if len(day) >= 4 and day[:4].isdigit():
+                self.year = int(day[:4])
+            self.name = ""
+            self._refresh(acted)
