@@ -182,11 +182,10 @@ def wait_clickable(driver: WebDriver, css: str, timeout: float = 20):
 
 
 def wait_text(driver: WebDriver, element_id: str, text: str, timeout: float = 20) -> None:
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import TimeoutException
 
     try:
         WebDriverWait(driver, timeout).until(
