@@ -130,6 +130,14 @@ ROUTES: tuple[Route, ...] = (
         (f"{_S}.hall.intermediary:IntermediaryState.load",),
         "nav.intermediary",
     ),
+    Route(
+        "/hall/library",
+        f"{_P}.hall.library:library_page",
+        "材料库 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.library:LibraryState.load",),
+        "nav.library",
+    ),
     # 办事指南: public, and in the hall's menu
     Route(
         "/guide",

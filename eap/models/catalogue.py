@@ -46,6 +46,10 @@ class Material(SQLModel, table=True):
     satisfied_by_item: str | None = Field(
         default=None, max_length=32, description="item code whose certificate is this material"
     )
+    company_wide: bool = Field(
+        default=False,
+        description="about the company, not a project (营业执照): one library copy serves all",
+    )
 
 
 class ItemMaterial(SQLModel, table=True):

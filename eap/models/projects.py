@@ -197,3 +197,4 @@ class LibraryMaterial(SQLModel, table=True):
     valid_until: dt.date | None = None
     project_id: int | None = Field(default=None, foreign_key="project.id")
     source: str = Field(default="", max_length=40, description="e.g. the purchase number")
+    updated_at: dt.datetime = Field(default_factory=utcnow)

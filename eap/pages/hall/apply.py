@@ -181,7 +181,16 @@ def _material(m: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 m["satisfied_by"] != "",
-                rx.badge(T["apply.satisfied." + m["satisfied_by"].to(str)], color_scheme="green"),
+                rx.hstack(
+                    rx.badge(
+                        T["apply.satisfied." + m["satisfied_by"].to(str)], color_scheme="green"
+                    ),
+                    rx.cond(
+                        m["valid_until"] != "",
+                        rx.text(T["library.valid_until"], " ", m["valid_until"], size="1"),
+                    ),
+                    align="center",
+                ),
                 rx.cond(
                     A.uploaded.contains(m["code"]),
                     rx.hstack(
@@ -195,7 +204,23 @@ def _material(m: rx.Var) -> rx.Component:
                         ),
                         align="center",
                     ),
-                    rx.badge(T["material.missing"], color_scheme="red"),
+                    rx.hstack(
+                        rx.badge(T["material.missing"], color_scheme="red"),
+                        # The library's copy ended: say so, or the applicant wonders why the
+                        # licence on file is asked for again.
+                        rx.cond(
+                            m["expired_on"] != "",
+                            rx.text(
+                                T["library.expired_copy"],
+                                " ",
+                                m["expired_on"],
+                                size="1",
+                                color_scheme="red",
+                                class_name="library-expired",
+                            ),
+                        ),
+                        align="center",
+                    ),
                 ),
             )
         ),

@@ -146,6 +146,7 @@ def load_items(session: Session) -> int:
                 name_zh=spec[0],
                 name_en=spec[1],
                 satisfied_by_item=spec[2] if len(spec) > 2 else None,
+                company_wide=code in cat.get("company_wide", ()),
             )
             session.add(m)
             materials[code] = m

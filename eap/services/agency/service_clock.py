@@ -24,7 +24,6 @@ from eap.models import (
     Agency,
     AgencyService,
     Alert,
-    LibraryMaterial,
     Material,
     Objection,
     Purchase,
@@ -39,6 +38,7 @@ from eap.services.core.changes import touch
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_user
 from eap.services.core.principal import Principal, Role
+from eap.services.hall import library
 
 
 def _service(session: Session, principal: Principal, service_id: int) -> tuple[AgencyService, str]:
@@ -370,7 +370,7 @@ def accept_result(
         else None
     )
     if material is not None and svc.result_file_id is not None:
-        _into_library(session, svc=svc, material_id=material.id or 0, source=purchase.number)
+        _into_library(session, svc=svc, material=material, source=purchase.number)
     credit.recompute(session, agency_id=svc.agency_id)
     return _done(
         session,
@@ -384,22 +384,17 @@ def accept_result(
     )
 
 
-def _into_library(session: Session, *, svc: AgencyService, material_id: int, source: str) -> None:
-    """Insert or replace the project's library entry (a later accepted result wins)."""
-    existing = session.exec(
-        select(LibraryMaterial).where(
-            LibraryMaterial.company_id == svc.company_id,
-            LibraryMaterial.material_id == material_id,
-            LibraryMaterial.project_id == svc.project_id,
-        )
-    ).first()
-    entry = existing or LibraryMaterial(
-        company_id=svc.company_id, material_id=material_id, file_id=0, project_id=svc.project_id
-    )
+def _into_library(session: Session, *, svc: AgencyService, material: Material, source: str) -> None:
+    """The project's library entry for the result (a later accepted result wins)."""
     assert svc.result_file_id is not None
-    entry.file_id, entry.source, entry.valid_until = svc.result_file_id, source, None
-    session.add(entry)
-    session.flush()
+    library.keep(
+        session,
+        company_id=svc.company_id,
+        material=material,
+        project_id=svc.project_id,
+        file_id=svc.result_file_id,
+        source=source,
+    )
 
 
 # --- the deadline sweep's part ------------------------------------------------------------

@@ -28,6 +28,7 @@ from eap.services.core.authz import require_window
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_applicant
 from eap.services.core.principal import Principal
+from eap.services.hall import library
 from eap.services.hall.guide import NEED_COLUMNS
 
 
@@ -216,6 +217,8 @@ def accept_case(
             left = max(0, target - project.used_days)
             project.target_due = cal.add_working_days(today, left).day
     session.add(project)
+    # What the window accepted is on file for the company's later applications (材料库).
+    library.keep_accepted_materials(session, stage_case=stage_case, project=project)
     notify_applicant(
         session,
         project=project,

@@ -28,6 +28,7 @@ from eap.services.core.authz import require_applicant
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_applicant, notify_user
 from eap.services.core.principal import Principal
+from eap.services.hall import library
 
 REMIND_DAYS = 2  # working days before the promised date
 
@@ -99,6 +100,7 @@ def hand_in_owed(
         sm = owed[code]
         sm.file_id, sm.source, sm.owed, sm.owed_until = file_id, "upload", False, None
         session.add(sm)
+    library.keep_accepted_materials(session, stage_case=stage, project=project)
     case_store.write_event(
         session,
         stage_case_id=stage.id,

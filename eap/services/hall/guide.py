@@ -41,6 +41,8 @@ class MaterialNeed:
     satisfied_by: str = ""  # "" | library | certificate | in_stage
     file_id: int | None = None
     certificate_id: int | None = None
+    valid_until: dt.date | None = None  # of the copy on file
+    expired_on: dt.date | None = None  # the library's copy ended: a new one is asked for
 
 
 @dataclass(frozen=True)
@@ -258,9 +260,15 @@ def _mark_satisfied(
         if cert.valid_until is None or cert.valid_until >= today:
             need = needs[cert.material_id]
             need.satisfied_by, need.certificate_id = "certificate", cert.id
+            need.valid_until = cert.valid_until
     for lib in conn.execute(
         _LIBRARY, {"company_id": project.company_id, "material_ids": ids, "project_id": project.id}
     ):
         need = needs[lib.material_id]
-        if not need.satisfied_by and (lib.valid_until is None or lib.valid_until >= today):
+        if need.satisfied_by:
+            continue
+        if lib.valid_until is None or lib.valid_until >= today:
             need.satisfied_by, need.file_id = "library", lib.file_id
+            need.valid_until, need.expired_on = lib.valid_until, None
+        elif need.expired_on is None:  # an expired copy is never accepted in place of one
+            need.expired_on = lib.valid_until

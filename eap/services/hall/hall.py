@@ -237,6 +237,8 @@ def apply_form(
                 deferrable=n.deferrable,
                 satisfied_by=n.satisfied_by,
                 template=f"/templates/{n.code}.pdf" if has_template(n.code) else "",
+                valid_until=n.valid_until.isoformat() if n.valid_until else "",
+                expired_on=n.expired_on.isoformat() if n.expired_on else "",
             )
             for n in form.materials
         ],

@@ -103,6 +103,8 @@ class FormMaterial:
     deferrable: bool = False  # may be owed (容缺) and supplied later
     satisfied_by: str = ""  # library or certificate: already on file, not asked again
     template: str = ""  # the blank template's URL, where the catalogue has one
+    valid_until: str = ""  # ISO date the copy on file is valid to ("" open-ended or none)
+    expired_on: str = ""  # ISO date the library's copy ended: upload a new one
 
 
 @dataclass(frozen=True)
