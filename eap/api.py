@@ -85,6 +85,8 @@ def serve_document(request: Request) -> Response:
                 data = documents.approval_document_pdf(
                     session, principal=principal, document_id=doc_id
                 )
+            elif kind == "receipt":  # 收件回执 of a stage case
+                data = documents.receipt_pdf(session, principal=principal, stage_case_id=doc_id)
             else:
                 return PlainTextResponse(t("error.not_found", lang), status_code=404)
         except DomainError as exc:

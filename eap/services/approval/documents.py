@@ -24,10 +24,14 @@ from eap.models import (
     Department,
     Item,
     ItemCase,
+    Material,
     Project,
     StageCase,
+    StageDef,
+    StageMaterial,
 )
 from eap.services.core.authz import can_view_stage_case
+from eap.services.core.clock import CHINA_TZ
 from eap.services.core.identifiers import mask_id
 from eap.services.core.principal import Principal
 
@@ -218,4 +222,93 @@ def approval_document_pdf(session: Session, *, principal: Principal, document_id
         pdf.set_x(cx - 45)
         pdf.cell(90, 8, text, align="C", new_x="LMARGIN", new_y="NEXT")
     _seal(pdf, cx=cx, cy=cy, name=dept.name)
+    return bytes(pdf.output())
+
+
+_SOURCE_ZH = {"upload": "提交", "library": "材料库", "certificate": "电子证照"}
+
+
+def receipt_pdf(session: Session, *, principal: Principal, stage_case_id: int) -> bytes:
+    """收件回执: what the window took in for an application, for the applicant to sign — the
+    case number, the items applied for, every material and how it came (scanned at the
+    counter, the library, an e-certificate, or owed under 容缺 with its date)."""
+    sc = session.get(StageCase, stage_case_id)
+    project = session.get(Project, sc.project_id) if sc else None
+    if sc is None or project is None or not can_view_stage_case(session, principal, sc, project):
+        raise PermissionDenied("error.not_found")
+    company = session.get(Company, project.company_id)
+    stage = session.get(StageDef, sc.stage_code)
+    assert company is not None and stage is not None
+    items = session.exec(
+        select(Item.name_zh, ItemCase.limit_days)
+        .join(ItemCase, col(ItemCase.item_id) == Item.id)
+        .where(ItemCase.stage_case_id == sc.id)
+        .order_by(col(ItemCase.id))
+    ).all()
+    materials = session.exec(
+        select(StageMaterial, Material)
+        .join(Material, col(Material.id) == StageMaterial.material_id)
+        .where(StageMaterial.stage_case_id == sc.id)
+        .order_by(col(Material.code))
+    ).all()
+    clerk = session.exec(
+        select(CaseEvent.handler_name)
+        .where(CaseEvent.stage_case_id == sc.id, CaseEvent.action == "receive")
+        .order_by(col(CaseEvent.id))
+    ).first()
+    pdf = _pdf()
+    pdf.set_font("cjk", size=18)
+    title = "收件回执" + ("（窗口代录）" if sc.channel == 1 else "")
+    pdf.cell(0, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=10)
+    pdf.cell(0, 7, f"申报编号：{sc.case_no}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _row(pdf, "申请单位", f"{company.name}（{company.uscc}）")
+    _row(pdf, "项目名称", project.name)
+    _row(pdf, "项目代码", project.project_code)
+    _row(pdf, "申报阶段", stage.name_zh)
+    _row(pdf, "申请事项", "；".join(f"{name}（{days}个工作日）" for name, days in items))
+    received = sc.received_at or sc.submitted_at
+    if received.tzinfo is None:  # SQLite hands back naive UTC
+        received = received.replace(tzinfo=dt.UTC)
+    _row(pdf, "接件时间", f"{received.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}")
+    pdf.ln(2)
+    pdf.set_font("cjk", size=11)
+    pdf.cell(0, 8, "收到材料", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=10)
+    for n, (sm, material) in enumerate(materials, start=1):
+        how = (
+            f"容缺后补（承诺{sm.owed_until.isoformat()}前）"
+            if sm.owed and sm.owed_until
+            else "容缺后补"
+            if sm.owed or (sm.file_id is None and sm.certificate_id is None)
+            else _SOURCE_ZH.get(sm.source, sm.source)
+        )
+        pdf.multi_cell(
+            0,
+            7,
+            f"{n}. {material.code} {material.name_zh} —— {how}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+            wrapmode=WrapMode.CHAR,
+        )
+    pdf.ln(10)
+    pdf.set_font("cjk", size=11)
+    pdf.cell(0, 9, f"窗口经办人：{clerk or ''}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        9,
+        "申请人（签字）：____________________    日期：____________",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("cjk", size=9)
+    pdf.multi_cell(
+        0,
+        6,
+        "本回执仅证明窗口已接收上述材料，不代表受理；受理与否以受理通知为准。"
+        "可凭申报编号在网上办事大厅查询办理进度。",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     return bytes(pdf.output())

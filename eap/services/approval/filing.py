@@ -116,11 +116,40 @@ def submit_stage_application(
     Every material must be on file — uploaded, in the library, an earlier certificate or made
     in this stage — except those the applicant names in ``owed``: only materials 容缺 allows
     may be owed (the window then grants the 容缺受理 with a date), never a key one."""
-    now = now_or(now)
     project = session.get(Project, project_id)
     if project is None:
         raise DomainError("error.not_found")
     require_applicant(principal, project)
+    return file_for_project(
+        session,
+        principal=principal,
+        project=project,
+        stage_code=stage_code,
+        answers=answers,
+        uploads=uploads,
+        owed=owed,
+        channel=channel,
+        now=now,
+    )
+
+
+def file_for_project(
+    session: Session,
+    *,
+    principal: Principal,
+    project: Project,
+    stage_code: int,
+    answers: dict[str, Any] | None = None,
+    uploads: dict[str, int] | None = None,
+    owed: Collection[str] = (),
+    channel: int = 2,
+    now: dt.datetime | None = None,
+) -> StageCase:
+    """The filing itself, once the caller has checked who files: the applicant online
+    (``submit_stage_application``) or the window on its behalf (``counter.file_at_counter``)."""
+    now = now_or(now)
+    project_id = project.id
+    assert project_id is not None
     if stage_code not in (1, 2, 3, 4, 5):
         raise DomainError("intake.bad_stage", stage=stage_code)
     if stage_code != 5 and stage_code != project.current_stage:
@@ -226,6 +255,7 @@ def submit_stage_application(
         action="case.submit",
         entity="stagecase",
         entity_id=stage_case.id,
+        detail={"channel": channel},
     )
     session.flush()
     return stage_case

@@ -225,9 +225,16 @@ def register_project(
     principal: Principal,
     data: ProjectCreate,
     units: list[dict[str, str]] | None = None,
+    company_id: int | None = None,
 ) -> Project:
-    """Register a project for the principal's company; the 项目代码 must be valid and unused."""
-    if principal.role not in ("applicant", "agent") or principal.company_id is None:
+    """Register a project for the principal's company; the 项目代码 must be valid and unused.
+    The window registers one for a walk-in company (``company_id``; the project in its city,
+    which ``counter.register_walk_in_project`` checks before calling)."""
+    if principal.role == "window" and company_id is not None:
+        owner_id = company_id
+    elif principal.role in ("applicant", "agent") and principal.company_id is not None:
+        owner_id = principal.company_id
+    else:
         raise PermissionDenied()
     code_problem = _code_problem(session, data.project_code)
     problems = ([code_problem] if code_problem else []) + _problems(session, data)
@@ -238,7 +245,7 @@ def register_project(
         data.model_dump(),
         update={
             "project_code": code,
-            "company_id": principal.company_id,
+            "company_id": owner_id,
             "created_by": principal.user_id,
         },
     )

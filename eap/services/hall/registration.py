@@ -95,7 +95,9 @@ def _check_free(session: Session, fields: Registration) -> None:
     }.get(fields.kind)
     if party is not None:
         code, key, field = party()
-        if session.exec(select(Company).where(Company.uscc == code)).first():
+        if session.exec(select(Company).where(Company.uscc == code)).first() and not _walk_in(
+            session, fields
+        ):
             raise DomainError(key, field=field)
     if session.exec(select(User).where(User.username == fields.username.strip())).first():
         raise DomainError("register.username_taken", field="username")
@@ -201,9 +203,31 @@ def reset_password(
     return RegistrationOutcome(user=user)
 
 
+def _walk_in(session: Session, fields: Registration) -> Company | None:
+    """A company the window registered at the counter (窗口代录) that has no account yet: the
+    first sign-up whose verified phone is the one given at the counter takes it over."""
+    if fields.kind != "company":
+        return None
+    company = session.exec(select(Company).where(Company.uscc == fields.uscc)).first()
+    if company is None or company.contact_phone != fields.phone:
+        return None
+    has_account = session.exec(select(User.id).where(User.company_id == company.id)).first()
+    return None if has_account else company
+
+
 def _create(session: Session, fields: Registration) -> User:
     company_id: int | None = None
-    if fields.kind != "agent":
+    if (walk_in := _walk_in(session, fields)) is not None:
+        company_id = walk_in.id
+        record(
+            session,
+            actor_id=None,
+            action="company.claim",
+            entity="company",
+            entity_id=walk_in.id or "",
+            detail={"kind": fields.kind},
+        )
+    elif fields.kind != "agent":
         company = Company(
             kind=fields.kind,
             uscc=fields.uscc if fields.kind == "company" else person_key(fields.id_number),
