@@ -1402,6 +1402,48 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "apply.owed_title": ("申请容缺受理？", "Ask for acceptance with materials owed?"),
     "apply.owed_confirm": ("确认容缺提交", "Submit with these owed"),
     "apply.owed_back": ("返回上传", "Back to uploading"),
+    "nav.counter": ("窗口代录", "Counter intake"),
+    "counter.title": ("窗口代录", "Counter intake"),
+    "counter.intro": (
+        "申请人到窗口现场办理：查找或登记申请单位和项目，扫描材料，代为填报一张表单；提交即接件，之后与网上申报同样流转，并打印收件回执请申请人签字。",
+        "A walk-in applicant: find or register the company and its project, scan the materials and "
+        "file the one form on its behalf; it is received at once, then flows like an online "
+        "application. Print the receipt for the applicant to sign.",
+    ),
+    "counter.step_applicant": ("申请单位", "The applicant"),
+    "counter.step_project": ("项目", "The project"),
+    "counter.step_form": ("一张表单与材料", "The one form and its materials"),
+    "counter.uscc": ("统一社会信用代码（营业执照）", "Unified social credit code (licence)"),
+    "counter.find": ("查找", "Find"),
+    "counter.new_company": (
+        "系统中没有这家单位：请按营业执照登记。单位日后用这里登记的手机号注册账号，即可接管。",
+        "This company is new to the system: register it from its licence. It can later sign up "
+        "online with the phone given here and take its account over.",
+    ),
+    "counter.register_company": ("登记申请单位", "Register the company"),
+    "counter.company_registered": ("申请单位已登记", "The company was registered"),
+    "counter.no_projects": ("本市暂无该单位的项目", "No project of this company in this city yet"),
+    "counter.new_project": ("登记新项目", "Register a new project"),
+    "counter.register_project": ("登记项目", "Register the project"),
+    "counter.investment": ("请填写总投资（万元）", "Enter the total investment (10k yuan)"),
+    "counter.region": (
+        "只能为本市（含所辖区县）的单位和项目代录",
+        "Only for this city and its counties",
+    ),
+    "counter.stage": ("申报阶段：", "Stage:"),
+    "counter.items": ("申请事项：", "Items:"),
+    "counter.scan": ("扫描件上传", "Upload the scan"),
+    "counter.owe": ("容缺后补", "Owed (容缺)"),
+    "counter.owed": ("容缺后补", "Owed"),
+    "counter.file": ("代录并接件", "File and receive"),
+    "counter.filed": ("已代录并接件", "Filed and received"),
+    "counter.print_receipt": ("打印收件回执", "Print the receipt"),
+    "counter.to_queue": ("去受理", "To the queue"),
+    "counter.next_applicant": ("下一位申请人", "Next applicant"),
+    "counter.sign_hint": (
+        "请申请人在回执上签字，窗口留存一份。",
+        "Have the applicant sign the receipt; the window keeps a copy.",
+    ),
     "nav.library": ("材料库", "Library"),
     "library.title": ("材料库", "Material library"),
     "library.intro": (

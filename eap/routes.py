@@ -159,6 +159,14 @@ ROUTES: tuple[Route, ...] = (
         frozenset({Role.WINDOW}),
     ),
     Route(
+        "/workbench/counter",
+        f"{_P}.approval.counter:counter_page",
+        "窗口代录 · EAP",
+        frozenset({Role.WINDOW}),
+        (f"{_S}.approval.counter:CounterState.load",),
+        "nav.counter",
+    ),
+    Route(
         "/workbench/department",
         f"{_P}.approval.department:department_page",
         "部门审批 · EAP",

@@ -30,7 +30,8 @@ from eap.services.core.clock import local_date, now_or
 from eap.services.core.identifiers import mask_phone, validate_uscc
 from eap.services.core.phone_codes import check_phone
 from eap.services.core.principal import Principal
-from eap.services.hall import guide, projects
+from eap.services.hall import hall, projects
+from eap.services.hall.rows import ApplyForm
 
 COUNTER = 1  # SLFS: 1 window (窗口), 2 online (网上)
 
@@ -174,18 +175,11 @@ def counter_form(
     project_id: int,
     stage_code: int,
     answers: dict[str, Any] | None = None,
-    today: dt.date | None = None,
-) -> guide.StageForm:
-    """The stage's one form as the applicant would see it: items, materials and what the
-    company's library or certificates already cover."""
+) -> ApplyForm:
+    """The stage's one form as the applicant would see it online: the questionnaire, the
+    items that apply and the materials, with what the company's library already covers."""
     project = _project(session, principal, project_id)
-    return guide.stage_form(
-        session,
-        project=project,
-        stage_code=stage_code,
-        answers=guide.normalise_answers(answers or {}),
-        today=today,
-    )
+    return hall.form_for_project(session, project=project, stage_code=stage_code, answers=answers)
 
 
 def scan_material(

@@ -210,13 +210,22 @@ def apply_form(
     """The one form for a stage, as the applicant sees it: the questionnaire, what applies
     given its answers, and what is on file."""
     from eap.services.core.authz import require_applicant
-    from eap.services.hall.guide import normalise_answers, stage_form, stage_questions
-    from eap.services.hall.templates import has_template
 
     project = session.get(Project, project_id)
     if project is None:
         raise PermissionDenied("error.not_found")
     require_applicant(principal, project)
+    return form_for_project(session, project=project, stage_code=stage_code, answers=answers)
+
+
+def form_for_project(
+    session: Session, *, project: Project, stage_code: int, answers: dict[str, Any] | None = None
+) -> ApplyForm:
+    """The one form once the caller has checked who asks: the applicant (``apply_form``) or
+    the window at the counter (``counter.counter_form``)."""
+    from eap.services.hall.guide import normalise_answers, stage_form, stage_questions
+    from eap.services.hall.templates import has_template
+
     questions = stage_questions(session, project=project, stage_code=stage_code)
     given = {q["key"]: q["value"] for q in questions} | (answers or {})
     form = stage_form(
