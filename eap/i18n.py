@@ -616,6 +616,18 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "audit.action.sms.code_sent": ("发送短信验证码", "SMS code sent"),
     "audit.action.user.create": ("创建用户", "User created"),
     "audit.action.company.register": ("登记企业", "Company registered"),
+    "audit.action.company.register_at_counter": (
+        "窗口登记企业",
+        "Company registered at the counter",
+    ),
+    "audit.action.company.claim": (
+        "认领窗口登记的企业",
+        "Counter-registered company claimed online",
+    ),
+    "audit.action.case.counter_intake": ("窗口代录申请", "Application filed at the counter"),
+    "audit.action.library.add": ("材料入库", "Material added to the library"),
+    "audit.action.library.replace": ("更新材料库材料", "Library material renewed"),
+    "audit.action.library.withdraw": ("撤出材料库", "Material withdrawn from the library"),
     "audit.action.project.register": ("登记项目", "Project registered"),
     "audit.action.project.update": ("修改项目信息", "Project updated"),
     "audit.action.draft.save": ("保存申报草稿", "Draft saved"),

@@ -152,6 +152,7 @@ _DYNAMIC = [
     "market.agency_refuse",
     "step.forward",
     "step.back",
+    *(f"library.{k}" for k in ("add", "replace", "withdraw")),
     *(
         f"market.{a}"
         for a in ("contract_upload", "contract_confirm", "pause", "resume")

@@ -148,6 +148,8 @@ def test_simulate_and_export_spgl(cli_db: str, tmp_path: Path) -> None:
     assert all(1 <= h["BLZT"] <= 15 and h["BLSJ"] and h["SPSXSLBM"] for h in history)
     items = [json.loads(x) for x in tables["SPGL_XMSPSXBLXXB"].read_text().splitlines()]
     assert {i["SPJDXH"] for i in items} <= {1, 2, 3, 4, 5}
+    # Walk-in applications (窗口代录) are reported as taken at the window, the rest online.
+    assert {i["SLFS"] for i in items} == {1, 2}
     # Every history row belongs to an exported item case.
     assert {h["SPSXSLBM"] for h in history} <= {i["SPSXSLBM"] for i in items}
     # Running the same seed again yields the same amount of history (deterministic).

@@ -34,6 +34,7 @@ from eap.models.projects import (
 from eap.services.admin.accounts import create_user
 from eap.services.approval import (
     case_store,
+    counter,
     filing,
     handling,
     intake,
@@ -42,6 +43,7 @@ from eap.services.approval import (
     supplements,
 )
 from eap.services.core import files, geo
+from eap.services.core.authz import city_of
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
 from eap.services.core.principal import Principal
 from eap.services.core.progress import Progress, silent
@@ -262,6 +264,8 @@ class Simulator:
         self.stats.completed += 1
 
     def _uploads(self, owner: Principal, pid: int, stage: int, skip: set[str]) -> dict[str, int]:
+        """Every material not on file, uploaded by ``owner`` (the applicant, or the window
+        scanning a walk-in's papers) as the project's company's file."""
         project = self.s.get(Project, pid)
         assert project is not None
         form = guide.stage_form(self.s, project=project, stage_code=stage)
@@ -269,7 +273,13 @@ class Simulator:
         for need in form.materials:
             if need.satisfied_by or need.code in skip:
                 continue
-            f = files.store_file(self.s, principal=owner, filename=f"{need.code}.pdf", content=PDF)
+            f = files.store_file(
+                self.s,
+                principal=owner,
+                filename=f"{need.code}.pdf",
+                content=PDF,
+                company_id=project.company_id,
+            )
             out[need.code] = f.id or 0
         return out
 
@@ -284,22 +294,41 @@ class Simulator:
             return "closed", day
         deferrable = [n.code for n in form.materials if n.deferrable and not n.satisfied_by]
         skip = {rng.choice(deferrable)} if deferrable and rng.random() < 0.2 else set()
-        sc = filing.submit_stage_application(
-            s,
-            principal=owner,
-            project_id=pid,
-            stage_code=stage,
-            uploads=self._uploads(owner, pid, stage, skip),
-            owed=sorted(skip),
-            now=self.at(day, 9),
-        )
+        # One project in seven walks in to the window (窗口代录, SLFS = 1): filed and received
+        # at the counter. Decided by the project, not the random stream, so the rest of the
+        # simulated province stays as it was.
+        walk_in = pid % 7 == 3
+        if walk_in:
+            clerk = self._staff(city_of(s, project.region_code)).window
+            sc = counter.file_at_counter(
+                s,
+                principal=clerk,
+                project_id=pid,
+                stage_code=stage,
+                uploads=self._uploads(clerk, pid, stage, skip),
+                owed=sorted(skip),
+                now=self.at(day, 9),
+            )
+        else:
+            sc = filing.submit_stage_application(
+                s,
+                principal=owner,
+                project_id=pid,
+                stage_code=stage,
+                uploads=self._uploads(owner, pid, stage, skip),
+                owed=sorted(skip),
+                now=self.at(day, 9),
+            )
         self.stats.stage_cases += 1
         assert sc.id is not None
         staff = self._staff(sc.region_code)
         day = self.later(day, 0, 1) if rng.random() < 0.9 else self.later(day, 2, 4)
         if not self.past(day):
             return "open", day
-        intake.receive_case(s, principal=staff.window, stage_case_id=sc.id, now=self.at(day, 10))
+        if not walk_in:
+            intake.receive_case(
+                s, principal=staff.window, stage_case_id=sc.id, now=self.at(day, 10)
+            )
         if rng.random() < 0.03:
             filing.withdraw_application(
                 s,
