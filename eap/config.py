@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(
         default=12, ge=1, description="a session ends this long after sign-in, however busy"
     )
+    evaluation_window_days: int = Field(
+        default=30, ge=1, description="好差评: days after an item case ends that it may be rated"
+    )
+    evaluation_rectify_days: int = Field(
+        default=15, ge=1, description="好差评: working days to rectify a bad grade and call back"
+    )
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     sms_code_minutes: int = Field(default=10, description="an SMS code's lifetime")

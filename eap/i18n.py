@@ -854,6 +854,22 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "owed.nothing": ("请选择要补交的材料", "Choose the materials to hand in"),
     "owed.not_owed": ("材料 {codes} 不是本阶段的容缺材料", "{codes} are not owed on this stage"),
+    "owed.title": ("补交容缺材料", "Owed materials"),
+    "owed.intro": (
+        "容缺受理时承诺补交的材料，请在承诺日期前补交；逾期将通知审批部门。",
+        "Materials you promised to hand in when your application was accepted with items owed. "
+        "Hand them in by the promised date; the departments are told when one is late.",
+    ),
+    "owed.late": ("已逾期", "late"),
+    "owed.late_count": ("项材料已超过承诺日期", "materials are past their promised date"),
+    "owed.hand_in": ("补交", "Hand in"),
+    "owed.hand_in_title": ("补交材料", "Hand in a material"),
+    "owed.submit": ("提交补交", "Hand in"),
+    "owed.handed_in": ("材料已补交", "The material has been handed in"),
+    "owed.file_needed": ("请先选择文件", "Choose the file first"),
+    "owed.application": ("申报件", "Application"),
+    "owed.promised": ("承诺补交日期", "Promised by"),
+    "owed.none": ("没有待补交的容缺材料", "Nothing is owed"),
     "notify.owed_due": (
         "【工程建设项目审批】{project}（{case_no}）的容缺材料“{material}”请于 {day} 前补交",
         '{project} ({case_no}): the owed material "{material}" is due by {day}',
@@ -1274,6 +1290,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Please say what went wrong so it can be put right",
     ),
     "evaluation.not_bad": ("仅差评需要整改回访", "Only bad grades need rectification"),
+    "evaluation.rectified": ("该差评已整改回访", "This bad grade has already been rectified"),
+    "evaluation.window_closed": (
+        "已超过评价期限，不能再评价",
+        "The time to rate this case has passed",
+    ),
     "kpi.col.satisfaction": ("满意率", "Satisfaction"),
     "notify.delivered": (
         "【工程建设项目审批】“{project}”（{case_no}）审批结果已出件。",
@@ -1363,6 +1384,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "grades.title": ("差评整改", "Bad grades to put right"),
     "grades.rectify_by": ("整改期限", "Rectify by"),
+    "grades.overdue": ("已逾期", "Overdue"),
     "grades.rectify": ("登记整改与回访", "Record rectification and call-back"),
     "grades.rectification": ("整改情况", "What was put right"),
     "grades.callback": ("回访记录", "Call-back note"),
@@ -1457,6 +1479,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Have the applicant sign the receipt; the window keeps a copy.",
     ),
     "nav.library": ("材料库", "Library"),
+    "nav.owed": ("容缺补交", "Owed materials"),
     "library.title": ("材料库", "Material library"),
     "library.intro": (
         "已受理的材料和本系统签发的电子证照自动收入材料库，之后的申报直接复用；过期的材料不再被接受，请及时更新。",
@@ -1609,6 +1632,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Comment (say what went wrong for a bad grade)",
     ),
     "hall.rate_submit": ("提交评价", "Submit"),
+    "hall.rate_until": ("评价期限至", "Rate by"),
     "hall.rated": ("感谢您的评价", "Thank you for your rating"),
     "notice.title_required": ("请填写公告标题", "Please enter a title"),
     "notice.body_required": ("请填写公告正文", "Please enter the text"),

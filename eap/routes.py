@@ -138,6 +138,14 @@ ROUTES: tuple[Route, ...] = (
         (f"{_S}.hall.library:LibraryState.load",),
         "nav.library",
     ),
+    Route(
+        "/hall/owed",
+        f"{_P}.hall.owed:owed_page",
+        "容缺补交 · EAP",
+        HALL_ROLES,
+        (f"{_S}.hall.owed:OwedState.load",),
+        "nav.owed",
+    ),
     # 办事指南: public, and in the hall's menu
     Route(
         "/guide",

@@ -88,7 +88,7 @@ def direct(session: Session, start: dt.date, end: dt.date, group_by: str) -> dic
             dims = {
                 "city_code": sc.region_code,
                 "county_code": p.region_code,
-                "department_id": str(sc.lead_department_id),
+                "department_id": str(ev.department_id),
                 "stage_code": str(sc.stage_code),
                 "process_type": str(p.process_type),
             }

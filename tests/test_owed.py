@@ -155,3 +155,18 @@ def test_an_owed_material_holds_the_outright_approval(session: Session) -> None:
     assert c["S1-06"].status == Blzt.APPROVED
     # nothing owed any more: the sweep tells nobody
     assert owed.sweep_owed(session, now=at(D(2026, 3, 30), 8)) == {"reminded": 0, "late": 0}
+
+
+def test_the_company_sees_what_it_owes_until_handed_in(session: Session) -> None:
+    city, owner, sc = _owing(session)
+    rows = owed.owed_by_company(session, principal=owner, now=at(D(2026, 3, 19)))
+    assert [(r.stage_case_id, r.code, r.owed_until, r.late) for r in rows] == [
+        (sc.id, "M010", "2026-03-20", False)
+    ]
+    assert owed.owed_by_company(session, principal=owner, now=at(D(2026, 3, 23)))[0].late
+    # Another company sees nothing of it; staff have no such list.
+    assert owed.owed_by_company(session, principal=applicant(session, "360702")) == []
+    assert owed.owed_by_company(session, principal=city.window) == []
+    f = files.store_file(session, principal=owner, filename="M010.pdf", content=pdf())
+    owed.hand_in_owed(session, principal=owner, stage_case_id=sc.id, uploads={"M010": f.id or 0})
+    assert owed.owed_by_company(session, principal=owner) == []

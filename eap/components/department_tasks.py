@@ -69,7 +69,8 @@ def alerts() -> rx.Component:
 
 
 def bad_grades() -> rx.Component:
-    """差评 to rectify within 15 working days, with a recorded call-back."""
+    """差评 on this department's item cases, to rectify by their date with a recorded call-back;
+    one past its date is marked."""
     return _task_card(
         "grades.title",
         DT.grades,
@@ -87,6 +88,7 @@ def bad_grades() -> rx.Component:
                 g["rectify_by"],
                 size="2",
             ),
+            rx.cond(g["overdue"], rx.badge(T["grades.overdue"], color_scheme="red")),
             rx.spacer(),
             rx.button(
                 T["grades.rectify"],

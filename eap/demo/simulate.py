@@ -371,16 +371,25 @@ class Simulator:
             opinion="同步出件",
             now=self.after(sc.id, day, 16),
         )
-        if rng.random() < 0.7:  # most applicants rate a finished case (好差评)
+        if rng.random() < 0.7:  # most applicants rate a finished case (好差评), item by item
             grade = rng.choices([5, 4, 3, 2, 1], weights=[60, 25, 10, 4, 1])[0]
-            evaluation.rate_case(
-                s,
-                principal=owner,
-                stage_case_id=sc.id or 0,
-                grade=grade,
-                comment="办理时间偏长，材料要求反复" if grade <= 2 else "",
-                now=self.at(day, 17),
-            )
+            # The lead's item takes the main stream's grade; the others draw from their own
+            # stream, so adding items never shifts the rest of the province.
+            side = random.Random(sc.id or 0)
+            for case in case_store.item_cases(s, sc.id or 0):
+                g = (
+                    grade
+                    if case.department_id == sc.lead_department_id
+                    else side.choice([5, 5, 5, 4, 4, 3, 2])
+                )
+                evaluation.rate_item_case(
+                    s,
+                    principal=owner,
+                    item_case_id=case.id or 0,
+                    grade=g,
+                    comment="办理时间偏长，材料要求反复" if g <= 2 else "",
+                    now=self.at(day, 17),
+                )
         refused = any(c.status not in APPROVED_STATES for c in case_store.item_cases(s, sc.id or 0))
         return ("refused" if refused else "closed"), day
 

@@ -275,16 +275,23 @@ def _history_is_immutable(_mapper, _connection, target: CaseEvent) -> None:
 
 
 class Evaluation(SQLModel, table=True):
-    """好差评: one evaluation per finished case (一事一评)."""
+    """好差评: one evaluation per finished item case (一事一评: one per 办件, as the national
+    rules count them), rectified by that item's department when the grade is bad."""
 
-    __table_args__ = (UniqueConstraint("stage_case_id"),)
+    __table_args__ = (Index("uq_evaluation_item_case", "item_case_id", unique=True),)
     id: int | None = Field(default=None, primary_key=True)
-    stage_case_id: int = Field(foreign_key="stagecase.id")
+    item_case_id: int = Field(foreign_key="itemcase.id")
+    # Denormalised from the item case: the applicant's page groups by stage, the department's
+    # worklist and the KPI roll-up filter by department.
+    stage_case_id: int = Field(foreign_key="stagecase.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
     company_id: int = Field(foreign_key="company.id", index=True)
     grade: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意")
     comment: str = Field(default="", max_length=500)
     at: dt.datetime = Field(default_factory=utcnow, index=True)
-    rectify_by: dt.date | None = Field(default=None, description="bad grades: 15 working days")
+    rectify_by: dt.date | None = Field(
+        default=None, description="bad grades: EAP_EVALUATION_RECTIFY_DAYS working days"
+    )
     rectified_at: dt.datetime | None = None
     rectification: str = Field(default="", max_length=1000)
     callback_at: dt.datetime | None = None

@@ -341,18 +341,17 @@ def test_new_user_journey(app_url: str, browser, tmp_path: Path) -> None:  # typ
     with Session(db) as s:
         ev = s.exec(select(Evaluation).where(Evaluation.stage_case_id == sc_id)).one()
         assert ev.grade == 2 and ev.rectify_by is not None
-        sc = s.get(StageCase, sc_id)
-        lead = Principal.of(
+        # The rated item's own department rectifies (一事一评 per 办件).
+        handler = Principal.of(
             s.exec(
                 select(User).where(
-                    User.department_id == sc.lead_department_id,  # type: ignore[union-attr]
-                    col(User.is_head).is_(False),
+                    User.department_id == ev.department_id, col(User.is_head).is_(False)
                 )
             ).first()
         )
         evaluation.rectify(
             s,
-            principal=lead,
+            principal=handler,
             evaluation_id=ev.id or 0,
             rectification="已安排专人跟进答复",
             callback_note="电话回访，企业表示满意",

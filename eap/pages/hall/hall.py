@@ -11,8 +11,91 @@ from eap.state.hall.hall import HallState as H
 T = H.t
 
 
+def _rating(i: rx.Var) -> rx.Component:
+    """好差评 of one finished item case (一事一评): its grade once given, else the form while
+    the rating window is open (its last day shown)."""
+    return rx.cond(
+        i.rated > 0,
+        rx.badge(
+            T["grade." + i["rated"].to(str)],
+            color_scheme=rx.cond(i.bad_grade, "red", "green"),
+            class_name="item-grade",
+        ),
+        rx.cond(
+            i.can_rate,
+            rx.popover.root(
+                rx.popover.trigger(
+                    rx.button(T["hall.rate"], size="1", variant="soft", class_name="rate-open")
+                ),
+                rx.popover.content(
+                    rx.vstack(
+                        rx.select.root(
+                            rx.select.trigger(class_name="rate-grade", id="rate-grade-trigger"),
+                            rx.select.content(
+                                *[
+                                    rx.select.item(T[f"grade.{g}"], value=str(g))
+                                    for g in (5, 4, 3, 2, 1)
+                                ]
+                            ),
+                            value=H.grade,
+                            on_change=H.set_grade,
+                        ),
+                        rx.text_area(
+                            value=H.comment,
+                            on_change=H.set_comment,
+                            placeholder=T["hall.rate_comment"],
+                            width="100%",
+                            id="rate-comment",
+                        ),
+                        rx.text(
+                            T["hall.rate_until"], " ", i.rate_until, size="1", color_scheme="gray"
+                        ),
+                        rx.button(
+                            T["hall.rate_submit"],
+                            size="1",
+                            on_click=H.rate(i["id"]),
+                            class_name="rate-confirm",
+                        ),
+                        width="18em",
+                    )
+                ),
+            ),
+        ),
+    )
+
+
+def _grade_reply(i: rx.Var) -> rx.Component:
+    """The department's rectification and call-back after a bad grade, or when it is due."""
+    return rx.cond(
+        i["rectify_by"] != "",
+        rx.callout(
+            rx.cond(
+                i["rectification"] != "",
+                rx.vstack(
+                    rx.text(T["evaluation.reply"], "：", i["rectification"], size="2"),
+                    rx.cond(
+                        i["callback"] != "",
+                        rx.text(T["evaluation.callback"], "：", i["callback"], size="2"),
+                    ),
+                    spacing="1",
+                ),
+                rx.text(T["evaluation.pending_reply"], " (", i["rectify_by"], ")", size="2"),
+            ),
+            icon="message_circle",
+            color_scheme="amber",
+            size="1",
+            class_name="grade-reply",
+            width="100%",
+        ),
+    )
+
+
 def _item(i: rx.Var) -> rx.Component:
     """One parallel item: a wrapping row, so it reads as a short card on a phone."""
+    return rx.fragment(_item_row(i), _grade_reply(i))
+
+
+def _item_row(i: rx.Var) -> rx.Component:
     return rx.flex(
         rx.text(localized(i, "item"), size="2", weight="medium", min_width="12em", flex="2"),
         rx.flex(
@@ -72,6 +155,7 @@ def _item(i: rx.Var) -> rx.Component:
                 ),
                 "",
             ),
+            _rating(i),
             gap="0.5em",
             wrap="wrap",
             flex="1",
@@ -108,10 +192,13 @@ def _stage(sc: rx.Var) -> rx.Component:
                 ),
             ),
             rx.cond(
-                sc.rated > 0,
-                rx.badge(
-                    T["grade." + sc["rated"].to(str)],
-                    color_scheme=rx.cond(sc.bad_grade, "red", "green"),
+                sc.owed_materials > 0,
+                rx.link(
+                    rx.button(
+                        T["nav.owed"], " (", sc.owed_materials, ")", size="1", color_scheme="amber"
+                    ),
+                    href="/hall/owed",
+                    class_name="go-owed",
                 ),
             ),
             rx.spacer(),
@@ -149,70 +236,11 @@ def _stage(sc: rx.Var) -> rx.Component:
                     ),
                 ),
             ),
-            rx.cond(
-                sc.can_rate,
-                rx.popover.root(
-                    rx.popover.trigger(
-                        rx.button(T["hall.rate"], size="1", variant="soft", class_name="rate-open")
-                    ),
-                    rx.popover.content(
-                        rx.vstack(
-                            rx.select.root(
-                                rx.select.trigger(class_name="rate-grade", id="rate-grade-trigger"),
-                                rx.select.content(
-                                    *[
-                                        rx.select.item(T[f"grade.{g}"], value=str(g))
-                                        for g in (5, 4, 3, 2, 1)
-                                    ]
-                                ),
-                                value=H.grade,
-                                on_change=H.set_grade,
-                            ),
-                            rx.text_area(
-                                value=H.comment,
-                                on_change=H.set_comment,
-                                placeholder=T["hall.rate_comment"],
-                                width="100%",
-                                id="rate-comment",
-                            ),
-                            rx.button(
-                                T["hall.rate_submit"],
-                                size="1",
-                                on_click=H.rate(sc["id"]),
-                                class_name="rate-confirm",
-                            ),
-                            width="18em",
-                        )
-                    ),
-                ),
-            ),
             align="center",
             width="100%",
             wrap="wrap",
         ),
         rx.foreach(sc.item_cases, _item),
-        rx.cond(
-            sc["rectify_by"] != "",
-            rx.callout(
-                rx.cond(
-                    sc["rectification"] != "",
-                    rx.vstack(
-                        rx.text(T["evaluation.reply"], "：", sc["rectification"], size="2"),
-                        rx.cond(
-                            sc["callback"] != "",
-                            rx.text(T["evaluation.callback"], "：", sc["callback"], size="2"),
-                        ),
-                        spacing="1",
-                    ),
-                    rx.text(T["evaluation.pending_reply"], " (", sc["rectify_by"], ")", size="2"),
-                ),
-                icon="message_circle",
-                color_scheme="amber",
-                size="1",
-                class_name="grade-reply",
-                width="100%",
-            ),
-        ),
         width="100%",
     )
 

@@ -78,6 +78,56 @@ def owed_materials(
     ]
 
 
+@dataclass(frozen=True)
+class CompanyOwedRow:
+    """A material the company still owes on one of its applications (the hand-in page)."""
+
+    stage_case_id: int = 0
+    case_no: str = ""
+    project: str = ""
+    stage: int = 0
+    code: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    owed_until: str = ""
+    late: bool = False
+
+
+def owed_by_company(
+    session: Session, *, principal: Principal, now: dt.datetime | None = None
+) -> list[CompanyOwedRow]:
+    """Everything the applicant's company owes under 容缺受理, the earliest promise first."""
+    if principal.role not in ("applicant", "agent") or principal.company_id is None:
+        return []
+    today = local_date(now_or(now))
+    rows = session.exec(
+        select(StageMaterial, Material, StageCase, Project.name)
+        .join(Material, col(Material.id) == col(StageMaterial.material_id))
+        .join(StageCase, col(StageCase.id) == col(StageMaterial.stage_case_id))
+        .join(Project, col(Project.id) == col(StageCase.project_id))
+        .where(
+            Project.company_id == principal.company_id,
+            col(StageMaterial.owed),
+            col(StageCase.status).not_in(("withdrawn", "refused")),
+        )
+        .order_by(col(StageMaterial.owed_until), col(StageCase.id), col(Material.code))
+    ).all()
+    return [
+        CompanyOwedRow(
+            stage_case_id=sc.id or 0,
+            case_no=sc.case_no,
+            project=name,
+            stage=sc.stage_code,
+            code=m.code,
+            name_zh=m.name_zh,
+            name_en=m.name_en,
+            owed_until=sm.owed_until.isoformat() if sm.owed_until else "",
+            late=sm.owed_until is not None and sm.owed_until < today,
+        )
+        for sm, m, sc, name in rows
+    ]
+
+
 def hand_in_owed(
     session: Session,
     *,

@@ -194,6 +194,7 @@ class BadGradeRow:
     grade: int = 0
     comment: str = ""
     rectify_by: str = ""
+    overdue: bool = False  # past its rectification date
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from eap.services.approval.rows import (
 )
 from eap.services.approval.step_chains import chain_for
 from eap.services.core.authz import can_view_stage_case
-from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
+from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
 from eap.services.core.personal import party_card
 from eap.services.core.principal import Principal
 
@@ -496,18 +496,22 @@ def post_check_tasks(
     ]
 
 
-def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> list[BadGradeRow]:
-    """差评 on stage cases this department leads that still await rectification."""
+def bad_grades(
+    session: Session, *, principal: Principal, now: dt.datetime | None = None, limit: int = 50
+) -> list[BadGradeRow]:
+    """差评 on this department's item cases that still await rectification, the latest due
+    first in line; those past their date are marked overdue."""
     from eap.models import Evaluation
 
     if principal.role != "approver" or principal.department_id is None:
         raise PermissionDenied()
+    today = local_date(now_or(now))
     rows = session.exec(
-        select(Evaluation, StageCase.case_no, Project.name)
-        .join(StageCase, col(StageCase.id) == col(Evaluation.stage_case_id))
-        .join(Project, col(Project.id) == col(StageCase.project_id))
+        select(Evaluation, ItemCase.case_no, Project.name)
+        .join(ItemCase, col(ItemCase.id) == col(Evaluation.item_case_id))
+        .join(Project, col(Project.id) == col(ItemCase.project_id))
         .where(
-            StageCase.lead_department_id == principal.department_id,
+            Evaluation.department_id == principal.department_id,
             Evaluation.grade <= 2,
             col(Evaluation.rectified_at).is_(None),
         )
@@ -522,6 +526,7 @@ def bad_grades(session: Session, *, principal: Principal, limit: int = 50) -> li
             grade=e.grade,
             comment=e.comment,
             rectify_by=e.rectify_by.isoformat() if e.rectify_by else "",
+            overdue=e.rectify_by is not None and e.rectify_by < today,
         )
         for e, case_no, pname in rows
     ]

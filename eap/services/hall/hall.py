@@ -12,16 +12,19 @@ from eap.errors import PermissionDenied
 from eap.models import (
     ApprovalDocument,
     Certificate,
+    Evaluation,
     Item,
     ItemCase,
     Project,
     StageCase,
+    StageMaterial,
     SupplementNotice,
 )
 from eap.services.approval import case_clock
 from eap.services.approval.case_clock import project_target
 from eap.services.core.clock import WorkCalendar, now_or
 from eap.services.core.principal import Principal
+from eap.services.hall import evaluation
 from eap.services.hall.rows import (
     ApplyForm,
     FormItem,
@@ -36,7 +39,6 @@ from eap.services.hall.rows import (
 )
 
 OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
-FINISHED_STAGE = ("closed", "refused", "withdrawn")
 
 
 def count_projects(session: Session, *, principal: Principal) -> int:
@@ -84,16 +86,16 @@ def my_projects(
         .offset((max(page, 1) - 1) * size)
         .limit(size)
     ).all()
-    from eap.models import Evaluation
-
+    # Every evaluation, document and certificate of the page's projects in three reads.
+    project_ids = [p.id for p in projects]
     rated = {
-        e.stage_case_id: e
+        e.item_case_id: e
         for e in session.exec(
-            select(Evaluation).where(Evaluation.company_id == principal.company_id)
+            select(Evaluation)
+            .join(ItemCase, col(ItemCase.id) == col(Evaluation.item_case_id))
+            .where(col(ItemCase.project_id).in_(project_ids))
         )
     }
-    # Every document and certificate of the page's projects in two reads, not two per item.
-    project_ids = [p.id for p in projects]
     docs = {
         d.item_case_id: d
         for d in session.exec(
@@ -134,6 +136,13 @@ def my_projects(
         )
     ):
         open_notices_of[stage_case_id] = open_notices_of.get(stage_case_id, 0) + 1
+    owed_of: dict[int, int] = {}
+    for stage_case_id in session.exec(
+        select(StageMaterial.stage_case_id).where(
+            col(StageMaterial.stage_case_id).in_(stage_ids), col(StageMaterial.owed)
+        )
+    ):
+        owed_of[stage_case_id] = owed_of.get(stage_case_id, 0) + 1
     for p in projects:
         stages = []
         for sc in stages_of.get(p.id or 0, []):
@@ -141,6 +150,8 @@ def my_projects(
             for case, item in items_of.get(sc.id or 0, []):
                 view = case_clock.clock_view(case, now=now, cal=cal)
                 doc, cert = docs.get(case.id or 0), certs.get(case.id or 0)
+                grade = rated.get(case.id or 0)
+                rateable = evaluation.can_rate(case, rated=grade is not None, now=now)
                 items.append(
                     HallItem(
                         id=case.id or 0,
@@ -160,9 +171,17 @@ def my_projects(
                         cert_name=cert.name if cert else "",
                         cert_id=cert.id if cert else None,
                         cert_status=cert.status if cert else "",
+                        can_rate=rateable,
+                        rate_until=evaluation.rating_closes(case).isoformat() if rateable else "",
+                        rated=grade.grade if grade else 0,
+                        bad_grade=bool(grade and grade.grade <= evaluation.BAD),
+                        rectify_by=grade.rectify_by.isoformat()
+                        if grade and grade.rectify_by
+                        else "",
+                        rectification=grade.rectification if grade else "",
+                        callback=grade.callback_note if grade else "",
                     )
                 )
-            grade = rated.get(sc.id or 0)
             stages.append(
                 HallStage(
                     id=sc.id or 0,
@@ -172,13 +191,10 @@ def my_projects(
                     project_id=sc.project_id,
                     item_cases=items,
                     open_notices=open_notices_of.get(sc.id or 0, 0),
+                    owed_materials=owed_of.get(sc.id or 0, 0)
+                    if sc.status not in ("withdrawn", "refused")
+                    else 0,
                     can_withdraw=sc.status in OPEN_STAGE,
-                    can_rate=sc.status in FINISHED_STAGE and grade is None,
-                    rated=grade.grade if grade else 0,
-                    bad_grade=bool(grade and grade.grade <= 2),
-                    rectify_by=grade.rectify_by.isoformat() if grade and grade.rectify_by else "",
-                    rectification=grade.rectification if grade else "",
-                    callback=grade.callback_note if grade else "",
                 )
             )
         target = project_target(session, project=p)

@@ -28,6 +28,14 @@ class HallItem:
     cert_name: str = ""  # what the certificate is, e.g. 建设工程规划许可证
     cert_id: int | None = None
     cert_status: str = ""
+    # 好差评, one per item case (一事一评)
+    can_rate: bool = False
+    rate_until: str = ""  # the last day it may be rated, while it may
+    rated: int = 0  # the grade given (1-5), 0 when not rated
+    bad_grade: bool = False  # 1 or 2: the item's department owes a rectification and call-back
+    rectify_by: str = ""
+    rectification: str = ""
+    callback: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,13 +50,8 @@ class HallStage:
     # not "items": a row is an object Var in a page, whose .items() is taken
     item_cases: list[HallItem] = field(default_factory=list)
     open_notices: int = 0  # 一次性告知 / 补正 notices awaiting the applicant
+    owed_materials: int = 0  # 容缺 materials still to hand in (/hall/owed)
     can_withdraw: bool = False
-    can_rate: bool = False
-    rated: int = 0  # the grade given (1-5), 0 when not rated
-    bad_grade: bool = False  # 1 or 2: the lead department owes a rectification and call-back
-    rectify_by: str = ""
-    rectification: str = ""
-    callback: str = ""
 
 
 @dataclass(frozen=True)

@@ -127,16 +127,14 @@ def measure_days(session: Session, start: dt.date, end: dt.date) -> dict[tuple, 
     for case, city, stage, county, ptype, started, ended in specials:
         days = cal.working_days_between(local_date(started), local_date(ended))
         out[key(local_date(ended), case, city, stage, county, ptype)]["special_days"] += days
-    # 好差评: counted on the lead department of the stage case, on the day of evaluation.
+    # 好差评: counted on the item case's department, on the day of evaluation.
     for ev, sc, county, ptype in session.exec(
         select(Evaluation, StageCase, Project.region_code, Project.process_type)
         .join(StageCase, col(StageCase.id) == col(Evaluation.stage_case_id))
         .join(Project, col(Project.id) == col(StageCase.project_id))
         .where(col(Evaluation.at) >= lo, col(Evaluation.at) < hi)
     ):
-        m = out[
-            (local_date(ev.at), sc.region_code, county, sc.lead_department_id, sc.stage_code, ptype)
-        ]
+        m = out[(local_date(ev.at), sc.region_code, county, ev.department_id, sc.stage_code, ptype)]
         m["evaluations"] += 1
         m["satisfied"] += int(ev.grade >= 4)
     return out

@@ -68,14 +68,14 @@ class HallState(AppState):
             self._reload(acted)
 
     @rx.event
-    def rate(self, stage_case_id: str) -> None:
-        """好差评, once per finished case."""
+    def rate(self, item_case_id: str) -> None:
+        """好差评, once per finished item case (一事一评)."""
         if acted := self._perform(
             ROUTE,
-            lambda s, p: evaluation.rate_case(
+            lambda s, p: evaluation.rate_item_case(
                 s,
                 principal=p,
-                stage_case_id=int(stage_case_id),
+                item_case_id=int(item_case_id),
                 grade=int(self.grade),
                 comment=self.comment,
             ),
