@@ -376,7 +376,10 @@ class Simulator:
             # The lead's item takes the main stream's grade; the others draw from their own
             # stream, so adding items never shifts the rest of the province.
             side = random.Random(sc.id or 0)
+            rated_at = self.at(day, 17)
             for case in case_store.item_cases(s, sc.id or 0):
+                if not evaluation.can_rate(case, rated=False, now=rated_at):
+                    continue  # decided long before the stage closed: its window has passed
                 g = (
                     grade
                     if case.department_id == sc.lead_department_id
@@ -388,7 +391,7 @@ class Simulator:
                     item_case_id=case.id or 0,
                     grade=g,
                     comment="办理时间偏长，材料要求反复" if g <= 2 else "",
-                    now=self.at(day, 17),
+                    now=rated_at,
                 )
         refused = any(c.status not in APPROVED_STATES for c in case_store.item_cases(s, sc.id or 0))
         return ("refused" if refused else "closed"), day
