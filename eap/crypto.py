@@ -53,10 +53,19 @@ def _split(hex_key: str) -> tuple[bytes, bytes]:
 
 def _key_file(path: Path) -> str:
     if not path.exists():
+        # Written whole beside it, then linked in: of processes starting together the first
+        # key wins and no one reads a half-written file.
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

@@ -20,8 +20,13 @@ admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 admin "CREATE DATABASE $DB"
 BASE="${EAP_PG_ADMIN_URL%/*}"
 status=0
+# Its own temporary folder: pytest prunes older runs' folders under one shared root.
+BASETEMP="$(mktemp -d)/pytest"
+# Its own Redis database: it runs beside the SQLite pass, whose cache tests flush theirs.
+EAP_TEST_REDIS_URL="${EAP_TEST_REDIS_URL_PG:-redis://127.0.0.1:6379/13}" \
 EAP_TEST_DATABASE_URL="${BASE/postgresql:/postgresql+psycopg:}/$DB" \
   python -m pytest tests --ignore=tests/browser --ignore=tests/production -q -p no:cacheprovider \
-  || status=$?
+  --basetemp="$BASETEMP" || status=$?
 admin "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+rm -rf "$(dirname "$BASETEMP")"
 exit $status

@@ -18,9 +18,24 @@ ensure_postgres
 ruff check .
 ruff format --check .
 mypy  # the type checker over eap/ (settings in pyproject.toml)
-# pytest exits 5 when it collects no test; set -e turns that (and any failure) into a failed run.
-python -m pytest "$@"
-# The same services on PostgreSQL (production's database), unless only some tests were asked for.
+# The whole run: the service tests again on PostgreSQL (production's database) run beside the
+# SQLite pass, whose browser tests spend most of their time waiting on pages; one after the
+# other the two passes come near CI's 30 minutes. Only some tests asked for: just those.
+pg_pid=""
 if [ "$#" -eq 0 ]; then
-  bash scripts/test-postgres.sh
+  PG_LOG="$(mktemp)"
+  bash scripts/test-postgres.sh > "$PG_LOG" 2>&1 &
+  pg_pid=$!
 fi
+# pytest exits 5 when it collects no test; that (and any failure) fails the run.
+status=0
+python -m pytest "$@" || status=$?
+if [ -n "$pg_pid" ]; then
+  pg_status=0
+  wait "$pg_pid" || pg_status=$?
+  echo "==================== the PostgreSQL pass ===================="
+  cat "$PG_LOG"
+  rm -f "$PG_LOG"
+  [ "$status" -ne 0 ] || status=$pg_status
+fi
+exit $status
