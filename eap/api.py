@@ -10,8 +10,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from eap.api_v1 import open_api
+from eap.api_v1.app import not_found as api_not_found
 from eap.db import session_scope
 from eap.errors import DomainError
 from eap.i18n import t
@@ -243,7 +245,15 @@ def metrics(request: Request) -> Response:
     return Response(body, media_type=media)
 
 
+def _not_found(request: Request, _exc: Exception) -> Response:
+    """A path no route takes: the open API's callers get its JSON error, others plain text."""
+    if request.url.path.startswith("/api/"):
+        return api_not_found(request)
+    return PlainTextResponse("Not Found", status_code=404)
+
+
 api = Starlette(
+    exception_handlers={404: _not_found},
     routes=[
         Route("/healthz", healthz),
         Route("/metrics", metrics),
@@ -253,5 +263,7 @@ api = Starlette(
         Route("/documents/{kind}/{doc_id}.pdf", serve_document),
         Route("/templates/{code}.pdf", serve_template),
         Route("/centre/bulletin.{fmt}", serve_bulletin),
-    ]
+        # the open API for other systems (eap/api_v1): its own tokens, never the cookie
+        Mount("/api/v1", app=open_api),
+    ],
 )

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     spgl_claim_seconds: int = Field(
         default=120, ge=1, description="a batch's claim; a pusher that died frees it after this"
     )
+    # The open API (/api/v1) and its webhooks (services.exchange.api_clients, .webhooks)
+    api_token_minutes: int = Field(default=60, ge=1, le=1440, description="access token life")
+    webhook_timeout_seconds: float = Field(default=10, gt=0)
+    webhook_max_attempts: int = Field(
+        default=15, ge=1, description="deliveries tried before one is marked dead"
+    )
+    webhook_round_seconds: int = Field(default=30, ge=5, description="delivery round interval")
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     env: str = Field(
         default="development",

@@ -2625,6 +2625,63 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "spgl.table.SPGL_XMSPSXBLTBCXXXB": ("特别程序信息", "Special procedures"),
     "spgl.table.SPGL_ZJFWSXBLXXB": ("中介服务事项办理信息", "Intermediary services"),
     "spgl.table.SPGL_ZJFWSXBLGCXXB": ("中介服务办理过程", "Intermediary milestones"),
+    # the open API (/api/v1) and its clients
+    "api.scope.projects": (
+        "读取项目、阶段、事项办件及其过程",
+        "Read projects, stages, item cases and their history",
+    ),
+    "api.scope.documents": (
+        "读取批复文件和证照、核验证照",
+        "Read approval documents and certificates, verify certificates",
+    ),
+    "api.scope.catalogue": ("读取事项目录和审批流程", "Read the item catalogue and processes"),
+    "api.scope.kpi": ("读取绩效统计", "Read KPI roll-ups"),
+    "api.scope.webhooks": ("订阅办件状态变更推送", "Subscribe to case status changes"),
+    "api.scope_missing": (
+        "令牌未被授予 {scope} 权限",
+        "The token was not granted the {scope} scope",
+    ),
+    "api.token_missing": (
+        "缺少访问令牌（Authorization: Bearer …）",
+        "No access token (Authorization: Bearer …)",
+    ),
+    "api.token_invalid": ("访问令牌无效或已过期", "The access token is invalid or has expired"),
+    "api.invalid_client": (
+        "客户端标识或密钥不正确，或客户端已停用",
+        "Unknown client, wrong secret, or the client is disabled",
+    ),
+    "api.invalid_scope": ("客户端未被授予：{scopes}", "The client was not granted: {scopes}"),
+    "api.grant_type": (
+        "仅支持 client_credentials 授权方式",
+        "Only the client_credentials grant is supported",
+    ),
+    "api.bad_request": ("请求无效", "The request is not valid"),
+    "api.bad_name": ("请填写 1–100 个字的名称", "Give a name of 1–100 characters"),
+    "api.bad_scopes": ("请选择权限（未知：{scopes}）", "Choose scopes (unknown: {scopes})"),
+    "api.bad_region": ("请选择行政区划", "Choose a region"),
+    "api.bad_rate": ("每分钟调用上限须在 1–6000 之间", "Calls a minute must be 1–6000"),
+    "api.bad_group": ("不支持的分组方式", "Unsupported grouping"),
+    "api.bad_period": (
+        "统计期须从开始日到结束日，且不超过 366 天",
+        "The period must run forward and span at most 366 days",
+    ),
+    "api.bad_webhook_url": (
+        "推送地址须为 https（本机可用 http），且不超过 500 字符",
+        "The URL must be https (http only to this machine), at most 500 characters",
+    ),
+    "api.webhook_exists": ("该地址已订阅", "This URL is already subscribed"),
+    "audit.action.api.call": ("开放接口调用", "Open API call"),
+    "audit.action.api.client_create": ("创建接口客户端", "API client created"),
+    "audit.action.api.client_rotate": ("重置接口客户端密钥", "API client secret rotated"),
+    "audit.action.api.client_enable": ("启用接口客户端", "API client enabled"),
+    "audit.action.api.client_disable": ("停用接口客户端", "API client disabled"),
+    "audit.action.api.token_issued": ("签发接口访问令牌", "API access token issued"),
+    "audit.action.api.token_refused": (
+        "拒绝签发接口令牌（凭据错误）",
+        "API token refused (wrong credentials)",
+    ),
+    "audit.action.api.webhook_subscribe": ("订阅状态推送", "Webhook subscribed"),
+    "audit.action.api.webhook_unsubscribe": ("取消状态推送", "Webhook unsubscribed"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -83,7 +83,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     from eap.services.agency import selection
     from eap.services.approval import owed
     from eap.services.core import notify
-    from eap.services.exchange import push as spgl_push
+    from eap.services.exchange import push as spgl_push, webhooks
     from eap.services.screen import snapshot as screen
     from eap.services.supervision import alerts as supervision, anomalies, kpi
 
@@ -103,18 +103,25 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
         "screen": (lambda s: screen.refresh(s), get_settings().screen_refresh_seconds),
         # the national system's staging database is read every 5 minutes: deliver as often
         "spgl": (lambda s: spgl_push.push(s), get_settings().spgl_push_minutes * 60),
+        # the open API's subscribers: case status changes posted, failures retried with backoff
+        "webhooks": (
+            lambda s: webhooks.deliver(s).__dict__,
+            get_settings().webhook_round_seconds,
+        ),
     }
 
 
 def _housekeeping(session: Any) -> dict[str, int]:
     from eap.services.admin import accounts, sign_in
     from eap.services.core import captcha, limits
+    from eap.services.exchange import api_clients
 
     return {
         "login_attempts": accounts.purge_login_attempts(session),
         "handoffs": sign_in.purge_handoffs(session),
         "rate_windows": limits.purge(session),
         "captchas": captcha.purge(session),
+        "api_tokens": api_clients.purge_tokens(session),
     }
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session  # noqa: E402
 from eap.db import get_engine  # noqa: E402
 from eap.migrate import upgrade  # noqa: E402
 from tests.browser.helpers import SCREENSHOTS  # noqa: E402
-from tests.fakes import Gateway  # noqa: E402
+from tests.fakes import Gateway, WebhookReceiver  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +74,17 @@ def gateway() -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sms"
+    server.shutdown()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[str]:
+    WebhookReceiver.received, WebhookReceiver.fail_next = [], 0
+    WebhookReceiver.slow_next = 0.0
+    server = HTTPServer(("127.0.0.1", 0), WebhookReceiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
     server.shutdown()
 
 

@@ -41,6 +41,14 @@ from eap.models.catalogue import (
     ProcessStage,
 )
 from eap.models.exchange import ItemCode, SpglSequence, SpglVersion, UploadState
+from eap.models.interop import (
+    ApiClient,
+    ApiToken,
+    DeliveryState,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 from eap.models.market import (
     Agency,
     AgencyService,
@@ -76,6 +84,12 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "ApiClient",
+    "ApiToken",
+    "DeliveryState",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "ItemCode",
     "SpglSequence",
     "SpglVersion",

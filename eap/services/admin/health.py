@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from eap.models import JobRun, SchedulerLease, SmsOutbox, SpglVersion
+from eap.models import (
+    DeliveryState,
+    JobRun,
+    SchedulerLease,
+    SmsOutbox,
+    SpglVersion,
+    WebhookDelivery,
+)
 from eap.models.common import as_utc, utcnow
 from eap.models.exchange import UploadState
 
@@ -75,7 +82,7 @@ def health(session: Session) -> Health:
 
 def backlogs(session: Session) -> dict[str, int]:
     """Work waiting in the outboxes: texts not yet handed to the gateway, national-report
-    versions not yet accepted."""
+    versions not yet accepted, webhook deliveries not yet made."""
     sms = session.exec(
         select(func.count()).select_from(SmsOutbox).where(col(SmsOutbox.status) == "pending")
     ).one()
@@ -84,7 +91,12 @@ def backlogs(session: Session) -> dict[str, int]:
         .select_from(SpglVersion)
         .where(col(SpglVersion.state).in_((UploadState.PENDING, UploadState.SENT)))
     ).one()
-    return {"sms": int(sms), "spgl": int(spgl)}
+    hooks = session.exec(
+        select(func.count())
+        .select_from(WebhookDelivery)
+        .where(col(WebhookDelivery.state) == DeliveryState.PENDING)
+    ).one()
+    return {"sms": int(sms), "spgl": int(spgl), "webhooks": int(hooks)}
 
 
 def job_runs(session: Session) -> dict[str, float]:

@@ -40,6 +40,8 @@ def limit(name: str) -> Limit:
         "sms.ip": Limit("sms.ip", s.sms_per_ip_hourly, 60),
         "sms.all": Limit("sms.all", s.sms_hourly_cap, 60),  # against SMS pumping
         "signup.ip": Limit("signup.ip", s.signups_per_ip_hourly, 60),
+        # an open-API client's calls a minute; its own allowance is passed as ``most``
+        "api.client": Limit("api.client", 120, 1),
     }
     return table[name]
 
@@ -77,10 +79,14 @@ def hit(
     subject: str,
     field: str | None = None,
     now: dt.datetime | None = None,
+    most: int | None = None,
 ) -> int:
-    """Count one more; past the limit, refuse (the refusal names ``field``). The count is an
-    atomic UPDATE (or the window's first INSERT), so concurrent workers never lose a hit."""
+    """Count one more; past the limit (``most`` when the subject has its own), refuse (the
+    refusal names ``field``). The count is an atomic UPDATE (or the window's first INSERT), so
+    concurrent workers never lose a hit."""
     lim = limit(name)
+    if most is not None:
+        lim = Limit(lim.name, most, lim.minutes)
     start = _window(now or utcnow(), lim.minutes)
     key = {"name": lim.name, "subject": subject[:64], "window_start": start}
     conn = session.connection()
