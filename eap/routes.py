@@ -317,6 +317,14 @@ ROUTES: tuple[Route, ...] = (
         "nav.market_admin",
     ),
     Route(
+        "/admin/api-clients",
+        f"{_P}.admin.api_clients:api_clients_page",
+        "接口客户端 · EAP",
+        frozenset({Role.ADMIN}),
+        (f"{_S}.admin.api_clients:ApiClientsState.load",),
+        "nav.api_clients",
+    ),
+    Route(
         "/admin/audit",
         f"{_P}.admin.audit:audit_page",
         "审计日志 · EAP",

@@ -91,5 +91,6 @@ def confirm_button(
                 justify="end",
                 margin_top="1em",
             ),
+            id=f"{class_name}-dialog" if class_name else None,
         ),
     )

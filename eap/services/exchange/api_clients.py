@@ -14,13 +14,20 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
 from eap.crypto import blind_index
 from eap.errors import DomainError, PermissionDenied
-from eap.models import ApiClient, ApiToken, Region
+from eap.models import (
+    ApiClient,
+    ApiToken,
+    DeliveryState,
+    Region,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from eap.models.common import utcnow
 from eap.services.core import limits
 from eap.services.core.audit import record
@@ -88,6 +95,9 @@ class ApiClientRow:
     per_minute: int
     active: bool
     created_at: dt.datetime
+    webhooks: int  # active subscriptions
+    pending: int  # deliveries waiting
+    dead: int  # deliveries given up: the receiver needs looking at
 
 
 def _hash(value: str, purpose: str) -> str:
@@ -194,6 +204,21 @@ def set_active(session: Session, *, principal: Principal, client_pk: int, active
 def list_clients(session: Session, *, principal: Principal) -> list[ApiClientRow]:
     principal.require_role(Role.ADMIN)
     names = dict(session.exec(select(Region.code, Region.name)).all())
+    subs: dict[int, int] = dict(
+        session.exec(
+            select(WebhookSubscription.client_id, func.count())
+            .where(col(WebhookSubscription.active).is_(True))
+            .group_by(col(WebhookSubscription.client_id))
+        ).all()
+    )
+    waiting: dict[tuple[int, int], int] = {}
+    for cid, state, n in session.exec(
+        select(WebhookSubscription.client_id, WebhookDelivery.state, func.count())
+        .join(WebhookSubscription, col(WebhookSubscription.id) == WebhookDelivery.subscription_id)
+        .where(col(WebhookDelivery.state) != DeliveryState.DELIVERED)
+        .group_by(col(WebhookSubscription.client_id), col(WebhookDelivery.state))
+    ):
+        waiting[(cid, state)] = int(n)
     return [
         ApiClientRow(
             c.id or 0,
@@ -205,6 +230,9 @@ def list_clients(session: Session, *, principal: Principal) -> list[ApiClientRow
             c.per_minute,
             c.active,
             c.created_at,
+            subs.get(c.id or 0, 0),
+            waiting.get((c.id or 0, DeliveryState.PENDING), 0),
+            waiting.get((c.id or 0, DeliveryState.DEAD), 0),
         )
         for c in session.exec(
             select(ApiClient).order_by(col(ApiClient.active).desc(), col(ApiClient.id))
