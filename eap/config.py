@@ -64,6 +64,16 @@ class Settings(BaseSettings):
         default=15, ge=1, description="deliveries tried before one is marked dead"
     )
     webhook_round_seconds: int = Field(default=30, ge=5, description="delivery round interval")
+    # The province's other systems (services.exchange.adapters): each off until its URL is set
+    investment_url: str | None = Field(
+        default=None, description="投资项目在线审批监管平台: project codes and their records"
+    )
+    credit_url: str | None = Field(default=None, description="信用 service: a party's credit")
+    adapter_timeout_seconds: float = Field(default=5, gt=0, description="per request")
+    adapter_attempts: int = Field(default=3, ge=1, le=10, description="tries of one call")
+    adapter_backoff_seconds: float = Field(default=0.2, ge=0, description="first retry's wait")
+    adapter_failures: int = Field(default=3, ge=1, description="failed calls that open a circuit")
+    adapter_cooldown_seconds: int = Field(default=60, ge=1, description="an open circuit's rest")
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     env: str = Field(
         default="development",

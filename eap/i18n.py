@@ -2726,6 +2726,37 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "api.client_rotated": ("密钥已重置", "Secret reset"),
     "api.client_enabled": ("客户端已启用", "Client enabled"),
     "api.client_disabled": ("客户端已停用", "Client disabled"),
+    "project.fetch_platform": (
+        "从投资项目在线审批监管平台带出",
+        "Fill in from the investment platform",
+    ),
+    "project.from_platform": (
+        "已按投资项目平台的登记信息填写，请核对",
+        "Filled in from the investment platform's record: please check",
+    ),
+    "project.code_not_on_platform": (
+        "投资项目在线审批监管平台未登记项目代码 {code}，请先在该平台赋码",
+        "The investment platform has no project {code}: get the code there first",
+    ),
+    "project.platform_down": (
+        "投资项目平台暂时无法访问，请手工填写；登记后系统会自动核验项目代码",
+        "The investment platform cannot be reached: fill in by hand; the code is verified automatically after registration",
+    ),
+    "audit.action.project.source_checked": (
+        "投资项目平台核验项目代码",
+        "Project code checked with the investment platform",
+    ),
+    "adapter.investment": ("投资项目在线审批监管平台", "Investment-project platform"),
+    "adapter.credit": ("信用信息平台", "Credit service"),
+    "adapter.title": ("外部系统连接状态", "Outside systems"),
+    "adapter.not_configured": ("未配置", "Not configured"),
+    "adapter.state": ("状态", "State"),
+    "adapter.state.0": ("正常", "Up"),
+    "adapter.state.1": ("不稳定", "Degraded"),
+    "adapter.state.2": ("熔断中", "Circuit open"),
+    "adapter.last_ok": ("最近成功", "Last success"),
+    "adapter.last_error": ("最近错误", "Last error"),
+    "adapter.calls": ("调用次数", "Calls"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -84,6 +84,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     from eap.services.approval import owed
     from eap.services.core import notify
     from eap.services.exchange import push as spgl_push, webhooks
+    from eap.services.exchange.adapters import investment
     from eap.services.screen import snapshot as screen
     from eap.services.supervision import alerts as supervision, anomalies, kpi
 
@@ -103,6 +104,8 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
         "screen": (lambda s: screen.refresh(s), get_settings().screen_refresh_seconds),
         # the national system's staging database is read every 5 minutes: deliver as often
         "spgl": (lambda s: spgl_push.push(s), get_settings().spgl_push_minutes * 60),
+        # projects registered while the investment platform was down: their codes checked
+        "verify_projects": (lambda s: investment.verify_projects(s), minutes * 60),
         # the open API's subscribers: case status changes posted, failures retried with backoff
         "webhooks": (
             lambda s: webhooks.deliver(s).__dict__,

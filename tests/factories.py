@@ -96,6 +96,11 @@ def applicant(session: Session, region: str = "360102") -> Principal:
     return _user(session, "applicant", region_code=region, company_id=company.id)
 
 
+def next_code(region: str = "360102") -> str:
+    """A well-formed 项目代码 no test has used yet."""
+    return f"2026-{region}-47-01-{next(_seq):06d}"
+
+
 def project(
     session: Session,
     owner: Principal,

@@ -272,6 +272,13 @@ def cmd_fake_sms(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fake_investment(args: argparse.Namespace) -> int:
+    from eap.fakes.investment_platform import serve
+
+    serve(args.port, args.data)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
     sub = p.add_subparsers(dest="command", required=True)
@@ -327,6 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     sms = fake.add_parser("sms", help="a local SMS gateway that shows every text (demo)")
     sms.add_argument("--port", type=int, default=8766)
     sms.set_defaults(fn=cmd_fake_sms)
+    inv = fake.add_parser(
+        "investment", help="a local investment-project platform (项目代码 lookups)"
+    )
+    inv.add_argument("--port", type=int, default=8767)
+    inv.add_argument("--data", help="a JSON list of project records it knows")
+    inv.set_defaults(fn=cmd_fake_investment)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
     imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")

@@ -42,6 +42,8 @@ from eap.models.catalogue import (
 )
 from eap.models.exchange import ItemCode, SpglSequence, SpglVersion, UploadState
 from eap.models.interop import (
+    AdapterState,
+    AdapterStatus,
     ApiClient,
     ApiToken,
     DeliveryState,
@@ -84,6 +86,8 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "AdapterState",
+    "AdapterStatus",
     "ApiClient",
     "ApiToken",
     "DeliveryState",

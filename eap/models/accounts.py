@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import sealed_column, utcnow
+
+
+class CreditStatus(IntEnum):
+    """The 信用 service's answer for a party, as last checked (issue 15)."""
+
+    NOT_CHECKED = 0  # no service configured, or it was down: shown as "credit not checked"
+    GOOD = 1
+    DISHONEST = 2  # 严重失信: flagged to the approver, no 告知承诺
 
 
 class CompanyBase(SQLModel):
@@ -32,6 +41,8 @@ class Company(CompanyBase, table=True):
     contact_phone: str = Field(default="", sa_column=sealed_column())
     id_number: str = Field(default="", sa_column=sealed_column(), description="身份证号 (person)")
     created_at: dt.datetime = Field(default_factory=utcnow)
+    credit_status: int = Field(default=CreditStatus.NOT_CHECKED, description="CreditStatus")
+    credit_checked_at: dt.datetime | None = None
 
 
 class CompanyPublic(CompanyBase):

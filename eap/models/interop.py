@@ -85,3 +85,23 @@ class WebhookDelivery(SQLModel, table=True):
     claimed_until: dt.datetime | None = None
     last_error: str = Field(default="", max_length=300)
     delivered_at: dt.datetime | None = None
+
+
+class AdapterState(IntEnum):
+    UP = 0
+    DEGRADED = 1  # the last call failed; calls still go out
+    OPEN = 2  # the circuit is open: calls fail fast until ``open_until``
+
+
+class AdapterStatus(SQLModel, table=True):
+    """One outside system's health as every worker sees it (the circuit breaker's state is
+    kept here, not in a process, so several workers agree)."""
+
+    name: str = Field(primary_key=True, max_length=20)
+    state: int = Field(default=AdapterState.UP, description="AdapterState")
+    failures: int = Field(default=0, description="consecutive failures")
+    open_until: dt.datetime | None = None
+    last_ok_at: dt.datetime | None = None
+    last_error_at: dt.datetime | None = None
+    last_error: str = Field(default="", max_length=200, description="never personal data")
+    calls: int = 0

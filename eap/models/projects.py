@@ -74,6 +74,15 @@ INDUSTRY_CODES: tuple[str, ...] = (
 )
 
 
+class SourceState(IntEnum):
+    """Whether the 投资项目在线审批监管平台 vouches for the project's code (issue 15)."""
+
+    NOT_CHECKED = 0  # no platform configured
+    VERIFIED = 1  # the platform knows the code; its data is kept in ``source_data``
+    PENDING = 2  # the platform was down at registration: the scheduler checks again
+    UNKNOWN = 3  # checked later, the platform does not know the code
+
+
 class ProjectBase(SQLModel):
     project_code: str = Field(max_length=24, unique=True, description="项目代码 XMDM")
     name: str = Field(max_length=200, description="XMMC")
@@ -130,6 +139,15 @@ class Project(ProjectBase, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    source_state: int = Field(
+        default=SourceState.NOT_CHECKED, index=True, description="SourceState"
+    )
+    source_data: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON),
+        description="the investment platform's record of the project, as it answered",
+    )
+    source_checked_at: dt.datetime | None = None
 
 
 class ProjectPublic(ProjectBase):

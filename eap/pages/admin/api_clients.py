@@ -198,6 +198,63 @@ def _table() -> rx.Component:
     )
 
 
+def _adapters() -> rx.Component:
+    def row(a: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(T["adapter." + a.name]),
+            rx.table.cell(
+                rx.cond(
+                    a.configured,
+                    rx.match(
+                        a.state,
+                        (0, rx.badge(T["adapter.state.0"], color_scheme="green")),
+                        (1, rx.badge(T["adapter.state.1"], color_scheme="amber")),
+                        rx.badge(T["adapter.state.2"], color_scheme="red"),
+                    ),
+                    rx.badge(T["adapter.not_configured"], color_scheme="gray"),
+                )
+            ),
+            rx.table.cell(a.last_ok_text),
+            rx.table.cell(
+                rx.cond(
+                    a.last_error != "",
+                    rx.text(
+                        a.last_error_text,
+                        " · ",
+                        a.last_error,
+                        size="1",
+                    ),
+                )
+            ),
+            rx.table.cell(a.calls),
+            class_name="adapter-row",
+        )
+
+    return rx.card(
+        rx.heading(T["adapter.title"], size="4"),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(T[k])
+                        for k in (
+                            "adapter.title",
+                            "adapter.state",
+                            "adapter.last_ok",
+                            "adapter.last_error",
+                            "adapter.calls",
+                        )
+                    ]
+                )
+            ),
+            rx.table.body(rx.foreach(S.adapters, row)),
+            width="100%",
+            id="adapter-table",
+        ),
+        width="100%",
+    )
+
+
 def api_clients_page() -> rx.Component:
     return shell(
         rx.vstack(
@@ -207,6 +264,7 @@ def api_clients_page() -> rx.Component:
             _secret_box(),
             _create(),
             _table(),
+            _adapters(),
             spacing="4",
             width="100%",
         )

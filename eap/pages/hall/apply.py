@@ -65,11 +65,38 @@ def new_project_page() -> rx.Component:
                 rx.grid(
                     rx.cond(
                         N.editing_id == "",
-                        text_field(
-                            "project_code",
-                            "project.f.code",
-                            hint="project.hint.code",
-                            required=True,
+                        rx.vstack(
+                            text_field(
+                                "project_code",
+                                "project.f.code",
+                                hint="project.hint.code",
+                                required=True,
+                            ),
+                            rx.cond(
+                                N.platform_on,
+                                rx.hstack(
+                                    rx.button(
+                                        rx.icon("download", size=14),
+                                        T["project.fetch_platform"],
+                                        on_click=N.fetch_from_platform,
+                                        variant="soft",
+                                        size="1",
+                                        id="fetch-platform",
+                                    ),
+                                    rx.cond(
+                                        N.from_platform,
+                                        rx.text(
+                                            T["project.from_platform"],
+                                            size="1",
+                                            color_scheme="green",
+                                            id="from-platform",
+                                        ),
+                                    ),
+                                    align="center",
+                                ),
+                            ),
+                            width="100%",
+                            spacing="1",
                         ),
                         rx.vstack(
                             field_label("project.f.code", False, "field-project_code"),

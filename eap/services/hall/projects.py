@@ -20,11 +20,14 @@ from eap.models.projects import (
     EngineeringCategory,
     LandAcquisition,
     ProjectCreate,
+    SourceState,
 )
 from eap.services.core import geo
 from eap.services.core.audit import record
 from eap.services.core.identifiers import validate_project_code, validate_uscc
 from eap.services.core.principal import Principal
+from eap.services.exchange.adapters import investment
+from eap.services.exchange.adapters.breaker import AdapterDown
 
 # The form's fields in the order they are shown; a problem is reported under its own field.
 REQUIRED = (
@@ -241,6 +244,7 @@ def register_project(
     if problems:
         raise FieldErrors(problems)
     code = validate_project_code(data.project_code)
+    found, source = _platform_record(session, code)
     project = Project.model_validate(
         data.model_dump(),
         update={
@@ -249,6 +253,9 @@ def register_project(
             "created_by": principal.user_id,
         },
     )
+    if source == SourceState.VERIFIED:
+        investment.vouch(project, found, now=utcnow())
+    project.source_state = source
     session.add(project)
     session.flush()
     set_units(session, principal=principal, project=project, units=units or [])
@@ -261,6 +268,48 @@ def register_project(
         detail={"code": code},
     )
     return project
+
+
+def _platform_record(
+    session: Session, code: str
+) -> tuple[investment.PlatformRecord | None, SourceState]:
+    """Ask the investment platform about the code (when one is configured): unknown there is
+    refused; the platform down lets the project in as "not yet verified"."""
+    if not investment.enabled():
+        return None, SourceState.NOT_CHECKED
+    try:
+        found = investment.lookup(session, project_code=code)
+    except AdapterDown:
+        return None, SourceState.PENDING
+    if found is None:
+        raise FieldErrors(
+            [DomainError("project.code_not_on_platform", field="project_code", code=code)]
+        )
+    return found, SourceState.VERIFIED
+
+
+def platform_enabled() -> bool:
+    return investment.enabled()
+
+
+def platform_prefill(session: Session, *, project_code: str) -> dict[str, str]:
+    """The form's fields as the investment platform knows the project ({} when it is off);
+    a code it does not know, or the platform down, is a refusal beside the code."""
+    try:
+        code = validate_project_code(project_code)
+    except DomainError as exc:
+        raise FieldErrors([exc]) from exc
+    if not investment.enabled():
+        return {}
+    try:
+        found = investment.lookup(session, project_code=code)
+    except AdapterDown as exc:
+        raise FieldErrors([DomainError("project.platform_down", field="project_code")]) from exc
+    if found is None:
+        raise FieldErrors(
+            [DomainError("project.code_not_on_platform", field="project_code", code=code)]
+        )
+    return found.prefill()
 
 
 def set_units(

@@ -16,6 +16,8 @@ from eap.db import get_engine
 from eap.models import Region
 from eap.services.core.principal import Principal
 from eap.services.exchange import api_clients
+from eap.services.exchange.adapters import breaker
+from eap.services.exchange.adapters.breaker import AdapterRow
 from eap.services.exchange.api_clients import SCOPES, ApiClientRow, IssuedSecret
 from eap.state.core.base import AppState
 
@@ -41,6 +43,7 @@ HIDE = (
 
 class ApiClientsState(AppState):
     rows: list[ApiClientRow] = []
+    adapters: list[AdapterRow] = []  # the outside systems' health (issue 15)
     regions: list[dict[str, str]] = []
     fields: dict[str, str] = {"region_code": "360000", "per_minute": "120"}
     scopes: list[str] = []
@@ -52,6 +55,7 @@ class ApiClientsState(AppState):
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
             self.rows = api_clients.list_clients(s, principal=principal)
+            self.adapters = breaker.statuses(s)
 
     @rx.event
     def load(self) -> EventSpec | list[EventSpec] | None:

@@ -324,6 +324,8 @@ class NewProjectState(AppState):
     city: str = ""
     _counties: dict[str, list[dict[str, str]]] = {}
     picking: bool = False  # the site map is open
+    platform_on: bool = False  # an investment platform is configured: the code can fill the form
+    from_platform: bool = False  # the fields shown came from the platform's record
 
     @rx.var
     def pick_fig(self) -> dict[str, Any]:
@@ -393,6 +395,7 @@ class NewProjectState(AppState):
         if principal is None:
             return redirect
         self.error, self.field_errors, self.editing_id = "", {}, ""
+        self.platform_on, self.from_platform = projects.platform_enabled(), False
         self._load_regions()
         edit = str(self.router.page.params.get("edit", "") or "")
         if not edit.isdigit():  # a new project starts from a blank form
@@ -436,6 +439,27 @@ class NewProjectState(AppState):
     @rx.event
     def set_field(self, name: str, value: str) -> None:
         self.fields = {**self.fields, name: value}
+
+    @rx.event
+    def fetch_from_platform(self) -> None:
+        """项目代码 → the investment platform's record fills name, place, investment and the
+        approval type; a code it does not know is refused beside the code."""
+        self.error, self.field_errors, self.from_platform = "", {}, False
+        try:
+            self._require(NEW_PROJECT)
+            with session_scope() as s:  # the adapter's health is written as it is learnt
+                filled = projects.platform_prefill(
+                    s, project_code=self.fields.get("project_code", "")
+                )
+        except FieldErrors as exc:
+            self.field_errors = exc.by_field(self.lang)
+            return
+        except Exception as exc:
+            self.error = self._error(exc)
+            return
+        self.fields = {**self.fields, **filled}
+        self._show_city_of(filled.get("region_code", ""))
+        self.from_platform = bool(filled)
 
     @rx.event
     def toggle_flag(self, flag: str, checked: bool) -> None:
