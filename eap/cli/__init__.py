@@ -275,7 +275,7 @@ def cmd_fake_sms(args: argparse.Namespace) -> int:
 def cmd_fake_investment(args: argparse.Namespace) -> int:
     from eap.fakes.investment_platform import serve
 
-    serve(args.port, args.data)
+    serve(args.port, args.data, demo=args.demo)
     return 0
 
 
@@ -339,6 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inv.add_argument("--port", type=int, default=8767)
     inv.add_argument("--data", help="a JSON list of project records it knows")
+    inv.add_argument(
+        "--demo", action="store_true", help="also know every code whose serial is not 9…"
+    )
     inv.set_defaults(fn=cmd_fake_investment)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)

@@ -22,10 +22,13 @@ _PATH = re.compile(r"^/api/projects/([0-9A-Za-z-]{1,40})$")
 
 
 class Platform:
-    """The fake's memory: records by code, and faults to inject."""
+    """The fake's memory: records by code, and faults to inject. With ``demo`` it also knows
+    every well-formed code whose serial does not start with 9, with a generated record, so a
+    person trying the demo can type any code (and a 9… serial to see a refusal)."""
 
-    def __init__(self, records: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, records: list[dict[str, Any]] | None = None, *, demo: bool = False) -> None:
         self.records = {r["project_code"]: r for r in records or []}
+        self.demo = demo
         self.fail_next = 0
         self.delay_next = 0.0
         self.requests = 0
@@ -61,7 +64,7 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
                 return
             if self._faulted():
                 return
-            record = platform.records.get(m.group(1))
+            record = platform.records.get(m.group(1)) or _generated(platform, m.group(1))
             if record is None:
                 self._answer(404, {"error": "project_not_found"})
             else:
@@ -95,6 +98,25 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+_CODE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
+
+
+def _generated(platform: Platform, code: str) -> dict[str, Any] | None:
+    m = _CODE.match(code)
+    if not platform.demo or not m or m.group(5).startswith("9"):
+        return None
+    serial = int(m.group(5))
+    return {
+        "project_code": code,
+        "name": f"平台登记项目{serial:06d}",
+        "region_code": m.group(2),
+        "location": "",
+        "total_investment": 1000 + serial % 9000,
+        "approval_type": 3,
+        "approval_result": {"document_no": f"备案{m.group(1)}-{serial:06d}", "approved_on": ""},
+    }
+
+
 def start(platform: Platform, port: int = 0) -> ThreadingHTTPServer:
     """Serve in a background thread (tests); the server's address says the port."""
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(platform))
@@ -102,8 +124,8 @@ def start(platform: Platform, port: int = 0) -> ThreadingHTTPServer:
     return server
 
 
-def serve(port: int, data: str | None = None) -> None:
+def serve(port: int, data: str | None = None, *, demo: bool = False) -> None:
     records = json.loads(Path(data).read_text(encoding="utf-8")) if data else []
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(Platform(records)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(Platform(records, demo=demo)))
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True, file=sys.stderr)
     server.serve_forever()

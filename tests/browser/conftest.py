@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from eap.fakes import investment_platform
 from tests.browser.helpers import APP_DB, ROOT, app_env, free_port, running_app
 
 
@@ -33,6 +34,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             capture_output=True,
             timeout=600,
         )
+    # The investment platform (a real HTTP fake, demo mode: it knows every code whose serial
+    # does not start with 9), on for the app only: the seed above ran without it.
+    platform = investment_platform.Platform(demo=True)
+    server = investment_platform.start(platform)
+    env["EAP_INVESTMENT_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
+    APP_DB["platform"] = platform
     port = free_port()
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port"]
     command += ["--frontend-port", str(port), "--loglevel", "info"]
@@ -40,3 +47,4 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.getbasetemp() / "reflex.log"
     with running_app(command, env=env, log=log, url=url):
         yield url
+    server.shutdown()

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -21,7 +22,7 @@ from eap.i18n import t
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # the browser app's database URL ("url") and its page-state folder ("states"), set by app_url
-APP_DB: dict[str, str] = {}
+APP_DB: dict[str, Any] = {}
 
 
 def free_port() -> int:
