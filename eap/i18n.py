@@ -2757,6 +2757,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "adapter.last_ok": ("最近成功", "Last success"),
     "adapter.last_error": ("最近错误", "Last error"),
     "adapter.calls": ("调用次数", "Calls"),
+    "credit.good": ("信用良好", "Credit good"),
+    "credit.dishonest": (
+        "严重失信主体：不得适用告知承诺",
+        "Seriously untrustworthy: no approval on commitment",
+    ),
+    "credit.not_checked": ("信用未核查", "Credit not checked"),
+    "case.no_commitment_dishonest": (
+        "申请人为严重失信主体，不得以告知承诺方式审批",
+        "The applicant is seriously untrustworthy (失信): it cannot be approved on commitment",
+    ),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -279,6 +279,13 @@ def cmd_fake_investment(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fake_credit(args: argparse.Namespace) -> int:
+    from eap.fakes.credit_service import serve
+
+    serve(args.port, args.dishonest)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
     sub = p.add_subparsers(dest="command", required=True)
@@ -343,6 +350,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="also know every code whose serial is not 9…"
     )
     inv.set_defaults(fn=cmd_fake_investment)
+    cr = fake.add_parser("credit", help="a local credit service (失信 list from --dishonest)")
+    cr.add_argument("--port", type=int, default=8768)
+    cr.add_argument("--dishonest", default="", help="USCCs on its 失信 list, comma-separated")
+    cr.set_defaults(fn=cmd_fake_credit)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
     imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")

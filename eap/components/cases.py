@@ -214,6 +214,15 @@ def party_line(S: Any) -> rx.Component:  # noqa: N803 - a state class with Party
     return rx.hstack(
         rx.icon("user", size=14, color="gray"),
         rx.text(T["case.applicant"], ": ", c["applicant"], size="2", weight="medium"),
+        rx.cond(
+            c["credit_checked"],
+            rx.match(
+                c["credit"],
+                (2, rx.badge(T["credit.dishonest"], color_scheme="red", id="party-credit")),
+                (1, rx.badge(T["credit.good"], color_scheme="green", id="party-credit")),
+                rx.badge(T["credit.not_checked"], color_scheme="gray", id="party-credit"),
+            ),
+        ),
         rx.text(T["case.contact"], ": ", c["contact"], size="2"),
         rx.text(
             T["case.phone"],

@@ -30,6 +30,7 @@ from eap.services.core.clock import local_date, now_or
 from eap.services.core.identifiers import mask_phone, validate_uscc
 from eap.services.core.phone_codes import check_phone
 from eap.services.core.principal import Principal
+from eap.services.exchange.adapters import credit
 from eap.services.hall import hall, projects
 from eap.services.hall.rows import ApplyForm
 
@@ -129,6 +130,7 @@ def register_walk_in(
     )
     session.add(company)
     session.flush()
+    credit.check(session, company=company)  # the 信用 service, when one is configured
     record(
         session,
         actor_id=principal.user_id,

@@ -8,7 +8,8 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from eap.errors import DomainError
-from eap.models import ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
+from eap.models import Company, ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
+from eap.models.accounts import CreditStatus
 from eap.services.approval import case_store, moves, prerequisites, results
 from eap.services.approval.owed import owed_for_item
 from eap.services.approval.step_chains import chain_for
@@ -18,6 +19,7 @@ from eap.services.core.authz import require_assignee, require_department
 from eap.services.core.clock import WorkCalendar, local_date, now_or
 from eap.services.core.notify import notify_applicant
 from eap.services.core.principal import Principal
+from eap.services.exchange.adapters import credit
 
 SPECIAL_KINDS = ("expert", "hearing", "survey", "notice", "testing", "other")
 # Working days a department has to verify a commitment-based approval.
@@ -232,6 +234,12 @@ def decide(
         raise DomainError("steps.required")
     if on_commitment and not item.promise_allowed:
         raise DomainError("case.no_commitment", code=item.code)
+    # the party's credit is checked again before each decision; 严重失信 rules out 告知承诺
+    # (the service down: "not checked", nothing blocked)
+    company = session.get(Company, project.company_id)
+    standing = credit.check(session, company=company) if company and outcome != "refuse" else None
+    if standing == CreditStatus.DISHONEST and on_commitment:
+        raise DomainError("case.no_commitment_dishonest")
     if outcome == "approve" and (still_owed := owed_for_item(session, case=case)):
         # 容缺: wait for the material, or approve 容缺 (12) naming it (see approval/owed)
         raise DomainError("case.owed_open", codes="、".join(still_owed))

@@ -68,6 +68,9 @@ class StageHeader:
     contact: str = ""
     phone: str = ""
     id_number: str = ""
+    # the 信用 service's last word on the party: CreditStatus; checked only when configured
+    credit: int = 0
+    credit_checked: bool = False  # a credit service is configured (else nothing is shown)
 
 
 @dataclass(frozen=True)

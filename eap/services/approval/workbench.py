@@ -48,6 +48,7 @@ from eap.services.core.authz import can_view_stage_case
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
 from eap.services.core.personal import party_card
 from eap.services.core.principal import Principal
+from eap.services.exchange.adapters.credit import enabled as credit_enabled
 
 R = TypeVar("R")
 QUEUE_STATES = ("submitted", "received", "supplement")
@@ -238,7 +239,8 @@ def stage_case_view(
     project = session.get(Project, sc.project_id) if sc else None
     if sc is None or project is None or not can_view_stage_case(session, principal, sc, project):
         raise PermissionDenied("error.not_found")
-    party = party_card(session.get(Company, project.company_id))
+    company = session.get(Company, project.company_id)
+    party = party_card(company)
     cal = WorkCalendar.load(session)
     stage = session.get(StageDef, sc.stage_code)
     items = []
@@ -306,6 +308,8 @@ def stage_case_view(
             contact=party.contact,
             phone=party.phone,
             id_number=party.id_number,
+            credit=company.credit_status if company else 0,
+            credit_checked=credit_enabled(),
         ),
         materials=_materials(session, stage_case_id),
         item_cases=items,

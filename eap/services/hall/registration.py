@@ -25,6 +25,7 @@ from eap.services.core.audit import record
 from eap.services.core.clock import local_date
 from eap.services.core.identifiers import mask_name, validate_id_number, validate_uscc
 from eap.services.core.phone_codes import check_phone, send_code, use_code, verify_code
+from eap.services.exchange.adapters import credit
 
 __all__ = ["Registration", "check_phone", "register_applicant", "send_code", "send_reset_code"]
 
@@ -243,6 +244,7 @@ def _create(session: Session, fields: Registration) -> User:
         session.add(company)
         session.flush()
         company_id = company.id
+        credit.check(session, company=company)  # the 信用 service, when one is configured
         record(
             session,
             actor_id=None,
