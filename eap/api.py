@@ -9,7 +9,13 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 
 from eap.api_v1 import open_api
@@ -206,6 +212,87 @@ async def enter(request: Request) -> Response:
     return response
 
 
+SSO_COOKIE = "eap_sso_state"
+
+
+def _sso_redirect_uri(request: Request) -> str:
+    from eap.config import get_settings
+
+    base = get_settings().public_base_url or str(request.base_url)
+    return base.rstrip("/") + "/auth/sso/callback"
+
+
+def _back_to_login(key: str) -> Response:
+    return RedirectResponse(f"/login?sso={key.removeprefix('sso.')}", status_code=303)
+
+
+def sso_start(request: Request) -> Response:
+    """统一身份认证: off to the identity provider, the state also kept in a cookie so the answer
+    is taken only in this browser."""
+    from eap.services.admin import sso
+
+    bind_request(request_info(request.scope))
+    try:
+        with session_scope() as session:
+            begun = sso.begin(session, redirect_uri=_sso_redirect_uri(request))
+    except DomainError as exc:
+        return _back_to_login(exc.key)
+    response = RedirectResponse(begun.url, status_code=302)
+    response.set_cookie(
+        SSO_COOKIE,
+        begun.state,
+        max_age=600,
+        httponly=True,
+        samesite="lax",  # it must come back with the provider's redirect
+        secure=is_https(request.scope),
+        path="/auth/sso",
+    )
+    return response
+
+
+def sso_callback(request: Request) -> Response:
+    """The provider's answer: a session for the account the identity is, then home."""
+    from eap.services.admin import sso
+
+    bind_request(request_info(request.scope))
+    query = request.query_params
+    if query.get("error") or not query.get("code"):
+        return _back_to_login("refused")
+    try:
+        with session_scope() as session:
+            token, principal = sso.complete(
+                session,
+                state=query.get("state", ""),
+                cookie_state=request.cookies.get(SSO_COOKIE, ""),
+                code=query.get("code", ""),
+                redirect_uri=_sso_redirect_uri(request),
+            )
+    except DomainError as exc:
+        with session_scope() as session:  # a refused sign-in is audited on its own
+            record(session, actor_id=None, action="sso.refused", detail={"reason": exc.key})
+        response = _back_to_login(exc.key)
+        response.delete_cookie(SSO_COOKIE, path="/auth/sso")
+        return response
+    home = HOME_ROUTES[principal.role]
+    # A page of our own that moves on: the session cookie (SameSite=Strict) then travels
+    # with a navigation this site started, not the provider's cross-site redirect.
+    response = HTMLResponse(
+        f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={home}">'
+        f'<a href="{home}">→</a>'
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request.scope),
+        path="/",
+    )
+    response.delete_cookie(SSO_COOKIE, path="/auth/sso")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 async def leave(request: Request) -> Response:
     """POST: end the cookie's session (if still open) and remove the cookie."""
     token = request.cookies.get(SESSION_COOKIE, "")
@@ -259,6 +346,8 @@ api = Starlette(
         Route("/metrics", metrics),
         Route("/auth/enter", enter, methods=["POST"]),
         Route("/auth/leave", leave, methods=["POST"]),
+        Route("/auth/sso/start", sso_start),
+        Route("/auth/sso/callback", sso_callback),
         Route("/files/{file_id}", serve_material),
         Route("/documents/{kind}/{doc_id}.pdf", serve_document),
         Route("/templates/{code}.pdf", serve_template),

@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     adapter_backoff_seconds: float = Field(default=0.2, ge=0, description="first retry's wait")
     adapter_failures: int = Field(default=3, ge=1, description="failed calls that open a circuit")
     adapter_cooldown_seconds: int = Field(default=60, ge=1, description="an open circuit's rest")
+    # 统一身份认证 (services.admin.sso): OpenID Connect, off until the issuer is set
+    sso_issuer: str | None = Field(default=None, description="the provider's issuer URL")
+    sso_client_id: str = ""
+    sso_client_secret: str = ""
+    sso_region: str = Field(
+        default="360100", description="a party new through SSO whose claims name no region"
+    )
     locale: str = Field(default="zh", pattern="^(zh|en)$")
     env: str = Field(
         default="development",

@@ -2767,6 +2767,32 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "申请人为严重失信主体，不得以告知承诺方式审批",
         "The applicant is seriously untrustworthy (失信): it cannot be approved on commitment",
     ),
+    "sso.or": ("或", "or"),
+    "sso.button": ("统一身份认证登录", "Sign in with the province's identity service"),
+    "sso.off": ("统一身份认证未启用", "The identity service is not set up"),
+    "sso.unavailable": (
+        "统一身份认证平台暂时无法访问，请用密码登录或稍后再试",
+        "The identity service cannot be reached: sign in with your password or try later",
+    ),
+    "sso.state": (
+        "登录已过期或不是从本浏览器发起，请重新登录",
+        "The sign-in expired or was not started in this browser: start again",
+    ),
+    "sso.refused": (
+        "统一身份认证未通过，请重新登录",
+        "The identity service did not confirm you: start again",
+    ),
+    "sso.no_identity": (
+        "统一身份认证未提供统一社会信用代码或身份证号，无法确认申报主体",
+        "The identity service gave no USCC or ID number: the applicant cannot be confirmed",
+    ),
+    "sso.not_for_role": (
+        "系统管理员、审计员、安全员须使用密码和短信验证码登录",
+        "Administrators, auditors and security officers sign in with a password and an SMS code",
+    ),
+    "sso.inactive": ("该账号已停用", "This account is disabled"),
+    "audit.action.sso.linked": ("统一身份认证身份关联账号", "Identity linked to the account"),
+    "audit.action.sso.refused": ("统一身份认证登录被拒绝", "Identity-service sign-in refused"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

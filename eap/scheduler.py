@@ -115,7 +115,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
 
 
 def _housekeeping(session: Any) -> dict[str, int]:
-    from eap.services.admin import accounts, sign_in
+    from eap.services.admin import accounts, sign_in, sso
     from eap.services.core import captcha, limits
     from eap.services.exchange import api_clients
 
@@ -125,6 +125,7 @@ def _housekeeping(session: Any) -> dict[str, int]:
         "rate_windows": limits.purge(session),
         "captchas": captcha.purge(session),
         "api_tokens": api_clients.purge_tokens(session),
+        "sso_logins": sso.purge(session),
     }
 
 

@@ -286,6 +286,13 @@ def cmd_fake_credit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fake_oidc(args: argparse.Namespace) -> int:
+    from eap.fakes.oidc_provider import serve
+
+    serve(args.port, args.client_id, args.client_secret)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
     sub = p.add_subparsers(dest="command", required=True)
@@ -354,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--port", type=int, default=8768)
     cr.add_argument("--dishonest", default="", help="USCCs on its 失信 list, comma-separated")
     cr.set_defaults(fn=cmd_fake_credit)
+    oidc = fake.add_parser("oidc", help="a local identity provider (OpenID Connect, PKCE)")
+    oidc.add_argument("--port", type=int, default=8769)
+    oidc.add_argument("--client-id", default="eap")
+    oidc.add_argument("--client-secret", default="eap-secret")
+    oidc.set_defaults(fn=cmd_fake_oidc)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="sub", required=True)
     imp = cal.add_parser("import", help="import YYYY-MM-DD,holiday|workday,name lines")

@@ -10,7 +10,9 @@ from eap.models.accounts import (
     Notice,
     RateCounter,
     SecurityPolicy,
+    SsoLogin,
     User,
+    UserIdentity,
     UserSession,
 )
 from eap.models.calendar import CalendarYear, HolidayOverride
@@ -86,6 +88,8 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "SsoLogin",
+    "UserIdentity",
     "AdapterState",
     "AdapterStatus",
     "ApiClient",

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import IntEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import sealed_column, utcnow
@@ -199,3 +199,25 @@ class SecurityPolicy(SQLModel, table=True):
     captcha_after_failures: int = 3
     updated_at: dt.datetime = Field(default_factory=utcnow)
     updated_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class UserIdentity(SQLModel, table=True):
+    """An account's identity at the province's 统一身份认证 (OIDC issuer + subject)."""
+
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    issuer: str = Field(max_length=200)
+    subject: str = Field(max_length=200)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SsoLogin(SQLModel, table=True):
+    """A sign-in sent to the identity provider, waiting for its answer: the state (hashed),
+    the nonce the ID token must carry and the PKCE verifier (sealed). Kept in the database so
+    whichever worker takes the answer finds it; used once, and only for ten minutes."""
+
+    state_hash: str = Field(primary_key=True, max_length=64)
+    nonce: str = Field(max_length=100)
+    code_verifier: str = Field(sa_column=sealed_column())
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from eap.fakes import investment_platform
+from eap.fakes import investment_platform, oidc_provider
 from tests.browser.helpers import APP_DB, ROOT, app_env, free_port, running_app
 
 
@@ -40,6 +40,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = investment_platform.start(platform)
     env["EAP_INVESTMENT_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
     APP_DB["platform"] = platform
+    # 统一身份认证: the fake identity provider the sign-in page offers
+    idp = oidc_provider.Provider()
+    idp_server = oidc_provider.start(idp)
+    env.update(
+        EAP_SSO_ISSUER=idp.issuer,
+        EAP_SSO_CLIENT_ID=idp.client_id,
+        EAP_SSO_CLIENT_SECRET=idp.client_secret,
+    )
+    APP_DB["idp"] = idp
     port = free_port()
     command = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port"]
     command += ["--frontend-port", str(port), "--loglevel", "info"]
@@ -48,3 +57,4 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_app(command, env=env, log=log, url=url):
         yield url
     server.shutdown()
+    idp_server.shutdown()

@@ -37,6 +37,33 @@ def login_page() -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    LoginState.sso_on & (LoginState.code_sent_to == ""),
+                    rx.vstack(
+                        rx.hstack(
+                            rx.separator(size="4"),
+                            rx.text(
+                                T["sso.or"], size="1", color_scheme="gray", white_space="nowrap"
+                            ),
+                            rx.separator(size="4"),
+                            align="center",
+                            width="100%",
+                        ),
+                        # a full navigation (not the page's router): the browser itself goes
+                        # through /auth/sso/start to the identity provider
+                        rx.button(
+                            rx.icon("shield-check", size=16),
+                            T["sso.button"],
+                            on_click=rx.call_script("window.location.assign('/auth/sso/start')"),
+                            variant="outline",
+                            size="3",
+                            width="100%",
+                            id="sso-start",
+                        ),
+                        width="100%",
+                        spacing="2",
+                    ),
+                ),
+                rx.cond(
                     LoginState.demo_site,
                     rx.text(T["login.demo_hint"], size="1", color_scheme="gray", id="demo-hint"),
                 ),

@@ -12,7 +12,7 @@ from reflex.event import EventSpec
 from eap.config import get_settings
 from eap.db import session_scope
 from eap.routes import HOME_ROUTES
-from eap.services.admin import second_factor, sign_in
+from eap.services.admin import second_factor, sign_in, sso
 from eap.services.admin.accounts import LoginOutcome
 from eap.services.core import captcha, notify
 from eap.services.core.request_info import bind_request
@@ -57,6 +57,7 @@ class LoginState(AppState):
     code_sent_to: str = ""  # the masked phone a second-factor code went to ("" : not asked)
     must_change_password: bool = False  # a one-time password was right: ask for a new one
     demo_site: bool = False  # the demo (not EAP_ENV=production): the page says so
+    sso_on: bool = False  # 统一身份认证 is configured: the page offers it
 
     def _client_key(self) -> str:
         """What ties a waiting second factor to this browser tab (not a secret it holds)."""
@@ -71,6 +72,11 @@ class LoginState(AppState):
     def on_load(self) -> EventSpec | None:
         self.error, self.code_sent_to, self.must_change_password = "", "", False
         self.demo_site = get_settings().env != "production"
+        self.sso_on = sso.enabled()
+        # /auth/sso/callback sends a refused sign-in back here with its reason's key
+        reason = str(self.router.page.params.get("sso", "") or "")
+        if reason in sso.REASONS:
+            self.error = self._tr(f"sso.{reason}")
         principal = self._principal()
         if principal is not None:
             return rx.redirect(HOME_ROUTES[principal.role])
