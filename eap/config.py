@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         default=None, description="投资项目在线审批监管平台: project codes and their records"
     )
     credit_url: str | None = Field(default=None, description="信用 service: a party's credit")
+    cert_library_url: str | None = Field(
+        default=None, description="电子证照库: certificates pushed, a company's licences pulled"
+    )
     adapter_timeout_seconds: float = Field(default=5, gt=0, description="per request")
     adapter_attempts: int = Field(default=3, ge=1, le=10, description="tries of one call")
     adapter_backoff_seconds: float = Field(default=0.2, ge=0, description="first retry's wait")

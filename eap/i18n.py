@@ -2793,6 +2793,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sso.inactive": ("该账号已停用", "This account is disabled"),
     "audit.action.sso.linked": ("统一身份认证身份关联账号", "Identity linked to the account"),
     "audit.action.sso.refused": ("统一身份认证登录被拒绝", "Identity-service sign-in refused"),
+    "library.source.licence": ("电子证照库", "E-certificate library"),
+    "audit.action.library.licence_pulled": (
+        "从电子证照库调取证照入材料库",
+        "Licence taken from the e-certificate library",
+    ),
+    "adapter.certificates": ("电子证照库", "E-certificate library"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

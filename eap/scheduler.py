@@ -84,7 +84,7 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
     from eap.services.approval import owed
     from eap.services.core import notify
     from eap.services.exchange import push as spgl_push, webhooks
-    from eap.services.exchange.adapters import investment
+    from eap.services.exchange.adapters import certificates, investment
     from eap.services.screen import snapshot as screen
     from eap.services.supervision import alerts as supervision, anomalies, kpi
 
@@ -106,6 +106,8 @@ def jobs() -> dict[str, tuple[Callable[[Session], Any], int]]:
         "spgl": (lambda s: spgl_push.push(s), get_settings().spgl_push_minutes * 60),
         # projects registered while the investment platform was down: their codes checked
         "verify_projects": (lambda s: investment.verify_projects(s), minutes * 60),
+        # 电子证照库: every certificate issued (or revoked) pushed, with retries
+        "push_certificates": (lambda s: certificates.push_certificates(s), minutes * 60),
         # the open API's subscribers: case status changes posted, failures retried with backoff
         "webhooks": (
             lambda s: webhooks.deliver(s).__dict__,

@@ -293,6 +293,13 @@ def cmd_fake_oidc(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fake_certificates(args: argparse.Namespace) -> int:
+    from eap.fakes.certificate_library import serve
+
+    serve(args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m eap", description="EAP operations")
     sub = p.add_subparsers(dest="command", required=True)
@@ -361,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("--port", type=int, default=8768)
     cr.add_argument("--dishonest", default="", help="USCCs on its 失信 list, comma-separated")
     cr.set_defaults(fn=cmd_fake_credit)
+    lib = fake.add_parser("certificates", help="a local e-certificate library (电子证照库)")
+    lib.add_argument("--port", type=int, default=8770)
+    lib.set_defaults(fn=cmd_fake_certificates)
     oidc = fake.add_parser("oidc", help="a local identity provider (OpenID Connect, PKCE)")
     oidc.add_argument("--port", type=int, default=8769)
     oidc.add_argument("--client-id", default="eap")

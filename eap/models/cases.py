@@ -222,6 +222,11 @@ class Certificate(SQLModel, table=True):
     valid_until: dt.date | None = None
     status: str = Field(default="valid", max_length=10, description="valid | revoked")
     verify_token: str = Field(max_length=40, unique=True)
+    # 电子证照库 outbox: pending until the library has this version (issue, then revocation)
+    library_pending: bool = Field(default=True, index=True)
+    library_attempts: int = 0
+    library_next_at: dt.datetime | None = None
+    library_error: str = Field(default="", max_length=200)
 
 
 class PostCheckTask(SQLModel, table=True):

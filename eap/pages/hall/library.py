@@ -26,6 +26,7 @@ _SOURCE = {
     LibrarySource.CASE: "library.source.case",
     LibrarySource.INTERMEDIARY: "library.source.intermediary",
     LibrarySource.CERTIFICATE: "library.source.certificate",
+    LibrarySource.LICENCE: "library.source.licence",
 }
 
 

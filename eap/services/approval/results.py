@@ -88,6 +88,10 @@ def issue_results(
                 "valid_until": valid_until,
                 "status": "valid",
                 "verify_token": secrets.token_urlsafe(18),
+                # the e-certificate library's outbox: written with the certificate
+                "library_pending": True,
+                "library_attempts": 0,
+                "library_error": "",
             },
         )
     return doc_no
@@ -97,6 +101,7 @@ def revoke_certificates(session: Session, *, item_case_id: int) -> int:
     certs = session.exec(select(Certificate).where(Certificate.item_case_id == item_case_id)).all()
     for cert in certs:
         cert.status = "revoked"
+        cert.library_pending, cert.library_attempts, cert.library_next_at = True, 0, None
         session.add(cert)
     return len(certs)
 

@@ -51,9 +51,11 @@ class LibrarySource(IntEnum):
     CASE = 2  # accepted with an application (source: the case number)
     INTERMEDIARY = 3  # an accepted intermediary result (source: the purchase number)
     CERTIFICATE = 4  # issued by this system (source: the certificate number)
+    LICENCE = 5  # from the province's 电子证照库 (source: the licence number)
 
 
 CASE_PREFIX = "case:"
+LICENCE_PREFIX = "licence:"
 OWN_UPLOAD = "own"
 
 
@@ -93,6 +95,8 @@ def status_on(valid_until: dt.date | None, today: dt.date, *, revoked: bool = Fa
 def _source_of(source: str) -> tuple[int, str]:
     if source.startswith(CASE_PREFIX):
         return LibrarySource.CASE, source[len(CASE_PREFIX) :]
+    if source.startswith(LICENCE_PREFIX):
+        return LibrarySource.LICENCE, source[len(LICENCE_PREFIX) :]
     if source in ("", OWN_UPLOAD):
         return LibrarySource.UPLOAD, ""
     return LibrarySource.INTERMEDIARY, source

@@ -14,8 +14,8 @@ from eap.errors import DomainError, FieldErrors
 from eap.models import Project
 from eap.services.approval import filing, supplements
 from eap.services.core import files
-from eap.services.core.clock import CHINA_TZ
-from eap.services.hall import drafts, hall, projects
+from eap.services.core.clock import CHINA_TZ, today_in_china
+from eap.services.hall import drafts, hall, licences, projects
 from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
 from eap.state.core.base import AppState
 from eap.state.core.blank import blank_figure, figure_json
@@ -126,6 +126,11 @@ class ApplyState(AppState):
         if not self.project_id:
             return
         principal = self._require(APPLY)
+        if self.stage:
+            # licences the province's 电子证照库 holds for the company join its library first,
+            # so the form offers them (nothing happens when the library is off or down)
+            with session_scope() as s:
+                licences.pull_licences(s, principal=principal, today=today_in_china())
         with Session(get_engine()) as s:
             self.notices = [
                 n

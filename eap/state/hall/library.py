@@ -15,7 +15,7 @@ from eap.errors import DomainError
 from eap.services.core import files
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
-from eap.services.hall import library
+from eap.services.hall import library, licences
 from eap.services.hall.library import AddableMaterial, LibraryRow, LibraryStatus
 from eap.state.core.base import AppState
 
@@ -69,6 +69,8 @@ class LibraryState(AppState):
             return redirect
         self.message, self.error = "", ""
         self._close_editor()
+        with session_scope() as s:  # the 电子证照库's licences for the company come in first
+            licences.pull_licences(s, principal=principal, today=today_in_china())
         self._reload(principal)
         return None
 

@@ -36,6 +36,7 @@ T = TypeVar("T")
 ADAPTERS: dict[str, str] = {
     "investment": "investment_url",
     "credit": "credit_url",
+    "certificates": "cert_library_url",
 }
 
 
