@@ -2799,6 +2799,20 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Licence taken from the e-certificate library",
     ),
     "adapter.certificates": ("电子证照库", "E-certificate library"),
+    "credit.dishonest_agency": ("严重失信主体：不予入驻", "Seriously untrustworthy: not admitted"),
+    "market.dishonest": (
+        "该机构为严重失信主体，不得入驻中介服务网上交易平台",
+        "This agency is seriously untrustworthy (失信): it cannot be admitted to the market",
+    ),
+    "source.verified": ("项目代码已核验", "Project code verified"),
+    "source.pending": (
+        "项目代码待投资项目平台核验",
+        "Project code not yet verified by the investment platform",
+    ),
+    "source.unknown": (
+        "投资项目平台查无此项目代码",
+        "The investment platform does not know this project code",
+    ),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

@@ -124,3 +124,25 @@ def test_a_company_registered_at_the_counter_is_checked(
     )
     company = session.get(Company, walk_in.company_id)
     assert company is not None and company.credit_status == CreditStatus.DISHONEST
+
+
+def test_an_agency_is_checked_and_a_dishonest_one_not_admitted(
+    session: Session, credit_service: CreditService
+) -> None:
+    from eap.services.agency import admission, review
+    from tests.factories import agency, reviewer
+
+    user = agency(session, admit=False)
+    company = session.get(Company, user.company_id)
+    assert company is not None and company.credit_status == CreditStatus.GOOD  # at applying
+    credit_service.dishonest.add(company.uscc)
+    checker = reviewer(session)
+    pending = {r.uscc: r for r in review.pending_agencies(session, principal=checker, lang="zh")}
+    mine = admission.my_agency(session, user)
+    assert mine is not None
+    with pytest.raises(DomainError) as refused:
+        admission.review_agency(session, principal=checker, agency_id=mine.id or 0, admit=True)
+    assert refused.value.key == "market.dishonest"
+    pending = {r.uscc: r for r in review.pending_agencies(session, principal=checker, lang="zh")}
+    row = pending[company.uscc]
+    assert row.credit == CreditStatus.DISHONEST and row.credit_checked  # the reviewer sees why

@@ -145,3 +145,22 @@ def test_without_a_platform_nothing_is_asked(session: Session) -> None:
     p = projects.register_project(session, principal=owner, data=_data(next_code("360102")))
     assert p.source_state == SourceState.NOT_CHECKED
     assert projects.platform_prefill(session, project_code=p.project_code) == {}
+
+
+def test_the_window_sees_a_code_not_yet_verified(session: Session, platform: Platform) -> None:
+    from eap.services.approval import workbench
+    from tests.factories import city_staff, file_stage
+
+    nc = city_staff(session, "360100")
+    owner = applicant(session)
+    code = next_code("360102")
+    platform.fail_next = 3  # down while the project is registered
+    p = projects.register_project(session, principal=owner, data=_data(code))
+    assert p.source_state == SourceState.PENDING
+    sc = file_stage(session, owner, p.id or 0, 1, day=dt.date(2026, 3, 2))
+    view = workbench.stage_case_view(session, principal=nc.window, stage_case_id=sc.id or 0)
+    assert view.case.code_check == SourceState.PENDING  # shown as 项目代码待核验
+    # checked later: the platform does not know it, and the window sees that too
+    assert investment.verify_projects(session) == {"verified": 0, "unknown": 1, "still_pending": 0}
+    view = workbench.stage_case_view(session, principal=nc.window, stage_case_id=sc.id or 0)
+    assert view.case.code_check == SourceState.UNKNOWN

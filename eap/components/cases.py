@@ -214,6 +214,13 @@ def party_line(S: Any) -> rx.Component:  # noqa: N803 - a state class with Party
     return rx.hstack(
         rx.icon("user", size=14, color="gray"),
         rx.text(T["case.applicant"], ": ", c["applicant"], size="2", weight="medium"),
+        rx.match(
+            c["code_check"],
+            (1, rx.badge(T["source.verified"], color_scheme="green", id="code-check")),
+            (2, rx.badge(T["source.pending"], color_scheme="amber", id="code-check")),
+            (3, rx.badge(T["source.unknown"], color_scheme="red", id="code-check")),
+            rx.fragment(),
+        ),
         rx.cond(
             c["credit_checked"],
             rx.match(

@@ -30,6 +30,15 @@ def _pending(a: rx.Var) -> rx.Component:
             rx.hstack(
                 rx.text(a.name, weight="bold"),
                 rx.text(a.uscc, size="1", color_scheme="gray"),
+                rx.cond(
+                    a.credit_checked,
+                    rx.match(
+                        a.credit,
+                        (2, rx.badge(T["credit.dishonest_agency"], color_scheme="red")),
+                        (1, rx.badge(T["credit.good"], color_scheme="green")),
+                        rx.badge(T["credit.not_checked"], color_scheme="gray"),
+                    ),
+                ),
                 rx.spacer(),
                 rx.text(a.applied_at, size="1"),
                 width="100%",

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
 from eap.models import Agency, AgencyServiceArea, AgencyStaff, Company, Qualification, Region, User
+from eap.models.accounts import CreditStatus
 from eap.models.market import AgencyStatus
 from eap.services.agency import credit
 from eap.services.agency.catalogue import service_types
@@ -21,6 +22,7 @@ from eap.services.core.audit import record
 from eap.services.core.clock import local_date, now_or
 from eap.services.core.notify import notify_user
 from eap.services.core.principal import Principal, Role
+from eap.services.exchange.adapters import credit as credit_service
 
 REVIEWERS = (Role.ADMIN,)
 
@@ -71,6 +73,8 @@ def apply_for_admission(
     if len(intro) > 1000:
         raise DomainError("market.intro_long", field="intro")
     agency = my_agency(session, principal)
+    if principal.company_id is not None and (company := session.get(Company, principal.company_id)):
+        credit_service.check(session, company=company)  # the 信用 service's word, for the reviewer
     if agency is None:
         assert principal.company_id is not None
         agency = Agency(company_id=principal.company_id, created_at=now)
@@ -236,6 +240,14 @@ def review_agency(
     reason = reason.strip()
     if not admit and len(reason) < 4:
         raise DomainError("market.refuse_reason", field="reason")
+    company = session.get(Company, agency.company_id)
+    # checked again before the decision: a 严重失信 agency is not admitted to the market
+    if (
+        admit
+        and company
+        and credit_service.check(session, company=company) == CreditStatus.DISHONEST
+    ):
+        raise DomainError("market.dishonest")
     agency.status = AgencyStatus.ADMITTED if admit else AgencyStatus.REFUSED
     agency.review_note, agency.reviewed_by, agency.reviewed_at = (
         reason[:300],

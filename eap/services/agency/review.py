@@ -12,6 +12,7 @@ from eap.services.agency.admission import require_reviewer
 from eap.services.agency.rows import ObjectionRow, PendingAgencyRow, QualificationRow
 from eap.services.agency.views import offers_by_agency, qual_row, ts
 from eap.services.core.principal import Principal
+from eap.services.exchange.adapters.credit import enabled as credit_enabled
 
 
 def pending_agencies(
@@ -46,6 +47,8 @@ def pending_agencies(
                 cities,
                 ts(a.created_at),
                 quals.get(a.id or 0, 0),
+                c.credit_status,
+                credit_enabled(),
             )
         )
     return out

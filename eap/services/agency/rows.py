@@ -204,6 +204,8 @@ class PendingAgencyRow:
     cities: str
     applied_at: str
     qualifications: int
+    credit: int = 0  # CreditStatus as the 信用 service last said
+    credit_checked: bool = False  # a credit service is configured
 
 
 @dataclass(frozen=True)

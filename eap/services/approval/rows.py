@@ -71,6 +71,7 @@ class StageHeader:
     # the 信用 service's last word on the party: CreditStatus; checked only when configured
     credit: int = 0
     credit_checked: bool = False  # a credit service is configured (else nothing is shown)
+    code_check: int = 0  # SourceState: what the investment platform said of the project code
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,7 @@ def stage_case_view(
             id_number=party.id_number,
             credit=company.credit_status if company else 0,
             credit_checked=credit_enabled(),
+            code_check=project.source_state,
         ),
         materials=_materials(session, stage_case_id),
         item_cases=items,
