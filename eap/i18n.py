@@ -2768,7 +2768,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "The applicant is seriously untrustworthy (失信): it cannot be approved on commitment",
     ),
     "sso.or": ("或", "or"),
-    "sso.button": ("统一身份认证登录", "Sign in with the province's identity service"),
+    "sso.button": ("统一身份认证登录", "Sign in with SSO"),
     "sso.off": ("统一身份认证未启用", "The identity service is not set up"),
     "sso.unavailable": (
         "统一身份认证平台暂时无法访问，请用密码登录或稍后再试",
