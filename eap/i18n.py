@@ -2799,6 +2799,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Licence taken from the e-certificate library",
     ),
     "adapter.certificates": ("电子证照库", "E-certificate library"),
+    "adapter.sso": ("统一身份认证平台", "Identity provider (SSO)"),
     "credit.dishonest_agency": ("严重失信主体：不予入驻", "Seriously untrustworthy: not admitted"),
     "market.dishonest": (
         "该机构为严重失信主体，不得入驻中介服务网上交易平台",

@@ -19,6 +19,7 @@ from eap.errors import DomainError
 from eap.fakes.oidc_provider import Provider, start
 from eap.models import Company, SsoLogin, User, UserIdentity
 from eap.services.admin import sso
+from eap.services.exchange.adapters import breaker
 from tests.factories import _user, applicant
 
 CALLBACK = "http://127.0.0.1:3000/auth/sso/callback"
@@ -167,6 +168,8 @@ def test_the_provider_down_and_sso_off(session: Session, provider: Provider, mon
     with pytest.raises(DomainError) as down:
         sso.begin(session, redirect_uri=CALLBACK)
     assert down.value.key == "sso.unavailable"
+    status = {r.name: r for r in breaker.statuses(session)}["sso"]
+    assert status.configured and status.last_error == "ConnectError"  # the administrator sees it
     monkeypatch.delenv("EAP_SSO_ISSUER")
     get_settings.cache_clear()
     assert not sso.enabled()

@@ -37,6 +37,7 @@ from eap.services.admin import accounts
 from eap.services.core.audit import record
 from eap.services.core.identifiers import mask_name, validate_id_number, validate_uscc
 from eap.services.core.principal import Principal, Role
+from eap.services.exchange.adapters.breaker import AdapterDown, Unexpected, call
 
 WAIT = dt.timedelta(minutes=10)  # a sign-in sent to the provider is answered within this
 NOT_BY_SSO = frozenset({Role.ADMIN, Role.AUDITOR, Role.SECURITY})
@@ -66,17 +67,25 @@ class _Provider(OpenIDMixin):
         return OAuth2Client(timeout=get_settings().adapter_timeout_seconds)
 
 
-def _metadata() -> dict[str, Any]:
-    issuer = (get_settings().sso_issuer or "").rstrip("/")
+def _metadata(session: Session) -> dict[str, Any]:
+    """The provider's discovery document, through the adapters' breaker (timeouts, retries,
+    the circuit the administrator sees as "sso")."""
+
+    def request(http: httpx.Client) -> dict[str, Any]:
+        answer = http.get("/.well-known/openid-configuration")
+        if answer.status_code != 200:
+            raise Unexpected(f"HTTP {answer.status_code}")
+        try:
+            found: dict[str, Any] = answer.json()
+        except ValueError as exc:
+            raise Unexpected("not JSON") from exc
+        return found
+
     try:
-        answer = httpx.get(
-            issuer + "/.well-known/openid-configuration",
-            timeout=get_settings().adapter_timeout_seconds,
-        )
-        answer.raise_for_status()
-        metadata: dict[str, Any] = answer.json()
-    except (httpx.HTTPError, ValueError) as exc:
+        metadata = call(session, "sso", request)
+    except AdapterDown as exc:
         raise DomainError("sso.unavailable") from exc
+    issuer = (get_settings().sso_issuer or "").rstrip("/")
     if metadata.get("issuer", "").rstrip("/") != issuer:
         raise DomainError("sso.unavailable")  # a provider must name itself as configured
     return metadata
@@ -107,7 +116,7 @@ class Begun:
 def begin(session: Session, *, redirect_uri: str, now: dt.datetime | None = None) -> Begun:
     if not enabled():
         raise DomainError("sso.off")
-    metadata = _metadata()
+    metadata = _metadata(session)
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
     url, _ = _client(redirect_uri).create_authorization_url(
         metadata["authorization_endpoint"], state=state, code_verifier=verifier, nonce=nonce
@@ -152,7 +161,7 @@ def complete(
     session.execute(delete(SsoLogin).where(col(SsoLogin.state_hash) == _hash(state)))
     from eap.crypto import open_sealed
 
-    metadata = _metadata()
+    metadata = _metadata(session)
     try:
         with _client(redirect_uri) as client:
             token = client.fetch_token(

@@ -37,6 +37,7 @@ ADAPTERS: dict[str, str] = {
     "investment": "investment_url",
     "credit": "credit_url",
     "certificates": "cert_library_url",
+    "sso": "sso_issuer",  # 统一身份认证 (services/admin/sso): its discovery document
 }
 
 
