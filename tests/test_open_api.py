@@ -19,18 +19,18 @@ from eap.services.exchange import api_clients
 from eap.services.exchange.api_clients import IssuedSecret
 from tests.factories import _user, applicant, city_staff, project, run_stage
 
-DAY = dt.date(2026, 3, 2)
+DAY = dt.date(2025, 6, 9)  # a city and a year no other committing test uses
 
 
 @dataclass
 class World:
     admin_id: int
-    nanchang: IssuedSecret  # every scope, region 360100
-    narrow: IssuedSecret  # projects:read only, region 360100
+    jian: IssuedSecret  # every scope, region 360800
+    narrow: IssuedSecret  # projects:read only, region 360800
     ganzhou: IssuedSecret  # every scope, region 360700
     project_code: str
     other_code: str  # a Ganzhou project
-    case_no: str  # an approved item case of the Nanchang project
+    case_no: str  # an approved item case of the Ji'an project
     cert_no: str
 
 
@@ -38,9 +38,9 @@ class World:
 def world(engine: Engine) -> Iterator[World]:
     with Session(engine) as s:
         admin = _user(s, "admin", region_code="360000")
-        nc = city_staff(s, "360100")
-        owner = applicant(s, "360102")
-        pid = project(s, owner, region="360102")
+        nc = city_staff(s, "360800")
+        owner = applicant(s, "360802")
+        pid = project(s, owner, region="360802")
         run_stage(s, nc, owner, pid, 1, DAY)
         gz_owner = applicant(s, "360702")
         gid = project(s, gz_owner, region="360702")
@@ -48,10 +48,10 @@ def world(engine: Engine) -> Iterator[World]:
         world = World(
             admin.user_id,
             api_clients.create_client(
-                s, principal=admin, name="南昌市政务数据平台", scopes=every, region_code="360100"
+                s, principal=admin, name="吉安市政务数据平台", scopes=every, region_code="360800"
             ),
             api_clients.create_client(
-                s, principal=admin, name="只读项目", scopes="projects:read", region_code="360100"
+                s, principal=admin, name="只读项目", scopes="projects:read", region_code="360800"
             ),
             api_clients.create_client(
                 s, principal=admin, name="赣州市平台", scopes=every, region_code="360700"
@@ -107,7 +107,7 @@ def test_the_token_endpoint_speaks_oauth2(http: TestClient, world: World) -> Non
         "/api/v1/oauth/token",
         data={
             "grant_type": "client_credentials",
-            "client_id": world.nanchang.client_id,
+            "client_id": world.jian.client_id,
             "client_secret": "0" * 64,
         },
     )
@@ -136,10 +136,10 @@ def test_the_token_endpoint_speaks_oauth2(http: TestClient, world: World) -> Non
 def test_region_and_scope_decide_what_a_client_reads(
     http: TestClient, world: World, engine: Engine
 ) -> None:
-    token = _token(http, world.nanchang)
+    token = _token(http, world.jian)
     mine = _get(http, f"/projects/{world.project_code}", token)
     assert mine.status_code == 200
-    assert mine.json()["region_code"] == "360102" and mine.json()["current_stage"] >= 1
+    assert mine.json()["region_code"] == "360802" and mine.json()["current_stage"] >= 1
     # another city's project is "not found", exactly like one that does not exist
     theirs = _get(http, f"/projects/{world.other_code}", token)
     nothing = _get(http, "/projects/2099-000000-00-00-000000", token)
@@ -174,7 +174,7 @@ def test_region_and_scope_decide_what_a_client_reads(
 
 
 def test_a_case_its_history_documents_and_certificate(http: TestClient, world: World) -> None:
-    token = _token(http, world.nanchang)
+    token = _token(http, world.jian)
     stages = _get(http, f"/projects/{world.project_code}/stages", token).json()
     assert [s["stage_code"] for s in stages] == [1] and stages[0]["status"] == "closed"
     items = stages[0]["items"]
@@ -190,27 +190,27 @@ def test_a_case_its_history_documents_and_certificate(http: TestClient, world: W
     assert check["genuine"] and check["valid"] and check["cert_no"] == world.cert_no
     fake = _get(http, "/certificates/NO-SUCH-1/verification", token).json()
     assert fake["genuine"] is False and fake["valid"] is False
-    # Ganzhou's client cannot see Nanchang's case, nor verify its certificate
+    # Ganzhou's client cannot see Ji'an's case, nor verify its certificate
     gz = _token(http, world.ganzhou)
     assert _get(http, f"/cases/{world.case_no}/history", gz).status_code == 404
     assert _get(http, f"/certificates/{world.cert_no}/verification", gz).json()["genuine"] is False
 
 
 def test_catalogue_processes_and_kpis(http: TestClient, world: World) -> None:
-    token = _token(http, world.nanchang)
+    token = _token(http, world.jian)
     items = _get(http, "/catalogue/items", token).json()
     assert len(items) > 20 and all(i["limit_days"] >= 1 for i in items)
     processes = _get(http, "/catalogue/processes", token).json()
-    assert processes and {p["region_code"][:4] for p in processes} == {"3601"}
+    assert processes and {p["region_code"][:4] for p in processes} == {"3608"}
     assert all(p["stages"] and p["items"] for p in processes)
     kpi = _get(
         http,
         "/kpi",
         token,
-        params={"start": "2026-01-01", "end": "2026-12-31", "group_by": "city_code"},
+        params={"start": "2025-01-01", "end": "2025-12-31", "group_by": "city_code"},
     )
     assert kpi.status_code == 200
-    assert {r["key"] for r in kpi.json()} <= {"360100"}  # only its own city's roll-ups
+    assert {r["key"] for r in kpi.json()} <= {"360800"}  # only its own city's roll-ups
     backwards = _get(http, "/kpi", token, params={"start": "2026-03-01", "end": "2026-01-01"})
     assert backwards.status_code == 400 and backwards.json()["error"] == "invalid_end"
     assert _get(http, "/kpi", token, params={"start": "x", "end": "y"}).status_code == 422
@@ -224,7 +224,7 @@ def test_each_client_has_its_calls_a_minute(http: TestClient, world: World, engi
             principal=admin,
             name="限流",
             scopes="catalogue:read",
-            region_code="360100",
+            region_code="360800",
             per_minute=3,
         )
         s.commit()
@@ -234,24 +234,24 @@ def test_each_client_has_its_calls_a_minute(http: TestClient, world: World, engi
     refused = _get(http, "/catalogue/processes", token)
     assert refused.headers["retry-after"] == "60" and refused.json()["error"] == "rate_limited"
     # another client is not held back by this one's allowance
-    assert _get(http, "/catalogue/processes", _token(http, world.nanchang)).status_code == 200
+    assert _get(http, "/catalogue/processes", _token(http, world.jian)).status_code == 200
 
 
 def test_administration_of_clients(world: World, engine: Engine, http: TestClient) -> None:
     with Session(engine) as s:
         admin_p = _user(s, "admin", region_code="360000")
-        window = _user(s, "supervisor", region_code="360100")
+        window = _user(s, "supervisor", region_code="360800")
         with pytest.raises(PermissionDenied):
             api_clients.create_client(
-                s, principal=window, name="x", scopes="kpi:read", region_code="360100"
+                s, principal=window, name="x", scopes="kpi:read", region_code="360800"
             )
         with pytest.raises(DomainError) as bad:
             api_clients.create_client(
-                s, principal=admin_p, name="x", scopes="everything", region_code="360100"
+                s, principal=admin_p, name="x", scopes="everything", region_code="360800"
             )
         assert bad.value.field == "scopes"
         issued = api_clients.create_client(
-            s, principal=admin_p, name="轮换", scopes="kpi:read", region_code="360100"
+            s, principal=admin_p, name="轮换", scopes="kpi:read", region_code="360800"
         )
         s.commit()
         old_token = _token(http, issued)

@@ -23,7 +23,7 @@ from eap.services.exchange import api_clients, webhooks
 from tests.factories import _user, applicant, city_staff, file_and_accept, file_stage, project
 from tests.fakes import WebhookReceiver
 
-DAY = dt.date(2026, 4, 6)
+DAY = dt.date(2025, 7, 7)  # a city and a year no other committing test uses
 
 
 def _token(http: TestClient, issued: api_clients.IssuedSecret) -> dict[str, str]:
@@ -38,7 +38,7 @@ def _token(http: TestClient, issued: api_clients.IssuedSecret) -> dict[str, str]
 
 @pytest.fixture
 def subscribed(engine: Engine, webhook_receiver: str) -> Iterator[dict[str, object]]:
-    """Nanchang's platform and Ganzhou's, each subscribed through the API; unsubscribed after,
+    """Ji'an's platform and Ganzhou's, each subscribed through the API; unsubscribed after,
     so later tests' changes are announced to no one."""
     from eap.api import api
 
@@ -46,7 +46,7 @@ def subscribed(engine: Engine, webhook_receiver: str) -> Iterator[dict[str, obje
     with Session(engine) as s:
         admin = _user(s, "admin", region_code="360000")
         nc = api_clients.create_client(
-            s, principal=admin, name="南昌订阅", scopes="webhooks", region_code="360100"
+            s, principal=admin, name="吉安订阅", scopes="webhooks", region_code="360800"
         )
         gz = api_clients.create_client(
             s, principal=admin, name="赣州订阅", scopes="webhooks", region_code="360700"
@@ -85,9 +85,9 @@ def test_a_change_is_announced_only_when_it_commits(
     engine: Engine, subscribed: dict[str, object]
 ) -> None:
     with Session(engine) as s:
-        nc = city_staff(s, "360100")
-        owner = applicant(s, "360102")
-        pid = project(s, owner, region="360102")
+        nc = city_staff(s, "360800")
+        owner = applicant(s, "360802")
+        pid = project(s, owner, region="360802")
         s.commit()
         before = len(s.exec(select(WebhookEvent.id)).all())
         file_stage(s, owner, pid, 1, day=DAY)
@@ -105,7 +105,7 @@ def test_a_change_is_announced_only_when_it_commits(
             select(WebhookDelivery).where(col(WebhookDelivery.event_id).in_([e.id for e in events]))
         ).all()
         nc_sub = subscribed["nc"]["id"]  # type: ignore[index]
-        # only Nanchang's subscription covers a Nanchang case
+        # only Ji'an's subscription covers a Ji'an case
         assert {d.subscription_id for d in deliveries} == {nc_sub}
         assert len(deliveries) == len(events)
         # a commit that changes nothing of a case's state announces nothing new
@@ -117,9 +117,9 @@ def test_deliveries_are_signed_retried_and_at_least_once(
     engine: Engine, subscribed: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Session(engine) as s:
-        nc = city_staff(s, "360100")
-        owner = applicant(s, "360102")
-        pid = project(s, owner, region="360102")
+        nc = city_staff(s, "360800")
+        owner = applicant(s, "360802")
+        pid = project(s, owner, region="360802")
         sc = file_and_accept(s, nc, owner, pid, 1, day=DAY)
         s.commit()
         expected = {e.event_id for e in _events_of(s, sc.id or 0)}
@@ -146,7 +146,7 @@ def test_deliveries_are_signed_retried_and_at_least_once(
         assert headers["x-eap-signature"] == f"sha256={mac}"
         payload = json.loads(body)
         assert headers["x-eap-event-id"] == payload["event_id"]
-        assert payload["type"] == "item_case.status_changed" and payload["region_code"] == "360100"
+        assert payload["type"] == "item_case.status_changed" and payload["region_code"] == "360800"
         got.add(payload["event_id"])
     assert got == expected
     # a receiver that is slow past the timeout is a failure like any other
@@ -154,7 +154,7 @@ def test_deliveries_are_signed_retried_and_at_least_once(
     monkeypatch.setenv("EAP_WEBHOOK_MAX_ATTEMPTS", "2")
     get_settings.cache_clear()
     with Session(engine) as s:
-        sc2 = file_and_accept(s, nc, owner, project(s, owner, region="360102"), 1, day=DAY)
+        sc2 = file_and_accept(s, nc, owner, project(s, owner, region="360802"), 1, day=DAY)
         s.commit()
         n = len(_events_of(s, sc2.id or 0))
         WebhookReceiver.slow_next = 1.0
