@@ -116,3 +116,23 @@ def test_a_licence_from_elsewhere_is_taken_instead_of_an_upload(
         ).all()
         == kept
     )
+
+
+def test_a_slow_library_is_a_failed_push_retried_later(
+    session: Session, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EAP_ADAPTER_TIMEOUT_SECONDS", "0.3")
+    get_settings.cache_clear()
+    nc = city_staff(session, "360100")
+    owner = applicant(session, "360102")
+    pid = project(session, owner, region="360102")
+    run_stage(session, nc, owner, pid, 1, DAY)
+    library.delay_next = 1.0
+    now = utcnow()
+    assert certificates.push_certificates(session, now=now) == {"pushed": 0, "failed": 1}
+    slow = session.exec(
+        select(Certificate).where(Certificate.project_id == pid, Certificate.library_attempts == 1)
+    ).one()
+    assert slow.library_error == "ReadTimeout" and slow.library_pending
+    later = certificates.push_certificates(session, now=now + dt.timedelta(minutes=2))
+    assert later["failed"] == 0 and not slow.library_pending

@@ -146,3 +146,25 @@ def test_an_agency_is_checked_and_a_dishonest_one_not_admitted(
     pending = {r.uscc: r for r in review.pending_agencies(session, principal=checker, lang="zh")}
     row = pending[company.uscc]
     assert row.credit == CreditStatus.DISHONEST and row.credit_checked  # the reviewer sees why
+
+
+def test_a_slow_service_is_not_waited_for(
+    session: Session, credit_service: CreditService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slower than the timeout on every try: the decision goes ahead, "not checked"."""
+    monkeypatch.setenv("EAP_ADAPTER_TIMEOUT_SECONDS", "0.3")
+    get_settings.cache_clear()
+    company, case, fgw = _handling_case(session, dishonest=True, service=credit_service)
+    credit_service.slow_next, credit_service.delay = 3, 1.0
+    done = handling.decide(
+        session,
+        principal=fgw,
+        item_case_id=case.id or 0,
+        outcome="approve",
+        opinion="告知承诺办结",
+        on_commitment=True,
+        now=at(DAY, 15),
+    )
+    assert done.promise is True and company.credit_status == CreditStatus.NOT_CHECKED
+    credit = {r.name: r for r in breaker.statuses(session)}["credit"]
+    assert credit.last_error == "ReadTimeout"

@@ -13,6 +13,7 @@ import json
 import re
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -26,6 +27,7 @@ class Library:
     def __init__(self) -> None:
         self.licences: dict[str, dict[str, Any]] = {}
         self.fail_next = 0
+        self.delay_next = 0.0  # the next answer waits this long first (the slow case)
         self.puts = 0
         self.lock = threading.Lock()
 
@@ -41,6 +43,10 @@ def _handler(lib: Library) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _failing(self) -> bool:
+            with lib.lock:
+                delay, lib.delay_next = lib.delay_next, 0.0
+            if delay:
+                time.sleep(delay)
             with lib.lock:
                 if lib.fail_next:
                     lib.fail_next -= 1

@@ -1,7 +1,7 @@
 """A local 信用 service for the demo and the tests: ``GET /api/credit/{uscc}`` answers
 ``{"uscc", "status": "good" | "dishonest", "reason"}``; 404 when it has no record of the party.
 The companies on its 失信 list come from ``--dishonest USCC,USCC`` (or, in tests, its
-``dishonest`` set); ``fail_next`` makes the next answers 503.
+``dishonest`` set); ``fail_next`` makes the next answers 503, ``slow_next`` makes them wait ``delay`` seconds.
 
 Not for production: a province points ``EAP_CREDIT_URL`` at its credit platform (or a gateway
 speaking this protocol in front of it)."""
@@ -12,6 +12,7 @@ import json
 import re
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _PATH = re.compile(r"^/api/credit/([0-9A-Z]{18})$")
@@ -21,6 +22,8 @@ class CreditService:
     def __init__(self, dishonest: set[str] | None = None) -> None:
         self.dishonest = set(dishonest or ())
         self.fail_next = 0
+        self.slow_next = 0  # answers that wait ``delay`` seconds first (the slow case)
+        self.delay = 0.0
         self.asked: list[str] = []
 
 
@@ -39,6 +42,9 @@ def _handler(service: CreditService) -> type[BaseHTTPRequestHandler]:
             if not m:
                 self._answer(404, {"error": "no_such_path"})
                 return
+            if service.slow_next:
+                service.slow_next -= 1
+                time.sleep(service.delay)
             if service.fail_next:
                 service.fail_next -= 1
                 self._answer(503, {"error": "unavailable"})
