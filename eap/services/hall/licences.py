@@ -20,6 +20,20 @@ from eap.services.exchange.adapters.breaker import AdapterDown
 from eap.services.hall.library import LICENCE_PREFIX, keep
 
 
+def enabled() -> bool:
+    return certificates.enabled()
+
+
+def pull_in_own_transaction(principal: Principal) -> int:
+    """``pull_licences`` in a transaction of its own (the pages run it in a worker thread:
+    the library may be slow, and the event loop serves everyone else meanwhile)."""
+    from eap.db import session_scope
+    from eap.services.core.clock import today_in_china
+
+    with session_scope() as session:
+        return pull_licences(session, principal=principal, today=today_in_china())
+
+
 def pull_licences(session: Session, *, principal: Principal, today: dt.date) -> int:
     """Bring the company's valid licences into its library; the number added or renewed."""
     if not certificates.enabled() or principal.company_id is None:

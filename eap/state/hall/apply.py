@@ -3,6 +3,7 @@ supplement notice. Files go through our own store, never to Reflex's public uplo
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
@@ -14,7 +15,7 @@ from eap.errors import DomainError, FieldErrors
 from eap.models import Project
 from eap.services.approval import filing, supplements
 from eap.services.core import files
-from eap.services.core.clock import CHINA_TZ, today_in_china
+from eap.services.core.clock import CHINA_TZ
 from eap.services.hall import drafts, hall, licences, projects
 from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
 from eap.state.core.base import AppState
@@ -44,6 +45,12 @@ NEW_PROJECT_FIELDS = {
     "industry_code": "E4790",
     "regional_assessment": "no",
 }
+
+
+def _prefill(project_code: str) -> dict[str, str]:
+    # its own transaction: the adapter's health is written as it is learnt
+    with session_scope() as s:
+        return projects.platform_prefill(s, project_code=project_code)
 
 
 class ApplyState(AppState):
@@ -113,7 +120,31 @@ class ApplyState(AppState):
         if registered and registered == self.project_id and not self.error:
             name = next(p["name"] for p in self.my_projects if p["id"] == registered)
             self.message = self._tr("apply.registered", name=name)
-        return None
+        return self._pull_after()
+
+    def _pull_after(self) -> EventSpec | None:
+        """The 电子证照库's licences, fetched off the event loop once the form shows."""
+        return ApplyState.pull_licences if self.project_id and licences.enabled() else None
+
+    @rx.event(background=True)
+    async def pull_licences(self) -> None:
+        """Licences the province's e-certificate library holds for the company join its
+        material library; when any came, the form is built again and offers them."""
+        async with self:
+            try:
+                principal = self._require(APPLY)
+            except Exception:
+                return
+        try:
+            added = await asyncio.to_thread(licences.pull_in_own_transaction, principal)
+        except Exception:  # the form works without them; the adapter recorded why
+            return
+        if added:
+            async with self:
+                try:
+                    self._load_form()
+                except Exception as exc:
+                    self.error = self._error(exc)
 
     def _set_files(self, file_ids: dict[str, int], names: dict[str, str]) -> None:
         self._file_ids = file_ids
@@ -126,11 +157,6 @@ class ApplyState(AppState):
         if not self.project_id:
             return
         principal = self._require(APPLY)
-        if self.stage:
-            # licences the province's 电子证照库 holds for the company join its library first,
-            # so the form offers them (nothing happens when the library is off or down)
-            with session_scope() as s:
-                licences.pull_licences(s, principal=principal, today=today_in_china())
         with Session(get_engine()) as s:
             self.notices = [
                 n
@@ -174,7 +200,7 @@ class ApplyState(AppState):
         return len(self.notices) > 0
 
     @rx.event
-    def set_project(self, value: str) -> None:
+    def set_project(self, value: str) -> EventSpec | None:
         self.project_id, self.receipt, self.error = value, "", ""
         current = next((p["stage"] for p in self.my_projects if p["id"] == value), "1")
         self.stage = current
@@ -182,14 +208,16 @@ class ApplyState(AppState):
             self._load_form(resume=True)
         except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
+        return self._pull_after()
 
     @rx.event
-    def set_stage(self, value: str) -> None:
+    def set_stage(self, value: str) -> EventSpec | None:
         self.stage, self.error, self.message = value, "", ""
         try:
             self._load_form(resume=True)
         except Exception as exc:  # translated for the user, never a traceback
             self.error = self._error(exc)
+        return self._pull_after()
 
     @rx.event
     def set_upload_code(self, value: str) -> None:
@@ -445,26 +473,33 @@ class NewProjectState(AppState):
     def set_field(self, name: str, value: str) -> None:
         self.fields = {**self.fields, name: value}
 
-    @rx.event
-    def fetch_from_platform(self) -> None:
+    @rx.event(background=True)
+    async def fetch_from_platform(self) -> None:
         """项目代码 → the investment platform's record fills name, place, investment and the
-        approval type; a code it does not know is refused beside the code."""
-        self.error, self.field_errors, self.from_platform = "", {}, False
+        approval type; a code it does not know is refused beside the code. The lookup runs
+        in a worker thread: a slow platform must not hold up everyone else's events."""
+        async with self:
+            self.error, self.field_errors, self.from_platform = "", {}, False
+            try:
+                self._require(NEW_PROJECT)
+            except Exception as exc:
+                self.error = self._error(exc)
+                return
+            code = self.fields.get("project_code", "")
         try:
-            self._require(NEW_PROJECT)
-            with session_scope() as s:  # the adapter's health is written as it is learnt
-                filled = projects.platform_prefill(
-                    s, project_code=self.fields.get("project_code", "")
-                )
+            filled = await asyncio.to_thread(_prefill, code)
         except FieldErrors as exc:
-            self.field_errors = exc.by_field(self.lang)
+            async with self:
+                self.field_errors = exc.by_field(self.lang)
             return
         except Exception as exc:
-            self.error = self._error(exc)
+            async with self:
+                self.error = self._error(exc)
             return
-        self.fields = {**self.fields, **filled}
-        self._show_city_of(filled.get("region_code", ""))
-        self.from_platform = bool(filled)
+        async with self:
+            self.fields = {**self.fields, **filled}
+            self._show_city_of(filled.get("region_code", ""))
+            self.from_platform = bool(filled)
 
     @rx.event
     def toggle_flag(self, flag: str, checked: bool) -> None:

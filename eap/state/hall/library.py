@@ -3,6 +3,7 @@ re-authorises through the session; the library service decides what may change."
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -69,10 +70,24 @@ class LibraryState(AppState):
             return redirect
         self.message, self.error = "", ""
         self._close_editor()
-        with session_scope() as s:  # the 电子证照库's licences for the company come in first
-            licences.pull_licences(s, principal=principal, today=today_in_china())
         self._reload(principal)
-        return None
+        # the 电子证照库's licences for the company, fetched off the event loop
+        return LibraryState.pull_licences if licences.enabled() else None
+
+    @rx.event(background=True)
+    async def pull_licences(self) -> None:
+        async with self:
+            try:
+                principal = self._require(LIBRARY)
+            except Exception:
+                return
+        try:
+            added = await asyncio.to_thread(licences.pull_in_own_transaction, principal)
+        except Exception:  # the page works without them; the adapter recorded why
+            return
+        if added:
+            async with self:
+                self._reload(principal)
 
     def _reload(self, principal: Principal) -> None:
         with Session(get_engine()) as s:
