@@ -1548,6 +1548,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "apply.satisfied.library": ("材料库已有", "From your library"),
     "apply.satisfied.certificate": ("复用电子证照", "Reused e-certificate"),
     "apply.satisfied.in_stage": ("本阶段办理产生", "Produced in this stage"),
+    "apply.satisfied.assessment": (
+        "区域评估已覆盖，免予提交",
+        "Covered by the area's assessment: not needed",
+    ),
     "apply.form": ("一张表单", "The one form"),
     "apply.items": ("本阶段需办理事项", "Items in this stage"),
     "apply.days": ("个工作日", " working days"),
@@ -2814,6 +2818,27 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "投资项目平台查无此项目代码",
         "The investment platform does not know this project code",
     ),
+    "assessment.name": ("请填写区域评估名称（1–120 字）", "Name the assessment (1–120 characters)"),
+    "assessment.kind": (
+        "评估类型须为 env/soil/geohazard/seismic/mineral/other",
+        "The kind must be env, soil, geohazard, seismic, mineral or other",
+    ),
+    "assessment.region": ("请选择设区市或县（市、区）", "Choose a city or county"),
+    "assessment.materials": (
+        "请列出区域评估替代的材料编码（未知：{codes}）",
+        "List the material codes it stands for (unknown: {codes})",
+    ),
+    "assessment.one_area": ("边界文件须只含一个区域", "The boundary file must hold one area"),
+    "assessment.bad_boundary": (
+        "边界须为有效的面（Polygon/MultiPolygon，WGS-84）",
+        "The boundary must be a valid polygon (WGS-84)",
+    ),
+    "assessment.outside_province": (
+        "边界超出江西省范围，请检查经纬度顺序",
+        "The boundary lies outside Jiangxi: check the longitude/latitude order",
+    ),
+    "audit.action.assessment.add": ("登记区域评估", "Area assessment recorded"),
+    "audit.action.assessment.withdraw": ("撤销区域评估", "Area assessment withdrawn"),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

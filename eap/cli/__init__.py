@@ -345,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eap.cli import web as web_commands
 
     web_commands.register(sub)
+    from eap.cli import assessments as assessment_commands
+
+    assessment_commands.register(sub)
 
     init = sub.add_parser("init", help="first start: schema, catalogue, the first administrator")
     init.add_argument("--admin", required=True, help="the administrator's username")

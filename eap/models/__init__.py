@@ -34,6 +34,7 @@ from eap.models.cases import (
     SupplementNotice,
 )
 from eap.models.catalogue import (
+    AreaAssessment,
     Item,
     ItemDependency,
     ItemMaterial,
@@ -88,6 +89,7 @@ from eap.models.supervision import (
 )
 
 __all__ = [
+    "AreaAssessment",
     "SsoLogin",
     "UserIdentity",
     "AdapterState",

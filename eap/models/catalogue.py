@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from eap.models.common import utcnow
@@ -102,3 +103,25 @@ class ProcessItem(SQLModel, table=True):
     limit_days: int = Field(ge=1, description="the city's promised limit (≤ statutory)")
     required: bool = Field(default=True, description="False: applies only on conditions")
     condition: str = Field(default="", max_length=100, description="project attribute rule")
+
+
+class AreaAssessment(SQLModel, table=True):
+    """区域评估: an assessment done once for an area (a development zone's 环评, 水土保持,
+    地质灾害 …); a project whose site lies inside the area's boundary is exempt from the
+    matching individual materials while the assessment is valid."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    kind: str = Field(max_length=20, description="env soil geohazard seismic mineral other")
+    region_code: str = Field(foreign_key="region.code", index=True)
+    boundary: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON), description="GeoJSON geometry (WGS-84)"
+    )
+    exempts: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON), description="material codes it stands for"
+    )
+    document_no: str = Field(default="", max_length=80, description="the assessment's approval")
+    valid_until: dt.date | None = None
+    active: bool = True
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)

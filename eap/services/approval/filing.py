@@ -183,6 +183,8 @@ def file_for_project(
     lead_kind = reading(session).execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
     lead_id = _department_id(session, region, lead_kind)
     project.process_id = form.process_id
+    if any(n.satisfied_by == "assessment" for n in form.materials):
+        project.regional_assessment = True  # SFWCQYPG: a 区域评估 covers the site
     session.add(project)
     stage_case = StageCase(
         project_id=project_id,
@@ -209,13 +211,17 @@ def file_for_project(
         source = "upload"
         if file_id is None and need.satisfied_by == "library":
             file_id, source = need.file_id, "library"
+        elif file_id is None and need.satisfied_by == "assessment":
+            source = "assessment"  # 区域评估 stands for it: no file, nothing owed
         rows.append(
             {
                 "stage_case_id": stage_case.id,
                 "material_id": need.material_id,
                 "file_id": file_id,
                 "certificate_id": need.certificate_id if file_id is None else None,
-                "source": "certificate" if file_id is None and need.certificate_id else source,
+                "source": "certificate"
+                if file_id is None and need.certificate_id and source != "assessment"
+                else source,
                 "owed": False,
                 "owed_until": None,
             }

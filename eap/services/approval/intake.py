@@ -89,7 +89,9 @@ _T_IM = table_of(ItemMaterial)
 _T_MAT = table_of(Material)
 _SUPPLIED = select(_T_SM.c.material_id).where(
     _T_SM.c.stage_case_id == bindparam("stage_case_id"),
-    (_T_SM.c.file_id.is_not(None)) | (_T_SM.c.certificate_id.is_not(None)),
+    (_T_SM.c.file_id.is_not(None))
+    | (_T_SM.c.certificate_id.is_not(None))
+    | (_T_SM.c.source == "assessment"),  # 区域评估 stands for it
 )
 # Every (item, material) need of the stage's cases, with whether the case is still open.
 _NEEDS = (

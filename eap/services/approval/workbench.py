@@ -223,7 +223,7 @@ def _materials(session: Session, stage_case_id: int) -> list[MaterialRow]:
             filename=f.filename if f else "",
             size=f.size if f else None,
             owed=sm.owed_until.isoformat() if sm.owed and sm.owed_until else "",
-            present=bool(sm.file_id or sm.certificate_id),
+            present=bool(sm.file_id or sm.certificate_id or sm.source == "assessment"),
         )
         for sm, mat, f in rows
     ]

@@ -24,7 +24,7 @@ from eap.models import (
     Project,
 )
 from eap.models.common import table_of
-from eap.services.admin import catalogue
+from eap.services.admin import assessments, catalogue
 from eap.services.core.authz import city_of
 from eap.services.core.clock import today_in_china
 
@@ -38,9 +38,10 @@ class MaterialNeed:
     is_key: bool
     deferrable: bool
     item_codes: list[str] = field(default_factory=list)
-    satisfied_by: str = ""  # "" | library | certificate | in_stage
+    satisfied_by: str = ""  # "" | library | certificate | in_stage | assessment (区域评估)
     file_id: int | None = None
     certificate_id: int | None = None
+    assessment: str = ""  # the 区域评估 that stands for it (its name)
     valid_until: dt.date | None = None  # of the copy on file
     expired_on: dt.date | None = None  # the library's copy ended: a new one is asked for
 
@@ -254,10 +255,24 @@ def _mark_satisfied(
     """What earlier certificates (first) or the company's material library already cover."""
     if not needs:
         return
+    # 区域评估 first: an area's valid assessment stands for the material, nothing is uploaded
+    by_code = {n.code: n for n in needs.values()}
+    for area in assessments.covering(
+        session,
+        region_code=project.region_code,
+        longitude=project.longitude,
+        latitude=project.latitude,
+        today=today,
+    ):
+        for code in area.exempts:
+            if (need := by_code.get(code)) is not None and not need.satisfied_by:
+                need.satisfied_by, need.assessment = "assessment", area.name
     conn = reading(session)
     ids = list(needs)
     for cert in conn.execute(_VALID_CERTIFICATES, {"project_id": project.id, "material_ids": ids}):
-        if cert.valid_until is None or cert.valid_until >= today:
+        if (cert.valid_until is None or cert.valid_until >= today) and not needs[
+            cert.material_id
+        ].satisfied_by:
             need = needs[cert.material_id]
             need.satisfied_by, need.certificate_id = "certificate", cert.id
             need.valid_until = cert.valid_until
