@@ -30,6 +30,18 @@ from tests.browser.helpers import SCREENSHOTS  # noqa: E402
 from tests.fakes import Gateway, WebhookReceiver  # noqa: E402
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """scripts/test.sh runs the SQLite pass with EAP_SKIP_OWN_SQLITE=1 beside the PostgreSQL
+    pass: a test that makes its own SQLite database would run alike in both, so only the
+    PostgreSQL pass (the shorter one) runs it. A plain ``pytest`` runs everything."""
+    if os.environ.get("EAP_SKIP_OWN_SQLITE") != "1":
+        return
+    skip = pytest.mark.skip(reason="own SQLite database: the PostgreSQL pass beside this runs it")
+    for item in items:
+        if item.get_closest_marker("own_sqlite"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     upgrade(os.environ["EAP_DATABASE_URL"])

@@ -14,6 +14,9 @@ from eap.db import make_engine
 from eap.migrate import upgrade
 from tests.factories import run_cli
 
+# explicit SQLite databases throughout: run by the PostgreSQL pass in the whole run
+pytestmark = pytest.mark.own_sqlite
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -203,6 +203,7 @@ def test_only_one_scheduler_holds_the_lease(engine: Engine) -> None:
         assert not scheduler.acquire_lease(a, holder="A", ttl=ttl, now=t0 + dt.timedelta(minutes=6))
 
 
+@pytest.mark.own_sqlite
 def test_cli_sweep_twice_adds_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'sweep.db'}"
     assert run_cli("db", "upgrade", db=db).returncode == 0

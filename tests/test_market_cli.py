@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,9 @@ from eap.db import make_engine
 from eap.models import Purchase
 from eap.models.market import PurchaseStatus, SelectionMethod
 from tests.factories import run_cli
+
+# explicit SQLite databases throughout: run by the PostgreSQL pass in the whole run
+pytestmark = pytest.mark.own_sqlite
 
 
 def test_verify_draw_from_the_command_line(tmp_path: Path) -> None:
