@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from eap.fakes.http import JsonHandler, start_thread
+
 _ONE = re.compile(r"^/api/licences/([^/]{1,60})$")
 _FILE = re.compile(r"^/api/licences/([^/]{1,60})/file$")
 PDF = b"%PDF-1.4\n% e-licence copy from the library\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -33,15 +35,7 @@ class Library:
 
 
 def _handler(lib: Library) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _json(self, status: int, body: object) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def _failing(self) -> bool:
             with lib.lock:
                 delay, lib.delay_next = lib.delay_next, 0.0
@@ -90,16 +84,11 @@ def _handler(lib: Library) -> type[BaseHTTPRequestHandler]:
             else:
                 self._json(404, {"error": "not_found"})
 
-        def log_message(self, *_args: object) -> None:
-            pass
-
     return Handler
 
 
 def start(lib: Library, port: int = 0) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(lib))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return start_thread(_handler(lib), port)
 
 
 def serve(port: int) -> None:

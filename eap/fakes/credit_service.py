@@ -8,12 +8,12 @@ speaking this protocol in front of it)."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from eap.fakes.http import JsonHandler, start_thread
 
 _PATH = re.compile(r"^/api/credit/([0-9A-Z]{18})$")
 
@@ -28,44 +28,31 @@ class CreditService:
 
 
 def _handler(service: CreditService) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self, status: int, body: object) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
             m = _PATH.match(self.path)
             if not m:
-                self._answer(404, {"error": "no_such_path"})
+                self._json(404, {"error": "no_such_path"})
                 return
             if service.slow_next:
                 service.slow_next -= 1
                 time.sleep(service.delay)
             if service.fail_next:
                 service.fail_next -= 1
-                self._answer(503, {"error": "unavailable"})
+                self._json(503, {"error": "unavailable"})
                 return
             uscc = m.group(1)
             service.asked.append(uscc)
             if uscc in service.dishonest:
-                self._answer(200, {"uscc": uscc, "status": "dishonest", "reason": "失信被执行人"})
+                self._json(200, {"uscc": uscc, "status": "dishonest", "reason": "失信被执行人"})
             else:
-                self._answer(200, {"uscc": uscc, "status": "good", "reason": ""})
-
-        def log_message(self, *_args: object) -> None:
-            pass
+                self._json(200, {"uscc": uscc, "status": "good", "reason": ""})
 
     return Handler
 
 
 def start(service: CreditService, port: int = 0) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(service))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return start_thread(_handler(service), port)
 
 
 def serve(port: int, dishonest: str = "") -> None:

@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from eap.fakes.http import JsonHandler, start_thread
+
 _PATH = re.compile(r"^/api/projects/([0-9A-Za-z-]{1,40})$")
 
 
@@ -36,15 +38,7 @@ class Platform:
 
 
 def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self, status: int, body: object) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def _faulted(self) -> bool:
             with platform.lock:
                 platform.requests += 1
@@ -54,21 +48,21 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
             if delay:
                 time.sleep(delay)
             if fail:
-                self._answer(503, {"error": "unavailable"})
+                self._json(503, {"error": "unavailable"})
             return fail
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
             m = _PATH.match(self.path)
             if not m:
-                self._answer(404, {"error": "no_such_path"})
+                self._json(404, {"error": "no_such_path"})
                 return
             if self._faulted():
                 return
             record = platform.records.get(m.group(1)) or _generated(platform, m.group(1))
             if record is None:
-                self._answer(404, {"error": "project_not_found"})
+                self._json(404, {"error": "project_not_found"})
             else:
-                self._answer(200, record)
+                self._json(200, record)
 
         def _body(self) -> Any:
             return json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
@@ -76,24 +70,21 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
         def do_PUT(self) -> None:  # noqa: N802
             m = _PATH.match(self.path)
             if not m:
-                self._answer(404, {"error": "no_such_path"})
+                self._json(404, {"error": "no_such_path"})
                 return
             record = {**self._body(), "project_code": m.group(1)}
             platform.records[m.group(1)] = record
-            self._answer(200, record)
+            self._json(200, record)
 
         def do_POST(self) -> None:  # noqa: N802
             if self.path != "/_faults":
-                self._answer(404, {"error": "no_such_path"})
+                self._json(404, {"error": "no_such_path"})
                 return
             body = self._body()
             with platform.lock:
                 platform.fail_next = int(body.get("fail", 0))
                 platform.delay_next = float(body.get("delay", 0))
-            self._answer(200, {"ok": True})
-
-        def log_message(self, *_args: object) -> None:
-            pass
+            self._json(200, {"ok": True})
 
     return Handler
 
@@ -119,9 +110,7 @@ def _generated(platform: Platform, code: str) -> dict[str, Any] | None:
 
 def start(platform: Platform, port: int = 0) -> ThreadingHTTPServer:
     """Serve in a background thread (tests); the server's address says the port."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(platform))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return start_thread(_handler(platform), port)
 
 
 def serve(port: int, data: str | None = None, *, demo: bool = False) -> None:
