@@ -26,6 +26,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "nav.security": ("安全管理", "Security"),
     "nav.catalogue": ("事项目录", "Item catalogue"),
     "nav.calendar": ("节假日设置", "Holiday calendar"),
+    "nav.jurisdiction": ("事权与联合审图", "Jurisdiction & joint review"),
+    "nav.assessments": ("区域评估", "Area assessments"),
     # login
     "login.title": ("用户登录", "Sign in"),
     "login.username": ("用户名", "Username"),
@@ -651,8 +653,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "audit.action.stage.close": ("阶段办结", "Stage closed"),
     "audit.action.stage.deliver": ("出件", "Results delivered"),
     "audit.action.joint.request": ("申请联合验收", "Joint acceptance requested"),
-    "audit.action.joint.inspect": ("联合验收现场查验", "Joint inspection recorded"),
-    "audit.action.joint.conclude": ("联合验收结论", "Joint acceptance concluded"),
+    "audit.action.joint.inspect": ("联合审查意见录入", "Joint review opinion recorded"),
+    "audit.action.joint.conclude": ("联合审查结论", "Joint review concluded"),
+    "audit.action.drawing_review.open": ("联合审图开始", "Joint drawing review opened"),
+    "audit.action.drawing_review.plan": ("设置联合审图", "Joint drawing review plan set"),
+    "audit.action.jurisdiction.set": ("设置事权层级", "Jurisdiction rule set"),
     "audit.action.postcheck.record": ("记录事后核查", "Post-approval check recorded"),
     "audit.action.evaluation.rate": ("好差评评价", "Service rated"),
     "audit.action.evaluation.rectify": ("差评整改", "Poor rating rectified"),
@@ -1358,10 +1363,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "joint.visit_in_past": ("现场踏勘日期不能早于今天", "The site visit cannot be in the past"),
     "joint.visit_in_future": ("踏勘日期不能晚于今天", "The visit date cannot be in the future"),
     "joint.already": ("该阶段已发起联合验收", "A joint acceptance is already under way"),
-    "joint.concluded": ("联合验收已出具结论", "The joint acceptance is already concluded"),
+    "joint.concluded": ("该联合审查已出具结论", "The joint review is already concluded"),
     "joint.inspections_missing": (
-        "以下部门尚未录入验收意见：{names}",
-        "These departments have not recorded their inspection: {names}",
+        "以下部门尚未录入意见：{names}",
+        "These departments have not recorded their opinion: {names}",
     ),
     "joint.title": ("联合验收", "Joint acceptance"),
     "joint.request": ("发起联合验收", "Request joint acceptance"),
@@ -1374,6 +1379,27 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "【工程建设项目审批】“{project}”（{case_no}）联合验收定于 {day} 现场踏勘。",
         "Joint acceptance of {case_no} (\u201c{project}\u201d): site visit on {day}.",
     ),
+    "notify.drawing_review_opened": (
+        "【工程建设项目审批】“{project}”（{case_no}）施工图已进入联合审图，各审查部门并联出具意见。",
+        "The drawings of {case_no} (\u201c{project}\u201d) are in the joint drawing review.",
+    ),
+    "notify.drawing_review_passed": (
+        "【工程建设项目审批】“{project}”（{case_no}）联合审图通过。",
+        "The joint drawing review of {case_no} (\u201c{project}\u201d) passed.",
+    ),
+    "notify.drawing_review_failed": (
+        "【工程建设项目审批】“{project}”（{case_no}）联合审图未通过，请按审查意见修改施工图后重新申报。",
+        "The joint drawing review of {case_no} (\u201c{project}\u201d) failed; revise and file again.",
+    ),
+    "drawings.title": ("联合审图", "Joint drawing review"),
+    "drawings.hint": (
+        "施工图审查、消防设计审查、人防设计审查一次提交、并联审查、一个结论；结论形成前各事项不能单独办结。",
+        "Drawing, fire and civil-air-defence design reviews: one submission, parallel opinions, "
+        "one combined result; no item is decided before it.",
+    ),
+    "drawings.pass": ("审查通过", "Passed"),
+    "drawings.fail": ("审查不通过", "Not passed"),
+    "drawings.conclude": ("出具联合审图结论", "Conclude the review"),
     "notify.joint_passed": (
         "【工程建设项目审批】“{project}”（{case_no}）联合验收合格。",
         "Joint acceptance of {case_no} (\u201c{project}\u201d) passed.",
@@ -1461,8 +1487,91 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "counter.register_project": ("登记项目", "Register the project"),
     "counter.investment": ("请填写总投资（万元）", "Enter the total investment (10k yuan)"),
     "counter.region": (
-        "只能为本市（含所辖区县）的单位和项目代录",
-        "Only for this city and its counties",
+        "只能为本窗口辖区（市窗口含所辖区县）的单位和项目代录",
+        "Only for this window's area (a city's window: the city and its counties)",
+    ),
+    "drawing_review.bad_city": (
+        "联合审图按设区市设置，请选择一个市",
+        "联合审图 is set per city; choose a city",
+    ),
+    "drawing_review.bad_items": (
+        "{codes} 不是施工许可阶段（第三阶段）的事项",
+        "{codes}: not items of the construction-permit stage (stage 3)",
+    ),
+    "drawing_review.too_few": (
+        "联合审图至少需要两个审查事项",
+        "A joint drawing review needs at least two review items",
+    ),
+    "drawing_review.open": (
+        "联合审图尚未形成结论，各部门意见汇总前不能单独办结",
+        "The joint drawing review has no combined result yet; no item is decided before it",
+    ),
+    "drawing_review.failed": (
+        "联合审图结论为不通过，本事项不能准予许可，请依审查意见作出不予许可决定",
+        "The joint drawing review did not pass: this item cannot be approved",
+    ),
+    "counter.other_window": (
+        "按事权划分，该阶段申请由{window}窗口受理，请引导申请人前往",
+        "By jurisdiction this stage's application is taken by the {window} window",
+    ),
+    "jurisdiction.title": ("事权与联合审图", "Jurisdiction and the joint drawing review"),
+    "jurisdiction.intro": (
+        "事权决定事项由哪一级办理：全省规则适用于各市，某市的规则替代全省对该事项的规则；"
+        "县级指项目所在的县（县级市），市辖区的项目仍由市办理，除非规则包含市辖区。"
+        "修改只影响之后的申报，在办案件保持原办理部门。",
+        "Jurisdiction decides which level handles an item: the province's rules apply to every "
+        "city, and a city's own rule replaces the province's for that item. County means the "
+        "project's county; a municipal district's project stays with the city unless the rule "
+        "includes districts. Changes apply to new applications; running cases keep their "
+        "departments.",
+    ),
+    "jurisdiction.col.item": ("事项", "Item"),
+    "jurisdiction.col.region": ("适用范围", "Applies to"),
+    "jurisdiction.col.level": ("办理层级", "Handled by"),
+    "jurisdiction.col.from": ("投资额下限（万元）", "From investment (10k yuan)"),
+    "jurisdiction.col.districts": ("含市辖区", "Districts too"),
+    "jurisdiction.col.basis": ("依据", "Basis"),
+    "jurisdiction.set_title": ("设置事权规则", "Set a rule"),
+    "jurisdiction.set_hint": (
+        "同一事项、范围和投资额下限的规则会被替换；投资额下限为 0 表示所有项目。",
+        "A rule for the same item, scope and investment floor is replaced; 0 means every project.",
+    ),
+    "jurisdiction.pick_item": ("选择事项", "Choose an item"),
+    "jurisdiction.save": ("保存规则", "Save the rule"),
+    "jurisdiction.saved": (
+        "事权规则已保存，之后的申报按此办理",
+        "Saved; new applications follow it",
+    ),
+    "jurisdiction.remove": ("删除", "Remove"),
+    "jurisdiction.remove_consequence": (
+        "删除后，该市改按全省规则办理（全省规则删除后由市办理）。在办案件不受影响。",
+        "The city falls back to the province's rule (without one, the city handles it). "
+        "Running cases are not affected.",
+    ),
+    "jurisdiction.removed": ("事权规则已删除", "The rule is removed"),
+    "level.province": ("省级", "Province"),
+    "level.city": ("市级", "City"),
+    "level.county": ("县级", "County"),
+    "common.yes": ("是", "Yes"),
+    "drawings.on": ("已实行", "On"),
+    "drawings.off": ("未实行", "Off"),
+    "drawing_review.saved": ("联合审图设置已保存", "The joint drawing review setting is saved"),
+    "audit.action.jurisdiction.remove": ("删除事权规则", "Jurisdiction rule removed"),
+    "jurisdiction.bad_item": (
+        "事项编码 {code} 不在事项目录中",
+        "Item {code} is not in the catalogue",
+    ),
+    "jurisdiction.bad_region": (
+        "事权只能由全省（360000）或设区市设置，{code} 不是",
+        "Jurisdiction is set for the province (360000) or a city; {code} is neither",
+    ),
+    "jurisdiction.bad_level": (
+        "层级只能是 province、city 或 county",
+        "The level is province, city or county",
+    ),
+    "jurisdiction.bad_investment": (
+        "投资额下限不能为负数",
+        "The minimum investment cannot be negative",
     ),
     "counter.stage": ("申报阶段：", "Stage:"),
     "counter.items": ("申请事项：", "Items:"),
@@ -2837,6 +2946,51 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "边界超出江西省范围，请检查经纬度顺序",
         "The boundary lies outside Jiangxi: check the longitude/latitude order",
     ),
+    "assessment.bad_date": ("有效期须为日期（年-月-日）", "The validity must be a date"),
+    "assessment.title": ("区域评估", "Area assessments"),
+    "assessment.intro": (
+        "区域评估（如开发区的环评、水土保持、地质灾害评估）做一次，区域内的项目即免交对应材料："
+        "项目坐标落在有效的区域边界内时，一张表单不再要求这些材料，并上报“已完成区域评估”。",
+        "An assessment done once for an area exempts projects inside its boundary from the "
+        "matching materials while it is valid; they are reported as covered (SFWCQYPG = 1).",
+    ),
+    "assessment.col.name": ("名称及批复文号", "Name and approval"),
+    "assessment.col.kind": ("评估类型", "Kind"),
+    "assessment.col.region": ("所在区域", "Region"),
+    "assessment.col.exempts": ("替代的材料", "Materials it stands for"),
+    "assessment.col.document": ("批复文号", "Approval number"),
+    "assessment.col.valid": ("有效期至", "Valid until"),
+    "assessment.col.state": ("状态", "State"),
+    "assessment.col.boundary": ("区域边界（GeoJSON，WGS-84）", "Boundary (GeoJSON, WGS-84)"),
+    "assessment.boundary_hint": (
+        "粘贴一个面（Polygon 或 MultiPolygon），或只含一个区域的 Feature / FeatureCollection；"
+        "坐标为经度在前、纬度在后。",
+        "Paste one polygon, or a Feature / FeatureCollection of one area; longitude first.",
+    ),
+    "assessment.kind.env": ("环境影响评价", "Environmental impact"),
+    "assessment.kind.soil": ("水土保持", "Soil and water conservation"),
+    "assessment.kind.geohazard": ("地质灾害危险性评估", "Geological hazards"),
+    "assessment.kind.seismic": ("地震安全性评价", "Seismic safety"),
+    "assessment.kind.mineral": ("压覆矿产资源评估", "Mineral resources"),
+    "assessment.kind.other": ("其他", "Other"),
+    "assessment.state.valid": ("有效", "Valid"),
+    "assessment.state.expired": ("已过期", "Expired"),
+    "assessment.state.withdrawn": ("已撤销", "Withdrawn"),
+    "assessment.pick_region": ("选择市或县（区）", "Choose a city or county"),
+    "assessment.add_title": ("登记区域评估", "Record an assessment"),
+    "assessment.add": ("登记", "Record"),
+    "assessment.added": (
+        "区域评估已登记，区域内项目的表单随即免交对应材料",
+        "Recorded; forms inside the area no longer ask for those materials",
+    ),
+    "assessment.none": ("尚未登记区域评估", "No assessment recorded yet"),
+    "assessment.withdraw": ("撤销", "Withdraw"),
+    "assessment.withdraw_consequence": (
+        "撤销后，区域内项目此后的申报须重新提交这些材料；已受理的申报不受影响。",
+        "Projects inside the area must hand in these materials again from now on; "
+        "applications already accepted are not affected.",
+    ),
+    "assessment.withdrawn": ("区域评估已撤销", "The assessment is withdrawn"),
     "audit.action.assessment.add": ("登记区域评估", "Area assessment recorded"),
     "audit.action.assessment.withdraw": ("撤销区域评估", "Area assessment withdrawn"),
 }

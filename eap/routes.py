@@ -309,6 +309,22 @@ ROUTES: tuple[Route, ...] = (
         "nav.calendar",
     ),
     Route(
+        "/admin/jurisdiction",
+        f"{_P}.admin.jurisdiction:jurisdiction_page",
+        "事权与联合审图 · EAP",
+        frozenset({Role.ADMIN}),
+        (f"{_S}.admin.jurisdiction:JurisdictionState.load",),
+        "nav.jurisdiction",
+    ),
+    Route(
+        "/admin/assessments",
+        f"{_P}.admin.assessments:assessments_page",
+        "区域评估 · EAP",
+        frozenset({Role.ADMIN}),
+        (f"{_S}.admin.assessments:AssessmentsState.load",),
+        "nav.assessments",
+    ),
+    Route(
         "/admin/market",
         f"{_P}.admin.market:market_admin_page",
         "中介机构审核 · EAP",

@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
-from http.server import HTTPServer
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="eap-test-"))
@@ -25,6 +23,7 @@ from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from eap.db import get_engine  # noqa: E402
+from eap.fakes.http import start_thread  # noqa: E402
 from eap.migrate import upgrade  # noqa: E402
 from tests.browser.helpers import SCREENSHOTS  # noqa: E402
 from tests.fakes import Gateway, WebhookReceiver  # noqa: E402
@@ -82,9 +81,7 @@ def tmp_db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def gateway() -> Iterator[str]:
     Gateway.received, Gateway.fail_next = [], 0
-    server = HTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = start_thread(Gateway)
     yield f"http://127.0.0.1:{server.server_address[1]}/sms"
     server.shutdown()
 
@@ -93,9 +90,8 @@ def gateway() -> Iterator[str]:
 def webhook_receiver() -> Iterator[str]:
     WebhookReceiver.received, WebhookReceiver.fail_next = [], 0
     WebhookReceiver.slow_next = 0.0
-    server = HTTPServer(("127.0.0.1", 0), WebhookReceiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    # threaded: a request left hanging (slow_next) must not hold up the next one
+    server = start_thread(WebhookReceiver)
     yield f"http://127.0.0.1:{server.server_address[1]}/hook"
     server.shutdown()
 

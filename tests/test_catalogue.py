@@ -128,6 +128,7 @@ def test_load_is_idempotent(session: Session) -> None:
     before = session.exec(select(func.count()).select_from(Process)).one()
     counts = catalogue.load_all(session)
     assert counts == {
+        "jurisdiction": 0,
         "regions": 0,
         "departments": 0,
         "items": 0,

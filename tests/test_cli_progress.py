@@ -24,6 +24,7 @@ def _province(tmp_path: Path) -> str:
     with Session(make_engine(url)) as s:
         load_all(s)
         city_staff(s)
+        city_staff(s, "360000")  # 事权: large 核准 projects go to the province's 发改委
         for _ in range(3):
             applicant(s)
         s.commit()

@@ -15,12 +15,14 @@ from eap.models import Agency, Company, Department, Region, User
 from eap.models.accounts import UserCreate
 from eap.services.admin import catalogue
 from eap.services.admin.accounts import create_user, hash_password
+from eap.services.approval import drawing_review, jurisdiction
 from eap.services.core.identifiers import (
     USCC_CHARSET,
     id_check_char,
     mask_name,
     uscc_check_char,
 )
+from eap.services.core.principal import Principal
 
 DEMO_PASSWORD = "Demo@2026"
 
@@ -191,7 +193,58 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
                 department_id=dept.id,
                 is_head=True,
             )
+    # The reform as two cities run it: 联合审图 in 赣州 (the drawing, fire and civil-air-
+    # defence design reviews as one); 事权 of their own — 赣州 delegates the planning permit to
+    # its counties and districts, 吉安 keeps the construction permit at the city.
+    admin = Principal.of(session.exec(select(User).where(User.username == "admin")).one())
+    if drawing_review.plan_for(session, city="360700") is None:
+        drawing_review.set_plan(session, principal=admin, region_code="360700", enabled=True)
+    for item, city_code, level, districts, basis in (
+        ("S2-02", "360700", "county", True, "赣州市下放县级规划审批权限（演示）"),
+        ("S3-04", "360800", "city", False, "吉安市住建局统一办理施工许可（演示）"),
+    ):
+        jurisdiction.set_rule(
+            session,
+            principal=admin,
+            item_code=item,
+            region_code=city_code,
+            level=level,
+            districts=districts,
+            basis=basis,
+        )
     counties = list(session.exec(select(Region.code).where(Region.level == "county")))
+    # 事权: the province's and the counties' offices handle what the rules send them, so they
+    # are staffed too (sheng_fgw, 360121_window, 360121_zj, 360121_zj_head …).
+    for region, slug in (("360000", "sheng"), *((c, c) for c in counties)):
+        kinds = jurisdiction.kinds_handled_at(session, region_code=region)
+        if kinds and region != "360000":
+            kinds.add("window")
+        for kind in sorted(kinds):
+            dept = depts[(region, kind)]
+            if kind == "window":
+                add(
+                    f"{slug}_window",
+                    f"{dept.name}",
+                    "window",
+                    region_code=region,
+                    department_id=dept.id,
+                )
+                continue
+            add(
+                f"{slug}_{kind}",
+                f"{dept.name}经办人",
+                "approver",
+                region_code=region,
+                department_id=dept.id,
+            )
+            add(
+                f"{slug}_{kind}_head",
+                f"{dept.name}负责人",
+                "approver",
+                region_code=region,
+                department_id=dept.id,
+                is_head=True,
+            )
     builders = select(Company).where(
         Company.kind == "company", col(Company.id).not_in(select(Agency.company_id))
     )

@@ -5,25 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
+from eap.demo.sim_base import SimStats, SimulatorBase, Staff
 from eap.errors import DomainError
 from eap.models import (
     Agency,
-    CaseEvent,
     Company,
     Department,
     Item,
     ItemCase,
+    JointAcceptance,
+    JointInspection,
     Project,
     StageCase,
     SupplementNotice,
-    User,
 )
-from eap.models.accounts import UserCreate
-from eap.models.cases import APPROVED_STATES, TERMINAL
+from eap.models.cases import APPROVED_STATES, TERMINAL, JointKind
 from eap.models.projects import (
     ApprovalType,
     ConstructionNature,
@@ -31,20 +30,20 @@ from eap.models.projects import (
     LandAcquisition,
     ProjectCreate,
 )
-from eap.services.admin.accounts import create_user
 from eap.services.approval import (
     case_store,
     counter,
     filing,
     handling,
     intake,
+    joint,
+    jurisdiction,
     owed,
     results,
     supplements,
 )
 from eap.services.core import files, geo
-from eap.services.core.authz import city_of
-from eap.services.core.clock import CHINA_TZ, WorkCalendar, now_or
+from eap.services.core.clock import CHINA_TZ, now_or
 from eap.services.core.principal import Principal
 from eap.services.core.progress import Progress, silent
 from eap.services.hall import evaluation, guide, projects
@@ -64,115 +63,8 @@ PROJECT_WORDS = [
 ]
 
 
-@dataclass
-class Staff:
-    window: Principal
-    approvers: dict[int, Principal] = field(default_factory=dict)  # department id -> principal
-    heads: dict[int, Principal] = field(default_factory=dict)
-
-
-@dataclass
-class SimStats:
-    projects: int = 0
-    stage_cases: int = 0
-    transitions: int = 0
-    completed: int = 0
-
-
-class Simulator:
-    def __init__(self, session: Session, *, seed: int, now: dt.datetime) -> None:
-        self.s = session
-        self.rng = random.Random(seed)
-        self.now = now
-        self.cal = WorkCalendar.load(session)
-        self.staff: dict[str, Staff] = {}
-        self.stats = SimStats()
-
-    # --- people -------------------------------------------------------------------------
-    def _staff(self, region: str) -> Staff:
-        if region in self.staff:
-            return self.staff[region]
-        users = self.s.exec(
-            select(User).where(
-                User.region_code == region, col(User.role).in_(["window", "approver"])
-            )
-        ).all()
-        windows = [u for u in users if u.role == "window"]
-        if not windows:
-            raise DomainError("simulate.no_staff", region=region)
-        staff = Staff(Principal.of(windows[0]))
-        for u in users:
-            if u.role == "approver" and u.department_id is not None:
-                (staff.heads if u.is_head else staff.approvers).setdefault(
-                    u.department_id, Principal.of(u)
-                )
-        self.staff[region] = staff
-        return staff
-
-    def _approver(self, staff: Staff, dept_id: int) -> Principal:
-        who = staff.approvers.get(dept_id) or staff.heads.get(dept_id)
-        if who is None:
-            raise DomainError("simulate.no_staff", region=str(dept_id))
-        return who
-
-    def _lead(self, staff: Staff, sc: StageCase) -> Principal:
-        if sc.lead_department_id == staff.window.department_id:
-            return staff.window
-        return self._approver(staff, sc.lead_department_id)
-
-    def _applicant(self, company: Company) -> Principal:
-        user = self.s.exec(
-            select(User).where(User.company_id == company.id, User.role == "applicant")
-        ).first()
-        if user is None:
-            from eap.services.admin.accounts import hash_password
-
-            user = create_user(
-                self.s,
-                data=UserCreate(
-                    username=f"c{company.id:05d}",
-                    display_name=company.legal_rep or "申报人",
-                    role="applicant",
-                    password="-",
-                    region_code=company.region_code,
-                    company_id=company.id,
-                    phone=company.contact_phone,
-                ),
-                actor_id=None,
-                hashed=hash_password(self.rng.randbytes(12).hex()),
-                demo=True,
-            )
-        return Principal.of(user)
-
-    # --- time ---------------------------------------------------------------------------
-    def at(self, day: dt.date, hour: int | None = None) -> dt.datetime:
-        minute = self.rng.randint(0, 59)
-        return dt.datetime.combine(
-            day, dt.time(hour or self.rng.randint(9, 16), minute), tzinfo=CHINA_TZ
-        )
-
-    def after(
-        self, sc_id: int, day: dt.date, hour: int | None = None, *, item: int = 0
-    ) -> dt.datetime:
-        """A time on ``day`` that is not before the case's last event: an item's own events and
-        its stage's (item 0: every event of the stage). History never runs backwards."""
-        q = select(func.max(CaseEvent.at)).where(CaseEvent.stage_case_id == sc_id)
-        if item:
-            q = q.where(
-                (col(CaseEvent.item_case_id) == item) | col(CaseEvent.item_case_id).is_(None)
-            )
-        last = self.s.exec(q).one()
-        at = self.at(day, hour)
-        if last is not None and at <= last:
-            # a fixed step: the simulation's random stream stays as it was
-            at = last.astimezone(CHINA_TZ) + dt.timedelta(minutes=7)
-        return at
-
-    def later(self, day: dt.date, lo: int, hi: int) -> dt.date:
-        return self.cal.add_working_days(day, self.rng.randint(lo, hi)).day
-
-    def past(self, day: dt.date) -> bool:
-        return self.at(day, 17) < self.now
+class Simulator(SimulatorBase):
+    """Projects driven through the engine's services, stage by stage."""
 
     # --- projects -----------------------------------------------------------------------
     def new_project(self, company: Company, start: dt.date) -> tuple[int, Principal]:
@@ -299,7 +191,9 @@ class Simulator:
         # simulated province stays as it was.
         walk_in = pid % 7 == 3
         if walk_in:
-            clerk = self._staff(city_of(s, project.region_code)).window
+            items = [i.code for i in form.items]
+            window = jurisdiction.route(s, project=project, item_codes=items).window_region
+            clerk = self._staff(window).window
             sc = counter.file_at_counter(
                 s,
                 principal=clerk,
@@ -321,7 +215,7 @@ class Simulator:
             )
         self.stats.stage_cases += 1
         assert sc.id is not None
-        staff = self._staff(sc.region_code)
+        staff = self._staff(sc.window_region_code)
         day = self.later(day, 0, 1) if rng.random() < 0.9 else self.later(day, 2, 4)
         if not self.past(day):
             return "open", day
@@ -358,7 +252,10 @@ class Simulator:
             s, principal=staff.window, stage_case_id=sc.id, owed=promised, now=self.at(day, 14)
         )
         self.stats.transitions += 2 * len(form.items)
-        last = self.handle_items(sc, staff, owner, day)
+        reviewed = self.drawing_review(sc, staff, day)
+        if reviewed is None:
+            return "open", day
+        last = self.handle_items(sc, staff, owner, day, not_before=reviewed)
         if last is None:
             return "open", day
         day = self.later(last, 0, 2)
@@ -423,10 +320,56 @@ class Simulator:
         )
         self.stats.transitions += 1
 
+    def drawing_review(self, sc: StageCase, staff: Staff, accepted: dt.date) -> dt.date | None:
+        """联合审图 where the city runs it: each review department's opinion within a few
+        days, then the lead's combined result; the day it concluded (None: still going on).
+        Its own random stream, so the rest of the province stays as it was."""
+        s = self.s
+        review = s.exec(
+            select(JointAcceptance).where(
+                JointAcceptance.stage_case_id == sc.id, JointAcceptance.kind == JointKind.DRAWINGS
+            )
+        ).first()
+        if review is None:
+            return accepted
+        side = random.Random(f"drawings-{sc.id}")
+        day = accepted
+        for insp in s.exec(select(JointInspection).where(JointInspection.joint_id == review.id)):
+            day = self.cal.add_working_days(accepted, side.randint(2, 6)).day
+            if not self.past(day):
+                return None
+            joint.record_inspection(
+                s,
+                principal=self._approver(staff, insp.department_id),
+                inspection_id=insp.id or 0,
+                visited_on=None,
+                passed=True,
+                opinion="施工图符合审查要点，同意通过",
+                now=self.at(day, 11),
+            )
+        day = self.cal.add_working_days(day, side.randint(0, 1)).day
+        if not self.past(day):
+            return None
+        joint.conclude(
+            s,
+            principal=self._lead(staff, sc),
+            joint_id=review.id or 0,
+            conclusion="联合审图通过",
+            now=self.at(day, 15),
+        )
+        self.stats.transitions += 1
+        return day
+
     def handle_items(
-        self, sc: StageCase, staff: Staff, owner: Principal, accepted: dt.date
+        self,
+        sc: StageCase,
+        staff: Staff,
+        owner: Principal,
+        accepted: dt.date,
+        not_before: dt.date | None = None,
     ) -> dt.date | None:
-        """Handle every item, prerequisites first; None when work is still going on today."""
+        """Handle every item, prerequisites first; None when work is still going on today.
+        Nothing is decided before ``not_before`` (a joint drawing review's result)."""
         s = self.s
         finished: dict[int, dt.date] = {}
         for _round in range(6):
@@ -444,6 +387,8 @@ class Simulator:
                     if case.clock_started_at
                     else accepted
                 )
+                if not_before is not None and start < not_before:
+                    start = not_before
                 end = self.handle_item(case, staff, owner, start)
                 if end is None:
                     return None

@@ -35,8 +35,10 @@ from eap.models.cases import (
 )
 from eap.models.catalogue import (
     AreaAssessment,
+    DrawingReviewPlan,
     Item,
     ItemDependency,
+    ItemJurisdiction,
     ItemMaterial,
     Material,
     Process,
@@ -162,6 +164,8 @@ __all__ = [
     "HolidayOverride",
     "Item",
     "ItemDependency",
+    "ItemJurisdiction",
+    "DrawingReviewPlan",
     "ItemMaterial",
     "Material",
     "Process",

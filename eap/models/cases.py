@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, event
@@ -58,6 +58,10 @@ class StageCase(SQLModel, table=True):
     __table_args__ = (
         Index("ix_stagecase_status_due", "status", "due_date"),
         # The window's queue: its region's waiting applications, oldest first.
+        Index(
+            "ix_stagecase_window_status_submitted", "window_region_code", "status", "submitted_at"
+        ),
+        # Supervision's and the screen's reads by the project's city.
         Index("ix_stagecase_region_status_submitted", "region_code", "status", "submitted_at"),
     )
 
@@ -66,8 +70,10 @@ class StageCase(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", index=True)
     process_id: int = Field(foreign_key="process.id")
     stage_code: int = Field(foreign_key="stagedef.code")
-    # Served by ix_stagecase_region_status_submitted (its leading column).
-    region_code: str = Field(foreign_key="region.code")
+    region_code: str = Field(foreign_key="region.code", description="the project's city")
+    # 一窗受理 at the level that handles the stage (see approval/jurisdiction): the county's
+    # window for a county project whose stage has county items, else the city's.
+    window_region_code: str = Field(default="", max_length=6)
     lead_department_id: int = Field(foreign_key="department.id")
     # Status lookups use ix_stagecase_status_due (its leading column).
     status: str = Field(
@@ -313,13 +319,20 @@ class StepChain(SQLModel, table=True):
     steps: list[str] = Field(default_factory=list, sa_column=Column(JSON))
 
 
+class JointKind(StrEnum):
+    ACCEPTANCE = "acceptance"  # 联合验收 (stage 4): requested by the lead, with a site visit
+    DRAWINGS = "drawings"  # 联合审图 (stage 3): opened at acceptance where the city runs it
+
+
 class JointAcceptance(SQLModel, table=True):
-    """联合验收: one request for a completion-acceptance stage, one combined result."""
+    """A joint review of one stage case: 联合验收 of a completion-acceptance stage or 联合审图
+    of the construction drawings — the departments' opinions in parallel, one combined result."""
 
     __table_args__ = (UniqueConstraint("stage_case_id"),)
     id: int | None = Field(default=None, primary_key=True)
     stage_case_id: int = Field(foreign_key="stagecase.id")
-    site_visit_on: dt.date
+    kind: str = Field(default=JointKind.ACCEPTANCE, max_length=12, description="JointKind")
+    site_visit_on: dt.date | None = None
     requested_by: int | None = Field(default=None, foreign_key="user.id")
     requested_at: dt.datetime = Field(default_factory=utcnow)
     status: str = Field(default="open", max_length=10, description="open | concluded")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -125,3 +126,41 @@ class AreaAssessment(SQLModel, table=True):
     active: bool = True
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Level(StrEnum):
+    """The level of government that handles an item (事权)."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+class ItemJurisdiction(SQLModel, table=True):
+    """事权: which level handles an item, set for the whole province (region 360000) or by a
+    city for its own projects, which replaces the province's setting for that item. A rule
+    with ``min_investment`` applies from that total investment (万元) up, so 核准 of large
+    projects can go to the province. Level county means the project's 县 or 县级市; a project
+    in a municipal district (市辖区) stays with the city unless ``districts`` says otherwise."""
+
+    __table_args__ = (UniqueConstraint("item_code", "region_code", "min_investment"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_code: str = Field(max_length=16, index=True)
+    region_code: str = Field(foreign_key="region.code")
+    level: str = Field(max_length=16, description="Level")
+    min_investment: float = Field(default=0, ge=0, description="万元; 0 = any project")
+    districts: bool = Field(default=False, description="county level includes 市辖区")
+    basis: str = Field(default="", max_length=200, description="the delegation's document")
+
+
+class DrawingReviewPlan(SQLModel, table=True):
+    """联合审图 as a city runs it: whether the construction-drawing review and the fire and
+    civil-air-defence design reviews of a stage-3 application are one joint review, and
+    which items take part (施工图审查, 消防设计审查, 人防设计审查 by default)."""
+
+    region_code: str = Field(foreign_key="region.code", primary_key=True, max_length=6)
+    enabled: bool = True
+    item_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: dt.datetime = Field(default_factory=utcnow)

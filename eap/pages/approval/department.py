@@ -196,35 +196,41 @@ def _clock_line(i: rx.Var) -> rx.Component:
 
 
 def joint_panel() -> rx.Component:
-    """联合验收 on a completion-acceptance stage."""
+    """联合验收 on a completion-acceptance stage; 联合审图 where one was opened on stage 3."""
     j = DJ.joint
+    drawings = j.kind == "drawings"
+    pass_label = rx.cond(drawings, T["drawings.pass"], T["joint.pass"])
+    fail_label = rx.cond(drawings, T["drawings.fail"], T["joint.fail"])
     return rx.cond(
-        DC.case.stage == 4,
+        (DC.case.stage == 4) | (j.id != 0),
         rx.card(
             rx.vstack(
-                rx.heading(T["joint.title"], size="3"),
-                rx.hstack(
-                    rx.text(T["joint.visit"], size="2"),
-                    rx.input(
-                        type="date",
-                        value=DC.visit_date,
-                        on_change=DJ.set_visit_date,
-                        id="joint-date",
+                rx.heading(rx.cond(drawings, T["drawings.title"], T["joint.title"]), size="3"),
+                rx.cond(
+                    drawings,
+                    rx.text(T["drawings.hint"], size="2", color_scheme="gray", id="drawings-hint"),
+                    rx.hstack(
+                        rx.text(T["joint.visit"], size="2"),
+                        rx.input(
+                            type="date",
+                            value=DC.visit_date,
+                            on_change=DJ.set_visit_date,
+                            id="joint-date",
+                        ),
+                        align="center",
                     ),
-                    align="center",
                 ),
                 rx.cond(
                     j.id != 0,
                     rx.vstack(
                         rx.text(
-                            T["joint.visit"],
-                            ": ",
-                            j["site_visit_on"],
-                            " · ",
+                            rx.cond(
+                                drawings, "", T["joint.visit"] + ": " + j.site_visit_on + " · "
+                            ),
                             rx.cond(
                                 j.passed,
-                                T["joint.pass"],
-                                rx.cond(j.passed == False, T["joint.fail"], ""),  # noqa: E712
+                                pass_label,
+                                rx.cond(j.passed == False, fail_label, ""),  # noqa: E712
                             ),
                             " ",
                             j["conclusion"],
@@ -243,7 +249,7 @@ def joint_panel() -> rx.Component:
                                             rx.cond(
                                                 ~r.recorded,
                                                 T["joint.pending"],
-                                                rx.cond(r.passed, T["joint.pass"], T["joint.fail"]),
+                                                rx.cond(r.passed, pass_label, fail_label),
                                             )
                                         ),
                                         rx.table.cell(r["opinion"]),
@@ -252,14 +258,14 @@ def joint_panel() -> rx.Component:
                                                 r.mine & ~r.recorded & (j.status == "open"),
                                                 rx.hstack(
                                                     rx.button(
-                                                        T["joint.pass"],
+                                                        pass_label,
                                                         size="1",
                                                         color_scheme="green",
                                                         on_click=DJ.inspect_pass(r["id"]),
                                                         class_name="joint-pass",
                                                     ),
                                                     rx.button(
-                                                        T["joint.fail"],
+                                                        fail_label,
                                                         size="1",
                                                         color_scheme="red",
                                                         variant="soft",
@@ -278,7 +284,7 @@ def joint_panel() -> rx.Component:
                         rx.cond(
                             DC.is_lead & (j["status"] == "open"),
                             rx.button(
-                                T["joint.conclude"],
+                                rx.cond(drawings, T["drawings.conclude"], T["joint.conclude"]),
                                 on_click=DJ.conclude_joint,
                                 color_scheme="indigo",
                                 id="btn-joint-conclude",
@@ -287,7 +293,7 @@ def joint_panel() -> rx.Component:
                         width="100%",
                     ),
                     rx.cond(
-                        DC.is_lead & (DC.case.status == "accepted"),
+                        DC.is_lead & (DC.case.status == "accepted") & (DC.case.stage == 4),
                         rx.button(
                             T["joint.request"], on_click=DJ.request_joint, id="btn-joint-request"
                         ),

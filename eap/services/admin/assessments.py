@@ -8,6 +8,7 @@ on its forms (``covering``; the boundary decides, with shapely), and is reported
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from shapely.errors import GEOSException
@@ -102,6 +103,45 @@ def add_assessment(
         detail={"name": row.name, "kind": kind, "exempts": row.exempts},
     )
     return row
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """An assessment as the administrator's page lists it."""
+
+    id: int = 0
+    name: str = ""
+    kind: str = ""  # one of KINDS
+    region_name: str = ""
+    exempts: str = ""  # material codes and names, joined for display
+    document_no: str = ""
+    valid_until: str = ""
+    active: bool = True
+    expired: bool = False
+
+
+def assessment_rows(
+    session: Session, *, principal: Principal, today: dt.date
+) -> list[AssessmentRow]:
+    """Every recorded assessment, the newest first."""
+    principal.require_role(Role.ADMIN)
+    regions = dict(session.exec(select(Region.code, Region.name)).all())
+    materials = dict(session.exec(select(Material.code, Material.name_zh)).all())
+    rows = session.exec(select(AreaAssessment).order_by(col(AreaAssessment.id).desc()))
+    return [
+        AssessmentRow(
+            id=r.id or 0,
+            name=r.name,
+            kind=r.kind,
+            region_name=regions.get(r.region_code, r.region_code),
+            exempts="、".join(f"{c} {materials.get(c, '')}".strip() for c in r.exempts),
+            document_no=r.document_no,
+            valid_until=r.valid_until.isoformat() if r.valid_until else "",
+            active=r.active,
+            expired=r.valid_until is not None and r.valid_until < today,
+        )
+        for r in rows
+    ]
 
 
 def withdraw(session: Session, *, principal: Principal, assessment_id: int) -> None:

@@ -48,12 +48,29 @@ PAGE_SIZE = 25
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "security": ("auth.", "sms.", "user.", "audit.", "personal.", "keys."),
     "applications": ("project.", "company.", "draft.", "case.submit", "case.withdraw", "agent."),
-    "approval": ("case.", "stage.", "step.", "steps.", "joint.", "postcheck.", "transfer"),
+    "approval": (
+        "case.",
+        "stage.",
+        "step.",
+        "steps.",
+        "joint.",
+        "drawing_review.open",
+        "postcheck.",
+        "transfer",
+    ),
     "supervision": ("alert.", "anomaly."),
     "market": ("market.",),
     "documents": ("document.", "file.", "export."),
     "service": ("appointment.", "inquiry.", "evaluation."),
-    "configuration": ("process.", "calendar.", "notice.", "department."),
+    "configuration": (
+        "process.",
+        "calendar.",
+        "notice.",
+        "department.",
+        "jurisdiction.",
+        "drawing_review.plan",
+        "assessment.",
+    ),
 }
 
 

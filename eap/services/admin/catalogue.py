@@ -30,6 +30,7 @@ from eap.models import (
     StageDef,
 )
 from eap.services.agency.catalogue import load_service_types
+from eap.services.approval import jurisdiction
 from eap.services.core.audit import record
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -343,6 +344,7 @@ def load_all(session: Session, *, actor_id: int | None = None) -> dict[str, int]
     counts["items"] = load_items(session)
     counts["intermediary_services"] = load_service_types(session)
     counts["reporting_codes"] = load_reporting_codes(session)
+    counts["jurisdiction"] = jurisdiction.load_rules(session, str(DATA_DIR / "jurisdiction.toml"))
     published = 0
     for city in cities:
         for ptype in range(1, 7):

@@ -25,7 +25,7 @@ from eap.models.projects import ProjectCreate
 from eap.services.approval import filing, intake
 from eap.services.core import files
 from eap.services.core.audit import record
-from eap.services.core.authz import city_of
+from eap.services.core.authz import in_region
 from eap.services.core.clock import local_date, now_or
 from eap.services.core.identifiers import mask_phone, validate_uscc
 from eap.services.core.phone_codes import check_phone
@@ -63,8 +63,9 @@ def _require_counter(principal: Principal) -> str:
     return principal.region_code
 
 
-def _in_city(session: Session, principal: Principal, region_code: str) -> bool:
-    return city_of(session, region_code) == principal.region_code
+def _in_area(principal: Principal, region_code: str) -> bool:
+    """A city's window serves its city and counties; a county's window its county."""
+    return in_region(principal, region_code)
 
 
 def _walk_in(session: Session, principal: Principal, company: Company) -> WalkIn:
@@ -82,7 +83,7 @@ def _walk_in(session: Session, principal: Principal, company: Company) -> WalkIn
         projects=[
             CounterProject(p.id or 0, p.project_code, p.name, r.name, p.current_stage)
             for p, r in rows
-            if _in_city(session, principal, p.region_code)
+            if _in_area(principal, p.region_code)
         ],
     )
 
@@ -116,7 +117,7 @@ def register_walk_in(
         raise DomainError("register.legal_rep_required", field="legal_rep")
     phone = check_phone(phone)
     region = session.get(Region, region_code)
-    if region is None or not _in_city(session, principal, region_code):
+    if region is None or not _in_area(principal, region_code):
         raise DomainError("counter.region", field="region_code")
     if session.exec(select(Company.id).where(Company.uscc == code)).first():
         raise DomainError("register.uscc_taken", field="uscc")
@@ -155,8 +156,8 @@ def register_walk_in_project(
     """The walk-in company's project, registered by the window: sited in the window's city."""
     _require_counter(principal)
     _company(session, company_id)
-    if session.get(Region, data.region_code) is not None and not _in_city(
-        session, principal, data.region_code
+    if session.get(Region, data.region_code) is not None and not _in_area(
+        principal, data.region_code
     ):
         raise DomainError("counter.region", field="region_code")
     return projects.register_project(session, principal=principal, data=data, company_id=company_id)
@@ -165,7 +166,7 @@ def register_walk_in_project(
 def _project(session: Session, principal: Principal, project_id: int) -> Project:
     _require_counter(principal)
     project = session.get(Project, project_id)
-    if project is None or not _in_city(session, principal, project.region_code):
+    if project is None or not _in_area(principal, project.region_code):
         raise PermissionDenied("error.not_found")
     return project
 
@@ -223,8 +224,11 @@ def file_at_counter(
         channel=COUNTER,
         now=now,
     )
-    if stage_case.region_code != principal.region_code:  # the project's city is the window's
-        raise PermissionDenied("error.not_found")
+    if stage_case.window_region_code != principal.region_code:
+        # 事权: the stage belongs to another level's window (e.g. the county's); nothing is
+        # kept — the caller's transaction ends with this refusal.
+        window = session.get(Region, stage_case.window_region_code)
+        raise DomainError("counter.other_window", window=window.name if window else "")
     intake.receive_case(session, principal=principal, stage_case_id=stage_case.id or 0, now=now)
     record(
         session,

@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 from eap.db import reading
 from eap.errors import DomainError
 from eap.models import (
-    Department,
     ItemCase,
     Project,
     StageCase,
@@ -23,7 +22,7 @@ from eap.models import (
 )
 from eap.models.cases import TERMINAL, Blzt
 from eap.models.common import table_of
-from eap.services.approval import case_store, moves
+from eap.services.approval import case_store, jurisdiction, moves
 from eap.services.core.audit import record
 from eap.services.core.authz import city_of, require_applicant
 from eap.services.core.clock import WorkCalendar, local_date, now_or
@@ -66,29 +65,6 @@ NEW_ITEM_CASE: dict[str, Any] = {
     "assignee_id": None,
     "version": 1,
 }
-
-
-_T_DEPT = table_of(Department)
-_DEPARTMENT_OF_KIND = (
-    select(_T_DEPT.c.id)
-    .where(
-        _T_DEPT.c.region_code == bindparam("region"),
-        _T_DEPT.c.kind == bindparam("kind"),
-        _T_DEPT.c.active.is_(True),
-    )
-    .order_by(_T_DEPT.c.id)
-    .limit(1)
-)
-
-
-def _department_id(session: Session, region_code: str, kind: str) -> int:
-    """The active department of a kind in a city, e.g. the 住建局 of 南昌."""
-    dept_id = (
-        reading(session).execute(_DEPARTMENT_OF_KIND, {"region": region_code, "kind": kind})
-    ).scalar()
-    if dept_id is None:
-        raise DomainError("intake.no_department", kind=kind)
-    return dept_id
 
 
 def check_files(session: Session, *, project: Project, uploads: dict[str, int]) -> dict[str, int]:
@@ -180,8 +156,11 @@ def file_for_project(
     if unconfirmed := [n.code for n in missing if n.deferrable and n.code not in set(owed)]:
         raise DomainError("apply.confirm_owed", field="owed", codes="、".join(unconfirmed))
     region = city_of(session, project.region_code)
+    routing = jurisdiction.route(session, project=project, item_codes=[i.code for i in form.items])
     lead_kind = reading(session).execute(_LEAD_KIND, {"code": stage_code}).scalar_one()
-    lead_id = _department_id(session, region, lead_kind)
+    lead_id = jurisdiction.department_for(
+        session, region_code=routing.window_region, kind=lead_kind
+    )
     project.process_id = form.process_id
     if any(n.satisfied_by == "assessment" for n in form.materials):
         project.regional_assessment = True  # SFWCQYPG: a 区域评估 covers the site
@@ -191,6 +170,7 @@ def file_for_project(
         process_id=form.process_id,
         stage_code=stage_code,
         region_code=region,
+        window_region_code=routing.window_region,
         lead_department_id=lead_id,
         channel=channel,
         answers=answers or {},
@@ -228,11 +208,14 @@ def file_for_project(
         )
     if rows:
         session.connection().execute(_INSERT_STAGE_MATERIAL, rows)
-    departments: dict[str, int] = {}
+    departments: dict[tuple[str, str], int] = {}
     cases = []
     for n, item in enumerate(form.items, start=1):
-        if item.dept_kind not in departments:
-            departments[item.dept_kind] = _department_id(session, region, item.dept_kind)
+        where = (routing.region_of(item.code), item.dept_kind)
+        if where not in departments:
+            departments[where] = jurisdiction.department_for(
+                session, region_code=where[0], kind=where[1]
+            )
         cases.append(
             {
                 **NEW_ITEM_CASE,
@@ -240,7 +223,7 @@ def file_for_project(
                 "stage_case_id": stage_case.id,
                 "project_id": project_id,
                 "item_id": item.item_id,
-                "department_id": departments[item.dept_kind],
+                "department_id": departments[where],
                 "limit_days": item.limit_days,
                 "updated_at": now,
             }

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from eap.errors import DomainError
 from eap.models import Company, ItemCase, PostCheckTask, SpecialProcedure, SupplementNotice
 from eap.models.accounts import CreditStatus
-from eap.services.approval import case_store, moves, prerequisites, results
+from eap.services.approval import case_store, drawing_review, moves, prerequisites, results
 from eap.services.approval.owed import owed_for_item
 from eap.services.approval.step_chains import chain_for
 from eap.services.approval.supplements import make_notice
@@ -232,6 +232,7 @@ def decide(
     case, project, item, cal = _act(session, principal, item_case_id, signing=signed)
     if not signed and len(chain_for(session, case=case)) > 1:
         raise DomainError("steps.required")
+    drawing_review.require_combined_result(session, case=case, outcome=outcome)
     if on_commitment and not item.promise_allowed:
         raise DomainError("case.no_commitment", code=item.code)
     # the party's credit is checked again before each decision; 严重失信 rules out 告知承诺

@@ -22,7 +22,7 @@ from eap.models import (
 )
 from eap.models.cases import TERMINAL, Blzt
 from eap.models.common import table_of
-from eap.services.approval import case_clock, case_store, moves, prerequisites
+from eap.services.approval import case_clock, case_store, drawing_review, moves, prerequisites
 from eap.services.core.audit import record
 from eap.services.core.authz import require_window
 from eap.services.core.clock import WorkCalendar, local_date, now_or
@@ -221,6 +221,9 @@ def accept_case(
     session.add(project)
     # What the window accepted is on file for the company's later applications (材料库).
     library.keep_accepted_materials(session, stage_case=stage_case, project=project)
+    drawing_review.open_review(
+        session, stage_case=stage_case, project=project, principal=principal, now=now
+    )
     notify_applicant(
         session,
         project=project,

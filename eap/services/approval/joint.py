@@ -1,6 +1,10 @@
-"""联合验收 (joint completion acceptance): the lead department (住建) requests it once for a
+"""Joint reviews of a stage case: the departments' opinions in parallel, one combined result.
+
+联合验收 (joint completion acceptance): the lead department (住建) requests it once for a
 stage-4 case; each department records its inspection opinion and site-visit date; the lead
-concludes with one combined result, told to the applicant."""
+concludes with one combined result, told to the applicant. 联合审图 (joint drawing review,
+stage 3) is opened at acceptance where the city runs it (``approval/drawing_review``) and has
+no site visit; recording opinions and concluding are the same steps."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from eap.models import (
     Project,
     StageCase,
 )
-from eap.models.cases import TERMINAL, Blzt
+from eap.models.cases import TERMINAL, Blzt, JointKind
 from eap.services.approval import case_store
 from eap.services.approval.rows import InspectionRow, JointView
 from eap.services.core.audit import record
@@ -28,6 +32,8 @@ from eap.services.core.notify import notify_applicant
 from eap.services.core.principal import Principal
 
 ACCEPTANCE_STAGE = 4
+# the notices' message keys by kind: notify.joint_passed, notify.drawing_review_failed …
+_PREFIX = {JointKind.ACCEPTANCE: "joint", JointKind.DRAWINGS: "drawing_review"}
 
 
 def request_joint_acceptance(
@@ -51,22 +57,14 @@ def request_joint_acceptance(
         select(JointAcceptance.id).where(JointAcceptance.stage_case_id == stage_case_id)
     ).first():
         raise DomainError("joint.already")
-    joint = JointAcceptance(
-        stage_case_id=stage_case_id,
+    joint = open_joint(
+        session,
+        stage_case=sc,
+        kind=JointKind.ACCEPTANCE,
+        principal=principal,
+        now=now,
         site_visit_on=site_visit_on,
-        requested_by=principal.user_id,
-        requested_at=now,
     )
-    session.add(joint)
-    session.flush()
-    for case in session.exec(select(ItemCase).where(ItemCase.stage_case_id == stage_case_id)):
-        if case.status in TERMINAL:
-            continue
-        session.add(
-            JointInspection(
-                joint_id=joint.id or 0, item_case_id=case.id or 0, department_id=case.department_id
-            )
-        )
     case_store.write_event(
         session,
         stage_case_id=sc.id,
@@ -98,17 +96,49 @@ def request_joint_acceptance(
     return joint
 
 
+def open_joint(
+    session: Session,
+    *,
+    stage_case: StageCase,
+    kind: JointKind,
+    principal: Principal,
+    now: dt.datetime,
+    site_visit_on: dt.date | None = None,
+    item_case_ids: set[int] | None = None,
+) -> JointAcceptance:
+    """The review row and an opinion row per open item case taking part (all, or those given)."""
+    joint = JointAcceptance(
+        stage_case_id=stage_case.id or 0,
+        kind=kind,
+        site_visit_on=site_visit_on,
+        requested_by=principal.user_id,
+        requested_at=now,
+    )
+    session.add(joint)
+    session.flush()
+    for case in case_store.item_cases(session, stage_case.id or 0):
+        if case.status in TERMINAL or (item_case_ids is not None and case.id not in item_case_ids):
+            continue
+        session.add(
+            JointInspection(
+                joint_id=joint.id or 0, item_case_id=case.id or 0, department_id=case.department_id
+            )
+        )
+    session.flush()
+    return joint
+
+
 def record_inspection(
     session: Session,
     *,
     principal: Principal,
     inspection_id: int,
-    visited_on: dt.date,
+    visited_on: dt.date | None,
     passed: bool,
     opinion: str,
     now: dt.datetime | None = None,
 ) -> JointInspection:
-    """A department records its own inspection: site-visit date, opinion, pass or not."""
+    """A department records its own opinion, pass or not (联合验收: with the site-visit date)."""
     now = now_or(now)
     insp = session.get(JointInspection, inspection_id)
     if insp is None:
@@ -121,7 +151,9 @@ def record_inspection(
         raise DomainError("joint.concluded")
     if not opinion.strip():
         raise DomainError("case.opinion_required", field="opinion")
-    if visited_on > local_date(now):
+    if joint.kind == JointKind.DRAWINGS:
+        visited_on = None  # a drawing review visits no site
+    elif visited_on is None or visited_on > local_date(now):
         raise DomainError("joint.visit_in_future", field="visited_on")
     insp.visited_on, insp.passed, insp.opinion = visited_on, passed, opinion.strip()
     insp.recorded_by, insp.recorded_at = principal.user_id, now
@@ -138,7 +170,7 @@ def record_inspection(
         opinion=opinion,
         now=now,
         office=case_store.office_name(session, insp.department_id),
-        detail={"passed": passed, "visited_on": visited_on.isoformat()},
+        detail={"passed": passed, "visited_on": visited_on.isoformat() if visited_on else ""},
         # an inspection changes no 办理状态: before handling starts it is no second 受理
         reported=case.status != Blzt.ACCEPTED,
     )
@@ -202,7 +234,7 @@ def conclude(
     notify_applicant(
         session,
         project=project,
-        key="notify.joint_passed" if joint.passed else "notify.joint_failed",
+        key=f"notify.{_PREFIX[JointKind(joint.kind)]}_{'passed' if joint.passed else 'failed'}",
         now=now,
         stage_case_id=sc.id,
         case_no=sc.case_no,
@@ -236,7 +268,8 @@ def joint_view(session: Session, *, principal: Principal, stage_case_id: int) ->
     ).all()
     return JointView(
         id=joint.id or 0,
-        site_visit_on=joint.site_visit_on.isoformat(),
+        kind=joint.kind,
+        site_visit_on=joint.site_visit_on.isoformat() if joint.site_visit_on else "",
         status=joint.status,
         passed=joint.passed,
         conclusion=joint.conclusion,

@@ -219,6 +219,7 @@ class InspectionRow:
 @dataclass(frozen=True)
 class JointView:
     id: int = 0
+    kind: str = "acceptance"  # JointKind: acceptance 联合验收, drawings 联合审图
     site_visit_on: str = ""
     status: str = ""  # open concluded
     passed: bool | None = None

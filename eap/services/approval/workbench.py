@@ -84,7 +84,8 @@ def window_queue(
         select(StageCase, Project.name, Project.project_code)
         .join(Project, col(Project.id) == col(StageCase.project_id))
         .where(
-            StageCase.region_code == principal.region_code, col(StageCase.status).in_(QUEUE_STATES)
+            StageCase.window_region_code == principal.region_code,
+            col(StageCase.status).in_(QUEUE_STATES),
         )
     )
     total = int(session.exec(select(func.count()).select_from(base.subquery())).one())
@@ -377,7 +378,7 @@ def awaiting_delivery(
         .join(Project, col(Project.id) == col(StageCase.project_id))
         .join(Company, col(Company.id) == col(Project.company_id))
         .where(
-            StageCase.region_code == principal.region_code,
+            StageCase.window_region_code == principal.region_code,
             StageCase.status == "closed",
             col(StageCase.id).not_in(delivered),
         )

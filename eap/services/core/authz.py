@@ -63,7 +63,7 @@ def require_applicant(principal: Principal, project: Project) -> None:
 
 
 def require_window(principal: Principal, stage_case: StageCase) -> None:
-    if principal.role != "window" or principal.region_code != stage_case.region_code:
+    if principal.role != "window" or principal.region_code != stage_case.window_region_code:
         raise PermissionDenied("error.not_found")
 
 
@@ -96,7 +96,7 @@ def can_view_stage_case(
     if role in ("applicant", "agent"):
         return principal.company_id == project.company_id
     if role == "window":
-        return principal.region_code == stage_case.region_code
+        return principal.region_code == stage_case.window_region_code
     if role == "approver":
         if principal.department_id == stage_case.lead_department_id:
             return True

@@ -209,7 +209,7 @@ def item_case_rows(session: Session, ids: Collection[int] | None) -> Iterator[Ro
                 {
                     "XZQHDM": region,
                     "XMDM": project_code,
-                    "SPSXBM": listed or "",
+                    "SPSXBM": _implemented_by(listed or "", org_code),
                     "SPSXBBH": version,
                     "SPSXMC": item_name,
                     "SPSXSLBM": case_no,
@@ -225,6 +225,15 @@ def item_case_rows(session: Session, ids: Collection[int] | None) -> Iterator[Ro
                     "BLJZRQ": day(due),
                 },
             )
+
+
+def _implemented_by(listed: str, org_code: str) -> str:
+    """The 实施清单 code as the handling department implements it: a county's (or the
+    province's) department implements the city's listed item under its own organisation code,
+    the code's first 18 characters (事权; the national check compares them with SPBMBM)."""
+    if listed and len(org_code) == 18 and listed[:18] != org_code:
+        return org_code + listed[18:]
+    return listed
 
 
 def _case_numbers(

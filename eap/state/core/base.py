@@ -12,7 +12,7 @@ from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
-from eap.errors import DomainError, PermissionDenied
+from eap.errors import DomainError, FieldErrors, PermissionDenied
 from eap.i18n import DEFAULT_LANG, MESSAGES, t
 from eap.middleware import SESSION_HEADER
 from eap.routes import HOME_ROUTES, ROUTE_ROLES
@@ -67,6 +67,7 @@ class AppState(rx.State):
     user: SignedInUser = SignedInUser()
     notice: str = ""
     _last_field: str | None = None  # the field the last refusal named (backend only)
+    _last_fields: dict[str, str] = {}  # every field a FieldErrors named (backend only)
 
     @rx.var
     def t(self) -> dict[str, str]:
@@ -206,6 +207,7 @@ class AppState(rx.State):
                 self._audit_refusal(principal, route, exc.key)
             self.error = self._error(exc)
             self._last_field = exc.field if isinstance(exc, DomainError) else None
+            self._last_fields = exc.by_field(self.lang) if isinstance(exc, FieldErrors) else {}
             return None
         self.message = self._tr(done)
         return principal
@@ -219,7 +221,9 @@ class AppState(rx.State):
         setattr(self, "field_errors", errors)  # noqa: B010 - the subclass declares the var
         acted = self._perform(route, action, done)
         if acted is None and self._last_field:
-            setattr(self, "field_errors", {self._last_field: self.error})  # noqa: B010
+            # every field a form check refused at once (FieldErrors), else the one named
+            by_field = self._last_fields or {self._last_field: self.error}
+            setattr(self, "field_errors", by_field)  # noqa: B010
             self.error = ""
         return acted
 

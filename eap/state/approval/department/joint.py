@@ -1,5 +1,6 @@
-"""联合验收 (joint acceptance) of the open stage-4 case: the lead department requests it with a
-site-visit date, each department records its inspection, the lead concludes."""
+"""Joint reviews of the open case: 联合验收 of a stage-4 case (the lead department requests it
+with a site-visit date) and 联合审图 of a stage-3 case (opened at acceptance); each department
+records its opinion, the lead concludes."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ class DepartmentJointState(DepartmentCaseState):
 
     def _load_joint(self, principal: Principal | None = None) -> None:
         self.joint, self.joint_rows = JointView(), []
-        if self.case.stage != 4:
+        if self.case.stage not in (3, 4):
             return
         principal = principal or self._require(ROUTE)
         with Session(get_engine()) as s:
@@ -50,7 +51,7 @@ class DepartmentJointState(DepartmentCaseState):
             raise DomainError(error_key, field=field) from None
 
     def _joint(self, action: str, inspection_id: int = 0, passed: bool = False) -> None:
-        """联合验收 steps; who may do what is decided in the service."""
+        """Joint review steps; who may do what is decided in the service."""
         calls: dict[str, Callable[[Session, Principal], object]] = {
             "request": lambda s, p: joint.request_joint_acceptance(
                 s,
@@ -62,7 +63,9 @@ class DepartmentJointState(DepartmentCaseState):
                 s,
                 principal=p,
                 inspection_id=inspection_id,
-                visited_on=self._visit_date("joint.visit_in_future", "visited_on"),
+                visited_on=None
+                if self.joint.kind == "drawings"
+                else self._visit_date("joint.visit_in_future", "visited_on"),
                 passed=passed,
                 opinion=self.opinion,
             ),
