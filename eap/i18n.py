@@ -1375,6 +1375,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "joint.fail": ("验收不合格", "Failed"),
     "joint.conclude": ("出具联合验收结论", "Conclude"),
     "joint.pending": ("待录入", "Pending"),
+    "joint.open": ("审查中，待各部门意见和结论", "Under way: opinions and the conclusion to come"),
     "notify.joint_requested": (
         "【工程建设项目审批】“{project}”（{case_no}）联合验收定于 {day} 现场踏勘。",
         "Joint acceptance of {case_no} (\u201c{project}\u201d): site visit on {day}.",
@@ -2955,6 +2956,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "matching materials while it is valid; they are reported as covered (SFWCQYPG = 1).",
     ),
     "assessment.col.name": ("名称及批复文号", "Name and approval"),
+    "assessment.name_label": ("名称", "Name"),
     "assessment.col.kind": ("评估类型", "Kind"),
     "assessment.col.region": ("所在区域", "Region"),
     "assessment.col.exempts": ("替代的材料", "Materials it stands for"),

@@ -6,16 +6,18 @@ import datetime as dt
 import random
 from typing import Any
 
+from shapely.geometry import box, mapping
 from sqlmodel import Session, col, select
 
 from eap.config import get_settings
 from eap.crypto import person_key
 from eap.errors import DomainError
-from eap.models import Agency, Company, Department, Region, User
+from eap.models import Agency, AreaAssessment, Company, Department, Region, User
 from eap.models.accounts import UserCreate
-from eap.services.admin import catalogue
+from eap.services.admin import assessments, catalogue
 from eap.services.admin.accounts import create_user, hash_password
 from eap.services.approval import drawing_review, jurisdiction
+from eap.services.core import geo
 from eap.services.core.identifiers import (
     USCC_CHARSET,
     id_check_char,
@@ -212,6 +214,7 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
             districts=districts,
             basis=basis,
         )
+    _seed_area_assessment(session, admin)
     counties = list(session.exec(select(Region.code).where(Region.level == "county")))
     # 事权: the province's and the counties' offices handle what the rules send them, so they
     # are staffed too (sheng_fgw, 360121_window, 360121_zj, 360121_zj_head …).
@@ -308,3 +311,29 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
     seed_market(session, seed=seed, password=DEMO_PASSWORD, make_uscc=make_uscc)
     counts["companies"] = len(have)
     return counts
+
+
+def _seed_area_assessment(session: Session, admin: Principal) -> None:
+    """区域评估: 南昌县's development zone did its 环评 and 水土保持 once for the zone — a square
+    of about 10 km around the county's middle, inside its boundary; projects sited there are
+    not asked for those reports."""
+    if session.exec(select(AreaAssessment.id)).first() is not None:
+        return
+    county = geo.region_shape("360121")
+    if county is None:
+        return
+    middle = county.representative_point()
+    zone = county.intersection(
+        box(middle.x - 0.05, middle.y - 0.05, middle.x + 0.05, middle.y + 0.05)
+    )
+    assessments.add_assessment(
+        session,
+        principal=admin,
+        name="小蓝经济技术开发区区域环评及水土保持评估（演示）",
+        kind="env",
+        region_code="360121",
+        boundary=mapping(zone),
+        exempts=["M038", "M039"],
+        document_no="赣环评字〔2025〕18号（演示）",
+        valid_until=dt.date(2030, 12, 31),
+    )

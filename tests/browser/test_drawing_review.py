@@ -23,6 +23,7 @@ from tests.browser.helpers import (
     SCREENSHOTS,
     click,
     open_case,
+    retype,
     sign_in,
     wait_css,
     wait_message,
@@ -111,7 +112,7 @@ def _record_my_opinions(driver, text: str) -> None:  # type: ignore[no-untyped-d
         buttons = driver.find_elements(By.CSS_SELECTOR, ".joint-pass")
         if not buttons:
             return
-        driver.find_element(By.ID, "dept-opinion").send_keys(text)
+        retype(driver.find_element(By.ID, "dept-opinion"), text)
         buttons[0].click()
         for _ in range(80):  # the row is recorded: one button fewer
             if len(driver.find_elements(By.CSS_SELECTOR, ".joint-pass")) < len(buttons):
@@ -143,6 +144,7 @@ def test_joint_drawing_review_in_the_browser(app_url: str, browser) -> None:  # 
     driver.find_element(By.ID, "dept-opinion").send_keys("经审查，准予通过")
     click(driver, "#btn-approve")
     wait_text(driver, "action-error", t("drawing_review.open", "zh"))
+    wait_text(driver, "joint-status", t("joint.open", "zh"))
     driver.save_screenshot(str(SCREENSHOTS / "drawing-review-held.png"))
     _record_my_opinions(driver, "施工图符合审查要点")
     _sign_out(driver)

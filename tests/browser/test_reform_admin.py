@@ -89,7 +89,7 @@ def test_jurisdiction_and_drawing_review_settings(app_url: str, browser) -> None
     with Session(db) as s:
         assert s.get(ItemJurisdiction, rule.id) is None
     # 联合审图 for 南昌: on, then off again
-    click(driver, "#plan-360100")
+    _row_button(driver, ".plan-row", "南昌市", "[role=switch]").click()
     wait_text(driver, "action-message", t("drawing_review.saved", "zh"))
 
     def plan_is(on: bool) -> bool:
@@ -98,7 +98,8 @@ def test_jurisdiction_and_drawing_review_settings(app_url: str, browser) -> None
             return plan is not None and plan.enabled is on
 
     _until(lambda: plan_is(True), "the plan never came on")
-    click(driver, "#plan-360100")
+    driver.save_screenshot(str(SCREENSHOTS / "drawing-review-plans.png"))
+    _row_button(driver, ".plan-row", "南昌市", "[role=switch]").click()
     _until(lambda: plan_is(False), "the plan never went off")
 
 

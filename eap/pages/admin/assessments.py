@@ -85,12 +85,13 @@ def _rows() -> rx.Component:
     )
 
 
-def _field(label: str, control: rx.Component, name: str) -> rx.Component:
+def _field(label: str, control: rx.Component, name: str, **props: object) -> rx.Component:
     return rx.vstack(
         rx.text(T[label], size="1", weight="medium"),
         control,
         field_error(A, name),
         spacing="1",
+        **props,
     )
 
 
@@ -109,7 +110,7 @@ def _form() -> rx.Component:
         rx.vstack(
             rx.heading(T["assessment.add_title"], size="3"),
             rx.hstack(
-                _field("assessment.col.name", _text("name", "20em"), "name"),
+                _field("assessment.name_label", _text("name", "20em"), "name"),
                 _field(
                     "assessment.col.kind",
                     rx.select.root(
@@ -161,6 +162,7 @@ def _form() -> rx.Component:
                     id="assessment-boundary",
                 ),
                 "boundary",
+                width="100%",
             ),
             rx.text(T["assessment.boundary_hint"], size="1", color_scheme="gray"),
             rx.button(T["assessment.add"], on_click=A.add, id="assessment-add"),

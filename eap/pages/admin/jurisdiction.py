@@ -177,9 +177,9 @@ def _plans() -> rx.Component:
                                     checked=p.enabled,
                                     on_change=lambda on: J.set_plan(p.region_code, on),
                                     class_name="plan-switch",
-                                    id="plan-" + p.region_code,
                                 )
                             ),
+                            class_name="plan-row",
                         ),
                     )
                 ),

@@ -228,9 +228,13 @@ def joint_panel() -> rx.Component:
                                 drawings, "", T["joint.visit"] + ": " + j.site_visit_on + " · "
                             ),
                             rx.cond(
-                                j.passed,
-                                pass_label,
-                                rx.cond(j.passed == False, fail_label, ""),  # noqa: E712
+                                j.status == "open",
+                                rx.badge(T["joint.open"], color_scheme="amber"),
+                                rx.cond(
+                                    j.passed,
+                                    rx.badge(pass_label, color_scheme="green"),
+                                    rx.badge(fail_label, color_scheme="red"),
+                                ),
                             ),
                             " ",
                             j["conclusion"],
