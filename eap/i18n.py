@@ -1511,6 +1511,82 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "联合审图结论为不通过，本事项不能准予许可，请依审查意见作出不予许可决定",
         "The joint drawing review did not pass: this item cannot be approved",
     ),
+    "generation.to_register": (
+        "本单位有已通过策划生成的项目：选择后按策划内容填写，各部门提出的条件将随项目进入立项用地规划许可阶段。",
+        "Your company has agreed project plans: choosing one fills the form, and the departments' "
+        "conditions follow the project into stage 1.",
+    ),
+    "generation.conditions": (
+        "策划生成阶段各部门提出的条件（随项目进入本阶段）",
+        "Conditions the departments set when the project was planned (策划生成)",
+    ),
+    "generation.title": ("策划生成", "Project planning (策划生成)"),
+    "generation.intro": (
+        "一张蓝图上的拟建项目，在登记前由自然资源或发改部门发起、各部门并联提出意见和条件（多规合一）；"
+        "全部同意即生成项目，建设单位据此登记，条件随项目进入立项用地规划许可阶段。",
+        "A project planned in the city's one blueprint is circulated before registration; every "
+        "department gives its opinion and conditions in parallel. When all agree the builder "
+        "registers it, and the conditions follow it into stage 1.",
+    ),
+    "generation.none": ("暂无策划生成项目", "No project plans"),
+    "generation.leading": ("本部门牵头", "We lead"),
+    "generation.wan": (" 万元", " ×10k yuan"),
+    "generation.agree": ("同意", "Agree"),
+    "generation.disagree": ("不同意", "Disagree"),
+    "generation.conclusion": ("结论（如：各部门同意，策划生成）", "Conclusion"),
+    "generation.conclude": ("出具结论", "Conclude"),
+    "generation.my_opinion": (
+        "本部门意见（点击某项目的“同意/不同意”时提交）",
+        "Our opinion (sent with Agree / Disagree on a plan)",
+    ),
+    "generation.my_conditions": (
+        "本部门提出的条件，将随项目进入立项用地规划许可阶段（可空）",
+        "Our conditions, which follow the project into stage 1 (may be empty)",
+    ),
+    "generation.new": ("发起策划生成", "Circulate a new plan"),
+    "generation.f.name": ("项目名称", "Project name"),
+    "generation.f.site": ("选址所在区域", "Site region"),
+    "generation.f.location": ("地块位置", "Plot"),
+    "generation.f.investment": ("估算投资（万元）", "Investment (10k yuan)"),
+    "generation.f.land": ("用地面积（㎡）", "Land area (m²)"),
+    "generation.f.builder": ("建设单位统一社会信用代码", "Builder's USCC"),
+    "generation.f.description": ("拟建内容", "What is to be built"),
+    "generation.f.kinds": ("征求意见的部门", "Departments to consult"),
+    "generation.propose": ("发起征求意见", "Circulate"),
+    "generation.proposed": ("已发起，各部门可在本页出具意见", "Circulated to the departments"),
+    "generation.recorded": ("意见已提交", "Opinion recorded"),
+    "generation.concluded_ok": ("结论已出具", "Concluded"),
+    "generation.status.1": ("征求意见中", "Circulating"),
+    "generation.status.2": ("已生成，待登记", "Agreed, to register"),
+    "generation.status.3": ("退回调整", "Returned"),
+    "generation.status.4": ("已登记", "Registered"),
+    "generation.status.5": ("已撤回", "Withdrawn"),
+    "nav.planning": ("策划生成", "Project planning"),
+    "generation.pick_plan": ("选择策划生成项目", "Choose a project plan"),
+    "generation.not_lead": (
+        "策划生成由市自然资源或发展改革部门发起",
+        "A city's natural-resources or development-and-reform department starts a plan",
+    ),
+    "generation.name": ("请填写项目名称（1–200 字）", "Name the project (1–200 characters)"),
+    "generation.region": ("项目选址须在本市范围内", "The site must lie in this city"),
+    "generation.investment": ("投资额不能为负数", "The investment cannot be negative"),
+    "generation.kinds": (
+        "请选择至少一个征求意见的部门",
+        "Choose at least one other department to consult",
+    ),
+    "generation.concluded": ("该策划项目已出具结论", "This plan is already concluded"),
+    "generation.opinions_missing": (
+        "以下部门尚未出具意见：{names}",
+        "These departments have not given their opinion: {names}",
+    ),
+    "generation.not_registrable": (
+        "该策划项目未通过、已登记或不属于本单位",
+        "That plan is not agreed, already registered, or not your company's",
+    ),
+    "generation.elsewhere": (
+        "项目所在地须与策划生成的选址一致",
+        "The project must lie where the plan sited it",
+    ),
     "counter.other_window": (
         "按事权划分，该阶段申请由{window}窗口受理，请引导申请人前往",
         "By jurisdiction this stage's application is taken by the {window} window",
@@ -1558,6 +1634,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "drawings.off": ("未实行", "Off"),
     "drawing_review.saved": ("联合审图设置已保存", "The joint drawing review setting is saved"),
     "audit.action.jurisdiction.remove": ("删除事权规则", "Jurisdiction rule removed"),
+    "audit.action.generation.propose": ("发起策划生成", "Project plan circulated"),
+    "audit.action.generation.opinion": ("出具策划意见", "Opinion on a project plan"),
+    "audit.action.generation.conclude": ("策划生成结论", "Project plan concluded"),
     "jurisdiction.bad_item": (
         "事项编码 {code} 不在事项目录中",
         "Item {code} is not in the catalogue",

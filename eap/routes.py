@@ -187,6 +187,14 @@ ROUTES: tuple[Route, ...] = (
         "nav.workbench",
         frozenset({Role.APPROVER}),
     ),
+    Route(
+        "/workbench/planning",
+        f"{_P}.approval.planning:planning_page",
+        "策划生成 · EAP",
+        frozenset({Role.APPROVER}),
+        (f"{_S}.approval.planning:PlanningState.load",),
+        "nav.planning",
+    ),
     # 效能督查 supervision
     Route(
         "/supervision",

@@ -193,6 +193,27 @@ def history_table(history: rx.Var) -> rx.Component:
     )
 
 
+def conditions_card(conditions: rx.Var) -> rx.Component:
+    """策划生成: the conditions the departments set before registration, carried by the
+    project into stage 1 (shown only where there are some)."""
+    return rx.cond(
+        conditions.length() > 0,
+        rx.callout(
+            rx.vstack(
+                rx.text(T["generation.conditions"], weight="medium", size="2"),
+                rx.foreach(
+                    conditions,
+                    lambda c: rx.text(c.department, "：", c.conditions, size="2"),
+                ),
+                spacing="1",
+            ),
+            icon="map",
+            color_scheme="blue",
+            id="plan-conditions",
+        ),
+    )
+
+
 def feedback(message: rx.Var, error: rx.Var) -> rx.Component:
     return rx.fragment(
         rx.cond(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from eap.config import get_settings
 from eap.crypto import person_key
+from eap.demo.planning import seed_plans
 from eap.errors import DomainError
 from eap.models import Agency, AreaAssessment, Company, Department, Region, User
 from eap.models.accounts import UserCreate
@@ -18,6 +19,7 @@ from eap.services.admin import assessments, catalogue
 from eap.services.admin.accounts import create_user, hash_password
 from eap.services.approval import drawing_review, jurisdiction
 from eap.services.core import geo
+from eap.services.core.clock import now_or
 from eap.services.core.identifiers import (
     USCC_CHARSET,
     id_check_char,
@@ -310,6 +312,7 @@ def seed_demo(session: Session, *, companies: int = 300, seed: int = 2026) -> di
 
     seed_market(session, seed=seed, password=DEMO_PASSWORD, make_uscc=make_uscc)
     counts["companies"] = len(have)
+    counts["plans"] = seed_plans(session, now=now_or(None))
     return counts
 
 

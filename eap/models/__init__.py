@@ -67,7 +67,14 @@ from eap.models.market import (
     Registration,
     ServiceType,
 )
-from eap.models.projects import LibraryMaterial, Project, ProjectUnit, StoredFile
+from eap.models.projects import (
+    LibraryMaterial,
+    PlannedProject,
+    PlanningOpinion,
+    Project,
+    ProjectUnit,
+    StoredFile,
+)
 from eap.models.reference import Department, ProcessType, Region, StageDef
 from eap.models.screen import ScreenSnapshot
 from eap.models.service import (
@@ -165,6 +172,8 @@ __all__ = [
     "Item",
     "ItemDependency",
     "ItemJurisdiction",
+    "PlannedProject",
+    "PlanningOpinion",
     "DrawingReviewPlan",
     "ItemMaterial",
     "Material",

@@ -148,6 +148,9 @@ class Project(ProjectBase, table=True):
         description="the investment platform's record of the project, as it answered",
     )
     source_checked_at: dt.datetime | None = None
+    planned_id: int | None = Field(
+        default=None, foreign_key="plannedproject.id", description="the 策划生成 it came from"
+    )
 
 
 class ProjectPublic(ProjectBase):
@@ -216,3 +219,50 @@ class LibraryMaterial(SQLModel, table=True):
     project_id: int | None = Field(default=None, foreign_key="project.id")
     source: str = Field(default="", max_length=40, description="e.g. the purchase number")
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PlanStatus(IntEnum):
+    """Where a planned project (策划生成) stands."""
+
+    CIRCULATING = 1  # with the departments for their opinions and conditions
+    AGREED = 2  # every department agreed: the builder may register it
+    RETURNED = 3  # some department did not agree: back to the blueprint to adjust
+    REGISTERED = 4  # registered as a project; its conditions follow it into stage 1
+    WITHDRAWN = 5
+
+
+class PlannedProject(SQLModel, table=True):
+    """策划生成: a project planned in the 一张蓝图 (the city's one blueprint), circulated to the
+    departments for their opinions and conditions before anyone registers it (多规合一)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=24, unique=True, description="策划编号, e.g. CH3601002026001")
+    name: str = Field(max_length=200)
+    region_code: str = Field(foreign_key="region.code", index=True, description="the site's")
+    city_code: str = Field(foreign_key="region.code", index=True)
+    location: str = Field(default="", max_length=200)
+    total_investment: float = Field(default=0, ge=0, description="万元")
+    land_area: float = Field(default=0, ge=0, description="m²")
+    description: str = Field(default="", max_length=1000, description="拟建内容")
+    builder_uscc: str = Field(default="", max_length=18, description="the intended builder")
+    lead_department_id: int = Field(foreign_key="department.id")
+    status: int = Field(default=PlanStatus.CIRCULATING, index=True, description="PlanStatus")
+    conclusion: str = Field(default="", max_length=1000)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    concluded_at: dt.datetime | None = None
+
+
+class PlanningOpinion(SQLModel, table=True):
+    """A department's opinion on a planned project and the conditions it sets (e.g. the
+    planning conditions 规划设计条件, the water authority's drainage requirement)."""
+
+    __table_args__ = (UniqueConstraint("planned_id", "department_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    planned_id: int = Field(foreign_key="plannedproject.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    agreed: bool | None = None
+    opinion: str = Field(default="", max_length=1000)
+    conditions: str = Field(default="", max_length=2000, description="what follows the project")
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: dt.datetime | None = None

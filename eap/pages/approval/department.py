@@ -7,6 +7,7 @@ import reflex as rx
 from eap.components.cases import (
     clock_badge,
     clock_legend,
+    conditions_card,
     feedback,
     history_table,
     localized,
@@ -334,6 +335,7 @@ def case_panel() -> rx.Component:
                 size="2",
             ),
             party_line(DC),
+            conditions_card(DC.conditions),
             rx.cond(has_item, _clock_line(i)),
             feedback(D.message, D.error),
             actions(),

@@ -7,6 +7,7 @@ import reflex as rx
 from eap.components.cases import (
     clock_badge,
     clock_legend,
+    conditions_card,
     feedback,
     localized,
     materials_table,
@@ -175,6 +176,7 @@ def case_panel() -> rx.Component:
                 size="2",
             ),
             party_line(W),
+            conditions_card(W.conditions),
             feedback(W.message, W.error),
             rx.heading(T["case.items"], size="3"),
             rx.table.root(

@@ -52,6 +52,33 @@ def _region_picker() -> rx.Component:
     )
 
 
+def _from_plan() -> rx.Component:
+    """策划生成: an agreed plan naming this company fills the form; its conditions follow."""
+    return rx.cond(
+        (N.editing_id == "") & (N.plans.length() > 0),
+        rx.callout(
+            rx.vstack(
+                rx.text(T["generation.to_register"], size="2"),
+                rx.select.root(
+                    rx.select.trigger(placeholder=T["generation.pick_plan"], id="plan-pick"),
+                    rx.select.content(
+                        rx.foreach(
+                            N.plans,
+                            lambda p: rx.select.item(p.code + " " + p.name, value=p.id.to_string()),
+                        )
+                    ),
+                    value=N.planned_id,
+                    on_change=N.use_plan,
+                ),
+                spacing="2",
+            ),
+            icon="map",
+            color_scheme="blue",
+            id="from-plan",
+        ),
+    )
+
+
 def new_project_page() -> rx.Component:
     return shell(
         rx.card(
@@ -62,6 +89,7 @@ def new_project_page() -> rx.Component:
                     id="home-title",
                 ),
                 rx.text(T["project.required_note"], size="1", color_scheme="gray"),
+                _from_plan(),
                 rx.grid(
                     rx.cond(
                         N.editing_id == "",

@@ -55,6 +55,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "steps.",
         "joint.",
         "drawing_review.open",
+        "generation.",
         "postcheck.",
         "transfer",
     ),

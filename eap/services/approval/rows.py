@@ -147,6 +147,15 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
+class ConditionRow:
+    """A condition a department set in 策划生成 (approval/generation), as it follows the
+    project into stage 1."""
+
+    department: str = ""
+    conditions: str = ""
+
+
+@dataclass(frozen=True)
 class StageView:
     """The whole application: header, materials, items, notices; ``item`` and ``history`` only
     in a department's view of one item case."""
@@ -155,6 +164,7 @@ class StageView:
     materials: list[MaterialRow] = field(default_factory=list)
     item_cases: list[ItemRow] = field(default_factory=list)
     notices: list[NoticeRow] = field(default_factory=list)
+    conditions: list[ConditionRow] = field(default_factory=list)  # 策划生成's, in stage 1
     item: OpenItem = field(default_factory=OpenItem)
     history: list[HistoryRow] = field(default_factory=list)
 

@@ -27,7 +27,7 @@ from eap.models import (
     SupplementNotice,
 )
 from eap.models.cases import ACTIVE, TERMINAL, Blzt
-from eap.services.approval import case_clock
+from eap.services.approval import case_clock, generation
 from eap.services.approval.rows import (
     BadGradeRow,
     DeliveryRow,
@@ -316,6 +316,9 @@ def stage_case_view(
         materials=_materials(session, stage_case_id),
         item_cases=items,
         notices=notices,
+        conditions=generation.conditions_for(session, project_id=project.id or 0)
+        if sc.stage_code == 1
+        else [],
     )
 
 

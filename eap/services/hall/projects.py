@@ -22,6 +22,7 @@ from eap.models.projects import (
     ProjectCreate,
     SourceState,
 )
+from eap.services.approval import generation
 from eap.services.core import geo
 from eap.services.core.audit import record
 from eap.services.core.identifiers import validate_project_code, validate_uscc
@@ -229,6 +230,7 @@ def register_project(
     data: ProjectCreate,
     units: list[dict[str, str]] | None = None,
     company_id: int | None = None,
+    planned_id: int | None = None,
 ) -> Project:
     """Register a project for the principal's company; the 项目代码 must be valid and unused.
     The window registers one for a walk-in company (``company_id``; the project in its city,
@@ -256,6 +258,8 @@ def register_project(
     if source == SourceState.VERIFIED:
         investment.vouch(project, found, now=utcnow())
     project.source_state = source
+    if planned_id:  # 策划生成: the plan's conditions follow the project into stage 1
+        generation.attach(session, project=project, planned_id=planned_id)
     session.add(project)
     session.flush()
     set_units(session, principal=principal, project=project, units=units or [])

@@ -13,6 +13,7 @@ from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.approval import intake, results, supplements, workbench
 from eap.services.approval.rows import (
+    ConditionRow,
     DeliveryRow,
     ItemRow,
     MaterialRow,
@@ -35,6 +36,7 @@ class WindowState(PartyRevealMixin, AppState):
     pages: int = 1
     total: int = 0
     case: StageHeader = StageHeader()
+    conditions: list[ConditionRow] = []  # 策划生成's, on a stage-1 application
     materials: list[MaterialRow] = []
     items: list[ItemRow] = []
     notices: list[NoticeRow] = []
@@ -92,6 +94,7 @@ class WindowState(PartyRevealMixin, AppState):
         self._forget_party()
         self.case, self.materials = view.case, view.materials
         self.items, self.notices = view.item_cases, view.notices
+        self.conditions = view.conditions
         self.ticked = [m.code for m in self.materials if not m.present]
         self.owed_until = (today_in_china() + dt.timedelta(days=14)).isoformat()
 

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError, FieldErrors
 from eap.models import Project
-from eap.services.approval import filing, supplements
+from eap.services.approval import filing, generation, supplements
+from eap.services.approval.generation import PlanChoice
 from eap.services.core import files
 from eap.services.core.clock import CHINA_TZ
 from eap.services.hall import drafts, hall, licences, projects
@@ -359,6 +360,25 @@ class NewProjectState(AppState):
     picking: bool = False  # the site map is open
     platform_on: bool = False  # an investment platform is configured: the code can fill the form
     from_platform: bool = False  # the fields shown came from the platform's record
+    plans: list[PlanChoice] = []  # 策划生成: agreed plans naming this company as builder
+    planned_id: str = ""  # the plan being registered, if any
+
+    @rx.event
+    def use_plan(self, plan_id: str) -> None:
+        """Register an agreed plan: its name, site and figures fill the form."""
+        plan = next((p for p in self.plans if str(p.id) == plan_id), None)
+        if plan is None:
+            return
+        self.planned_id = plan_id
+        self.fields = {
+            **self.fields,
+            "name": plan.name,
+            "region_code": plan.region_code,
+            "location": plan.location,
+            "total_investment": f"{plan.total_investment:g}",
+            "land_area": f"{plan.land_area:g}",
+        }
+        self._show_city_of(plan.region_code)
 
     @rx.var
     def pick_fig(self) -> dict[str, Any]:
@@ -431,10 +451,13 @@ class NewProjectState(AppState):
         self.platform_on, self.from_platform = projects.platform_enabled(), False
         self._load_regions()
         edit = str(self.router.page.params.get("edit", "") or "")
+        self.planned_id = ""
         if not edit.isdigit():  # a new project starts from a blank form
             self.fields = dict(NEW_PROJECT_FIELDS)
             self.flags = []
             self.city, self.counties = "", []
+            with Session(get_engine()) as s:
+                self.plans = generation.plans_to_register(s, principal=principal)
             return None
         try:
             with Session(get_engine()) as s:
@@ -525,7 +548,12 @@ class NewProjectState(AppState):
                         changes=data.model_dump(exclude={"project_code"}),
                     )
                 else:
-                    created = projects.register_project(s, principal=principal, data=data)
+                    created = projects.register_project(
+                        s,
+                        principal=principal,
+                        data=data,
+                        planned_id=int(self.planned_id) if self.planned_id else None,
+                    )
                     created_id = created.id
         except FieldErrors as exc:
             self.field_errors = exc.by_field(self.lang)

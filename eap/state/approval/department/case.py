@@ -15,6 +15,7 @@ from eap.db import get_engine
 from eap.errors import DomainError
 from eap.services.approval import handling, results, workbench
 from eap.services.approval.rows import (
+    ConditionRow,
     HistoryRow,
     ItemRow,
     MaterialRow,
@@ -33,6 +34,7 @@ class DepartmentCaseState(PartyRevealMixin, DepartmentState):
     materials: list[MaterialRow] = []
     siblings: list[ItemRow] = []
     history: list[HistoryRow] = []
+    conditions: list[ConditionRow] = []  # 策划生成's, on a stage-1 case
     ticked: list[str] = []
     special_kind: str = "hearing"
     special_days: str = "5"
@@ -60,6 +62,7 @@ class DepartmentCaseState(PartyRevealMixin, DepartmentState):
             view.item_cases,
             view.history,
         )
+        self.conditions = view.conditions
         self.is_lead = view.case.lead_department_id == principal.department_id
         self.stage_ready = all(i.finished for i in view.item_cases)
         self.ticked, self.on_commitment = [], False
@@ -96,6 +99,7 @@ class DepartmentCaseState(PartyRevealMixin, DepartmentState):
         self._forget_party()
         self.case, self.item, self.history = view.case, OpenItem(), []
         self.materials, self.siblings = view.materials, view.item_cases
+        self.conditions = view.conditions
         self.is_lead = view.case.lead_department_id == principal.department_id
         self.stage_ready = all(i.finished for i in view.item_cases)
         self.visit_date = today_in_china().isoformat()
