@@ -142,9 +142,16 @@ def test_alerts_reach_handler_head_and_supervisors(session: Session) -> None:
     sup = _user(session, "supervisor", region_code="360100")
     other = _user(session, "supervisor", region_code="360700")
     supervision.sweep_deadlines(session, now=at(D(2026, 11, 6), 9))  # urge day for 9 Nov
-    notified = set(
-        session.exec(select(Notification.user_id).where(Notification.key == "alert.urge"))
-    )
+    # this case's urges (other tests' committed history may be due the same day elsewhere)
+    notified = {
+        user_id
+        for user_id, params in session.exec(
+            select(Notification.user_id, Notification.params).where(
+                Notification.key == "alert.urge"
+            )
+        )
+        if params.get("what") == "item" and params.get("target") == case.id
+    }
     assert {city.approvers["zrzy"].user_id, city.heads["zrzy"].user_id, sup.user_id} <= notified
     assert other.user_id not in notified
 
