@@ -55,6 +55,7 @@ def test_a_department_answers_and_the_builder_registers_from_the_plan(
     wait_text(driver, "login-title", t("login.title", "zh"))
     # the builder: its agreed plan fills the project form
     sign_in(driver, app_url, "qiye001")
+    wait_text(driver, "home-title", t("home.applicant", "zh"))
     driver.get(app_url + "/hall/projects/new")
     wait_css(driver, "#from-plan")
     pick(driver, "plan-pick", "南昌高新区智能制造产业园")
