@@ -1562,6 +1562,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "generation.status.4": ("已登记", "Registered"),
     "generation.status.5": ("已撤回", "Withdrawn"),
     "nav.planning": ("策划生成", "Project planning"),
+    "hall.window": ("受理窗口：", "Taken by: "),
     "generation.pick_plan": ("选择策划生成项目", "Choose a project plan"),
     "generation.not_lead": (
         "策划生成由市自然资源或发展改革部门发起",

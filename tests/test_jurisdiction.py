@@ -14,6 +14,7 @@ from eap.models import AuditLog, Department, Item, ItemCase, Project, StageCase
 from eap.models.projects import ProjectCreate
 from eap.models.supervision import KpiDaily
 from eap.services.approval import counter, intake, jurisdiction, workbench
+from eap.services.hall import hall
 from eap.services.supervision import kpi
 from tests.factories import (
     _rng,
@@ -58,6 +59,9 @@ def test_a_county_project_files_with_its_county_for_county_items(session: Sessio
         intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(DAY, 10))
     intake.receive_case(session, principal=county.window, stage_case_id=sc.id, now=at(DAY, 10))
     intake.accept_case(session, principal=county.window, stage_case_id=sc.id, now=at(DAY, 11))
+    # the applicant is told which window has it
+    card = next(c for c in hall.my_projects(session, principal=owner) if c.id == pid)
+    assert card.stages[0].window.startswith("安义县")
     # each level's department decides its own item; the other's cannot
     cases = {
         c.item_id: c for c in session.exec(select(ItemCase).where(ItemCase.stage_case_id == sc.id))

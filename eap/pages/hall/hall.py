@@ -174,6 +174,10 @@ def _stage(sc: rx.Var) -> rx.Component:
         rx.hstack(
             rx.badge(T["stage." + sc["stage"].to(str)]),
             rx.text(sc["case_no"], size="2"),
+            rx.cond(
+                sc.window != "",
+                rx.text(T["hall.window"], sc.window, size="1", color_scheme="gray"),
+            ),
             rx.text(
                 T["stagecase." + sc["status"].to(str)],
                 size="2",

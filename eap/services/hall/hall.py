@@ -12,6 +12,7 @@ from eap.errors import PermissionDenied
 from eap.models import (
     ApprovalDocument,
     Certificate,
+    Department,
     Evaluation,
     Item,
     ItemCase,
@@ -117,6 +118,17 @@ def my_projects(
         .order_by(col(StageCase.id))
     ).all()
     stage_ids = [sc.id for sc in stage_rows]
+    # 事权: the window that takes each application (a county's or the city's), where to go
+    windows = {
+        code: f"{name} · {address}" if address else name
+        for code, name, address in session.exec(
+            select(Department.region_code, Department.name, Department.address).where(
+                Department.kind == "window",
+                col(Department.active),
+                col(Department.region_code).in_({sc.window_region_code for sc in stage_rows}),
+            )
+        )
+    }
     stages_of: dict[int, list[StageCase]] = {}
     for sc in stage_rows:
         stages_of.setdefault(sc.project_id, []).append(sc)
@@ -195,6 +207,7 @@ def my_projects(
                     if sc.status not in ("withdrawn", "refused")
                     else 0,
                     can_withdraw=sc.status in OPEN_STAGE,
+                    window=windows.get(sc.window_region_code, ""),
                 )
             )
         target = project_target(session, project=p)

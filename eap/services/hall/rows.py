@@ -52,6 +52,7 @@ class HallStage:
     open_notices: int = 0  # 一次性告知 / 补正 notices awaiting the applicant
     owed_materials: int = 0  # 容缺 materials still to hand in (/hall/owed)
     can_withdraw: bool = False
+    window: str = ""  # the window that takes it (事权: a county's or the city's) and its address
 
 
 @dataclass(frozen=True)
