@@ -20,6 +20,23 @@ def field_error(S: Any, name: str) -> rx.Component:  # noqa: N803 - a state clas
     )
 
 
+def labelled(
+    S: Any,  # noqa: N803 - a state class
+    label: str,
+    control: rx.Component,
+    name: str,
+    **props: Any,
+) -> rx.Component:
+    """A small label over a control, its error beside it (any state with ``field_errors``)."""
+    return rx.vstack(
+        rx.text(S.t[label], size="1", weight="medium"),
+        control,
+        field_error(S, name),
+        spacing="1",
+        **props,
+    )
+
+
 def form_field(
     S: Any,  # noqa: N803 - a state class
     prefix: str,

@@ -8,7 +8,7 @@ import reflex as rx
 
 from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
-from eap.components.forms import field_error
+from eap.components.forms import labelled
 from eap.components.shell import shell
 from eap.services.admin.assessments import KINDS
 from eap.state.admin.assessments import AssessmentsState as A
@@ -85,16 +85,6 @@ def _rows() -> rx.Component:
     )
 
 
-def _field(label: str, control: rx.Component, name: str, **props: object) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="1", weight="medium"),
-        control,
-        field_error(A, name),
-        spacing="1",
-        **props,
-    )
-
-
 def _text(name: str, width: str = "16em", **props: object) -> rx.Component:
     return rx.input(
         value=getattr(A, name),
@@ -110,8 +100,9 @@ def _form() -> rx.Component:
         rx.vstack(
             rx.heading(T["assessment.add_title"], size="3"),
             rx.hstack(
-                _field("assessment.name_label", _text("name", "20em"), "name"),
-                _field(
+                labelled(A, "assessment.name_label", _text("name", "20em"), "name"),
+                labelled(
+                    A,
                     "assessment.col.kind",
                     rx.select.root(
                         rx.select.trigger(id="assessment-kind"),
@@ -123,7 +114,8 @@ def _form() -> rx.Component:
                     ),
                     "kind",
                 ),
-                _field(
+                labelled(
+                    A,
                     "assessment.col.region",
                     rx.select.root(
                         rx.select.trigger(
@@ -141,17 +133,24 @@ def _form() -> rx.Component:
                 spacing="3",
             ),
             rx.hstack(
-                _field(
-                    "assessment.col.exempts", _text("exempts", placeholder="M038, M039"), "exempts"
+                labelled(
+                    A,
+                    "assessment.col.exempts",
+                    _text("exempts", placeholder="M038, M039"),
+                    "exempts",
                 ),
-                _field("assessment.col.document", _text("document_no"), "document_no"),
-                _field(
-                    "assessment.col.valid", _text("valid_until", "11em", type="date"), "valid_until"
+                labelled(A, "assessment.col.document", _text("document_no"), "document_no"),
+                labelled(
+                    A,
+                    "assessment.col.valid",
+                    _text("valid_until", "11em", type="date"),
+                    "valid_until",
                 ),
                 wrap="wrap",
                 spacing="3",
             ),
-            _field(
+            labelled(
+                A,
                 "assessment.col.boundary",
                 rx.text_area(
                     value=A.boundary,

@@ -7,7 +7,7 @@ import reflex as rx
 
 from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
-from eap.components.forms import field_error
+from eap.components.forms import labelled
 from eap.components.shell import shell
 from eap.state.admin.jurisdiction import JurisdictionState as J
 
@@ -64,22 +64,14 @@ def _rules() -> rx.Component:
     )
 
 
-def _labelled(label: str, control: rx.Component, name: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="1", weight="medium"),
-        control,
-        field_error(J, name),
-        spacing="1",
-    )
-
-
 def _rule_form() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading(T["jurisdiction.set_title"], size="3"),
             rx.text(T["jurisdiction.set_hint"], size="1", color_scheme="gray"),
             rx.hstack(
-                _labelled(
+                labelled(
+                    J,
                     "jurisdiction.col.item",
                     rx.select.root(
                         rx.select.trigger(placeholder=T["jurisdiction.pick_item"], id="rule-item"),
@@ -91,7 +83,8 @@ def _rule_form() -> rx.Component:
                     ),
                     "item_code",
                 ),
-                _labelled(
+                labelled(
+                    J,
                     "jurisdiction.col.region",
                     rx.select.root(
                         rx.select.trigger(id="rule-region"),
@@ -103,7 +96,8 @@ def _rule_form() -> rx.Component:
                     ),
                     "region_code",
                 ),
-                _labelled(
+                labelled(
+                    J,
                     "jurisdiction.col.level",
                     rx.select.root(
                         rx.select.trigger(id="rule-level"),
@@ -115,7 +109,8 @@ def _rule_form() -> rx.Component:
                     ),
                     "level",
                 ),
-                _labelled(
+                labelled(
+                    J,
                     "jurisdiction.col.from",
                     rx.input(
                         value=J.min_investment,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.cases import feedback
-from eap.components.forms import field_error
+from eap.components.forms import field_error, labelled
 from eap.components.shell import shell
 from eap.state.approval.planning import PlanningState as P
 
@@ -129,15 +129,6 @@ def _plan(plan: rx.Var) -> rx.Component:
     )
 
 
-def _field(label: str, control: rx.Component, name: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="1", weight="medium"),
-        control,
-        field_error(P, name),
-        spacing="1",
-    )
-
-
 def _input(name: str, width: str = "12em") -> rx.Component:
     return rx.input(
         value=getattr(P, name),
@@ -152,8 +143,9 @@ def _new_plan() -> rx.Component:
         rx.vstack(
             rx.heading(T["generation.new"], size="3"),
             rx.hstack(
-                _field("generation.f.name", _input("name", "22em"), "name"),
-                _field(
+                labelled(P, "generation.f.name", _input("name", "22em"), "name"),
+                labelled(
+                    P,
                     "generation.f.site",
                     rx.select.root(
                         rx.select.trigger(placeholder=T["generation.f.site"], id="plan-region"),
@@ -165,14 +157,16 @@ def _new_plan() -> rx.Component:
                     ),
                     "region_code",
                 ),
-                _field("generation.f.location", _input("location", "18em"), "location"),
+                labelled(P, "generation.f.location", _input("location", "18em"), "location"),
                 wrap="wrap",
                 spacing="3",
             ),
             rx.hstack(
-                _field("generation.f.investment", _input("total_investment"), "total_investment"),
-                _field("generation.f.land", _input("land_area"), "land_area"),
-                _field("generation.f.builder", _input("builder_uscc", "16em"), "builder_uscc"),
+                labelled(
+                    P, "generation.f.investment", _input("total_investment"), "total_investment"
+                ),
+                labelled(P, "generation.f.land", _input("land_area"), "land_area"),
+                labelled(P, "generation.f.builder", _input("builder_uscc", "16em"), "builder_uscc"),
                 wrap="wrap",
                 spacing="3",
             ),
