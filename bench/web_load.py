@@ -2,10 +2,11 @@
 
 Starts the app's backend (production mode, page state in Redis, data in a scratch PostgreSQL
 database seeded with the demo province) on 127.0.0.1 and drives it with simulated users that
-speak Reflex's own socket.io protocol: each signs in through the sign-in page's event (the
-handoff code redeemed at /auth/enter, the session cookie on a new socket, as a browser does),
-then loops over a read (the hall page: hydrate and its on-load) and a write (choose a project
-on the one form and save the draft). Prints p50/p95/p99 and events/s for 1, 50 and 200
+speak Reflex's own socket.io protocol, sending what a browser sends: each signs in through the
+sign-in page's event (the handoff code redeemed at /auth/enter, the session cookie on a new
+socket, as a browser does), then loops: open the hall from the menu (Reflex's on-load event of
+the new page; every tenth time a reload instead, which hydrates the whole state), open the one
+form, choose a project and save the draft. Prints p50/p95/p99 and events/s for 1, 50 and 200
 sessions on 1 worker and on 2 workers — people pausing between actions as people do
 (``EAP_BENCH_THINK_SECONDS``, 5 s on average), and 200 sessions acting back to back for the
 capacity — and the p95 of 20 ordinary users (1 s pauses) with and without one supervisor
@@ -15,8 +16,13 @@ loading the city rankings and exporting Excel back to back, against the targets:
 - 2 workers ≥ 1.6 × the events/s of 1 worker, 200 sessions without pauses;
 - ordinary users' p95 with the heavy supervisor ≤ 1.5 × without (2 workers).
 
+Beside each busy phase it prints where the machine's processor time went (the web workers,
+PostgreSQL, Redis, this load generator, idle): everything runs on one machine here, so a phase
+that leaves no processor idle measures the machine's capacity, not a stall in the app.
+
 Bounded: every phase stops after its time or its rounds, whichever comes first; localhost only.
-Set ``EAP_PG_ADMIN_URL`` / ``EAP_BENCH_REDIS_URL`` for other servers than the machine's.
+PostgreSQL is reached over its local socket when it has one (as an install on one machine
+connects), else over TCP. Set ``EAP_PG_ADMIN_URL`` / ``EAP_BENCH_REDIS_URL`` for other servers.
 """
 
 from __future__ import annotations
@@ -42,7 +48,13 @@ import httpx
 import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("EAP_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_SOCKET = Path("/var/run/postgresql/.s.PGSQL.5432")
+PG_ADMIN = os.environ.get(
+    "EAP_PG_ADMIN_URL",
+    "postgresql://postgres@/postgres?host=/var/run/postgresql"
+    if PG_SOCKET.exists()
+    else "postgresql://postgres@127.0.0.1:5432/postgres",
+)
 REDIS = os.environ.get("EAP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 PASSWORD = "Demo@2026"
 PHASE_SECONDS = float(os.environ.get("EAP_BENCH_SECONDS", "20"))
@@ -54,7 +66,7 @@ HANDOFF = re.compile(r"code=([A-Za-z0-9_\-]+)")
 
 def _names() -> dict[str, str]:
     """Full event names, from the state classes themselves (as the compiled page has them)."""
-    from reflex.state import State
+    from reflex.state import OnLoadInternalState, State
 
     from eap.state.core.login import LoginState
     from eap.state.hall.apply import ApplyState
@@ -62,6 +74,7 @@ def _names() -> dict[str, str]:
 
     return {
         "page": f"{State.get_full_name()}.hydrate_and_load",
+        "navigate": f"{OnLoadInternalState.get_full_name()}.on_load_internal",
         "login": f"{LoginState.get_full_name()}.submit",
         "choose": f"{ApplyState.get_full_name()}.set_project",
         "save": f"{ApplyState.get_full_name()}.save_draft",
@@ -153,8 +166,16 @@ class PageClient:
                 return frontend
 
     async def open_page(self, path: str) -> None:
+        """A page loaded afresh (a new tab, a reload): the whole state hydrated, then the
+        page's on-load chain."""
         self.path = path
         await self.call(self.names["page"], until="is_hydrated_rx_state_=true")
+
+    async def navigate(self, path: str) -> None:
+        """A click on a link inside the app: the browser keeps its state and sends only the
+        new page's on-load chain (Reflex's ``onLoadInternalEvent``)."""
+        self.path = path
+        await self.call(self.names["navigate"], until="is_hydrated_rx_state_=true")
 
     async def sign_in(self, username: str) -> None:
         await self.connect()
@@ -207,18 +228,21 @@ async def signed_in(base: str, names: dict[str, str], username: str, page: str) 
 async def ordinary_user(
     tab: PageClient, who: Applicant, sample: Sample, until: float, rounds: int, think: float
 ) -> None:
-    """Reads the hall and saves a draft of the one form, timing each; with ``think``, pausing
-    as a person does between actions (0.4–1.6 × think seconds)."""
+    """Opens the hall from the menu (every tenth time reloading the page instead), opens the
+    one form and saves a draft of it, timing each; with ``think``, pausing as a person does
+    between actions (0.4–1.6 × think seconds)."""
     pause = random.Random(tab.token)
-    for _ in range(rounds):
+    for done in range(rounds):
         if time.perf_counter() > until:
             break
         if think:
             await asyncio.sleep(think * pause.uniform(0.4, 1.6))
         started = time.perf_counter()
-        await tab.open_page("/hall")
+        await (tab.open_page if done % 10 == 9 else tab.navigate)("/hall")
         sample.latencies.append(time.perf_counter() - started)
-        tab.path = "/hall/apply"
+        started = time.perf_counter()
+        await tab.navigate("/hall/apply")
+        sample.latencies.append(time.perf_counter() - started)
         started = time.perf_counter()
         await tab.call(tab.names["choose"], {"value": str(who.project_id)})
         await tab.call(tab.names["save"])
@@ -255,7 +279,7 @@ async def phase(
     rounds: int,
     think: float = 0.0,
     supervisor: bool = False,
-) -> tuple[dict[str, float], int]:
+) -> tuple[dict[str, float], int, str]:
     who = [people[i % len(people)] for i in range(sessions)]
     wanted = [(p.username, "/hall/apply") for p in who]
     if supervisor:
@@ -274,11 +298,13 @@ async def phase(
     if supervisor and isinstance(tabs[-1], PageClient):
         heavy = [heavy_supervisor(tabs[-1], until, stop)]
     sample.started = time.perf_counter()
+    processor = _processor()
     running = asyncio.gather(*users, return_exceptions=True)
     boss = asyncio.gather(*heavy, return_exceptions=True)
     before = sum(t.sent for t in tabs if isinstance(t, PageClient))
     results = await running
     sample.ended = time.perf_counter()
+    share = _share(processor, _processor(), sample.ended - sample.started)
     sample.events = sum(t.sent for t in tabs if isinstance(t, PageClient)) - before
     stop.set()
     results += await boss
@@ -288,7 +314,53 @@ async def phase(
     )
     if failures:
         print(f"  {len(failures)} session(s) failed, first: {failures[0]!r}", file=sys.stderr)
-    return sample.figures(), len(failures)
+    return sample.figures(), len(failures), share
+
+
+# --- where the processor time went ---------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+_WORKERS: dict[str, int] = {}  # the running backend's process group
+
+
+def _processor() -> dict[str, float]:
+    """Processor seconds so far: the machine's idle time, and what the web workers,
+    PostgreSQL, Redis and this load generator used (Linux /proc)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    used = {"idle": (int(fields[3]) + int(fields[4])) / _TICK}
+    group = _WORKERS.get("group")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name, _, rest = (entry / "stat").read_text().rpartition(")")
+            stat = rest.split()
+        except OSError:  # ended meanwhile
+            continue
+        comm = name.partition("(")[2]
+        kind = (
+            "workers"
+            if group is not None and int(stat[2]) == group
+            else "load generator"
+            if int(entry.name) == os.getpid()
+            else "PostgreSQL"
+            if comm.startswith("postgres")
+            else "Redis"
+            if comm.startswith("redis")
+            else ""
+        )
+        if kind:
+            used[kind] = used.get(kind, 0.0) + (int(stat[11]) + int(stat[12])) / _TICK
+    return used
+
+
+def _share(before: dict[str, float], after: dict[str, float], seconds: float) -> str:
+    order = ("workers", "PostgreSQL", "Redis", "load generator", "idle")
+    parts = [
+        f"{kind} {100 * (after.get(kind, 0.0) - before.get(kind, 0.0)) / seconds:.0f}%"
+        for kind in order
+    ]
+    return f"processor (% of one core, {os.cpu_count()} cores): " + " · ".join(parts)
 
 
 # --- the deployment under test --------------------------------------------------------------
@@ -303,8 +375,10 @@ def _admin(sql: str) -> None:
 
 def prepare_database() -> tuple[str, list[Applicant]]:
     name = "eap_bench_web"
-    base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    url = f"{base}/{name}"
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(PG_ADMIN)
+    url = admin.set(drivername="postgresql+psycopg", database=name).render_as_string(False)
     env = _env(url)
     reuse = os.environ.get("EAP_BENCH_REUSE_DB") == "1"  # the last run's seeded province
     if not reuse:
@@ -394,6 +468,7 @@ def backend(database_url: str, workers: int) -> Iterator[str]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    _WORKERS["group"] = proc.pid  # the workers are the new session's processes
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 300
@@ -426,12 +501,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _line(label: str, figures: dict[str, float], failed: int) -> None:
+def _line(label: str, figures: dict[str, float], failed: int, share: str = "") -> None:
     print(
         f"  {label:<34} n={figures['n']:>5.0f}  p50={figures['p50']:>7.1f} ms  "
         f"p95={figures['p95']:>7.1f} ms  p99={figures['p99']:>7.1f} ms  "
         f"{figures['eps']:>6.1f} events/s" + (f"  FAILED SESSIONS {failed}" if failed else "")
     )
+    if share:
+        print(f"  {'':<34} {share}")
+
+
+def _measured(
+    label: str, base: str, names: dict[str, str], people: list[Applicant], sessions: int, **how: Any
+) -> tuple[dict[str, float], int]:
+    figures, failed, share = asyncio.run(phase(base, names, people, sessions, **how))
+    _line(label, figures, failed, share if sessions > 1 else "")
+    return figures, failed
 
 
 def _verdict(text: str, ok: bool) -> bool:
@@ -450,26 +535,31 @@ def main() -> int:
         with backend(url, workers) as base:
             print(f"{workers} worker(s), page state in Redis:")
             # latency: people, pausing between actions as people do
-            for sessions, rounds in ((1, 40), (50, 40), (200, 40)):
+            for sessions in (1, 50, 200):
                 think = THINK if sessions > 1 else 0.0
-                figures, failed = asyncio.run(
-                    phase(base, names, people, sessions, rounds=rounds, think=think)
+                figures, failed = _measured(
+                    f"{sessions} session(s)", base, names, people, sessions, rounds=40, think=think
                 )
                 results[(workers, f"s{sessions}")] = figures
-                _line(f"{sessions} session(s)", figures, failed)
                 failures += failed
             # capacity: 200 sessions acting back to back
-            figures, failed = asyncio.run(phase(base, names, people, 200, rounds=40))
+            figures, failed = _measured(
+                "200 sessions, no pause (capacity)", base, names, people, 200, rounds=40
+            )
             results[(workers, "saturated")] = figures
-            _line("200 sessions, no pause (capacity)", figures, failed)
             failures += failed
             if workers == 2:
-                quiet, failed = asyncio.run(phase(base, names, people, 20, rounds=40, think=1))
-                _line("20 users", quiet, failed)
-                busy, failed_too = asyncio.run(
-                    phase(base, names, people, 20, rounds=40, think=1, supervisor=True)
+                quiet, failed = _measured("20 users", base, names, people, 20, rounds=40, think=1)
+                busy, failed_too = _measured(
+                    "20 users + heavy supervisor",
+                    base,
+                    names,
+                    people,
+                    20,
+                    rounds=40,
+                    think=1,
+                    supervisor=True,
                 )
-                _line("20 users + heavy supervisor", busy, failed_too)
                 failures += failed + failed_too
                 results[(2, "quiet")], results[(2, "busy")] = quiet, busy
     print("targets:")

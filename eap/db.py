@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, Result, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, event, exc
 from sqlmodel import Session, create_engine
 
 from eap.config import get_settings
@@ -20,10 +21,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 30} if is_sqlite else {},
-        pool_pre_ping=not is_sqlite,
+        url, connect_args={"check_same_thread": False, "timeout": 30} if is_sqlite else {}
     )
+    if not is_sqlite:
+        _ping_when_idle(engine)
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
@@ -38,6 +39,38 @@ def make_engine(url: str) -> Engine:
     # this system's text, so it is dropped on the way in and both databases hold the same.
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     return engine
+
+
+# A pooled connection used this recently is taken as alive without asking the server.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ask the server whether a pooled connection still lives only when it has lain idle
+    (SQLAlchemy's "pessimistic" disconnect handling, applied by age). ``pool_pre_ping`` asks
+    before every use: a round trip for every session, two or three per page event, where a
+    connection checked in seconds ago is alive. A dead one (server restarted, idle timeout)
+    is replaced before use; one that dies within the window fails that one request, and
+    SQLAlchemy then drops the pool's other connections to the same server."""
+
+    @event.listens_for(engine.pool, "checkin")
+    def _returned(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["eap_returned_at"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("eap_returned_at")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+            return  # new (just connected) or used a moment ago
+        try:
+            if not engine.dialect.do_ping(dbapi_conn):
+                raise exc.DisconnectionError("the database did not answer a ping")
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_conn, None):
+                # the pool connects afresh and retries the checkout
+                raise exc.DisconnectionError(str(error)) from error
+            raise
 
 
 def _clean(value: Any) -> Any:

@@ -15,10 +15,10 @@ import pytest
 import reflex as rx
 from reflex.istate.data import HeaderData
 from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from eap.middleware import SESSION_HEADER
-from eap.models import StageCase, User, UserSession
+from eap.models import Department, StageCase, User, UserSession
 from eap.models.cases import Blzt
 from eap.services.admin import accounts
 from eap.services.approval import case_store, filing
@@ -134,6 +134,75 @@ def test_perform_acts_once_and_reloads_with_the_same_principal(
     # and once by the case view's own handler path, never again for the queue reload.
     session_reads = [q for q in statements if "from usersession" in q.lower()]
     assert len(session_reads) <= 2, session_reads
+
+
+def test_an_event_uses_one_connection_and_the_top_bar_names_are_read_once(
+    engine: Engine, world: dict[str, Any], statements: list[str]
+) -> None:
+    """The session check and the top bar's figures share the load's connection; the names
+    of the user's region and department are read again only when the account changes."""
+    checkouts: list[object] = []
+
+    def count(*_args: object) -> None:
+        checkouts.append(1)
+
+    event.listen(engine.pool, "checkout", count)
+    try:
+        state = _state(WindowState, world["tokens"]["window"])
+        assert state.load() is None
+        first_user = state.user
+        assert first_user.region and first_user.department  # the scope was read
+        checkouts.clear()
+        statements.clear()
+        principal, redirect = state._admit("/workbench/window")
+        assert principal is not None and redirect is None
+        assert len(checkouts) == 1  # the session check and the bell: one connection
+        assert not [q for q in statements if "from region" in q.lower()]  # no scope again
+        assert state.user == first_user
+    finally:
+        event.remove(engine.pool, "checkout", count)
+    with Session(engine) as s:  # the account moves to another department
+        window = s.get(User, world["window_id"])
+        assert window is not None
+        moved_from = window.department_id
+        other = s.exec(select(Department.id).where(Department.id != moved_from)).first()
+        window.department_id = other
+        s.add(window)
+        s.commit()
+    try:
+        statements.clear()
+        state.load()
+        assert [q for q in statements if "from department" in q.lower()]
+    finally:
+        with Session(engine) as s:
+            window = s.get(User, world["window_id"])
+            assert window is not None
+            window.department_id = moved_from
+            s.add(window)
+            s.commit()
+
+
+def test_an_idle_session_found_by_an_action_is_ended_and_nothing_changes(
+    engine: Engine, world: dict[str, Any]
+) -> None:
+    """The action's transaction checks the session: found idle, its end is kept although
+    the action is refused and rolled back."""
+    with Session(engine) as s:
+        token = _login(s, world["window_id"])
+        row = s.get(UserSession, token_hash(token))
+        assert row is not None
+        row.last_seen_at = row.last_seen_at - dt.timedelta(hours=3)
+        s.add(row)
+        s.commit()
+        version = s.get(StageCase, world["sc_id"]).version  # type: ignore[union-attr]
+    state = _state(WindowState, token)
+    state.case = StageHeader(id=world["sc_id"])
+    assert state._perform("/workbench/window", lambda s, p: None, "window.received") is None
+    assert state.error != "" and state.user == SignedInUser()
+    with Session(engine) as s:
+        ended = s.get(UserSession, token_hash(token))
+        assert ended is not None and ended.end_reason == "idle"
+        assert s.get(StageCase, world["sc_id"]).version == version  # type: ignore[union-attr]
 
 
 def test_perform_refuses_another_role_and_changes_nothing(

@@ -353,8 +353,16 @@ def resolve_session(
     if not key:
         return None
     now = now or utcnow()
-    row = session.get(UserSession, key)
-    if row is None or row.ended_at is not None:
+    # the session and its account in one query: this runs on every page event
+    found = session.exec(
+        select(UserSession, User)
+        .join(User, col(User.id) == col(UserSession.user_id))
+        .where(UserSession.token_hash == key)
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.ended_at is not None:
         return None
     policy = current_policy(session)
     idle = dt.timedelta(minutes=policy.session_idle_minutes)
@@ -373,8 +381,7 @@ def resolve_session(
         )
         session.flush()
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     if touch and now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now

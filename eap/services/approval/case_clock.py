@@ -124,3 +124,14 @@ _TARGET_DAYS = select(table_of(ProcessType).c.target_days).where(
 def project_target(session: Session, *, project: Project) -> int | None:
     """The full-process target (working days) of the project's process type."""
     return reading(session).execute(_TARGET_DAYS, {"code": project.process_type}).scalar()
+
+
+def project_targets(session: Session, *, projects: list[Project]) -> dict[int, int | None]:
+    """``project_target`` of several projects in one read, by process type."""
+    types = table_of(ProcessType)
+    codes = {p.process_type for p in projects}
+    rows = reading(session).execute(
+        select(types.c.code, types.c.target_days).where(types.c.code.in_(codes))
+    )
+    found: dict[int, int | None] = {code: days for code, days in rows}
+    return {code: found.get(code) for code in codes}

@@ -109,7 +109,14 @@ _COLUMNS = (
     _AUDIT.c.ip,
     _AUDIT.c.user_agent,
 )
-_TAKE_HEAD = select(_CHAIN.c.seq, _CHAIN.c.last_hash).where(_CHAIN.c.id == 1).with_for_update()
+# A no-op UPDATE takes the head: SQLite its write lock now, PostgreSQL the row's lock; RETURNING
+# reads it in the same statement.
+_TAKE_HEAD = (
+    update(_CHAIN)
+    .where(_CHAIN.c.id == 1)
+    .values(seq=_CHAIN.c.seq)
+    .returning(_CHAIN.c.seq, _CHAIN.c.last_hash)
+)
 
 
 def seal(session: Session) -> int:
@@ -118,8 +125,6 @@ def seal(session: Session) -> int:
     if not pending:
         return 0
     conn = session.connection()
-    # UPDATE first so SQLite takes its write lock now and PostgreSQL locks the head row.
-    conn.execute(update(_CHAIN).where(_CHAIN.c.id == 1).values(seq=_CHAIN.c.seq))
     head = conn.execute(_TAKE_HEAD).one()
     seq, prev = head.seq, head.last_hash
     rows = conn.execute(select(*_COLUMNS).where(_AUDIT.c.id.in_(pending)).order_by(_AUDIT.c.id))

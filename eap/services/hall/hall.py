@@ -22,7 +22,7 @@ from eap.models import (
     SupplementNotice,
 )
 from eap.services.approval import case_clock
-from eap.services.approval.case_clock import project_target
+from eap.services.approval.case_clock import project_targets
 from eap.services.core.clock import WorkCalendar, now_or
 from eap.services.core.principal import Principal
 from eap.services.hall import evaluation
@@ -155,6 +155,7 @@ def my_projects(
         )
     ):
         owed_of[stage_case_id] = owed_of.get(stage_case_id, 0) + 1
+    targets = project_targets(session, projects=list(projects))
     for p in projects:
         stages = []
         for sc in stages_of.get(p.id or 0, []):
@@ -210,7 +211,7 @@ def my_projects(
                     window=windows.get(sc.window_region_code, ""),
                 )
             )
-        target = project_target(session, project=p)
+        target = targets[p.process_type]
         out.append(
             ProjectCard(
                 id=p.id or 0,

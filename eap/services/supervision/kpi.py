@@ -29,7 +29,7 @@ from eap.models import (
 )
 from eap.models.cases import Blzt
 from eap.models.common import utcnow
-from eap.services.approval.case_clock import project_target
+from eap.services.approval.case_clock import project_targets
 from eap.services.core.clock import CHINA_TZ, WorkCalendar, local_date, now_or
 from eap.services.core.progress import Progress, silent
 
@@ -145,12 +145,14 @@ def project_measures(session: Session, start: dt.date, end: dt.date) -> dict[tup
     out: dict[tuple, dict[str, int]] = defaultdict(
         lambda: {"completed": 0, "days_sum": 0, "within_target": 0}
     )
-    for p in session.exec(
+    completed = session.exec(
         select(Project).where(col(Project.completed_at) >= lo, col(Project.completed_at) < hi)
-    ):
+    ).all()
+    targets = project_targets(session, projects=list(completed))
+    for p in completed:
         assert p.completed_at is not None  # the query asked for completed projects
         k = (local_date(p.completed_at), p.region_code[:4] + "00", p.region_code, p.process_type)
-        target = project_target(session, project=p)
+        target = targets[p.process_type]
         out[k]["completed"] += 1
         out[k]["days_sum"] += p.used_days
         out[k]["within_target"] += int(target is None or p.used_days <= target)

@@ -68,6 +68,7 @@ class AppState(rx.State):
     notice: str = ""
     _last_field: str | None = None  # the field the last refusal named (backend only)
     _last_fields: dict[str, str] = {}  # every field a FieldErrors named (backend only)
+    _scoped: str = ""  # whose region/department/company names ``user`` holds (backend only)
 
     @rx.var
     def t(self) -> dict[str, str]:
@@ -95,35 +96,58 @@ class AppState(rx.State):
 
     def _principal(self) -> Principal | None:
         """Re-read the session from the database: every worker agrees, idle sessions end."""
-        bind_request(self._request_info())
         with session_scope() as session:
-            return accounts.resolve_session(session, key=self._session_key())
+            return self._principal_in(session)
+
+    def _principal_in(self, session: Session) -> Principal | None:
+        """``_principal`` inside the caller's transaction: an event that goes on to read or
+        write uses one connection for both."""
+        bind_request(self._request_info())
+        return accounts.resolve_session(session, key=self._session_key())
 
     def _request_info(self) -> RequestInfo:
         return RequestInfo(
             ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
         )
 
-    def _set_user(self, principal: Principal) -> None:
-        with Session(get_engine()) as session:
+    def _set_user(self, principal: Principal, session: Session | None = None) -> None:
+        if session is None:
+            with Session(get_engine()) as own:
+                return self._set_user(principal, own)
+        # The names of the user's region, department and company change only when the
+        # account does: looked up again then, not on every page.
+        scoped = f"{principal.user_id}|{principal.region_code}|{principal.department_id}|"
+        scoped += str(principal.company_id)
+        names = (self.user.region, self.user.department, self.user.company)
+        if scoped != self._scoped:
             scope = overview.scope_of(session, principal=principal)
-            unread = inbox.unread_count(session, principal=principal)
-        self.user = SignedInUser(
+            names, self._scoped = (scope.region, scope.department, scope.company), scoped
+        user = SignedInUser(
             id=principal.user_id,
             username=principal.username,
             name=principal.display_name,
             role=principal.role,
-            region=scope.region,
-            department=scope.department,
-            company=scope.company,
+            region=names[0],
+            department=names[1],
+            company=names[2],
             home=HOME_ROUTES[principal.role],
-            unread=unread,
+            unread=inbox.unread_count(session, principal=principal),
         )
+        if user != self.user:  # unchanged, it stays out of the page's update
+            self.user = user
+        return None
 
     def _require(self, route: str) -> Principal:
         """The signed-in principal allowed on ``route``, or raise PermissionDenied."""
-        principal = self._principal()
+        with session_scope() as session:
+            return self._require_in(session, route)
+
+    def _require_in(self, session: Session, route: str) -> Principal:
+        """``_require`` inside the caller's transaction. A session found ended (idle, expired)
+        is recorded as such before the refusal rolls the caller's work back."""
+        principal = self._principal_in(session)
         if principal is None:
+            session.commit()
             self.user = SignedInUser()
             raise PermissionDenied("login.session_ended")
         if principal.role not in ROUTE_ROLES.get(route, frozenset()):
@@ -152,13 +176,14 @@ class AppState(rx.State):
         sign-in or to the user's own home). The one resolution of this event: pass the
         principal on to whatever the handler loads."""
         try:
-            principal = self._require(route)
+            with session_scope() as session:  # one connection: the session, then the top bar
+                principal = self._require_in(session, route)
+                self._set_user(principal, session)
         except PermissionDenied as exc:
             if exc.key == "login.session_ended":
                 self.notice = self._tr("login.session_ended") if self._session_key() else ""
                 return None, rx.redirect("/login")
             return None, rx.redirect(self.user.home)
-        self._set_user(principal)
         return principal, None
 
     @rx.event
@@ -199,8 +224,8 @@ class AppState(rx.State):
         self.message, self.error, self._last_field = "", "", None
         principal: Principal | None = None
         try:
-            principal = self._require(route)
-            with session_scope() as session:
+            with session_scope() as session:  # the session checked in the action's transaction
+                principal = self._require_in(session, route)
                 action(session, principal)
         except Exception as exc:
             if isinstance(exc, PermissionDenied) and principal is not None:

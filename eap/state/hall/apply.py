@@ -157,8 +157,11 @@ class ApplyState(AppState):
         self.items, self.materials, self.notices, self.questions = [], [], [], []
         if not self.project_id:
             return
-        principal = self._require(APPLY)
-        with Session(get_engine()) as s:
+        with session_scope() as s:  # one connection: the session check, then the form
+            principal = self._require_in(s, APPLY)
+            # Held while the services below look the project up: the session's identity map
+            # keeps only referenced rows, so each look-up would read it again.
+            held = s.get(Project, int(self.project_id))  # noqa: F841
             self.notices = [
                 n
                 for n in hall.open_notices(s, principal=principal, project_id=int(self.project_id))
