@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import ClassVar
 
 import reflex as rx
-from reflex.event import EventSpec
 from sqlmodel import Session, col, select
 
 from eap.db import get_engine
@@ -16,6 +16,7 @@ from eap.services.admin import assessments
 from eap.services.admin.assessments import AssessmentRow
 from eap.services.core.clock import local_date, now_or
 from eap.services.core.principal import Principal
+from eap.state.admin.form import AdminFormMixin
 from eap.state.admin.jurisdiction import Choice
 from eap.state.core.base import AppState
 
@@ -23,7 +24,9 @@ ROUTE = "/admin/assessments"
 FIELDS = ("name", "kind", "region_code", "exempts", "document_no", "valid_until", "boundary")
 
 
-class AssessmentsState(AppState):
+class AssessmentsState(AdminFormMixin, AppState):
+    form_route: ClassVar[str] = ROUTE
+    form_fields: ClassVar[tuple[str, ...]] = FIELDS
     rows: list[AssessmentRow] = []
     regions: list[Choice] = []  # cities and counties
     name: str = ""
@@ -33,9 +36,6 @@ class AssessmentsState(AppState):
     document_no: str = ""
     valid_until: str = ""
     boundary: str = ""  # the pasted GeoJSON, kept on a refusal so nothing is lost
-    field_errors: dict[str, str] = {}
-    message: str = ""
-    error: str = ""
 
     def _refresh(self, principal: Principal | None = None) -> None:
         principal = principal or self._require(ROUTE)
@@ -51,21 +51,6 @@ class AssessmentsState(AppState):
                     .order_by(col(Region.code))
                 )
             ]
-
-    @rx.event
-    def load(self) -> EventSpec | None:
-        self.message, self.error, self.field_errors = "", "", {}
-        principal, redirect = self._admit(ROUTE)
-        if principal is None:
-            return redirect
-        self._refresh(principal)
-        return None
-
-    @rx.event
-    def set_value(self, name: str, value: str) -> None:
-        if name in FIELDS:
-            setattr(self, name, value)
-            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
 
     @rx.event
     def add(self) -> None:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import reflex as rx
-from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
 from eap.services.admin import calendar
 from eap.services.admin.calendar import DayRow, YearRow
 from eap.services.core.principal import Principal
+from eap.state.admin.form import AdminFormMixin
 from eap.state.core.base import AppState
 
 ROUTE = "/admin/calendar"
 
 
-class CalendarState(AppState):
+class CalendarState(AdminFormMixin, AppState):
+    form_route: ClassVar[str] = ROUTE
+    form_fields: ClassVar[tuple[str, ...]] = ("lines", "source", "day", "kind", "name")
     years: list[YearRow] = []
     year: int = 0  # the year whose special days are listed
     days: list[DayRow] = []
@@ -24,9 +28,6 @@ class CalendarState(AppState):
     day: str = ""
     kind: str = "holiday"
     name: str = ""
-    field_errors: dict[str, str] = {}
-    message: str = ""
-    error: str = ""
 
     @rx.var
     def days_heading(self) -> str:
@@ -41,24 +42,9 @@ class CalendarState(AppState):
             self.days = calendar.days_of(s, principal=principal, year=self.year)
 
     @rx.event
-    def load(self) -> EventSpec | None:
-        self.message, self.error, self.field_errors = "", "", {}
-        principal, redirect = self._admit(ROUTE)
-        if principal is None:
-            return redirect
-        self._refresh(principal)
-        return None
-
-    @rx.event
     def show_year(self, year: int) -> None:
         self.year = int(year)
         self._refresh()
-
-    @rx.event
-    def set_value(self, name: str, value: str) -> None:
-        if name in ("lines", "source", "day", "kind", "name"):
-            setattr(self, name, value)
-            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
 
     @rx.event
     def import_lines(self) -> None:

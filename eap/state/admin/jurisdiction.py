@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import reflex as rx
-from reflex.event import EventSpec
 from sqlmodel import Session, col, select
 
 from eap.db import get_engine
@@ -15,6 +15,7 @@ from eap.services.approval import drawing_review, jurisdiction
 from eap.services.approval.drawing_review import PlanRow
 from eap.services.approval.jurisdiction import RuleRow
 from eap.services.core.principal import Principal
+from eap.state.admin.form import AdminFormMixin
 from eap.state.core.base import AppState
 
 ROUTE = "/admin/jurisdiction"
@@ -28,7 +29,15 @@ class Choice:
     label: str = ""
 
 
-class JurisdictionState(AppState):
+class JurisdictionState(AdminFormMixin, AppState):
+    form_route: ClassVar[str] = ROUTE
+    form_fields: ClassVar[tuple[str, ...]] = (
+        "item_code",
+        "region_code",
+        "level",
+        "min_investment",
+        "basis",
+    )
     rules: list[RuleRow] = []
     plans: list[PlanRow] = []
     items: list[Choice] = []
@@ -39,9 +48,6 @@ class JurisdictionState(AppState):
     min_investment: str = "0"
     districts: bool = False
     basis: str = ""
-    field_errors: dict[str, str] = {}
-    message: str = ""
-    error: str = ""
 
     def _refresh(self, principal: Principal | None = None) -> None:
         principal = principal or self._require(ROUTE)
@@ -62,21 +68,6 @@ class JurisdictionState(AppState):
                     .order_by(col(Region.code))
                 )
             ]
-
-    @rx.event
-    def load(self) -> EventSpec | None:
-        self.message, self.error, self.field_errors = "", "", {}
-        principal, redirect = self._admit(ROUTE)
-        if principal is None:
-            return redirect
-        self._refresh(principal)
-        return None
-
-    @rx.event
-    def set_value(self, name: str, value: str) -> None:
-        if name in ("item_code", "region_code", "level", "min_investment", "basis"):
-            setattr(self, name, value)
-            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
 
     @rx.event
     def set_districts(self, value: bool) -> None:
