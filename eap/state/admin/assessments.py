@@ -16,15 +16,15 @@ from eap.services.admin import assessments
 from eap.services.admin.assessments import AssessmentRow
 from eap.services.core.clock import local_date, now_or
 from eap.services.core.principal import Principal
-from eap.state.admin.form import AdminFormMixin
 from eap.state.admin.jurisdiction import Choice
 from eap.state.core.base import AppState
+from eap.state.core.form_page import FormPageMixin
 
 ROUTE = "/admin/assessments"
 FIELDS = ("name", "kind", "region_code", "exempts", "document_no", "valid_until", "boundary")
 
 
-class AssessmentsState(AdminFormMixin, AppState):
+class AssessmentsState(FormPageMixin, AppState):
     form_route: ClassVar[str] = ROUTE
     form_fields: ClassVar[tuple[str, ...]] = FIELDS
     rows: list[AssessmentRow] = []

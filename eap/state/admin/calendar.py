@@ -11,13 +11,13 @@ from eap.db import get_engine
 from eap.services.admin import calendar
 from eap.services.admin.calendar import DayRow, YearRow
 from eap.services.core.principal import Principal
-from eap.state.admin.form import AdminFormMixin
 from eap.state.core.base import AppState
+from eap.state.core.form_page import FormPageMixin
 
 ROUTE = "/admin/calendar"
 
 
-class CalendarState(AdminFormMixin, AppState):
+class CalendarState(FormPageMixin, AppState):
     form_route: ClassVar[str] = ROUTE
     form_fields: ClassVar[tuple[str, ...]] = ("lines", "source", "day", "kind", "name")
     years: list[YearRow] = []

@@ -15,8 +15,8 @@ from eap.services.approval import drawing_review, jurisdiction
 from eap.services.approval.drawing_review import PlanRow
 from eap.services.approval.jurisdiction import RuleRow
 from eap.services.core.principal import Principal
-from eap.state.admin.form import AdminFormMixin
 from eap.state.core.base import AppState
+from eap.state.core.form_page import FormPageMixin
 
 ROUTE = "/admin/jurisdiction"
 
@@ -29,7 +29,7 @@ class Choice:
     label: str = ""
 
 
-class JurisdictionState(AdminFormMixin, AppState):
+class JurisdictionState(FormPageMixin, AppState):
     form_route: ClassVar[str] = ROUTE
     form_fields: ClassVar[tuple[str, ...]] = (
         "item_code",

@@ -4,9 +4,9 @@ consulted on, its opinion and conditions, the lead's conclusion and new plans.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 import reflex as rx
-from reflex.event import EventSpec
 from sqlmodel import Session
 
 from eap.db import get_engine
@@ -17,6 +17,7 @@ from eap.services.approval.generation import CIRCULATED, PlanRow
 from eap.services.core.principal import Principal
 from eap.state.admin.jurisdiction import Choice
 from eap.state.core.base import AppState
+from eap.state.core.form_page import FormPageMixin
 
 ROUTE = "/workbench/planning"
 FIELDS = (
@@ -40,7 +41,9 @@ def _number(raw: str, field: str) -> float:
         raise DomainError("generation.investment", field=field) from None
 
 
-class PlanningState(AppState):
+class PlanningState(FormPageMixin, AppState):
+    form_route: ClassVar[str] = ROUTE
+    form_fields: ClassVar[tuple[str, ...]] = FIELDS
     plans: list[PlanRow] = []
     leads: bool = False  # the department may start plans
     sites: list[Choice] = []
@@ -56,9 +59,6 @@ class PlanningState(AppState):
     opinion: str = ""
     conditions: str = ""
     conclusion: str = ""
-    field_errors: dict[str, str] = {}
-    message: str = ""
-    error: str = ""
 
     def _refresh(self, principal: Principal | None = None) -> None:
         principal = principal or self._require(ROUTE)
@@ -76,21 +76,6 @@ class PlanningState(AppState):
             for k in department_kinds()
             if k["kind"] in CIRCULATED
         ]
-
-    @rx.event
-    def load(self) -> EventSpec | None:
-        self.message, self.error, self.field_errors = "", "", {}
-        principal, redirect = self._admit(ROUTE)
-        if principal is None:
-            return redirect
-        self._refresh(principal)
-        return None
-
-    @rx.event
-    def set_value(self, name: str, value: str) -> None:
-        if name in FIELDS:
-            setattr(self, name, value)
-            self.field_errors = {k: v for k, v in self.field_errors.items() if k != name}
 
     @rx.event
     def toggle_kind(self, kind: str, checked: bool) -> None:

@@ -1,5 +1,5 @@
-"""What the administrator's one-form pages share (节假日 calendar, 事权, 区域评估): admission on
-load with the lists read, typed values kept as typed, and each field's refusal shown beside it
+"""What a page with one form and its lists shares (节假日 calendar, 事权, 区域评估, 策划生成):
+admission on load with the lists read, typed values kept as typed, and each field's refusal shown beside it
 until that field is edited. A state mixin, so each page keeps its own vars; ``form_route`` is
 the page whose access rule applies, ``form_fields`` the vars ``set_value`` may change."""
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from eap.services.core.principal import Principal
 
 
-class AdminFormMixin(rx.State, mixin=True):
+class FormPageMixin(rx.State, mixin=True):
     form_route: ClassVar[str] = ""
     form_fields: ClassVar[tuple[str, ...]] = ()
     field_errors: dict[str, str] = {}
