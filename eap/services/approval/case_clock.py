@@ -4,9 +4,9 @@ working days, and what staff and applicants see of it (DOMAIN §6)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eap.db import reading
@@ -116,17 +116,12 @@ def clock_view(case: ItemCase, *, now: dt.datetime, cal: WorkCalendar) -> ClockV
     return ClockView(used, paused, left, state, due, case.due_provisional)
 
 
-_TARGET_DAYS = select(table_of(ProcessType).c.target_days).where(
-    table_of(ProcessType).c.code == bindparam("code")
-)
-
-
 def project_target(session: Session, *, project: Project) -> int | None:
     """The full-process target (working days) of the project's process type."""
-    return reading(session).execute(_TARGET_DAYS, {"code": project.process_type}).scalar()
+    return project_targets(session, projects=[project])[project.process_type]
 
 
-def project_targets(session: Session, *, projects: list[Project]) -> dict[int, int | None]:
+def project_targets(session: Session, *, projects: Iterable[Project]) -> dict[int, int | None]:
     """``project_target`` of several projects in one read, by process type."""
     types = table_of(ProcessType)
     codes = {p.process_type for p in projects}

@@ -155,7 +155,7 @@ def my_projects(
         )
     ):
         owed_of[stage_case_id] = owed_of.get(stage_case_id, 0) + 1
-    targets = project_targets(session, projects=list(projects))
+    targets = project_targets(session, projects=projects)
     for p in projects:
         stages = []
         for sc in stages_of.get(p.id or 0, []):

@@ -148,7 +148,7 @@ def project_measures(session: Session, start: dt.date, end: dt.date) -> dict[tup
     completed = session.exec(
         select(Project).where(col(Project.completed_at) >= lo, col(Project.completed_at) < hi)
     ).all()
-    targets = project_targets(session, projects=list(completed))
+    targets = project_targets(session, projects=completed)
     for p in completed:
         assert p.completed_at is not None  # the query asked for completed projects
         k = (local_date(p.completed_at), p.region_code[:4] + "00", p.region_code, p.process_type)

@@ -110,14 +110,16 @@ class AppState(rx.State):
             ip=self.router.session.client_ip, user_agent=self.router.headers.user_agent
         )
 
-    def _set_user(self, principal: Principal, session: Session | None = None) -> None:
-        if session is None:
-            with Session(get_engine()) as own:
-                return self._set_user(principal, own)
+    def _set_user(self, principal: Principal) -> None:
+        with Session(get_engine()) as session:
+            self._set_user_in(session, principal)
+
+    def _set_user_in(self, session: Session, principal: Principal) -> None:
+        """``_set_user`` on the caller's connection."""
         # The names of the user's region, department and company change only when the
         # account does: looked up again then, not on every page.
-        scoped = f"{principal.user_id}|{principal.region_code}|{principal.department_id}|"
-        scoped += str(principal.company_id)
+        p = principal
+        scoped = f"{p.user_id}|{p.region_code}|{p.department_id}|{p.company_id}"
         names = (self.user.region, self.user.department, self.user.company)
         if scoped != self._scoped:
             scope = overview.scope_of(session, principal=principal)
@@ -135,7 +137,6 @@ class AppState(rx.State):
         )
         if user != self.user:  # unchanged, it stays out of the page's update
             self.user = user
-        return None
 
     def _require(self, route: str) -> Principal:
         """The signed-in principal allowed on ``route``, or raise PermissionDenied."""
@@ -178,7 +179,7 @@ class AppState(rx.State):
         try:
             with session_scope() as session:  # one connection: the session, then the top bar
                 principal = self._require_in(session, route)
-                self._set_user(principal, session)
+                self._set_user_in(session, principal)
         except PermissionDenied as exc:
             if exc.key == "login.session_ended":
                 self.notice = self._tr("login.session_ended") if self._session_key() else ""
