@@ -15,14 +15,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from eap.config import get_settings
-from eap.db import get_engine, rowcount
-from eap.models import JobRun, SchedulerLease
+from eap.db import get_engine
+from eap.models import JobRun
 from eap.models.common import utcnow
+from eap.services.core import leases
 
 log = logging.getLogger("eap.scheduler")
 LEASE = "scheduler"
@@ -32,28 +31,8 @@ HOLDER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 def acquire_lease(
     session: Session, *, holder: str, ttl: dt.timedelta, now: dt.datetime | None = None
 ) -> bool:
-    """Take or renew the lease; True if ``holder`` now holds it."""
-    now = now or utcnow()
-    res = session.execute(
-        update(SchedulerLease)
-        .where(
-            col(SchedulerLease.name) == LEASE,
-            (col(SchedulerLease.holder) == holder) | (col(SchedulerLease.expires_at) < now),
-        )
-        .values(holder=holder, expires_at=now + ttl)
-    )
-    if rowcount(res):
-        session.commit()
-        return True
-    if session.get(SchedulerLease, LEASE) is None:
-        try:
-            session.add(SchedulerLease(name=LEASE, holder=holder, expires_at=now + ttl))
-            session.commit()
-            return True
-        except IntegrityError:
-            session.rollback()
-    session.rollback()
-    return False
+    """Take or renew the leader lease; True if ``holder`` now holds it."""
+    return leases.acquire(session, name=LEASE, holder=holder, ttl=ttl, now=now)
 
 
 def run_job(

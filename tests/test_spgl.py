@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from eap.errors import DomainError, PermissionDenied
 from eap.fakes.spgl_receiver import Receiver, make_handler
 from eap.models import Department, ItemCase, Project, ProjectUnit, SpglVersion
 from eap.models.exchange import UploadState
+from eap.services.core import leases
 from eap.services.exchange import delivery, outbox, report, staging
 from eap.services.exchange.fields import lsh_text
 from eap.services.exchange.rules import Ledger, check_row
@@ -273,6 +275,37 @@ def test_a_failed_delivery_waits_and_loses_nothing(
     session.commit()
     down = delivery.push_http(session, url="http://127.0.0.1:9/", timeout=2)
     assert down.error and down.pending >= 2
+
+
+def test_a_round_waits_for_the_round_in_progress(
+    session: Session, receiver: tuple[str, Receiver]
+) -> None:
+    """Two rounds never interleave batches: the national side checks a row against what it
+    already holds, so a later table's row sent while another pusher's batch of projects is in
+    flight would be rejected."""
+    url, store = receiver
+    _settled(session)
+    project(session, applicant(session))
+    session.commit()
+    ttl = dt.timedelta(minutes=2)
+    assert leases.acquire(session, name=delivery.LEASE, holder="other-pusher", ttl=ttl)
+    started = time.monotonic()
+    waited = delivery.push_http(session, url=url, wait=0.5)
+    assert time.monotonic() - started >= 0.5
+    assert waited.busy == "other-pusher" and waited.sent == 0 and waited.pending >= 2
+    assert store.receipts == 0 and "busy" in waited.as_dict()
+
+    # the other round ends while this one waits: this one goes on as soon as it can
+    def other_round_ends() -> None:
+        with Session(session.get_bind()) as other:
+            leases.release(other, name=delivery.LEASE, holder="other-pusher")
+
+    threading.Timer(0.4, other_round_ends).start()
+    went = delivery.push_http(session, url=url, wait=10)
+    assert not went.busy and went.sent == went.accepted >= 2 and went.pending == 0
+    # a finished round gives the lease up: the next one need not wait for it to lapse
+    assert leases.holder_of(session, name=delivery.LEASE) == ""
+    assert "busy" not in went.as_dict()
 
 
 def test_the_staging_database_mode(session: Session, tmp_path: Path) -> None:

@@ -156,6 +156,8 @@ def test_a_pusher_killed_before_the_acknowledgement(province: str, receiver: str
 
 def test_two_pushers_at_once(province: str, receiver: str) -> None:
     total = _reset(province)
+    # batches reach the receiver unevenly late, as over a real network or from a busy machine
+    httpx.post(receiver + "control", json={"lag": 0.1})
     pushers = [_push(province, receiver, EAP_SPGL_BATCH="50") for _ in range(2)]
     results = []
     for p in pushers:
@@ -165,7 +167,10 @@ def test_two_pushers_at_once(province: str, receiver: str) -> None:
     stats = httpx.get(receiver + "stats").json()
     assert sum(stats["held"].values()) == total  # no row lost
     assert stats["receipts"] == total  # no row sent by both
-    assert sum(r["sent"] for r in results) == total and all(r["sent"] for r in results)
+    # rounds take turns (interleaved batches were rejected: a row sent before the project it
+    # names, still in the other pusher's batch): one delivers all, the other waits, finds none
+    assert sum(r["rejected"] for r in results) == 0 and not any("busy" in r for r in results)
+    assert sorted(r["sent"] for r in results) == [0, total]
     assert _states(province) == {UploadState.ACCEPTED: total}
 
 

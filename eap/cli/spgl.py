@@ -11,11 +11,13 @@ import json
 def cmd_push(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
+    from eap.config import get_settings
     from eap.db import get_engine
     from eap.services.exchange.push import push
 
+    wait = args.wait if args.wait is not None else get_settings().spgl_claim_seconds
     with Session(get_engine()) as session:
-        result = push(session, url=args.url, retry_now=args.retry_now)
+        result = push(session, url=args.url, retry_now=args.retry_now, wait=wait)
     print(json.dumps(result, ensure_ascii=False))
     return 0 if not result.get("error") else 1
 
@@ -66,6 +68,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     push = spgl.add_parser("push", help="one delivery round now")
     push.add_argument("--url", help="push to this HTTP receiver (default: the settings)")
     push.add_argument("--retry-now", action="store_true", help="ignore the failure backoff")
+    push.add_argument(
+        "--wait",
+        type=float,
+        help="seconds to wait for a round already running elsewhere (default: a claim's life)",
+    )
     push.set_defaults(fn=cmd_push)
     spgl.add_parser("check", help="the validation report").set_defaults(fn=cmd_check)
     rs = spgl.add_parser("resync", help="version every record that differs from its last version")

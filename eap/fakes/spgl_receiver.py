@@ -8,12 +8,14 @@ Rows are judged in the order given; a LSH it already holds gets its first answer
 
 For tests, ``POST /control`` with ``{"fail": n}`` answers the next n deliveries 503, and
 ``{"delay": s}`` waits s seconds after storing a batch before answering (a pusher killed in
-that window never saw the answer). ``GET /held?table=T`` lists what it holds;
+that window never saw the answer), ``{"lag": s}`` waits up to s seconds (at random) before judging a
+batch (an uneven way in: batches from two senders arrive out of the order they were sent). ``GET /held?table=T`` lists what it holds;
 ``GET /stats`` counts receipts and held rows."""
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +35,7 @@ class Receiver:
         self.receipts = 0  # rows received, resends included
         self.fail = 0
         self.delay = 0.0
+        self.lag = 0.0
 
     def take(self, table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         results = []
@@ -79,7 +82,10 @@ def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if url.path == "/control":
                 receiver.fail = int(body.get("fail", receiver.fail))
                 receiver.delay = float(body.get("delay", receiver.delay))
-                self._json(200, {"fail": receiver.fail, "delay": receiver.delay})
+                receiver.lag = float(body.get("lag", receiver.lag))
+                self._json(
+                    200, {"fail": receiver.fail, "delay": receiver.delay, "lag": receiver.lag}
+                )
                 return
             if receiver.fail > 0:
                 receiver.fail -= 1
@@ -89,6 +95,8 @@ def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if not isinstance(table, str) or not isinstance(rows, list):
                 self._json(400, {"error": "expected {table, rows}"})
                 return
+            if receiver.lag:
+                time.sleep(random.uniform(0, receiver.lag))
             results = receiver.take(table, rows)
             if receiver.delay:
                 time.sleep(receiver.delay)

@@ -7,12 +7,19 @@ died between sending and recording leaves its rows to be sent again — harmless
 keys rows by LSH. A batch that fails (any answer but 200 with results, or a timeout) waits with
 a growing backoff and ends the round: later tables refer to earlier ones.
 
+Rounds take turns: a round holds the ``spgl-delivery`` lease (services/core/leases) from its
+first claim to its end, renewing it batch by batch. Without it two pushers would interleave
+batches, and the national side, which checks each row against what it already holds, rejects a
+row whose project or earlier history is still in the other pusher's batch in flight. A round
+that finds the lease held waits up to ``wait`` seconds for it, then gives up (``busy``).
+
 A round commits as it goes (a claim, then an outcome): the caller passes a session it owns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -27,10 +34,12 @@ from eap.db import rowcount
 from eap.models import SpglVersion
 from eap.models.common import table_of, utcnow
 from eap.models.exchange import UploadState
+from eap.services.core import leases
 from eap.services.exchange.fields import lsh_text
 from eap.services.exchange.tables import TABLES
 
 OPEN = (UploadState.PENDING, UploadState.SENT)
+LEASE = "spgl-delivery"
 _T_VERSION = table_of(SpglVersion)
 
 
@@ -41,11 +50,13 @@ class RoundResult:
     rejected: int = 0
     pending: int = 0
     error: str = ""
+    busy: str = ""  # who held the delivery lease when this round gave up waiting for it
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        if not self.error:
-            del out["error"]
+        for optional in ("error", "busy"):
+            if not out[optional]:
+                del out[optional]
         return out
 
 
@@ -185,9 +196,11 @@ def run_round(
     now: dt.datetime | None = None,
     batch: int | None = None,
     retry_now: bool = False,
+    wait: float = 0.0,
 ) -> RoundResult:
     """Claim, send and record batch after batch, table after table, until nothing is due or a
-    send fails. ``send`` returns the answers by LSH, or raises to say the batch did not land."""
+    send fails. ``send`` returns the answers by LSH, or raises to say the batch did not land.
+    Another round in progress is waited for up to ``wait`` seconds (see the module's note)."""
     holder = holder or f"push-{uuid.uuid4().hex[:12]}"
     now = now or utcnow()
     batch = batch or get_settings().spgl_batch
@@ -196,11 +209,17 @@ def run_round(
         # the receiver failed lately: the whole round waits (later tables refer to earlier)
         result.pending = pending_count(session)
         return result
+    if not _take_turn(session, holder=holder, wait=wait):
+        result.busy = leases.holder_of(session, name=LEASE) or "?"
+        result.pending = pending_count(session)
+        return result
     try:
         for table in TABLES:
             after = 0
-            while rows := _claim(
-                session, table.name, holder=holder, now=now, batch=batch, after=after
+            while _take_turn(session, holder=holder) and (
+                rows := _claim(
+                    session, table.name, holder=holder, now=now, batch=batch, after=after
+                )
             ):
                 after = rows[-1].lsh
                 result.sent += len(rows)
@@ -214,8 +233,22 @@ def run_round(
                     return result
                 _record(session, rows, answers, holder=holder, now=now, result=result)
     finally:
+        session.rollback()  # whatever a failure left half-done is not ours to keep
+        leases.release(session, name=LEASE, holder=holder)
         result.pending = pending_count(session)
     return result
+
+
+def _take_turn(session: Session, *, holder: str, wait: float = 0.0) -> bool:
+    """Take (or renew, before each batch) the delivery lease, for as long as a claim lasts;
+    when another round holds it, poll for up to ``wait`` seconds."""
+    ttl = dt.timedelta(seconds=get_settings().spgl_claim_seconds)
+    deadline = time.monotonic() + wait
+    while not leases.acquire(session, name=LEASE, holder=holder, ttl=ttl):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def _backing_off(session: Session, now: dt.datetime) -> bool:
@@ -255,8 +288,11 @@ def push_http(
     now: dt.datetime | None = None,
     retry_now: bool = False,
     timeout: float | None = None,
+    wait: float = 0.0,
 ) -> RoundResult:
     """One delivery round to an HTTP receiver."""
     timeout = timeout or get_settings().spgl_timeout_seconds
     with httpx.Client(timeout=timeout) as client:
-        return run_round(session, http_sender(url, client=client), now=now, retry_now=retry_now)
+        return run_round(
+            session, http_sender(url, client=client), now=now, retry_now=retry_now, wait=wait
+        )

@@ -138,7 +138,12 @@ def collect_outcomes(session: Session, engine: Engine, *, now: dt.datetime) -> R
 
 
 def push_staging(
-    session: Session, *, staging_url: str, now: dt.datetime | None = None, retry_now: bool = False
+    session: Session,
+    *,
+    staging_url: str,
+    now: dt.datetime | None = None,
+    retry_now: bool = False,
+    wait: float = 0.0,
 ) -> RoundResult:
     """One round: read back outcomes, then write what is pending into the staging tables."""
     engine = staging_engine(staging_url)
@@ -151,7 +156,7 @@ def push_staging(
         _insert(engine, staged, [_stage_row(v, staged, now) for v in rows])
         return {}  # no answer yet: the rows stay sent until the exchange decides
 
-    result = run_round(session, send, now=now, retry_now=retry_now)
+    result = run_round(session, send, now=now, retry_now=retry_now, wait=wait)
     result.accepted += outcomes.accepted
     result.rejected += outcomes.rejected
     result.pending = pending_count(session)
