@@ -55,22 +55,29 @@ def _withdrawn(session: Session):  # type: ignore[no-untyped-def]
 def test_rating_rules(session: Session) -> None:
     city, owner, sc = _withdrawn(session)
     first, *others = case_store.item_cases(session, sc.id)
+    soon = at(D(2026, 11, 3))  # inside the 30 days to rate, whatever today's date is
     assert others, "stage 1 of a ptype-4 project has several items"
     with pytest.raises(DomainError) as err:
-        evaluation.rate_item_case(session, principal=owner, item_case_id=first.id, grade=5)
+        evaluation.rate_item_case(
+            session, principal=owner, item_case_id=first.id, grade=5, now=soon
+        )
     assert err.value.key == "evaluation.not_finished"
     filing.withdraw_application(
         session, principal=owner, stage_case_id=sc.id, reason="不建了", now=at(D(2026, 11, 2), 15)
     )
     with pytest.raises(PermissionDenied):
         evaluation.rate_item_case(
-            session, principal=applicant(session), item_case_id=first.id, grade=5
+            session, principal=applicant(session), item_case_id=first.id, grade=5, now=soon
         )
     with pytest.raises(DomainError) as err:
-        evaluation.rate_item_case(session, principal=owner, item_case_id=first.id, grade=6)
+        evaluation.rate_item_case(
+            session, principal=owner, item_case_id=first.id, grade=6, now=soon
+        )
     assert err.value.key == "evaluation.grade"
     with pytest.raises(DomainError) as err:
-        evaluation.rate_item_case(session, principal=owner, item_case_id=first.id, grade=1)
+        evaluation.rate_item_case(
+            session, principal=owner, item_case_id=first.id, grade=1, now=soon
+        )
     assert err.value.key == "evaluation.comment_required"
     ev = evaluation.rate_item_case(
         session,
@@ -84,7 +91,9 @@ def test_rating_rules(session: Session) -> None:
     assert ev.rectify_by == D(2026, 11, 24)
     assert (ev.department_id, ev.stage_case_id) == (first.department_id, sc.id)
     with pytest.raises(DomainError) as err:
-        evaluation.rate_item_case(session, principal=owner, item_case_id=first.id, grade=5)
+        evaluation.rate_item_case(
+            session, principal=owner, item_case_id=first.id, grade=5, now=soon
+        )
     assert err.value.key == "evaluation.once"
     # Each 办件 is rated on its own, within 30 days of its end: the other item of the same
     # application ended on Mon 2 Nov, so 2 Dec is its last day and 3 Dec is too late.
