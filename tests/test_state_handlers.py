@@ -28,6 +28,7 @@ from eap.state.admin.audit import AuditState
 from eap.state.approval.window import WindowState
 from eap.state.core.base import SignedInUser
 from eap.state.core.inbox import InboxState
+from eap.state.hall.apply import ApplyState
 from tests.factories import _user, applicant, at, city_staff, project, upload_missing
 
 REGION = "360500"
@@ -73,7 +74,12 @@ def world(engine: Engine) -> dict[str, Any]:
             "auditor": _login(s, _user(s, "auditor", region_code="360000").user_id),
         }
         s.commit()
-        return {"sc_id": sc.id, "tokens": tokens, "window_id": city.window.user_id}
+        return {
+            "sc_id": sc.id,
+            "tokens": tokens,
+            "window_id": city.window.user_id,
+            "project_id": pid,
+        }
 
 
 @pytest.fixture
@@ -180,6 +186,34 @@ def test_an_event_uses_one_connection_and_the_top_bar_names_are_read_once(
             window.department_id = moved_from
             s.add(window)
             s.commit()
+
+
+def test_the_form_page_reads_the_session_once_on_two_connections(
+    engine: Engine, world: dict[str, Any], statements: list[str]
+) -> None:
+    """Coming back to 在线申报 with a project chosen: admission, the company's projects and
+    the form; the session is resolved by admission alone."""
+    checkouts: list[object] = []
+
+    def count(*_args: object) -> None:
+        checkouts.append(1)
+
+    state = _state(ApplyState, world["tokens"]["owner"])
+    state.project_id, state.stage = str(world["project_id"]), "1"
+    event.listen(engine.pool, "checkout", count)
+    try:
+        state.load()
+    finally:
+        event.remove(engine.pool, "checkout", count)
+    assert state.error == "" and state.items and state.materials
+    assert [p["id"] for p in state.my_projects] == [str(world["project_id"])]
+    assert len([q for q in statements if "from usersession" in q.lower()]) == 1
+    assert len(checkouts) == 2  # admission (session and top bar), then the page's reads
+    # another company's project left in the page state is dropped, not shown
+    other = _state(ApplyState, world["tokens"]["owner"])
+    other.project_id, other.stage = "999999", "1"
+    other.load()
+    assert other.project_id == "" and other.items == [] and other.error == ""
 
 
 def test_an_idle_session_found_by_an_action_is_ended_and_nothing_changes(

@@ -17,6 +17,7 @@ from eap.services.approval import filing, generation, supplements
 from eap.services.approval.generation import PlanChoice
 from eap.services.core import files
 from eap.services.core.clock import CHINA_TZ
+from eap.services.core.principal import Principal
 from eap.services.hall import drafts, hall, licences, projects
 from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
 from eap.state.core.base import AppState
@@ -87,12 +88,19 @@ class ApplyState(AppState):
         principal, redirect = self._admit(APPLY)
         if principal is None:
             return redirect
-        with Session(get_engine()) as s:
-            rows = s.exec(
-                select(Project)
-                .where(Project.company_id == principal.company_id)
-                .order_by(col(Project.id).desc())
-            ).all()
+        try:
+            with session_scope() as s:  # one connection: the projects, then the form
+                self._load_in(s, principal)
+        except Exception as exc:  # translated for the user, never a traceback
+            self.error = self._error(exc)
+        return self._pull_after()
+
+    def _load_in(self, s: Session, principal: Principal) -> None:
+        rows = s.exec(
+            select(Project)
+            .where(Project.company_id == principal.company_id)
+            .order_by(col(Project.id).desc())
+        ).all()
         self.my_projects = [
             {"id": str(p.id), "name": p.name, "stage": str(p.current_stage)} for p in rows
         ]
@@ -115,13 +123,12 @@ class ApplyState(AppState):
         if self.project_id:  # coming back: refresh the form and any new notices
             held = self._form_of == f"{principal.user_id}:{self.project_id}:{self.stage}"
             try:
-                self._load_form(resume=not held)
+                self._form_in(s, principal, resume=not held)
             except Exception as exc:  # translated for the user, never a traceback
                 self.error = self._error(exc)
         if registered and registered == self.project_id and not self.error:
             name = next(p["name"] for p in self.my_projects if p["id"] == registered)
             self.message = self._tr("apply.registered", name=name)
-        return self._pull_after()
 
     def _pull_after(self) -> EventSpec | None:
         """The 电子证照库's licences, fetched off the event loop once the form shows."""
@@ -158,39 +165,43 @@ class ApplyState(AppState):
         if not self.project_id:
             return
         with session_scope() as s:  # one connection: the session check, then the form
-            principal = self._require_in(s, APPLY)
-            # Held while the services below look the project up: the session's identity map
-            # keeps only referenced rows, so each look-up would read it again.
-            held = s.get(Project, int(self.project_id))  # noqa: F841
-            self.notices = [
-                n
-                for n in hall.open_notices(s, principal=principal, project_id=int(self.project_id))
-                if str(n.stage) == self.stage
-            ]
-            if resume and self.stage:
-                self._answers = {}
-                self._set_files({}, {})
-                draft = drafts.load_draft(
-                    s,
-                    principal=principal,
-                    project_id=int(self.project_id),
-                    stage_code=int(self.stage),
-                )
-                if draft is not None:
-                    self._answers = draft["answers"]
-                    self._set_files(draft["uploads"], draft["names"])
-                    at = draft["saved_at"].astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
-                    self.message = self._tr("apply.draft_resumed", at=at)
-            if self.stage:
-                form = hall.apply_form(
-                    s,
-                    principal=principal,
-                    project_id=int(self.project_id),
-                    stage_code=int(self.stage),
-                    answers=self._answers,
-                )
-                self.items, self.materials = form.form_items, form.materials
-                self.questions = form.questions
+            self._form_in(s, self._require_in(s, APPLY), resume=resume)
+
+    def _form_in(self, s: Session, principal: Principal, *, resume: bool) -> None:
+        """``_load_form`` on the caller's connection, for a principal it has resolved."""
+        self.items, self.materials, self.notices, self.questions = [], [], [], []
+        # Held while the services below look the project up: the session's identity map
+        # keeps only referenced rows, so each look-up would read it again.
+        held = s.get(Project, int(self.project_id))  # noqa: F841
+        self.notices = [
+            n
+            for n in hall.open_notices(s, principal=principal, project_id=int(self.project_id))
+            if str(n.stage) == self.stage
+        ]
+        if resume and self.stage:
+            self._answers = {}
+            self._set_files({}, {})
+            draft = drafts.load_draft(
+                s,
+                principal=principal,
+                project_id=int(self.project_id),
+                stage_code=int(self.stage),
+            )
+            if draft is not None:
+                self._answers = draft["answers"]
+                self._set_files(draft["uploads"], draft["names"])
+                at = draft["saved_at"].astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+                self.message = self._tr("apply.draft_resumed", at=at)
+        if self.stage:
+            form = hall.apply_form(
+                s,
+                principal=principal,
+                project_id=int(self.project_id),
+                stage_code=int(self.stage),
+                answers=self._answers,
+            )
+            self.items, self.materials = form.form_items, form.materials
+            self.questions = form.questions
         self._form_of = f"{principal.user_id}:{self.project_id}:{self.stage}"
         if self.notices:  # 补正: only the notice's materials are asked for
             needs = [m.code for n in self.notices for m in n.materials]
