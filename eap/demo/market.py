@@ -266,8 +266,9 @@ def seed_market(
     purchases.cancel_purchase(
         session, principal=owner, purchase_id=p.id or 0, reason="项目方案调整，暂缓采购"
     )
-    # an objection upheld during publicity
-    owner, pid = owners[2 % len(owners)]
+    # an objection upheld during publicity, in 南昌 (whose supervisor the demo shows it to)
+    local = [o for o in owners if _project_city(session, o[1]) == "360100"] or owners
+    owner, pid = local[2 % len(local)]
     day = _back(cal, today, 8)
     p = post(owner, pid, day, service="ZJ04", scope="编制水土保持方案报告表")
     register(p, nanchang[2:6], cal.add_working_days(day, 1).day, quotes=False)
@@ -399,6 +400,11 @@ def _owners(session: Session) -> list[tuple[Principal, int]]:
         .limit(8)
     ).all()
     return [(Principal.of(u), pid or 0) for u, pid in rows]
+
+
+def _project_city(session: Session, project_id: int) -> str:
+    project = session.get(Project, project_id)
+    return (project.region_code or "")[:4] + "00" if project else ""
 
 
 def _previous(cal: WorkCalendar, day: dt.date) -> dt.date:

@@ -163,13 +163,29 @@ def open_case(driver: WebDriver, table_css: str, case_no: str) -> None:
     raise AssertionError(f"{case_no} not listed")
 
 
+def _through_navigation(condition):  # type: ignore[no-untyped-def]
+    """A wait's condition that reads "not yet" when the page navigated under the command
+    (chromedriver's "aborted by navigation", as when sign-in loads the home page)."""
+    from selenium.common.exceptions import WebDriverException
+
+    def check(driver):  # type: ignore[no-untyped-def]
+        try:
+            return condition(driver)
+        except WebDriverException as exc:
+            if "aborted by navigation" in str(exc.msg or ""):
+                return False
+            raise
+
+    return check
+
+
 def wait_css(driver: WebDriver, css: str, timeout: float = 20):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, css))
+        _through_navigation(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
     )
 
 
@@ -179,7 +195,9 @@ def wait_clickable(driver: WebDriver, css: str, timeout: float = 20):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, css)))
+    return WebDriverWait(driver, timeout).until(
+        _through_navigation(ec.element_to_be_clickable((By.CSS_SELECTOR, css)))
+    )
 
 
 def wait_text(driver: WebDriver, element_id: str, text: str, timeout: float = 20) -> None:
@@ -190,7 +208,7 @@ def wait_text(driver: WebDriver, element_id: str, text: str, timeout: float = 20
 
     try:
         WebDriverWait(driver, timeout).until(
-            ec.text_to_be_present_in_element((By.ID, element_id), text)
+            _through_navigation(ec.text_to_be_present_in_element((By.ID, element_id), text))
         )
     except TimeoutException as exc:  # say what was there instead, for a run we cannot rerun
         found = driver.find_elements(By.ID, element_id)

@@ -19,6 +19,22 @@ def _rows(driver):  # type: ignore[no-untyped-def]
     return driver.find_elements(By.CSS_SELECTOR, ".audit-row")
 
 
+def _wait_rows(driver, ok) -> None:  # type: ignore[no-untyped-def]
+    """Until the listed rows' texts satisfy ``ok`` (the list re-renders as it goes)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    texts: list[str] = []
+    for _ in range(80):
+        try:
+            texts = [r.text for r in _rows(driver)]
+        except StaleElementReferenceException:
+            texts = []
+        if texts and ok(texts):
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"the rows never matched: {texts[:3]}")
+
+
 def _wait_total_change(driver, before: str) -> str:  # type: ignore[no-untyped-def]
     for _ in range(80):
         now = driver.find_element("id", "audit-total").text
@@ -70,11 +86,14 @@ def test_auditor_filters_searches_and_follows_a_record(app_url: str, browser) ->
     name = subject.text
     subject.click()
     wait_css(driver, "#audit-record-chip")
-    total = _wait_total_change(driver, total)
-    assert all(name in r.text for r in _rows(driver))
-    # by anyone: the search that led here is cleared, so the applicant's submission shows too
+    # the record's entries by anyone: the search that led here is cleared, so the applicant's
+    # submission shows too (waited for by content: the count may equal the search's)
+    _wait_rows(
+        driver,
+        lambda texts: all(name in x for x in texts) and any("nc_window" not in x for x in texts),
+    )
+    total = driver.find_element("id", "audit-total").text
     assert driver.find_element("id", "audit-text").get_attribute("value") == ""
-    assert any("nc_window" not in r.text for r in _rows(driver))
     driver.save_screenshot(str(SCREENSHOTS / "audit-record.png"))
 
     # a reversed date range is refused beside the end date, the typed dates kept

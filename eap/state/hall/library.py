@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any
+from typing import ClassVar
 
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
-from eap.db import get_engine, session_scope
+from eap.db import get_engine
 from eap.errors import DomainError
-from eap.services.core import files
 from eap.services.core.clock import today_in_china
 from eap.services.core.principal import Principal
 from eap.services.hall import library, licences
 from eap.services.hall.library import AddableMaterial, LibraryRow, LibraryStatus
 from eap.state.core.base import AppState
+from eap.state.core.one_upload import OneUploadMixin
 
 LIBRARY = "/hall/library"
 
@@ -32,7 +32,8 @@ def _date(value: str) -> dt.date | None:
         raise DomainError("library.bad_date", field="valid_until") from None
 
 
-class LibraryState(AppState):
+class LibraryState(OneUploadMixin, AppState):
+    upload_route: ClassVar[str] = LIBRARY
     rows: list[LibraryRow] = []
     addable: list[AddableMaterial] = []
     only_renewals: bool = False  # show only what has expired or ends soon
@@ -42,11 +43,7 @@ class LibraryState(AppState):
     renew_label: str = ""
     add_code: str = ""
     valid_until: str = ""
-    upload_name: str = ""
-    field_errors: dict[str, str] = {}
     message: str = ""
-    error: str = ""
-    _upload_id: int = 0
     _seen_file: int = 0
 
     @rx.var
@@ -133,31 +130,6 @@ class LibraryState(AppState):
     def set_valid_until(self, value: str) -> None:
         self.valid_until = value
         self.field_errors = {k: v for k, v in self.field_errors.items() if k != "valid_until"}
-
-    @rx.event
-    async def handle_upload(self, uploads: list[rx.UploadFile]) -> None:
-        """Kept by the files service at once; it joins the library only when saved."""
-        if not uploads:
-            return
-        self.field_errors, self.error = {}, ""
-        try:
-            principal = self._require(LIBRARY)
-            data = await uploads[0].read()
-            with session_scope() as s:
-                stored = files.store_file(
-                    s, principal=principal, filename=uploads[0].name or "file", content=data
-                )
-                self._upload_id, self.upload_name = stored.id or 0, stored.filename
-        except Exception as exc:
-            message = self._error(exc)
-            if isinstance(exc, DomainError) and exc.field:
-                self.field_errors = {exc.field: message}
-            else:
-                self.error = message
-
-    @rx.event
-    def upload_refused(self, rejected: list[Any]) -> None:
-        self.field_errors = {"file": self._tr("apply.file_refused")}
 
     @rx.event
     def save(self) -> None:

@@ -4,34 +4,30 @@ service decides what may be handed in."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
 import reflex as rx
 from reflex.event import EventSpec
 from sqlmodel import Session
 
-from eap.db import get_engine, session_scope
-from eap.errors import DomainError
+from eap.db import get_engine
 from eap.services.approval import owed
 from eap.services.approval.owed import CompanyOwedRow
-from eap.services.core import files
 from eap.services.core.principal import Principal
 from eap.state.core.base import AppState
+from eap.state.core.one_upload import OneUploadMixin
 
 OWED = "/hall/owed"
 
 
-class OwedState(AppState):
+class OwedState(OneUploadMixin, AppState):
+    upload_route: ClassVar[str] = OWED
     rows: list[CompanyOwedRow] = []
     # The hand-in under way: one owed material of one application.
     handing_stage: int = 0
     handing_code: str = ""
     handing_label: str = ""
-    upload_name: str = ""
-    field_errors: dict[str, str] = {}
     message: str = ""
-    error: str = ""
-    _upload_id: int = 0
 
     @rx.var
     def late(self) -> int:
@@ -71,31 +67,6 @@ class OwedState(AppState):
     @rx.event
     def cancel(self) -> None:
         self._close()
-
-    @rx.event
-    async def handle_upload(self, uploads: list[rx.UploadFile]) -> None:
-        """Kept by the files service at once; it counts as handed in only when submitted."""
-        if not uploads:
-            return
-        self.field_errors, self.error = {}, ""
-        try:
-            principal = self._require(OWED)
-            data = await uploads[0].read()
-            with session_scope() as s:
-                stored = files.store_file(
-                    s, principal=principal, filename=uploads[0].name or "file", content=data
-                )
-                self._upload_id, self.upload_name = stored.id or 0, stored.filename
-        except Exception as exc:
-            message = self._error(exc)
-            if isinstance(exc, DomainError) and exc.field:
-                self.field_errors = {exc.field: message}
-            else:
-                self.error = message
-
-    @rx.event
-    def upload_refused(self, rejected: list[Any]) -> None:
-        self.field_errors = {"file": self._tr("apply.file_refused")}
 
     @rx.event
     def hand_in(self) -> None:
