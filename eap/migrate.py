@@ -13,7 +13,8 @@ def alembic_config(url: str | None = None) -> Config:
     cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     if url:
-        cfg.set_main_option("sqlalchemy.url", url)
+        # the ini parser interpolates '%': a URL-quoted socket path or password must pass as is
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
