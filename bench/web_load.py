@@ -7,10 +7,11 @@ sign-in page's event (the handoff code redeemed at /auth/enter, the session cook
 socket, as a browser does), then loops: open the hall from the menu (Reflex's on-load event of
 the new page; every tenth time a reload instead, which hydrates the whole state), open the one
 form, choose a project and save the draft. Prints p50/p95/p99 and events/s for 1, 50 and 200
-sessions on 1 worker and on 2 workers — people pausing between actions as people do
-(``EAP_BENCH_THINK_SECONDS``, 5 s on average), and 200 sessions acting back to back for the
-capacity — and the p95 of 20 ordinary users (1 s pauses) with and without one supervisor
-loading the city rankings and exporting Excel back to back, against the targets:
+sessions on 1 worker and on 2 workers — people pausing before each action as people do,
+reading what the last one showed (``EAP_BENCH_THINK_SECONDS``, 5 s on average), and 200
+sessions acting back to back for the capacity — and the p95 of 20 ordinary users (1 s pauses)
+with and without one supervisor loading the city rankings and exporting Excel back to back,
+against the targets:
 
 - p95 at 200 sessions ≤ 3 × the single session's p95 (2 workers);
 - 2 workers ≥ 1.6 × the events/s of 1 worker, 200 sessions without pauses;
@@ -86,6 +87,7 @@ def _names() -> dict[str, str]:
 @dataclass
 class Sample:
     latencies: list[float] = field(default_factory=list)
+    by_action: dict[str, list[float]] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
     ended: float = 0.0
     events: int = 0  # events the tabs sent while the clock ran
@@ -101,6 +103,10 @@ class Sample:
             "p95": q[94] * 1000,
             "p99": q[98] * 1000,
             "eps": self.events / span,
+        } | {
+            f"p95 {name}": statistics.quantiles(took, n=20, method="inclusive")[18] * 1000
+            for name, took in self.by_action.items()
+            if len(took) > 1
         }
 
 
@@ -225,28 +231,35 @@ async def signed_in(base: str, names: dict[str, str], username: str, page: str) 
     return tab
 
 
+ACTIONS = ("hall", "form", "choose", "save")
+
+
 async def ordinary_user(
     tab: PageClient, who: Applicant, sample: Sample, until: float, rounds: int, think: float
 ) -> None:
     """Opens the hall from the menu (every tenth time reloading the page instead), opens the
-    one form and saves a draft of it, timing each; with ``think``, pausing as a person does
-    between actions (0.4–1.6 × think seconds)."""
+    one form, chooses the project and saves a draft of it, timing each action; with ``think``,
+    pausing before every action as a person does, reading the page the last one showed
+    (0.4–1.6 × think seconds)."""
     pause = random.Random(tab.token)
     for done in range(rounds):
-        if time.perf_counter() > until:
-            break
-        if think:
-            await asyncio.sleep(think * pause.uniform(0.4, 1.6))
-        started = time.perf_counter()
-        await (tab.open_page if done % 10 == 9 else tab.navigate)("/hall")
-        sample.latencies.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        await tab.navigate("/hall/apply")
-        sample.latencies.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        await tab.call(tab.names["choose"], {"value": str(who.project_id)})
-        await tab.call(tab.names["save"])
-        sample.latencies.append(time.perf_counter() - started)
+        for action in range(4):
+            if time.perf_counter() > until:
+                return
+            if think:
+                await asyncio.sleep(think * pause.uniform(0.4, 1.6))
+            started = time.perf_counter()
+            if action == 0:
+                await (tab.open_page if done % 10 == 9 else tab.navigate)("/hall")
+            elif action == 1:
+                await tab.navigate("/hall/apply")
+            elif action == 2:
+                await tab.call(tab.names["choose"], {"value": str(who.project_id)})
+            else:
+                await tab.call(tab.names["save"])
+            took = time.perf_counter() - started
+            sample.latencies.append(took)
+            sample.by_action.setdefault(ACTIONS[action], []).append(took)
 
 
 async def heavy_supervisor(tab: PageClient, until: float, stop: asyncio.Event) -> None:
@@ -503,12 +516,15 @@ def _free_port() -> int:
 
 def _line(label: str, figures: dict[str, float], failed: int, share: str = "") -> None:
     print(
-        f"  {label:<34} n={figures['n']:>5.0f}  p50={figures['p50']:>7.1f} ms  "
+        f"  {label:<36} n={figures['n']:>5.0f}  p50={figures['p50']:>7.1f} ms  "
         f"p95={figures['p95']:>7.1f} ms  p99={figures['p99']:>7.1f} ms  "
         f"{figures['eps']:>6.1f} events/s" + (f"  FAILED SESSIONS {failed}" if failed else "")
     )
+    by_action = [f"{k[4:]} {v:.0f}" for k, v in figures.items() if k.startswith("p95 ")]
+    if by_action:
+        print(f"  {'':<36} p95 by action (ms): " + " · ".join(by_action))
     if share:
-        print(f"  {'':<34} {share}")
+        print(f"  {'':<36} {share}")
 
 
 def _measured(
@@ -534,11 +550,14 @@ def main() -> int:
     for workers in (1, 2):
         with backend(url, workers) as base:
             print(f"{workers} worker(s), page state in Redis:")
-            # latency: people, pausing between actions as people do
+            # latency: people, pausing before each action as people do
             for sessions in (1, 50, 200):
                 think = THINK if sessions > 1 else 0.0
+                label = f"{sessions} session(s)" + (
+                    f", ~{sessions / think:.0f} actions/s" if think else ", back to back"
+                )
                 figures, failed = _measured(
-                    f"{sessions} session(s)", base, names, people, sessions, rounds=40, think=think
+                    label, base, names, people, sessions, rounds=40, think=think
                 )
                 results[(workers, f"s{sessions}")] = figures
                 failures += failed

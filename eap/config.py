@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         default=None, description="a CJK TrueType/OpenType font; found automatically if unset"
     )
     sweep_minutes: int = Field(default=5, ge=1, description="deadline sweep interval")
+    offload_processes: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        description="processes per web worker for a supervisor's rankings and exports",
+    )
     screen_refresh_seconds: int = Field(
         default=60, ge=10, description="how often the scheduler recomputes the big screens' figures"
     )

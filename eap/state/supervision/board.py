@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import math
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +23,7 @@ from eap.services.supervision import alerts as supervision, views as supervision
 from eap.services.supervision.alerts import AlertRow
 from eap.services.supervision.kpi import GRAIN
 from eap.services.supervision.views import AnomalyRow, CaseDetail
+from eap.state.core import offload
 from eap.state.core.base import AppState
 from eap.state.supervision.figures import (
     KPI_COLUMNS,
@@ -295,8 +295,9 @@ class SupervisionState(AppState):
         return start, end
 
     # The slow parts below are background events: who asks and for which period is checked
-    # under the state's lock, the reading and building runs in a worker thread
-    # (state/supervision/figures.py), so other users' events on this worker go on meanwhile.
+    # under the state's lock, the reading and building runs in another process
+    # (state/core/offload, state/supervision/figures.py), so other users' events on this
+    # worker go on meanwhile, without waiting on the interpreter lock either.
     async def _asked(self) -> _Asked | None:
         async with self:
             try:
@@ -306,10 +307,11 @@ class SupervisionState(AppState):
                 return None
             return _Asked(principal, start, end, self.group_by, self.lang)
 
-    async def _in_thread(self, work: Callable[..., T], *args: Any) -> T | None:
-        """``work(*args)`` in a worker thread; its failure becomes the page's message."""
+    async def _offloaded(self, work: Callable[..., T], *args: Any) -> T | None:
+        """``work(*args)`` in the worker's offload process; its failure becomes the page's
+        message."""
         try:
-            return await asyncio.to_thread(work, *args)
+            return await offload.run(work, *args)
         except Exception as exc:
             async with self:
                 self.message = self._error(exc)
@@ -319,7 +321,7 @@ class SupervisionState(AppState):
     async def load_kpis(self) -> None:
         if (q := await self._asked()) is None:
             return
-        tables = await self._in_thread(both_tables, q.principal, q.start, q.end, q.group_by, q.lang)
+        tables = await self._offloaded(both_tables, q.principal, q.start, q.end, q.group_by, q.lang)
         if tables is not None:
             async with self:
                 (self.kpi_rows, self.project_rows), self.message = tables, ""
@@ -329,7 +331,7 @@ class SupervisionState(AppState):
         if (q := await self._asked()) is None:
             return
         by = t(f"kpi.by.{q.group_by}", q.lang)
-        data = await self._in_thread(
+        data = await self._offloaded(
             kpi_workbook,
             q.principal,
             q.start,
@@ -348,7 +350,7 @@ class SupervisionState(AppState):
     async def export_project_kpis(self) -> AsyncIterator[EventSpec | None]:
         if (q := await self._asked()) is None:
             return
-        data = await self._in_thread(
+        data = await self._offloaded(
             project_workbook,
             q.principal,
             q.start,
@@ -365,7 +367,7 @@ class SupervisionState(AppState):
     async def load_rankings(self) -> None:
         if (q := await self._asked()) is None:
             return
-        figures = await self._in_thread(ranking_figures, q.principal, q.start, q.end, q.lang)
+        figures = await self._offloaded(ranking_figures, q.principal, q.start, q.end, q.lang)
         if figures is not None:
             async with self:
                 (self.ranking, self.trend, self.distribution), self.message = figures, ""

@@ -1,11 +1,11 @@
 """The supervision page's slow parts as plain functions of their inputs, so that the page's
-handlers run them in a worker thread (``asyncio.to_thread``) instead of on the event loop,
-where a supervisor's ranking or export would stall every other user of the worker.
+handlers run them in another process (``state/core/offload``) instead of on the event loop,
+where a supervisor's ranking or export would stall every other user of the worker; their
+arguments and results are plain, picklable values.
 
-A thread frees the loop but not the processor (one interpreter lock per worker), so the
-figures are also kept a minute in the shared cache (Redis), per region, period and language:
-supervisors asking again, or several asking at once, cost one computation. The roll-ups they
-read change only when the scheduler re-rolls them, far less often than that."""
+The figures are also kept a minute in the shared cache (Redis), per region, period and
+language: supervisors asking again, or several asking at once, cost one computation. The
+roll-ups they read change only when the scheduler re-rolls them, far less often than that."""
 
 from __future__ import annotations
 
