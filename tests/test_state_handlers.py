@@ -94,6 +94,19 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", record)
 
 
+@pytest.fixture
+def checkouts(engine: Engine) -> Iterator[list[object]]:
+    """One entry per connection taken from the pool while the test runs."""
+    taken: list[object] = []
+
+    def count(*_args: object) -> None:
+        taken.append(1)
+
+    event.listen(engine.pool, "checkout", count)
+    yield taken
+    event.remove(engine.pool, "checkout", count)
+
+
 def _redirect_path(spec: object) -> str:
     return str(getattr(spec, "args", ((None, ""),))[0][1])
 
@@ -143,30 +156,21 @@ def test_perform_acts_once_and_reloads_with_the_same_principal(
 
 
 def test_an_event_uses_one_connection_and_the_top_bar_names_are_read_once(
-    engine: Engine, world: dict[str, Any], statements: list[str]
+    engine: Engine, world: dict[str, Any], statements: list[str], checkouts: list[object]
 ) -> None:
     """The session check and the top bar's figures share the load's connection; the names
     of the user's region and department are read again only when the account changes."""
-    checkouts: list[object] = []
-
-    def count(*_args: object) -> None:
-        checkouts.append(1)
-
-    event.listen(engine.pool, "checkout", count)
-    try:
-        state = _state(WindowState, world["tokens"]["window"])
-        assert state.load() is None
-        first_user = state.user
-        assert first_user.region and first_user.department  # the scope was read
-        checkouts.clear()
-        statements.clear()
-        principal, redirect = state._admit("/workbench/window")
-        assert principal is not None and redirect is None
-        assert len(checkouts) == 1  # the session check and the bell: one connection
-        assert not [q for q in statements if "from region" in q.lower()]  # no scope again
-        assert state.user == first_user
-    finally:
-        event.remove(engine.pool, "checkout", count)
+    state = _state(WindowState, world["tokens"]["window"])
+    assert state.load() is None
+    first_user = state.user
+    assert first_user.region and first_user.department  # the scope was read
+    checkouts.clear()
+    statements.clear()
+    principal, redirect = state._admit("/workbench/window")
+    assert principal is not None and redirect is None
+    assert len(checkouts) == 1  # the session check and the bell: one connection
+    assert not [q for q in statements if "from region" in q.lower()]  # no scope again
+    assert state.user == first_user
     with Session(engine) as s:  # the account moves to another department
         window = s.get(User, world["window_id"])
         assert window is not None
@@ -189,22 +193,14 @@ def test_an_event_uses_one_connection_and_the_top_bar_names_are_read_once(
 
 
 def test_the_form_page_reads_the_session_once_on_two_connections(
-    engine: Engine, world: dict[str, Any], statements: list[str]
+    world: dict[str, Any], statements: list[str], checkouts: list[object]
 ) -> None:
     """Coming back to 在线申报 with a project chosen: admission, the company's projects and
     the form; the session is resolved by admission alone."""
-    checkouts: list[object] = []
-
-    def count(*_args: object) -> None:
-        checkouts.append(1)
-
     state = _state(ApplyState, world["tokens"]["owner"])
     state.project_id, state.stage = str(world["project_id"]), "1"
-    event.listen(engine.pool, "checkout", count)
-    try:
-        state.load()
-    finally:
-        event.remove(engine.pool, "checkout", count)
+    checkouts.clear()
+    state.load()
     assert state.error == "" and state.items and state.materials
     assert [p["id"] for p in state.my_projects] == [str(world["project_id"])]
     assert len([q for q in statements if "from usersession" in q.lower()]) == 1

@@ -161,8 +161,8 @@ class ApplyState(AppState):
 
     def _load_form(self, *, resume: bool = False) -> None:
         """The form for the chosen project and stage; ``resume`` picks up a saved draft."""
-        self.items, self.materials, self.notices, self.questions = [], [], [], []
         if not self.project_id:
+            self.items, self.materials, self.notices, self.questions = [], [], [], []
             return
         with session_scope() as s:  # one connection: the session check, then the form
             self._form_in(s, self._require_in(s, APPLY), resume=resume)
