@@ -21,6 +21,12 @@ Beside each busy phase it prints where the machine's processor time went (the we
 PostgreSQL, Redis, this load generator, idle): everything runs on one machine here, so a phase
 that leaves no processor idle measures the machine's capacity, not a stall in the app.
 
+The machine's pace (a fixed piece of pure-Python work, best of three, timed before each phase
+on the quiet machine) is printed beside each phase as a multiple of the run's first: a shared
+virtual machine's speed can change severalfold within minutes, and the p95 ratio compares two
+phases, so the verdict says when they ran at different paces. ``EAP_BENCH_LOGLEVEL=debug`` (with
+``REFLEX_STATE_MANAGER_REDIS_DEBUG=1``) keeps the backend's lock trace in ``var/bench-web-N.log``.
+
 Bounded: every phase stops after its time or its rounds, whichever comes first; localhost only.
 PostgreSQL is reached over its local socket when it has one (as an install on one machine
 connects), else over TCP. Set ``EAP_PG_ADMIN_URL`` / ``EAP_BENCH_REDIS_URL`` for other servers.
@@ -240,7 +246,10 @@ async def ordinary_user(
     """Opens the hall from the menu (every tenth time reloading the page instead), opens the
     one form, chooses the project and saves a draft of it, timing each action; with ``think``,
     pausing before every action as a person does, reading the page the last one showed
-    (0.4–1.6 × think seconds)."""
+    (0.4–1.6 × think seconds). The first round is not counted: it is each tab's first visit to
+    each page, and with pauses every tab makes it at the same moment (all start together),
+    a burst of first visits no steady use has; the single session's first round is left out
+    alike."""
     pause = random.Random(tab.token)
     for done in range(rounds):
         for action in range(4):
@@ -258,6 +267,8 @@ async def ordinary_user(
             else:
                 await tab.call(tab.names["save"])
             took = time.perf_counter() - started
+            if done == 0:
+                continue
             sample.latencies.append(took)
             sample.by_action.setdefault(ACTIONS[action], []).append(took)
 
@@ -300,7 +311,8 @@ async def phase(
     tabs = await _sign_in_all(base, names, wanted)
     failures = [t for t in tabs if isinstance(t, BaseException)]
     sample = Sample()
-    until = time.perf_counter() + PHASE_SECONDS
+    # with pauses, the uncounted first round (four pauses, 5 × think on average) comes first
+    until = time.perf_counter() + PHASE_SECONDS + 4 * think
     stop = asyncio.Event()
     users = [
         ordinary_user(tab, person, sample, until, rounds, think)
@@ -365,6 +377,23 @@ def _processor() -> dict[str, float]:
         if kind:
             used[kind] = used.get(kind, 0.0) + (int(stat[11]) + int(stat[12])) / _TICK
     return used
+
+
+def _pace() -> float:
+    """Seconds a fixed piece of pure-Python work takes now, the best of three (the machine's
+    speed for one thread, with the least of whatever else is running)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(200_000):
+            total += i * i % 7
+        json.dumps([{"k": i, "v": str(i)} for i in range(5_000)])
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+_PACE: dict[str, float] = {}  # the run's first pace, the unit of the others
 
 
 def _share(before: dict[str, float], after: dict[str, float], seconds: float) -> str:
@@ -473,7 +502,7 @@ def backend(database_url: str, workers: int) -> Iterator[str]:
             "--backend-port",
             str(port),
             "--loglevel",
-            "warning",
+            os.environ.get("EAP_BENCH_LOGLEVEL", "warning"),
         ],
         cwd=ROOT,
         env=env,
@@ -518,7 +547,8 @@ def _line(label: str, figures: dict[str, float], failed: int, share: str = "") -
     print(
         f"  {label:<36} n={figures['n']:>5.0f}  p50={figures['p50']:>7.1f} ms  "
         f"p95={figures['p95']:>7.1f} ms  p99={figures['p99']:>7.1f} ms  "
-        f"{figures['eps']:>6.1f} events/s" + (f"  FAILED SESSIONS {failed}" if failed else "")
+        f"{figures['eps']:>6.1f} events/s  pace {figures.get('pace', 1.0):.2f}×"
+        + (f"  FAILED SESSIONS {failed}" if failed else "")
     )
     by_action = [f"{k[4:]} {v:.0f}" for k, v in figures.items() if k.startswith("p95 ")]
     if by_action:
@@ -530,9 +560,20 @@ def _line(label: str, figures: dict[str, float], failed: int, share: str = "") -
 def _measured(
     label: str, base: str, names: dict[str, str], people: list[Applicant], sessions: int, **how: Any
 ) -> tuple[dict[str, float], int]:
+    pace = _pace()
+    first = _PACE.setdefault("first", pace)
     figures, failed, share = asyncio.run(phase(base, names, people, sessions, **how))
+    figures["pace"] = pace / first
     _line(label, figures, failed, share if sessions > 1 else "")
     return figures, failed
+
+
+def _pace_note(a: dict[str, float], b: dict[str, float]) -> str:
+    """Said beside a verdict whose two phases ran at paces more than 1.3× apart."""
+    ratio = b.get("pace", 1.0) / a.get("pace", 1.0)
+    if 1 / 1.3 <= ratio <= 1.3:
+        return ""
+    return f" (the machine's pace differed {ratio:.2f}× between the two phases)"
 
 
 def _verdict(text: str, ok: bool) -> bool:
@@ -585,17 +626,20 @@ def main() -> int:
     ok = _verdict(f"every session signed in and finished ({failures} failed)", not failures)
     ok &= _verdict(
         f"p95 at 200 sessions {results[(2, 's200')]['p95']:.0f} ms ≤ 3 × single "
-        f"{results[(2, 's1')]['p95']:.0f} ms",
+        f"{results[(2, 's1')]['p95']:.0f} ms"
+        + _pace_note(results[(2, "s1")], results[(2, "s200")]),
         results[(2, "s200")]["p95"] <= 3 * results[(2, "s1")]["p95"],
     )
     ok &= _verdict(
         f"2 workers {results[(2, 'saturated')]['eps']:.1f} events/s ≥ 1.6 × 1 worker "
-        f"{results[(1, 'saturated')]['eps']:.1f} (no pause)",
+        f"{results[(1, 'saturated')]['eps']:.1f} (no pause)"
+        + _pace_note(results[(1, "saturated")], results[(2, "saturated")]),
         results[(2, "saturated")]["eps"] >= 1.6 * results[(1, "saturated")]["eps"],
     )
     ok &= _verdict(
         f"users' p95 with the supervisor {results[(2, 'busy')]['p95']:.0f} ms ≤ 1.5 × without "
-        f"{results[(2, 'quiet')]['p95']:.0f} ms",
+        f"{results[(2, 'quiet')]['p95']:.0f} ms"
+        + _pace_note(results[(2, "quiet")], results[(2, "busy")]),
         results[(2, "busy")]["p95"] <= 1.5 * results[(2, "quiet")]["p95"],
     )
     return 0 if ok else 1
