@@ -15,6 +15,7 @@ from eap.models import CaseEvent, Notification, StageMaterial, User
 from eap.models.cases import Blzt
 from eap.services.approval import filing, handling, intake, owed
 from eap.services.core import files
+from eap.services.hall import hall
 from tests.factories import (
     CAL,
     applicant,
@@ -170,3 +171,10 @@ def test_the_company_sees_what_it_owes_until_handed_in(session: Session) -> None
     f = files.store_file(session, principal=owner, filename="M010.pdf", content=pdf())
     owed.hand_in_owed(session, principal=owner, stage_case_id=sc.id, uploads={"M010": f.id or 0})
     assert owed.owed_by_company(session, principal=owner) == []
+
+
+def test_the_hall_counts_the_owed_material_on_its_stage(session: Session) -> None:
+    _, owner, sc = _owing(session)
+    (card,) = [c for c in hall.my_projects(session, principal=owner) if c.id == sc.project_id]
+    (stage,) = [st for st in card.stages if st.id == sc.id]
+    assert (stage.owed_materials, stage.open_notices) == (1, 0)

@@ -7,15 +7,33 @@ import threading
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eap.errors import DomainError, PermissionDenied
-from eap.models import Appointment, AppointmentSlot, Department, Inquiry, Notification
+from eap.models import (
+    Appointment,
+    AppointmentSlot,
+    ApprovalDocument,
+    Certificate,
+    Department,
+    Inquiry,
+    Notification,
+)
 from eap.models.cases import Blzt
-from eap.services.approval import case_store
+from eap.services.approval import case_store, intake, supplements
 from eap.services.core import files
 from eap.services.hall import appointments, drafts, hall, inquiries, templates
-from tests.factories import applicant, at, city_staff, file_and_accept, pdf, project
+from eap.services.hall.rows import HallStage
+from tests.factories import (
+    applicant,
+    at,
+    city_staff,
+    file_and_accept,
+    file_stage,
+    pdf,
+    project,
+    run_stage,
+)
 
 MONDAY = dt.date(2026, 11, 30)
 
@@ -359,3 +377,71 @@ def test_my_projects_paginate_and_show_the_four_stage_timeline(session: Session)
     assert stage.can_withdraw
     assert not any(i.can_rate or i.rated for i in stage.item_cases)  # nothing finished yet
     assert all(i.status == Blzt.ACCEPTED and i.clock != "done" for i in stage.item_cases)
+
+
+def test_my_projects_show_each_items_newest_document_and_certificate(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    sc, day = run_stage(session, city, owner, pid, 1, MONDAY)
+    cases = case_store.item_cases(session, sc.id)
+    issued = session.exec(
+        select(ApprovalDocument).where(
+            col(ApprovalDocument.item_case_id).in_([c.id for c in cases])
+        )
+    ).all()
+    assert issued  # the stage's approvals gave documents
+    first = issued[0]
+    # a second document for the same item (a corrected reply), issued later: the newest shows
+    newer = ApprovalDocument(
+        item_case_id=first.item_case_id,
+        doc_no=first.doc_no + "-更正",
+        title="关于更正的批复",
+        issued_on=day,
+    )
+    certificate = Certificate(
+        cert_no="CERT-HALL-1",
+        item_case_id=first.item_case_id,
+        project_id=pid,
+        company_id=owner.company_id or 0,
+        name="建设工程规划许可证",
+        issued_on=day,
+        status="revoked",
+        verify_token="hall-verify-1",
+    )
+    session.add_all([newer, certificate])
+    session.flush()
+    (card,) = [c for c in hall.my_projects(session, principal=owner, now=at(day)) if c.id == pid]
+    shown = {i.id: i for st in card.stages for i in st.item_cases}
+    item = shown[first.item_case_id]
+    assert (item.doc, item.doc_title, item.doc_id) == (newer.doc_no, newer.title, newer.id)
+    assert (item.cert, item.cert_name, item.cert_id, item.cert_status) == (
+        "CERT-HALL-1",
+        "建设工程规划许可证",
+        certificate.id,
+        "revoked",
+    )
+    for doc in issued[1:]:
+        assert shown[doc.item_case_id].doc == doc.doc_no
+
+
+def test_my_projects_count_open_supplement_notices_per_stage(session: Session) -> None:
+    city = city_staff(session)
+    owner = applicant(session)
+    pid = project(session, owner, ptype=4)
+    sc = file_stage(session, owner, pid, 1, day=MONDAY)
+    intake.receive_case(session, principal=city.window, stage_case_id=sc.id, now=at(MONDAY, 10))
+
+    def stage_card() -> HallStage:
+        (card,) = [c for c in hall.my_projects(session, principal=owner) if c.id == pid]
+        return next(st for st in card.stages if st.id == sc.id)
+
+    assert stage_card().open_notices == 0
+    supplements.request_intake_supplement(
+        session,
+        principal=city.window,
+        stage_case_id=sc.id,
+        materials=[{"code": "M001", "remark": "盖章不清"}],
+        now=at(MONDAY, 11),
+    )
+    assert (stage_card().open_notices, stage_card().status) == (1, "supplement")

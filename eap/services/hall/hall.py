@@ -4,10 +4,11 @@ words, each clock, and the results (documents and e-certificates)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, func, select
 
+from eap.db import reading
 from eap.errors import PermissionDenied
 from eap.models import (
     ApprovalDocument,
@@ -21,6 +22,7 @@ from eap.models import (
     StageMaterial,
     SupplementNotice,
 )
+from eap.models.common import table_of
 from eap.services.approval import case_clock
 from eap.services.approval.case_clock import project_targets
 from eap.services.core.clock import WorkCalendar, now_or
@@ -40,6 +42,19 @@ from eap.services.hall.rows import (
 )
 
 OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
+
+
+class _Shown(NamedTuple):
+    """What the hall shows of an item case besides its clock: the item's name and the
+    applicant's rating, if any."""
+
+    name_zh: str
+    name_en: str
+    evaluation_id: int | None
+    grade: int | None
+    rectify_by: dt.date | None
+    rectification: str | None
+    callback_note: str | None
 
 
 def count_projects(session: Session, *, principal: Principal) -> int:
@@ -87,90 +102,117 @@ def my_projects(
         .offset((max(page, 1) - 1) * size)
         .limit(size)
     ).all()
-    # Every evaluation, document and certificate of the page's projects in three reads.
+    # Every document and certificate of the page's projects in two reads; these and the
+    # stages below are Core reads of the columns shown (no ORM objects to build: this page is
+    # every applicant's home, loaded on each visit).
     project_ids = [p.id for p in projects]
-    rated = {
-        e.item_case_id: e
-        for e in session.exec(
-            select(Evaluation)
-            .join(ItemCase, col(ItemCase.id) == col(Evaluation.item_case_id))
-            .where(col(ItemCase.project_id).in_(project_ids))
-        )
-    }
+    db = reading(session)
+    documents, certificates = table_of(ApprovalDocument), table_of(Certificate)
+    item_cases, stage_cases = table_of(ItemCase), table_of(StageCase)
+    of_page = item_cases.c.project_id.in_(project_ids)
+    # several documents or certificates of one item case: the newest is shown
     docs = {
-        d.item_case_id: d
-        for d in session.exec(
-            select(ApprovalDocument)
-            .join(ItemCase, col(ItemCase.id) == col(ApprovalDocument.item_case_id))
-            .where(col(ItemCase.project_id).in_(project_ids))
+        row.item_case_id: row
+        for row in db.execute(
+            select(documents.c.item_case_id, documents.c.id, documents.c.doc_no, documents.c.title)
+            .join(item_cases, item_cases.c.id == documents.c.item_case_id)
+            .where(of_page)
+            .order_by(documents.c.id)
         )
     }
     certs = {
-        c.item_case_id: c
-        for c in session.exec(
-            select(Certificate).where(col(Certificate.project_id).in_(project_ids))
+        row.item_case_id: row
+        for row in db.execute(
+            select(
+                certificates.c.item_case_id,
+                certificates.c.id,
+                certificates.c.cert_no,
+                certificates.c.name,
+                certificates.c.status,
+            )
+            .where(certificates.c.project_id.in_(project_ids))
+            .order_by(certificates.c.id)
         )
     }
-    # The page's stages, item cases and open notices in three reads, not three per stage.
-    stage_rows = session.exec(
-        select(StageCase)
-        .where(col(StageCase.project_id).in_(project_ids))
-        .order_by(col(StageCase.id))
+    # The page's stages with their open notices and owed materials counted, then their item
+    # cases: two reads, not three per stage.
+    notices, owed = table_of(SupplementNotice), table_of(StageMaterial)
+    open_notice_count = (
+        select(func.count())
+        .where(notices.c.stage_case_id == stage_cases.c.id, notices.c.answered_at.is_(None))
+        .scalar_subquery()
+    )
+    owed_count = (
+        select(func.count())
+        .where(owed.c.stage_case_id == stage_cases.c.id, owed.c.owed)
+        .scalar_subquery()
+    )
+    stage_rows = db.execute(
+        select(
+            stage_cases.c.id,
+            stage_cases.c.case_no,
+            stage_cases.c.project_id,
+            stage_cases.c.stage_code,
+            stage_cases.c.status,
+            stage_cases.c.window_region_code,
+            open_notice_count.label("open_notices"),
+            owed_count.label("owed_materials"),
+        )
+        .where(stage_cases.c.project_id.in_(project_ids))
+        .order_by(stage_cases.c.id)
     ).all()
     stage_ids = [sc.id for sc in stage_rows]
     # 事权: the window that takes each application (a county's or the city's), where to go
+    departments = table_of(Department)
     windows = {
         code: f"{name} · {address}" if address else name
-        for code, name, address in session.exec(
-            select(Department.region_code, Department.name, Department.address).where(
-                Department.kind == "window",
-                col(Department.active),
-                col(Department.region_code).in_({sc.window_region_code for sc in stage_rows}),
+        for code, name, address in db.execute(
+            select(departments.c.region_code, departments.c.name, departments.c.address).where(
+                departments.c.kind == "window",
+                departments.c.active,
+                departments.c.region_code.in_({sc.window_region_code for sc in stage_rows}),
             )
         )
     }
-    stages_of: dict[int, list[StageCase]] = {}
+    stages_of: dict[int, list[Any]] = {}
     for sc in stage_rows:
         stages_of.setdefault(sc.project_id, []).append(sc)
-    items_of: dict[int, list[tuple[ItemCase, Item]]] = {}
-    for case, item in session.exec(
-        select(ItemCase, Item)
+    # The item cases are ORM rows (their clocks and ratings are computed from them), each with
+    # its item's name and its evaluation when rated (one at most: 一事一评).
+    items_of: dict[int, list[tuple[ItemCase, Any]]] = {}
+    for case, *shown in session.exec(
+        select(
+            ItemCase,
+            Item.name_zh,
+            Item.name_en,
+            col(Evaluation.id).label("evaluation_id"),
+            Evaluation.grade,
+            Evaluation.rectify_by,
+            Evaluation.rectification,
+            Evaluation.callback_note,
+        )
         .join(Item, col(Item.id) == col(ItemCase.item_id))
+        .outerjoin(Evaluation, col(Evaluation.item_case_id) == col(ItemCase.id))
         .where(col(ItemCase.stage_case_id).in_(stage_ids))
         .order_by(col(ItemCase.id))
     ):
-        items_of.setdefault(case.stage_case_id or 0, []).append((case, item))
-    open_notices_of: dict[int, int] = {}
-    for stage_case_id in session.exec(
-        select(SupplementNotice.stage_case_id).where(
-            col(SupplementNotice.stage_case_id).in_(stage_ids),
-            col(SupplementNotice.answered_at).is_(None),
-        )
-    ):
-        open_notices_of[stage_case_id] = open_notices_of.get(stage_case_id, 0) + 1
-    owed_of: dict[int, int] = {}
-    for stage_case_id in session.exec(
-        select(StageMaterial.stage_case_id).where(
-            col(StageMaterial.stage_case_id).in_(stage_ids), col(StageMaterial.owed)
-        )
-    ):
-        owed_of[stage_case_id] = owed_of.get(stage_case_id, 0) + 1
+        items_of.setdefault(case.stage_case_id or 0, []).append((case, _Shown(*shown)))
     targets = project_targets(session, projects=projects)
     for p in projects:
         stages = []
         for sc in stages_of.get(p.id or 0, []):
             items = []
-            for case, item in items_of.get(sc.id or 0, []):
+            for case, shown in items_of.get(sc.id or 0, []):
                 view = case_clock.clock_view(case, now=now, cal=cal)
                 doc, cert = docs.get(case.id or 0), certs.get(case.id or 0)
-                grade = rated.get(case.id or 0)
+                grade = shown if shown.evaluation_id is not None else None
                 rateable = evaluation.can_rate(case, rated=grade is not None, now=now)
                 items.append(
                     HallItem(
                         id=case.id or 0,
                         case_no=case.case_no,
-                        item_zh=item.name_zh,
-                        item_en=item.name_en,
+                        item_zh=shown.name_zh,
+                        item_en=shown.name_en,
                         status=case.status,
                         clock=view.state,
                         used_days=view.used,
@@ -203,8 +245,8 @@ def my_projects(
                     status=sc.status,
                     project_id=sc.project_id,
                     item_cases=items,
-                    open_notices=open_notices_of.get(sc.id or 0, 0),
-                    owed_materials=owed_of.get(sc.id or 0, 0)
+                    open_notices=sc.open_notices,
+                    owed_materials=sc.owed_materials
                     if sc.status not in ("withdrawn", "refused")
                     else 0,
                     can_withdraw=sc.status in OPEN_STAGE,
