@@ -276,7 +276,8 @@ async def ordinary_user(
 async def heavy_supervisor(tab: PageClient, until: float, stop: asyncio.Event) -> None:
     """The provincial supervisor: city rankings and an Excel export, back to back."""
     while time.perf_counter() < until and not stop.is_set():
-        await tab.call(tab.names["rankings"], until="ranking_rx_state_")
+        # finished when the page's buttons stop waiting (the same figures again are not re-sent)
+        await tab.call(tab.names["rankings"], until="computing_rx_state_=false")
         await tab.call(tab.names["export"], until="events")
 
 

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         le=16,
         description="processes per web worker for a supervisor's rankings and exports",
     )
+    offload_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="scheduling niceness of those processes: below the pages people wait on",
+    )
     screen_refresh_seconds: int = Field(
         default=60, ge=10, description="how often the scheduler recomputes the big screens' figures"
     )

@@ -10,6 +10,7 @@ import signal
 
 import pytest
 
+from eap.config import get_settings
 from eap.errors import DomainError
 from eap.state.core import offload
 
@@ -37,6 +38,14 @@ def test_work_runs_in_another_process_and_the_pool_is_kept() -> None:
     first = asyncio.run(offload.run(where))
     assert first != os.getpid()
     assert asyncio.run(offload.run(where)) == first  # one process, started once
+
+
+def niceness() -> int:
+    return os.nice(0)
+
+
+def test_the_work_runs_below_the_pages_priority() -> None:
+    assert asyncio.run(offload.run(niceness)) == os.nice(0) + get_settings().offload_nice
 
 
 def test_a_refusal_comes_back_with_its_key_and_field() -> None:

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.browser
 
 def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     driver.delete_all_cookies()
@@ -116,6 +117,8 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
         time.sleep(0.25)
     else:
         raise AssertionError("the KPI export was not handed out")
+    # the button waited while the workbook was built, and is ready again once it is handed out
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "export-kpi").is_enabled())
     driver.find_element(By.ID, "tab-anomalies").click()
     wait_css(driver, "#anomalies-table .anomaly-sentence")
     sentences = [c.text for c in driver.find_elements(By.CSS_SELECTOR, ".anomaly-sentence")]
@@ -131,5 +134,8 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     driver.find_element(By.ID, "tab-ranking").click()
     wait_css(driver, "#ranking-query").click()
     wait_css(driver, "#ranking-chart .main-svg")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "ranking-query").is_enabled())
+    # the ranking's bars drawn with the template's bar defaults kept (state/core/blank.py)
+    assert driver.find_elements(By.CSS_SELECTOR, "#ranking-chart .bars .point path")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-ranking.png"))
     driver.find_element(By.ID, "logout").click()

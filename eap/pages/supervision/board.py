@@ -311,7 +311,7 @@ def _period_picker(load, prefix: str) -> rx.Component:
         rx.input(type="date", value=S.kpi_start, on_change=S.set_kpi_start, id=f"{prefix}-start"),
         rx.text("~"),
         rx.input(type="date", value=S.kpi_end, on_change=S.set_kpi_end, id=f"{prefix}-end"),
-        rx.button(T["kpi.query"], on_click=load, id=f"{prefix}-query"),
+        rx.button(T["kpi.query"], on_click=load, loading=S.computing, id=f"{prefix}-query"),
         align="center",
     )
 
@@ -341,6 +341,7 @@ def kpi_tab() -> rx.Component:
                 rx.icon("file-spreadsheet"),
                 T["export.xlsx"],
                 on_click=S.export_kpis,
+                loading=S.computing,
                 variant="soft",
                 id="export-kpi",
             ),
@@ -375,6 +376,7 @@ def project_table() -> rx.Component:
                 rx.icon("file-spreadsheet"),
                 T["export.xlsx"],
                 on_click=S.export_project_kpis,
+                loading=S.computing,
                 variant="soft",
                 id="export-projects",
             ),

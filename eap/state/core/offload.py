@@ -7,12 +7,17 @@ The work must be a plain top-level function of picklable arguments that opens it
 database session (``state/supervision/figures.py``). The pool starts on first use, with the
 ``spawn`` method (forking a process that runs an event loop, threads and pooled connections is
 unsafe); it holds nothing the web workers must agree on. A pool whose process died is replaced.
-``EAP_OFFLOAD_PROCESSES`` (default 1) processes per web worker."""
+``EAP_OFFLOAD_PROCESSES`` (default 1) processes per web worker.
+
+The processes run at a lower scheduling priority (``EAP_OFFLOAD_NICE``, default 10): when the
+machine's cores are all busy, the pages people are waiting on go first and a report takes
+longer, instead of every user slowing down while a supervisor exports back to back."""
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,13 +31,21 @@ _pool: ProcessPoolExecutor | None = None
 _guard = threading.Lock()
 
 
+def _yield_to_pages(nice: int) -> None:
+    """The offload process's initializer: lower its own priority (Unix niceness)."""
+    os.nice(nice)
+
+
 def _executor() -> ProcessPoolExecutor:
     global _pool
     with _guard:
         if _pool is None:
+            settings = get_settings()
             _pool = ProcessPoolExecutor(
-                max_workers=get_settings().offload_processes,
+                max_workers=settings.offload_processes,
                 mp_context=multiprocessing.get_context("spawn"),
+                initializer=_yield_to_pages,
+                initargs=(settings.offload_nice,),
             )
         return _pool
 

@@ -76,6 +76,8 @@ class SupervisionState(AppState):
     ranking: dict[str, Any] = {}
     trend: dict[str, Any] = {}
     distribution: dict[str, Any] = {}
+    # a figure, table or export is being computed: its buttons wait (and say so) meanwhile
+    computing: bool = False
 
     # --- loading ------------------------------------------------------------------------
     @rx.event
@@ -305,6 +307,7 @@ class SupervisionState(AppState):
             except Exception as exc:
                 self.message = self._error(exc)
                 return None
+            self.computing = True
             return _Asked(principal, start, end, self.group_by, self.lang)
 
     async def _offloaded(self, work: Callable[..., T], *args: Any) -> T | None:
@@ -314,7 +317,16 @@ class SupervisionState(AppState):
             return await offload.run(work, *args)
         except Exception as exc:
             async with self:
-                self.message = self._error(exc)
+                self.message, self.computing = self._error(exc), False
+            return None
+
+    def _hand_over(self, data: bytes, filename: str) -> EventSpec | None:
+        """The finished export to the browser (audited), or why it cannot be."""
+        self.computing = False
+        try:
+            return self._audited_download(data, filename)
+        except Exception as exc:  # the audit could not be written: no export without it
+            self.message = self._error(exc)
             return None
 
     @rx.event(background=True)
@@ -325,6 +337,7 @@ class SupervisionState(AppState):
         if tables is not None:
             async with self:
                 (self.kpi_rows, self.project_rows), self.message = tables, ""
+                self.computing = False
 
     @rx.event(background=True)
     async def export_kpis(self) -> AsyncIterator[EventSpec | None]:
@@ -344,7 +357,7 @@ class SupervisionState(AppState):
         )
         if data is not None:
             async with self:
-                yield self._audited_download(data, "kpi.xlsx")
+                yield self._hand_over(data, "kpi.xlsx")
 
     @rx.event(background=True)
     async def export_project_kpis(self) -> AsyncIterator[EventSpec | None]:
@@ -361,7 +374,7 @@ class SupervisionState(AppState):
         )
         if data is not None:
             async with self:
-                yield self._audited_download(data, "full-process.xlsx")
+                yield self._hand_over(data, "full-process.xlsx")
 
     @rx.event(background=True)
     async def load_rankings(self) -> None:
@@ -370,4 +383,8 @@ class SupervisionState(AppState):
         figures = await self._offloaded(ranking_figures, q.principal, q.start, q.end, q.lang)
         if figures is not None:
             async with self:
-                (self.ranking, self.trend, self.distribution), self.message = figures, ""
+                self.message, self.computing = "", False
+                # the same figures again (the tab clicked twice, within the cache's minute)
+                # are not sent to the browser again
+                if figures != (self.ranking, self.trend, self.distribution):
+                    self.ranking, self.trend, self.distribution = figures

@@ -10,7 +10,6 @@ roll-ups they read change only when the scheduler re-rolls them, far less often 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from eap.services.core.authz import region_prefix
 from eap.services.core.principal import Principal
 from eap.services.supervision import views as supervision_views
 from eap.services.supervision.kpi import kpis, project_kpis
+from eap.state.core.blank import figure_json
 
 KPI_COLUMNS = (
     "key",
@@ -175,9 +175,7 @@ def ranking_figures(
     key = f"eap:ranking:{principal.region_code}:{start}:{end}:{lang}"
     ranking, trend, distribution = _cached(
         key,
-        lambda: tuple(
-            json.loads(f.to_json()) for f in _ranking_figures(principal, start, end, lang)
-        ),
+        lambda: tuple(figure_json(f) for f in _ranking_figures(principal, start, end, lang)),
     )
     return ranking, trend, distribution
 
