@@ -18,13 +18,15 @@ from eap.models import (
     Department,
     Inquiry,
     Notification,
+    Project,
 )
 from eap.models.cases import Blzt
 from eap.services.approval import case_store, intake, supplements
 from eap.services.core import files
 from eap.services.hall import appointments, drafts, hall, inquiries, templates
-from eap.services.hall.rows import HallStage
+from eap.services.hall.rows import HallStage, ProjectChoice
 from tests.factories import (
+    _user,
     applicant,
     at,
     city_staff,
@@ -445,3 +447,22 @@ def test_my_projects_count_open_supplement_notices_per_stage(session: Session) -
         now=at(MONDAY, 11),
     )
     assert (stage_card().open_notices, stage_card().status) == (1, "supplement")
+
+
+def test_the_forms_project_chooser_lists_the_companys_projects_newest_first(
+    session: Session,
+) -> None:
+    city = city_staff(session)
+    owner, other = applicant(session), applicant(session)
+    older, newer = project(session, owner, ptype=4), project(session, owner, ptype=4)
+    project(session, other, ptype=4)
+    file_and_accept(session, city, owner, older, 1, day=MONDAY)
+    assert hall.project_choices(session, principal=owner) == [
+        ProjectChoice(id=newer, name=session.get(Project, newer).name, stage=1),
+        ProjectChoice(id=older, name=session.get(Project, older).name, stage=1),
+    ]
+    assert newer not in [p.id for p in hall.project_choices(session, principal=other)]
+    agent = _user(session, "agent")  # not yet authorised by any company
+    assert hall.project_choices(session, principal=agent) == []
+    with pytest.raises(PermissionDenied):
+        hall.project_choices(session, principal=city.window)

@@ -202,7 +202,7 @@ def test_the_form_page_reads_the_session_once_on_two_connections(
     checkouts.clear()
     state.load()
     assert state.error == "" and state.items and state.materials
-    assert [p["id"] for p in state.my_projects] == [str(world["project_id"])]
+    assert [p.id for p in state.my_projects] == [world["project_id"]]
     assert len([q for q in statements if "from usersession" in q.lower()]) == 1
     assert len(checkouts) == 2  # admission (session and top bar), then the page's reads
     # another company's project left in the page state is dropped, not shown

@@ -401,7 +401,7 @@ def apply_page() -> rx.Component:
                     rx.select.trigger(placeholder=T["apply.choose_project"], id="choose-project"),
                     rx.select.content(
                         rx.foreach(
-                            A.my_projects, lambda p: rx.select.item(p["name"], value=p["id"])
+                            A.my_projects, lambda p: rx.select.item(p.name, value=p.id.to_string())
                         )
                     ),
                     value=A.project_id,

@@ -38,6 +38,7 @@ from eap.services.hall.rows import (
     NoticeMaterial,
     OpenNotice,
     ProjectCard,
+    ProjectChoice,
     Question,
 )
 
@@ -63,6 +64,21 @@ def count_projects(session: Session, *, principal: Principal) -> int:
     return session.exec(
         select(func.count()).select_from(Project).where(Project.company_id == principal.company_id)
     ).one()
+
+
+def project_choices(session: Session, *, principal: Principal) -> list[ProjectChoice]:
+    """The company's projects for the one form's chooser, newest first."""
+    if principal.role not in ("applicant", "agent"):
+        raise PermissionDenied()
+    if principal.company_id is None:  # an agent not yet authorised by any company
+        return []
+    projects = table_of(Project)
+    rows = reading(session).execute(
+        select(projects.c.id, projects.c.name, projects.c.current_stage)
+        .where(projects.c.company_id == principal.company_id)
+        .order_by(projects.c.id.desc())
+    )
+    return [ProjectChoice(id=i, name=name, stage=stage) for i, name, stage in rows]
 
 
 def timeline(project: Project, stage_status: dict[int, str]) -> list[Milestone]:

@@ -79,6 +79,15 @@ class ProjectCard:
 
 
 @dataclass(frozen=True)
+class ProjectChoice:
+    """A project the one form may apply for, as its chooser lists it."""
+
+    id: int = 0
+    name: str = ""
+    stage: int = 0  # its current main-line stage
+
+
+@dataclass(frozen=True)
 class Question:
     """A yes/no question of the guided questionnaire (引导式问答) and its current answer."""
 

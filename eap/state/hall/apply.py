@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from eap.db import get_engine, session_scope
 from eap.errors import DomainError, FieldErrors
@@ -19,7 +19,7 @@ from eap.services.core import files
 from eap.services.core.clock import CHINA_TZ
 from eap.services.core.principal import Principal
 from eap.services.hall import drafts, hall, licences, projects
-from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, Question
+from eap.services.hall.rows import FormItem, FormMaterial, OpenNotice, ProjectChoice, Question
 from eap.state.core.base import AppState
 from eap.state.core.blank import blank_figure, figure_json
 from eap.state.hall import site_map
@@ -56,7 +56,7 @@ def _prefill(project_code: str) -> dict[str, str]:
 
 
 class ApplyState(AppState):
-    my_projects: list[dict[str, str]] = []
+    my_projects: list[ProjectChoice] = []
     project_id: str = ""
     stage: str = ""
     items: list[FormItem] = []
@@ -72,7 +72,10 @@ class ApplyState(AppState):
     @rx.var
     def open_stage(self) -> str:
         """The main-line stage this project may apply for now (stage 5 is always open)."""
-        return next((p["stage"] for p in self.my_projects if p["id"] == self.project_id), "")
+        return self._stage_of(self.project_id)
+
+    def _stage_of(self, project_id: str) -> str:
+        return next((str(p.stage) for p in self.my_projects if str(p.id) == project_id), "")
 
     receipt: str = ""
     error: str = ""
@@ -96,26 +99,19 @@ class ApplyState(AppState):
         return self._pull_after()
 
     def _load_in(self, s: Session, principal: Principal) -> None:
-        rows = s.exec(
-            select(Project)
-            .where(Project.company_id == principal.company_id)
-            .order_by(col(Project.id).desc())
-        ).all()
-        self.my_projects = [
-            {"id": str(p.id), "name": p.name, "stage": str(p.current_stage)} for p in rows
-        ]
+        self.my_projects = hall.project_choices(s, principal=principal)
+        mine = {str(p.id) for p in self.my_projects}
         self.receipt, self.error, self.message = "", "", ""
         query = self.router.url.query_parameters
         registered = str(query.get("registered", ""))
         supplement = str(query.get("supplement", ""))
-        if registered in {p["id"] for p in self.my_projects}:
+        if registered in mine:
             # Straight from 登记项目: the new project is chosen, at its current stage.
-            self.project_id = registered
-            self.stage = next(p["stage"] for p in self.my_projects if p["id"] == registered)
-        elif supplement in {p["id"] for p in self.my_projects}:
+            self.project_id, self.stage = registered, self._stage_of(registered)
+        elif supplement in mine:
             # 去补正 from the hall: the application with the open notice, nothing else.
             self.project_id, self.stage = supplement, str(query.get("stage", ""))
-        if self.project_id not in {p["id"] for p in self.my_projects}:
+        if self.project_id not in mine:
             self.project_id, self.stage = "", ""  # left over from someone else's session
             self.items, self.materials, self.notices, self.questions = [], [], [], []
             self._set_files({}, {})
@@ -127,7 +123,7 @@ class ApplyState(AppState):
             except Exception as exc:  # translated for the user, never a traceback
                 self.error = self._error(exc)
         if registered and registered == self.project_id and not self.error:
-            name = next(p["name"] for p in self.my_projects if p["id"] == registered)
+            name = next(p.name for p in self.my_projects if str(p.id) == registered)
             self.message = self._tr("apply.registered", name=name)
 
     def _pull_after(self) -> EventSpec | None:
@@ -217,8 +213,7 @@ class ApplyState(AppState):
     @rx.event
     def set_project(self, value: str) -> EventSpec | None:
         self.project_id, self.receipt, self.error = value, "", ""
-        current = next((p["stage"] for p in self.my_projects if p["id"] == value), "1")
-        self.stage = current
+        self.stage = self._stage_of(value) or "1"
         try:
             self._load_form(resume=True)
         except Exception as exc:  # translated for the user, never a traceback
