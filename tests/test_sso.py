@@ -177,3 +177,14 @@ def test_the_provider_down_and_sso_off(session: Session, provider: Provider, mon
         sso.begin(session, redirect_uri=CALLBACK)
     assert off.value.key == "sso.off"
     assert session.exec(select(User).where(User.username.startswith("sso_"))).all() == []  # type: ignore[attr-defined]
+
+
+def test_the_fake_providers_answers_are_json_never_cached(provider: Provider) -> None:
+    """As OpenID Connect asks of a provider's token and discovery answers (RFC 6749 §5.1)."""
+    answer = httpx.get(f"{provider.issuer}/.well-known/openid-configuration")
+    assert answer.status_code == 200 and answer.json()["issuer"] == provider.issuer
+    assert answer.headers["content-type"] == "application/json; charset=utf-8"
+    assert answer.headers["cache-control"] == "no-store"
+    refused = httpx.post(f"{provider.issuer}/token", data={"grant_type": "authorization_code"})
+    assert refused.status_code >= 400 and refused.headers["cache-control"] == "no-store"
+    assert "error" in refused.json()

@@ -12,17 +12,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import secrets
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from eap.fakes.http import JsonHandler
 
 DEMO_USERS: dict[str, dict[str, Any]] = {
     "zhangsan": {
@@ -76,15 +77,8 @@ border-radius:4px}}.err{{color:#c01c28}}</style></head><body><form method="post"
 
 
 def _handler(p: Provider) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _json(self, status: int, body: object) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    class Handler(JsonHandler):
+        json_headers: ClassVar[dict[str, str]] = {"Cache-Control": "no-store"}
 
         def _html(self, text: str) -> None:
             data = text.encode()
@@ -199,9 +193,6 @@ def _handler(p: Provider) -> type[BaseHTTPRequestHandler]:
                     "id_token": id_token,
                 },
             )
-
-        def log_message(self, *_args: object) -> None:
-            pass
 
     return Handler
 

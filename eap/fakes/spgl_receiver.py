@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from eap.fakes.http import JsonHandler
 from eap.services.exchange.rules import Ledger, check_row
 
 
@@ -60,15 +61,7 @@ class Receiver:
 
 
 def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _json(self, status: int, body: Any) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
+    class Handler(JsonHandler):
         def _body(self) -> Any:
             return json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
 
@@ -118,9 +111,6 @@ def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self._json(200, rows)
             else:
                 self._json(404, {"error": "not found"})
-
-        def log_message(self, *_args: object) -> None:
-            pass
 
     return Handler
 
