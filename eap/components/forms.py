@@ -25,11 +25,17 @@ def labelled(
     label: str,
     control: rx.Component,
     name: str,
+    *,
+    size: str = "1",
+    id_prefix: str = "",
     **props: Any,
 ) -> rx.Component:
-    """A small label over a control, its error beside it (any state with ``field_errors``)."""
+    """A label over a control, its error beside it (any state with ``field_errors``). With
+    ``id_prefix`` the label names its control (``id_prefix + name``): a click on it focuses
+    the control, and a screen reader reads it with it."""
+    text = rx.text(S.t[label], size=size, weight="medium")
     return rx.vstack(
-        rx.text(S.t[label], size="1", weight="medium"),
+        rx.el.label(text, html_for=f"{id_prefix}{name}") if id_prefix else text,
         control,
         field_error(S, name),
         spacing="1",

@@ -4,11 +4,13 @@ backlog (deliveries waiting, given up) beside it."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
-from eap.components.forms import field_error
+from eap.components.forms import labelled
 from eap.components.shell import shell
 from eap.services.exchange.api_clients import SCOPES
 from eap.state.admin.api_clients import ApiClientsState as S
@@ -16,14 +18,7 @@ from eap.state.admin.api_clients import ApiClientsState as S
 T = S.t
 
 
-def _labelled(label: str, control: rx.Component, name: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="2", weight="medium"),
-        control,
-        field_error(S, name),
-        spacing="1",
-        width="100%",
-    )
+_labelled = partial(labelled, S, size="2", width="100%")
 
 
 def _create() -> rx.Component:

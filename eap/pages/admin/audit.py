@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from eap.components.cases import feedback
-from eap.components.forms import field_error
+from eap.components.forms import labelled
 from eap.components.shell import pager, shell
 from eap.services.admin.audit_trail import CATEGORIES
 from eap.state.admin.audit import AuditState as A
@@ -13,13 +15,7 @@ from eap.state.admin.audit import AuditState as A
 T = A.t
 
 
-def _labelled(label: str, control: rx.Component, name: str) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(rx.text(T[label], size="2", weight="medium"), html_for=f"audit-{name}"),
-        control,
-        field_error(A, name),
-        spacing="1",
-    )
+_labelled = partial(labelled, A, size="2", id_prefix="audit-")
 
 
 def _filters() -> rx.Component:

@@ -4,11 +4,13 @@ chain (科室流转) for all its items or for single ones."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
-from eap.components.forms import field_error
+from eap.components.forms import field_error, labelled
 from eap.components.shell import shell
 from eap.services.admin.departments import CHAINS
 from eap.state.admin.departments import DepartmentsState as D
@@ -44,13 +46,7 @@ def _editor() -> rx.Component:
     )
 
 
-def _labelled(label: str, control: rx.Component, field: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="1", weight="medium"),
-        control,
-        field_error(D, field),
-        spacing="1",
-    )
+_labelled = partial(labelled, D)
 
 
 def _new_department() -> rx.Component:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import reflex as rx
 
 from eap.components.cases import feedback
-from eap.components.forms import field_error
+from eap.components.forms import field_error, labelled
 from eap.components.market import contract_bar, money, service_header
 from eap.components.shell import pager, shell
 from eap.state.agency.workbench import AgencyState as A
@@ -349,10 +351,7 @@ def _checks(options: rx.Var, picked: rx.Var, toggle, prefix: str) -> rx.Componen
     )
 
 
-def _labelled(label: str, control: rx.Component, name: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(T[label], size="2", weight="medium"), control, field_error(A, name), spacing="1"
-    )
+_labelled = partial(labelled, A, size="2")
 
 
 def _profile_tab() -> rx.Component:
