@@ -521,7 +521,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "security.col.until": ("锁定至", "Locked until"),
     "security.col.started": ("登录时间", "Signed in"),
     "security.col.last_seen": ("最近操作", "Last active"),
-    "security.col.act": ("操作", "Action"),
+    "table.actions": ("操作", "Actions"),
     "audit.action.user.unlock": ("解锁账号", "Account unlocked"),
     "audit.action.auth.session_forced_out": ("强制下线", "Signed out by the security officer"),
     "init.done": (
@@ -752,6 +752,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "calendar.col.holidays": ("节假日", "Holidays"),
     "calendar.col.workdays": ("调休上班", "Weekend workdays"),
     "calendar.col.source": ("来源", "Source"),
+    "calendar.source_page": ("在本页导入", "Imported on this page"),
     "calendar.imported": ("已导入", "Imported"),
     "calendar.built_in": ("内置（已公布）", "Built in (published)"),
     "calendar.provisional": ("暂定（仅周末）", "Provisional (weekends only)"),

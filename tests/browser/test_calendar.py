@@ -42,6 +42,9 @@ def test_admin_imports_a_year_and_sets_a_day(app_url: str, browser) -> None:  # 
     driver.find_element(By.ID, "calendar-import").click()
     wait_text(driver, "action-message", "2031")
     wait_text(driver, "calendar-days", "国庆调休")
+    # imported with no source typed: the year's source says where, in the page's language
+    wait_text(driver, "calendar-years", t("calendar.source_page", "zh"))
+    assert "calendar page" not in driver.find_element(By.ID, "calendar-years").text
     with Session(db) as s:
         assert s.get(CalendarYear, 2031) is not None
     # one more day: 2031-05-06 made a holiday

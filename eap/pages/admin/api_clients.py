@@ -12,6 +12,7 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import labelled
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.exchange.api_clients import SCOPES
 from eap.state.admin.api_clients import ApiClientsState as S
 
@@ -169,20 +170,13 @@ def _table() -> rx.Component:
             S.rows.length() == 0,
             rx.text(T["api.no_clients"], color_scheme="gray", size="2"),
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(T[k])
-                            for k in (
-                                "api.client_name",
-                                "api.scopes",
-                                "api.region",
-                                "api.per_minute",
-                                "api.webhooks",
-                                "security.col.act",
-                            )
-                        ]
-                    )
+                table_header(
+                    "api.client_name",
+                    "api.scopes",
+                    "api.region",
+                    "api.per_minute",
+                    "api.webhooks",
+                    actions=True,
                 ),
                 rx.table.body(rx.foreach(S.rows, _row)),
                 width="100%",
@@ -228,19 +222,12 @@ def _adapters() -> rx.Component:
     return rx.card(
         rx.heading(T["adapter.title"], size="4"),
         rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(T[k])
-                        for k in (
-                            "adapter.title",
-                            "adapter.state",
-                            "adapter.last_ok",
-                            "adapter.last_error",
-                            "adapter.calls",
-                        )
-                    ]
-                )
+            table_header(
+                "adapter.title",
+                "adapter.state",
+                "adapter.last_ok",
+                "adapter.last_error",
+                "adapter.calls",
             ),
             rx.table.body(rx.foreach(S.adapters, row)),
             width="100%",

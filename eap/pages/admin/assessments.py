@@ -10,6 +10,7 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import labelled
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.admin.assessments import KINDS
 from eap.state.admin.assessments import AssessmentsState as A
 
@@ -20,14 +21,14 @@ def _rows() -> rx.Component:
     return rx.cond(
         A.rows.length() > 0,
         rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *(
-                        rx.table.column_header_cell(T[f"assessment.col.{c}"])
-                        for c in ("name", "kind", "region", "exempts", "valid", "state")
-                    ),
-                    rx.table.column_header_cell(""),
-                )
+            table_header(
+                "assessment.col.name",
+                "assessment.col.kind",
+                "assessment.col.region",
+                "assessment.col.exempts",
+                "assessment.col.valid",
+                "assessment.col.state",
+                actions=True,
             ),
             rx.table.body(
                 rx.foreach(

@@ -9,6 +9,7 @@ import reflex as rx
 from eap.components.cases import feedback
 from eap.components.forms import labelled
 from eap.components.shell import pager, shell
+from eap.components.tables import table_header
 from eap.services.admin.audit_trail import CATEGORIES
 from eap.state.admin.audit import AuditState as A
 
@@ -161,13 +162,12 @@ def _table() -> rx.Component:
         A.rows.length() > 0,
         rx.box(
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(T[f"audit.col.{c}"])
-                            for c in ("at", "actor", "action", "subject", "detail")
-                        ]
-                    )
+                table_header(
+                    "audit.col.at",
+                    "audit.col.actor",
+                    "audit.col.action",
+                    "audit.col.subject",
+                    "audit.col.detail",
                 ),
                 rx.table.body(rx.foreach(A.rows, _row)),
                 variant="surface",

@@ -8,6 +8,7 @@ import reflex as rx
 from eap.components.cases import feedback
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.state.admin.calendar import CalendarState as C
 
 T = C.t
@@ -15,14 +16,13 @@ T = C.t
 
 def _years() -> rx.Component:
     return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *(
-                    rx.table.column_header_cell(T[f"calendar.col.{c}"])
-                    for c in ("year", "status", "holidays", "workdays", "source")
-                ),
-                rx.table.column_header_cell(""),
-            )
+        table_header(
+            "calendar.col.year",
+            "calendar.col.status",
+            "calendar.col.holidays",
+            "calendar.col.workdays",
+            "calendar.col.source",
+            actions=True,
         ),
         rx.table.body(
             rx.foreach(
@@ -42,7 +42,9 @@ def _years() -> rx.Component:
                     ),
                     rx.table.cell(y.holidays),
                     rx.table.cell(y.workdays),
-                    rx.table.cell(y.source),
+                    rx.table.cell(
+                        rx.cond(y.imported & (y.source == ""), T["calendar.source_page"], y.source)
+                    ),
                     rx.table.cell(
                         rx.button(
                             T["calendar.show"],

@@ -6,6 +6,7 @@ import reflex as rx
 
 from eap.components.cases import localized
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.admin.processes import TargetRow
 from eap.state.admin.catalogue import ProcessAdminState as P
 from eap.state.admin.targets import TargetState as TS
@@ -60,14 +61,12 @@ def _stage(st: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(T["home.catalogue.code"]),
-                        rx.table.column_header_cell(T["home.catalogue.name"]),
-                        rx.table.column_header_cell(T["process.condition"]),
-                        rx.table.column_header_cell(T["process.statutory"]),
-                        rx.table.column_header_cell(T["process.item_limit_label"]),
-                    )
+                table_header(
+                    "home.catalogue.code",
+                    "home.catalogue.name",
+                    "process.condition",
+                    "process.statutory",
+                    "process.item_limit_label",
                 ),
                 rx.table.body(rx.foreach(st.process_items, _item)),
                 size="1",
@@ -119,13 +118,7 @@ def _targets() -> rx.Component:
                 rx.callout(TS.message, color_scheme="green", icon="check", id="target-message"),
             ),
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(T["centre.col.process_type"]),
-                        rx.table.column_header_cell(T["centre.col.target"]),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
+                table_header("centre.col.process_type", "centre.col.target", actions=True),
                 rx.table.body(rx.foreach(TS.targets, _target)),
                 size="1",
                 id="targets-table",

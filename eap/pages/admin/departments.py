@@ -12,6 +12,7 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import field_error, labelled
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.admin.departments import CHAINS
 from eap.state.admin.departments import DepartmentsState as D
 
@@ -289,22 +290,15 @@ def departments_page() -> rx.Component:
             rx.text(T["department.code_hint"], size="1", color_scheme="gray"),
             rx.box(  # a phone scrolls the table sideways, not the page
                 rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *(
-                                rx.table.column_header_cell(T[k])
-                                for k in (
-                                    "staff.department",
-                                    "department.kind",
-                                    "department.org_code",
-                                    "department.col.status",
-                                    "department.col.open",
-                                    "department.col.staff",
-                                    "department.col.chain",
-                                    "security.col.act",
-                                )
-                            )
-                        )
+                    table_header(
+                        "staff.department",
+                        "department.kind",
+                        "department.org_code",
+                        "department.col.status",
+                        "department.col.open",
+                        "department.col.staff",
+                        "department.col.chain",
+                        actions=True,
                     ),
                     rx.table.body(rx.foreach(D.rows, _row)),
                     width="100%",

@@ -10,6 +10,7 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.state.admin.items import ItemsState as S
 
 T = S.t
@@ -156,15 +157,16 @@ def _editor() -> rx.Component:
 
 def _list() -> rx.Component:
     return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *(
-                    rx.table.column_header_cell(T[f"item.col.{c}"])
-                    for c in ("code", "name", "dept", "stage", "version", "limit", "materials")
-                ),
-                rx.table.column_header_cell(T["item.promise"]),
-                rx.table.column_header_cell(""),
-            )
+        table_header(
+            "item.col.code",
+            "item.col.name",
+            "item.col.dept",
+            "item.col.stage",
+            "item.col.version",
+            "item.col.limit",
+            "item.col.materials",
+            "item.promise",
+            actions=True,
         ),
         rx.table.body(
             rx.foreach(

@@ -9,6 +9,7 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import labelled
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.state.admin.jurisdiction import JurisdictionState as J
 
 T = J.t
@@ -26,14 +27,14 @@ def _level_badge(level: rx.Var) -> rx.Component:
 
 def _rules() -> rx.Component:
     return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *(
-                    rx.table.column_header_cell(T[f"jurisdiction.col.{c}"])
-                    for c in ("item", "region", "level", "from", "districts", "basis")
-                ),
-                rx.table.column_header_cell(""),
-            )
+        table_header(
+            "jurisdiction.col.item",
+            "jurisdiction.col.region",
+            "jurisdiction.col.level",
+            "jurisdiction.col.from",
+            "jurisdiction.col.districts",
+            "jurisdiction.col.basis",
+            actions=True,
         ),
         rx.table.body(
             rx.foreach(

@@ -8,14 +8,11 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.core.policy import BOUNDS, NAMES
 from eap.state.admin.security import SecurityState as S
 
 T = S.t
-
-
-def _head(*keys: str) -> rx.Component:
-    return rx.table.header(rx.table.row(*[rx.table.column_header_cell(T[k]) for k in keys]))
 
 
 def _locked() -> rx.Component:
@@ -24,11 +21,11 @@ def _locked() -> rx.Component:
         rx.cond(
             S.locked.length() > 0,
             rx.table.root(
-                _head(
+                table_header(
                     "security.col.user",
                     "security.col.role",
                     "security.col.until",
-                    "security.col.act",
+                    actions=True,
                 ),
                 rx.table.body(
                     rx.foreach(
@@ -63,12 +60,12 @@ def _sessions() -> rx.Component:
         rx.heading(T["security.sessions"], size="4"),
         rx.text(T["security.sessions_hint"], size="1", color_scheme="gray"),
         rx.table.root(
-            _head(
+            table_header(
                 "security.col.user",
                 "security.col.role",
                 "security.col.started",
                 "security.col.last_seen",
-                "security.col.act",
+                actions=True,
             ),
             rx.table.body(
                 rx.foreach(

@@ -8,6 +8,7 @@ from eap.components.cases import feedback
 from eap.components.confirm import confirm_button
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.admin.staff import STAFF_ROLES
 from eap.state.admin.staff import StaffState as S
 
@@ -98,20 +99,13 @@ def _table() -> rx.Component:
             align="center",
         ),
         rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(T[k])
-                        for k in (
-                            "security.col.user",
-                            "security.col.role",
-                            "staff.region",
-                            "staff.department",
-                            "register.phone",
-                            "security.col.act",
-                        )
-                    ]
-                )
+            table_header(
+                "security.col.user",
+                "security.col.role",
+                "staff.region",
+                "staff.department",
+                "register.phone",
+                actions=True,
             ),
             rx.table.body(
                 rx.foreach(

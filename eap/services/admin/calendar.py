@@ -85,7 +85,7 @@ def import_text(session: Session, *, principal: Principal, text: str, source: st
         return import_year_lines(
             session,
             lines=text.splitlines(),
-            source=source.strip() or "calendar page",
+            source=source.strip(),  # "" : typed in on the calendar page, which says so
             actor_id=principal.user_id,
         )
     except DomainError as exc:
