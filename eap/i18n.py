@@ -2399,7 +2399,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "market.col.method": ("选取方式", "Method"),
     "market.col.deadline": ("报名截止", "Registration closes"),
     "market.col.registrations": ("报名数", "Registrations"),
-    "market.col.action": ("操作", "Action"),
     "market.col.quote": ("报价", "Quote"),
     "market.col.registered_at": ("报名时间", "Registered"),
     "market.col.status": ("状态", "Status"),

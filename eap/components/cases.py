@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from eap.components.tables import table_header
 from eap.state.core.base import AppState
 
 T = AppState.t
@@ -167,13 +168,8 @@ def materials_table(materials: rx.Var, ticked: rx.Var, on_toggle) -> rx.Componen
 
 def history_table(history: rx.Var) -> rx.Component:
     return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                *[
-                    rx.table.column_header_cell(T[f"history.{c}"])
-                    for c in ("at", "status", "office", "handler", "opinion")
-                ]
-            )
+        table_header(
+            "history.at", "history.status", "history.office", "history.handler", "history.opinion"
         ),
         rx.table.body(
             rx.foreach(

@@ -139,3 +139,4 @@ def test_supervisor_notice_department_reply_kpis(app_url: str, browser) -> None:
     assert driver.find_elements(By.CSS_SELECTOR, "#ranking-chart .bars .point path")
     driver.save_screenshot(str(SCREENSHOTS / "supervision-ranking.png"))
     driver.find_element(By.ID, "logout").click()
+    wait_text(driver, "login-title", t("login.title", "zh"))

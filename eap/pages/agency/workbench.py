@@ -10,6 +10,7 @@ from eap.components.cases import feedback
 from eap.components.forms import field_error, labelled
 from eap.components.market import contract_bar, money, service_header
 from eap.components.shell import pager, shell
+from eap.components.tables import table_header
 from eap.state.agency.workbench import AgencyState as A
 
 T = A.t
@@ -101,22 +102,15 @@ def _opportunities_tab() -> rx.Component:
         rx.cond(
             A.opportunities.length() > 0,
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(T[k])
-                            for k in (
-                                "market.col.service",
-                                "market.col.project",
-                                "market.col.budget",
-                                "market.col.limit",
-                                "market.col.method",
-                                "market.col.deadline",
-                                "market.col.registrations",
-                                "market.col.action",
-                            )
-                        ]
-                    )
+                table_header(
+                    "market.col.service",
+                    "market.col.project",
+                    "market.col.budget",
+                    "market.col.limit",
+                    "market.col.method",
+                    "market.col.deadline",
+                    "market.col.registrations",
+                    actions=True,
                 ),
                 rx.table.body(rx.foreach(A.opportunities, _opportunity)),
                 width="100%",
@@ -182,20 +176,13 @@ def _bids_tab() -> rx.Component:
     return rx.cond(
         A.bids.length() > 0,
         rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(T[k])
-                        for k in (
-                            "market.col.service",
-                            "market.col.owner",
-                            "market.col.quote",
-                            "market.col.registered_at",
-                            "market.col.status",
-                            "market.col.note",
-                        )
-                    ]
-                )
+            table_header(
+                "market.col.service",
+                "market.col.owner",
+                "market.col.quote",
+                "market.col.registered_at",
+                "market.col.status",
+                "market.col.note",
             ),
             rx.table.body(rx.foreach(A.bids, _bid)),
             width="100%",

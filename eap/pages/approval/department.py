@@ -20,6 +20,7 @@ from eap.components.department_tasks import alerts, bad_grades, market_quality, 
 from eap.components.desk import replies_panel
 from eap.components.forms import select_field
 from eap.components.shell import pager, shell
+from eap.components.tables import table_header
 from eap.pages.approval.department_actions import actions
 from eap.state.approval.department import (
     DepartmentCaseState as DC,
@@ -73,13 +74,13 @@ def inbox() -> rx.Component:
         rx.cond(
             D.rows.length() > 0,
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(T[f"inbox.{c}"])
-                            for c in ("case_no", "item", "project", "status", "clock", "due")
-                        ]
-                    )
+                table_header(
+                    "inbox.case_no",
+                    "inbox.item",
+                    "inbox.project",
+                    "inbox.status",
+                    "inbox.clock",
+                    "inbox.due",
                 ),
                 rx.table.body(
                     rx.foreach(

@@ -18,6 +18,7 @@ from eap.components.cases import (
 from eap.components.confirm import confirm_with_reason
 from eap.components.desk import today_panel
 from eap.components.shell import pager, shell
+from eap.components.tables import table_header
 from eap.state.approval.window import WindowState as W
 
 T = W.t
@@ -29,13 +30,12 @@ def queue() -> rx.Component:
         rx.cond(
             W.rows.length() > 0,
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(T[f"queue.{c}"])
-                            for c in ("case_no", "project", "stage", "status", "submitted")
-                        ]
-                    )
+                table_header(
+                    "queue.case_no",
+                    "queue.project",
+                    "queue.stage",
+                    "queue.status",
+                    "queue.submitted",
                 ),
                 rx.table.body(
                     rx.foreach(

@@ -8,6 +8,7 @@ import reflex as rx
 from eap.components.forms import field_error
 from eap.components.inquiries import inquiry_row
 from eap.components.shell import pager, shell
+from eap.components.tables import table_header
 from eap.state.hall.hall_services import (
     AgentsState as G,
     AppointmentsState as P,
@@ -306,13 +307,8 @@ def agents_page() -> rx.Component:
                     rx.cond(
                         G.grants.length() > 0,
                         rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    rx.table.column_header_cell(T["agent.username"]),
-                                    rx.table.column_header_cell(T["agent.until"]),
-                                    rx.table.column_header_cell(T["agent.note"]),
-                                    rx.table.column_header_cell(""),
-                                )
+                            table_header(
+                                "agent.username", "agent.until", "agent.note", actions=True
                             ),
                             rx.table.body(rx.foreach(G.grants, _grant)),
                             width="100%",

@@ -9,6 +9,7 @@ from eap.components.cases import feedback, localized
 from eap.components.confirm import confirm_button
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.hall.library import LibrarySource, LibraryStatus
 from eap.state.hall.library import LibraryState as L
 
@@ -252,14 +253,12 @@ def library_page() -> rx.Component:
             rx.cond(
                 L.shown.length() > 0,
                 rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(T["library.material"]),
-                            rx.table.column_header_cell(T["library.scope"]),
-                            rx.table.column_header_cell(T["library.source"]),
-                            rx.table.column_header_cell(T["library.valid_until"]),
-                            rx.table.column_header_cell(""),
-                        )
+                    table_header(
+                        "library.material",
+                        "library.scope",
+                        "library.source",
+                        "library.valid_until",
+                        actions=True,
                     ),
                     rx.table.body(rx.foreach(L.shown, _row)),
                     width="100%",

@@ -8,6 +8,7 @@ import reflex as rx
 from eap.components.cases import feedback, localized
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.state.hall.owed import OwedState as O
 
 T = O.t
@@ -108,13 +109,8 @@ def owed_page() -> rx.Component:
             rx.cond(
                 O.rows.length() > 0,
                 rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(T["library.material"]),
-                            rx.table.column_header_cell(T["owed.application"]),
-                            rx.table.column_header_cell(T["owed.promised"]),
-                            rx.table.column_header_cell(""),
-                        )
+                    table_header(
+                        "library.material", "owed.application", "owed.promised", actions=True
                     ),
                     rx.table.body(rx.foreach(O.rows, _row)),
                     width="100%",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from eap.components.forms import field_error
 from eap.components.shell import shell
+from eap.components.tables import table_header
 from eap.services.screen.centre import CityRow
 from eap.services.screen.figures import TargetFigure
 from eap.state.screen.centre import CentreState as C
@@ -183,13 +184,12 @@ def centre_page() -> rx.Component:
             rx.card(
                 rx.heading(T["centre.sheet.targets"], size="3"),
                 rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(T[f"centre.col.{c}"])
-                                for c in ("process_type", "completed", "avg_days", "target", "met")
-                            ]
-                        )
+                    table_header(
+                        "centre.col.process_type",
+                        "centre.col.completed",
+                        "centre.col.avg_days",
+                        "centre.col.target",
+                        "centre.col.met",
                     ),
                     rx.table.body(rx.foreach(C.view.targets, _target_row)),
                     size="1",
