@@ -7,6 +7,7 @@ import reflex as rx
 
 from eap.components.market import money
 from eap.components.shell import lang_button, pager
+from eap.components.tables import table_header
 from eap.state.agency.market import MarketState as M
 
 T = M.t
@@ -41,7 +42,7 @@ def _filters(with_city: bool) -> rx.Component:
 
 def _table(headers: tuple[str, ...], rows: rx.Var, row, id_: str) -> rx.Component:  # noqa: ANN001
     return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(T[h]) for h in headers])),
+        table_header(*headers),
         rx.table.body(rx.foreach(rows, row)),
         width="100%",
         id=id_,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from eap.components.shell import pager, shell
+from eap.components.tables import table_header
 from eap.pages.hall.notices import publish_form
 from eap.state.core.home import HomeState
 
@@ -54,7 +55,7 @@ def _cell(row: rx.Var, field: str) -> rx.Component:
 
 def _table(columns: list[tuple[str, str]]) -> rx.Component:
     return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(T[k]) for k, _ in columns])),
+        table_header(*(key for key, _ in columns)),
         rx.table.body(
             rx.foreach(
                 HomeState.rows,
