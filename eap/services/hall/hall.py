@@ -4,7 +4,7 @@ words, each clock, and the results (documents and e-certificates)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -43,19 +43,6 @@ from eap.services.hall.rows import (
 )
 
 OPEN_STAGE = ("submitted", "received", "supplement", "accepted")
-
-
-class _Shown(NamedTuple):
-    """What the hall shows of an item case besides its clock: the item's name and the
-    applicant's rating, if any."""
-
-    name_zh: str
-    name_en: str
-    evaluation_id: int | None
-    grade: int | None
-    rectify_by: dt.date | None
-    rectification: str | None
-    callback_note: str | None
 
 
 def count_projects(session: Session, *, principal: Principal) -> int:
@@ -125,14 +112,13 @@ def my_projects(
     db = reading(session)
     documents, certificates = table_of(ApprovalDocument), table_of(Certificate)
     item_cases, stage_cases = table_of(ItemCase), table_of(StageCase)
-    of_page = item_cases.c.project_id.in_(project_ids)
     # several documents or certificates of one item case: the newest is shown
     docs = {
         row.item_case_id: row
         for row in db.execute(
             select(documents.c.item_case_id, documents.c.id, documents.c.doc_no, documents.c.title)
             .join(item_cases, item_cases.c.id == documents.c.item_case_id)
-            .where(of_page)
+            .where(item_cases.c.project_id.in_(project_ids))
             .order_by(documents.c.id)
         )
     }
@@ -196,7 +182,7 @@ def my_projects(
     # The item cases are ORM rows (their clocks and ratings are computed from them), each with
     # its item's name and its evaluation when rated (one at most: 一事一评).
     items_of: dict[int, list[tuple[ItemCase, Any]]] = {}
-    for case, *shown in session.exec(
+    for shown in session.exec(
         select(
             ItemCase,
             Item.name_zh,
@@ -212,7 +198,9 @@ def my_projects(
         .where(col(ItemCase.stage_case_id).in_(stage_ids))
         .order_by(col(ItemCase.id))
     ):
-        items_of.setdefault(case.stage_case_id or 0, []).append((case, _Shown(*shown)))
+        # the row itself: its item case first, then the labelled columns shown
+        case = shown[0]
+        items_of.setdefault(case.stage_case_id or 0, []).append((case, shown))
     targets = project_targets(session, projects=projects)
     for p in projects:
         stages = []
